@@ -1,0 +1,64 @@
+package io.etcdmp.client;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.ClientBuilder;
+import io.etcdmp.EtcdException;
+import io.grpc.netty.GrpcSslContexts;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.function.Consumer;
+
+/** Builds a jetcd {@link Client} from {@link EtcdSettings}. */
+final class ClientFactory {
+    /** etcd answers a range with up to this many bytes; jetcd's default inbound limit is 4 MiB. */
+    static final int MAX_INBOUND_MESSAGE_BYTES = 64 * 1024 * 1024;
+
+    private ClientFactory() {
+    }
+
+    static Client create(EtcdSettings settings) {
+        ClientBuilder builder = Client.builder()
+                .endpoints(settings.endpoints().toArray(URI[]::new))
+                .connectTimeout(settings.connectTimeout())
+                .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES);
+        settings.user().ifPresent(u -> builder.user(bytes(u)));
+        settings.password().ifPresent(p -> builder.password(ByteSequence.from(new String(p).getBytes(StandardCharsets.UTF_8))));
+        settings.namespace().ifPresent(ns -> builder.namespace(bytes(ns)));
+        if (settings.tls()) {
+            builder.sslContext(sslContext(settings));
+            builder.authority(settings.endpoints().get(0).getHost());
+        }
+        return builder.build();
+    }
+
+    private static SslContext sslContext(EtcdSettings settings) {
+        SslContextBuilder ssl = GrpcSslContexts.forClient();
+        settings.caFile().ifPresent(ca -> apply(EtcdSettings.TLS_CA_FILE, ca, f -> ssl.trustManager(f.toFile())));
+        settings.certFile().ifPresent(cert -> apply(EtcdSettings.TLS_CERT_FILE + "/" + EtcdSettings.TLS_KEY_FILE, cert,
+                f -> ssl.keyManager(f.toFile(), settings.keyFile().orElseThrow().toFile())));
+        try {
+            return ssl.build();
+        } catch (Exception e) {
+            throw new EtcdException("Cannot set up TLS for etcd from settings " + EtcdSettings.TLS_CA_FILE + ", "
+                    + EtcdSettings.TLS_CERT_FILE + ", " + EtcdSettings.TLS_KEY_FILE + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void apply(String setting, Path file, Consumer<Path> use) {
+        try {
+            use.accept(file);
+        } catch (RuntimeException e) {
+            throw new EtcdException("Setting " + setting + " (" + file + ") does not hold a usable PEM file: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static ByteSequence bytes(String s) {
+        return ByteSequence.from(s, StandardCharsets.UTF_8);
+    }
+}

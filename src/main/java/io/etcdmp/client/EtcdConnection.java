@@ -1,0 +1,56 @@
+package io.etcdmp.client;
+
+import io.etcd.jetcd.Client;
+
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One user's hold on a shared etcd connection. Closing it gives the hold back; the jetcd client and
+ * its threads end when the last hold is given back. Closing twice is harmless.
+ */
+public final class EtcdConnection implements AutoCloseable {
+    private final EtcdSettings settings;
+    private final Client client;
+    private final ScheduledExecutorService scheduler;
+    private final Runnable release;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    EtcdConnection(EtcdSettings settings, Client client, ScheduledExecutorService scheduler, Runnable release) {
+        this.settings = settings;
+        this.client = client;
+        this.scheduler = scheduler;
+        this.release = release;
+    }
+
+    /** The jetcd client; do not close it, close this connection instead. */
+    public Client client() {
+        return client;
+    }
+
+    /** A single named daemon thread for retries, timers and event delivery of this connection's users; never block on it. */
+    public ScheduledExecutorService scheduler() {
+        return scheduler;
+    }
+
+    /** The settings used for timeouts and messages (for a borrowed client: the configured ones). */
+    public EtcdSettings settings() {
+        return settings;
+    }
+
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            release.run();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "EtcdConnection[" + settings.endpointList() + (closed.get() ? ", closed" : "") + "]";
+    }
+}

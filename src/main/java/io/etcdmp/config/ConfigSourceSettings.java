@@ -1,0 +1,97 @@
+package io.etcdmp.config;
+
+import io.etcdmp.EtcdException;
+import io.etcdmp.client.PropertyLookup;
+import io.etcdmp.client.SettingValues;
+
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** The {@code etcd.config.*} settings of the config source. */
+public final class ConfigSourceSettings {
+    public static final String ENABLED = "etcd.config.enabled";
+    public static final String PREFIXES = "etcd.config.prefixes";
+    public static final String ORDINAL = "etcd.config.ordinal";
+    public static final String OPTIONAL = "etcd.config.optional";
+    public static final String APP_NAME = "mp.app.name";
+    public static final int DEFAULT_ORDINAL = 250;
+    public static final String SHARED_PREFIX = "/config/application/";
+
+    private static final System.Logger LOG = System.getLogger(ConfigSourceSettings.class.getName());
+
+    private final boolean enabled;
+    private final List<String> prefixes;
+    private final int ordinal;
+    private final boolean optional;
+
+    private ConfigSourceSettings(boolean enabled, List<String> prefixes, int ordinal, boolean optional) {
+        this.enabled = enabled;
+        this.prefixes = List.copyOf(prefixes);
+        this.ordinal = ordinal;
+        this.optional = optional;
+    }
+
+    public static ConfigSourceSettings from(PropertyLookup lookup) {
+        SettingValues values = new SettingValues(lookup);
+        List<String> prefixes = values.list(PREFIXES);
+        if (prefixes.isEmpty()) {
+            if (values.string(PREFIXES).isPresent() || lookup.get(PREFIXES).isPresent()) {
+                throw new EtcdException("Setting " + PREFIXES + " is empty: give one or more key prefixes such as "
+                        + SHARED_PREFIX + " (an empty prefix would expose the whole keyspace)");
+            }
+            prefixes = defaultPrefixes(values.string(APP_NAME));
+        }
+        return new ConfigSourceSettings(values.bool(ENABLED, true), normalize(prefixes),
+                values.integer(ORDINAL, DEFAULT_ORDINAL), values.bool(OPTIONAL, false));
+    }
+
+    static List<String> defaultPrefixes(Optional<String> appName) {
+        List<String> out = new ArrayList<>();
+        out.add(SHARED_PREFIX);
+        appName.ifPresent(app -> out.add("/config/" + app + "/"));
+        return out;
+    }
+
+    private static List<String> normalize(List<String> prefixes) {
+        List<String> out = new ArrayList<>();
+        for (String p : prefixes) {
+            String prefix = p;
+            if (!prefix.endsWith("/")) {
+                LOG.log(Level.WARNING, "Prefix ''{0}'' in setting {1} does not end with ''/''; using ''{0}/'' so that "
+                        + "keys of sibling prefixes are not read", p, PREFIXES);
+                prefix = prefix + "/";
+            }
+            if (prefix.equals("/")) {
+                LOG.log(Level.WARNING, "Prefix ''/'' in setting {0} reads every key that starts with ''/''", PREFIXES);
+            }
+            if (!out.contains(prefix)) {
+                out.add(prefix);
+            }
+        }
+        return out;
+    }
+
+    public boolean enabled() {
+        return enabled;
+    }
+
+    /** The prefixes, lowest precedence first: a later one overrides an earlier one. */
+    public List<String> prefixes() {
+        return prefixes;
+    }
+
+    public int ordinal() {
+        return ordinal;
+    }
+
+    public boolean optional() {
+        return optional;
+    }
+
+    /** The prefix that code writes to: the last (most specific) one. */
+    public String writePrefix() {
+        return prefixes.get(prefixes.size() - 1);
+    }
+}

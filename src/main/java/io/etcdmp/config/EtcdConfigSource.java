@@ -1,0 +1,189 @@
+package io.etcdmp.config;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcdmp.EtcdException;
+import io.etcdmp.client.EtcdConnection;
+import io.etcdmp.client.EtcdConnections;
+import io.etcdmp.client.EtcdSettings;
+import io.etcdmp.watch.KeyChange;
+import io.etcdmp.watch.PrefixMirror;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.spi.ConfigSource;
+
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.StreamSupport;
+
+/**
+ * A MicroProfile {@link ConfigSource} holding the properties stored in etcd under the configured key
+ * prefixes. Lookups read a local snapshot and never touch the network; the snapshot is kept current by
+ * one watch per prefix and re-read whenever a watch is lost (see {@link PrefixMirror}).
+ *
+ * <p>Property name = the key with its prefix removed and every {@code /} turned into {@code .}.
+ * Created by {@link EtcdConfigSourceProvider}; closed by the CDI extension when the application stops,
+ * or by {@link #close()}.
+ */
+public final class EtcdConfigSource implements ConfigSource, AutoCloseable {
+    public static final String NAME = "etcd";
+    private static final System.Logger LOG = System.getLogger(EtcdConfigSource.class.getName());
+
+    private final ConfigSourceSettings settings;
+    private final EtcdSettings etcd;
+    private final ConfigSnapshot snapshot;
+    private final List<ConfigChangeListener> listeners = new CopyOnWriteArrayList<>();
+    private final List<PrefixMirror> mirrors = new ArrayList<>();
+    private final String name;
+    private EtcdConnection connection;
+    private volatile boolean publishing;
+
+    EtcdConfigSource(ConfigSourceSettings settings, EtcdSettings etcd) {
+        this.settings = settings;
+        this.etcd = etcd;
+        List<ByteSequence> prefixes = settings.prefixes().stream()
+                .map(p -> ByteSequence.from(p, StandardCharsets.UTF_8)).toList();
+        this.snapshot = new ConfigSnapshot(prefixes);
+        this.name = NAME + "[endpoints=" + etcd.endpointList() + ", prefixes=" + settings.prefixes() + "]";
+    }
+
+    /** The etcd config sources of a {@code Config} (normally one). */
+    public static List<EtcdConfigSource> of(Config config) {
+        return StreamSupport.stream(config.getConfigSources().spliterator(), false)
+                .filter(EtcdConfigSource.class::isInstance).map(EtcdConfigSource.class::cast).toList();
+    }
+
+    /**
+     * Connects, reads every prefix at one revision and starts the watches. With
+     * {@code etcd.config.optional=false} a failure is thrown; with {@code true} the source starts empty
+     * and fills itself (with change events) once etcd answers.
+     */
+    synchronized void start() {
+        connection = EtcdConnections.acquire(etcd);
+        for (int i = 0; i < settings.prefixes().size(); i++) {
+            int index = i;
+            mirrors.add(new PrefixMirror(connection, ByteSequence.from(settings.prefixes().get(i), StandardCharsets.UTF_8),
+                    (changes, revision) -> applied(index, changes, revision)));
+        }
+        try {
+            long revision = PrefixMirror.startAll(mirrors);
+            LOG.log(Level.INFO, "etcd config source ready: {0} properties from {1} at revision {2}",
+                    snapshot.size(), name, revision);
+        } catch (Exception e) {
+            if (!settings.optional()) {
+                close();
+                throw new EtcdException("Cannot read configuration from etcd at " + etcd.endpointList()
+                        + " (prefixes " + settings.prefixes() + "): " + describe(e)
+                        + ". Start etcd or fix " + EtcdSettings.ENDPOINTS + "; or set " + ConfigSourceSettings.OPTIONAL
+                        + "=true to start without etcd values and pick them up when etcd answers", e);
+            }
+            LOG.log(Level.WARNING, "etcd at {0} cannot be read now ({1}); starting without etcd values because {2}=true. "
+                    + "They are loaded, with change events, once etcd answers", etcd.endpointList(), describe(e),
+                    ConfigSourceSettings.OPTIONAL);
+            mirrors.forEach(PrefixMirror::startInBackground);
+        } finally {
+            publishing = true;
+        }
+    }
+
+    private void applied(int index, List<KeyChange> changes, long revision) {
+        Map<String, ConfigChange> changed = snapshot.apply(index, changes);
+        if (changed.isEmpty() || !publishing || listeners.isEmpty()) {
+            return;
+        }
+        ConfigChangeEvent event = new ConfigChangeEvent(revision, changed);
+        try {
+            connection.scheduler().execute(() -> deliver(event));
+        } catch (RuntimeException e) {
+            LOG.log(Level.DEBUG, "Change at revision {0} not delivered: the source is closing", revision);
+        }
+    }
+
+    private void deliver(ConfigChangeEvent event) {
+        for (ConfigChangeListener listener : listeners) {
+            try {
+                listener.onChange(event);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "Config change listener " + listener + " failed on " + event.names(), e);
+            }
+        }
+    }
+
+    /**
+     * Adds a listener told of every later change, in revision order. Closing the returned handle
+     * removes it.
+     */
+    public AutoCloseable addChangeListener(ConfigChangeListener listener) {
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    /** True while every prefix has a live watch. */
+    public boolean isLive() {
+        return !mirrors.isEmpty() && mirrors.stream().allMatch(PrefixMirror::isLive);
+    }
+
+    /** The lowest revision the prefixes are known to be current at. */
+    public long revision() {
+        return mirrors.stream().mapToLong(PrefixMirror::revision).min().orElse(0);
+    }
+
+    public ConfigSourceSettings settings() {
+        return settings;
+    }
+
+    public EtcdSettings etcdSettings() {
+        return etcd;
+    }
+
+    @Override
+    public String getValue(String propertyName) {
+        return snapshot.get(propertyName);
+    }
+
+    @Override
+    public Set<String> getPropertyNames() {
+        return snapshot.names();
+    }
+
+    @Override
+    public Map<String, String> getProperties() {
+        return snapshot.copy();
+    }
+
+    @Override
+    public int getOrdinal() {
+        return settings.ordinal();
+    }
+
+    @Override
+    public String getName() {
+        return name;
+    }
+
+    /** Stops the watches and gives the connection back; the last values stay readable. */
+    @Override
+    public synchronized void close() {
+        mirrors.forEach(PrefixMirror::close);
+        listeners.clear();
+        if (connection != null) {
+            connection.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+
+    private static String describe(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t && (t.getMessage() == null || t.getMessage().contains("Exception"))) {
+            t = t.getCause();
+        }
+        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+    }
+}

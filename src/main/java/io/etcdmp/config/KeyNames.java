@@ -1,0 +1,45 @@
+package io.etcdmp.config;
+
+import io.etcd.jetcd.ByteSequence;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+/** Maps etcd keys to property names and decodes values; both strictly UTF-8. */
+final class KeyNames {
+    private KeyNames() {
+    }
+
+    /**
+     * The property name of {@code key} under {@code prefix}: the rest of the key with every {@code /}
+     * turned into {@code .}; {@code null} when nothing is left or the key is not UTF-8.
+     */
+    static String propertyName(ByteSequence prefix, ByteSequence key) {
+        String rest = decode(key.substring(prefix.size()));
+        if (rest == null) {
+            return null;
+        }
+        String name = rest.replace('/', '.');
+        return name.isEmpty() ? null : name;
+    }
+
+    /** The key of a property under a prefix (the inverse of {@link #propertyName} for names without {@code /}). */
+    static ByteSequence key(String prefix, String name) {
+        return ByteSequence.from(prefix + name, StandardCharsets.UTF_8);
+    }
+
+    /** Strict UTF-8 decoding: {@code null} for bytes that are not valid UTF-8. */
+    static String decode(ByteSequence bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes.getBytes()))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,340 @@
+package io.etcdmp.watch;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.common.exception.CompactedException;
+import io.etcd.jetcd.options.WatchOption;
+import io.etcd.jetcd.watch.WatchEvent;
+import io.etcd.jetcd.watch.WatchResponse;
+import io.etcdmp.EtcdException;
+import io.etcdmp.client.EtcdConnection;
+
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Keeps a local copy of the keys under one etcd prefix: reads the prefix at a revision, then watches
+ * from the next one. Whenever the watch ends for any reason (jetcd closes it after a non-retryable
+ * error, the start revision was compacted away, ...) it re-reads the prefix at the current revision,
+ * hands the difference from its copy (deletes included) to its {@link Listener} and watches again
+ * from there. Nothing is missed and nothing is applied twice.
+ *
+ * <p>The mirror keeps only each key's modification revision; the listener keeps the values it needs.
+ * Thread safety: all state changes happen under the mirror's lock, and the listener is called with
+ * that lock held, in revision order.
+ */
+public final class PrefixMirror implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(PrefixMirror.class.getName());
+
+    /** Receives the changes of one revision (from the watch) or of one re-read (a diff). */
+    @FunctionalInterface
+    public interface Listener {
+        /** Called with the mirror's lock held, in revision order; must be quick and must not call etcd. */
+        void onChanges(List<KeyChange> changes, long revision);
+    }
+
+    private final EtcdConnection connection;
+    private final ByteSequence prefix;
+    private final ByteSequence end;
+    private final String label;
+    private final Listener listener;
+    private final RangeReader reader;
+    private final Backoff backoff = Backoff.standard();
+
+    private final Map<ByteSequence, Long> modRevisions = new HashMap<>();
+    private long revision;
+    private int generation;
+    private Watch.Watcher watcher;
+    private boolean closed;
+    private boolean recovering;
+    private int failures;
+    private volatile boolean live;
+    private volatile Throwable lastFailure;
+
+    /** A mirror of every key starting with {@code prefix}. */
+    public PrefixMirror(EtcdConnection connection, ByteSequence prefix, Listener listener) {
+        this(connection, prefix, KeyRanges.prefixEnd(prefix), "prefix", listener);
+    }
+
+    private PrefixMirror(EtcdConnection connection, ByteSequence start, ByteSequence end, String kind, Listener listener) {
+        this.connection = connection;
+        this.prefix = start;
+        this.end = end;
+        this.listener = listener;
+        this.label = kind + " '" + KeyRanges.describe(start) + "' at " + connection.settings().endpointList();
+        Duration timeout = connection.settings().requestTimeout();
+        this.reader = new RangeReader(connection.client().getKVClient(), timeout);
+    }
+
+    /** A mirror of the one key {@code key}. */
+    public static PrefixMirror ofKey(EtcdConnection connection, ByteSequence key, Listener listener) {
+        return new PrefixMirror(connection, key, KeyRanges.successor(key), "key", listener);
+    }
+
+    /**
+     * Loads every mirror at one revision (the current one), then starts their watches from the next
+     * revision. Throws when etcd cannot be read; the mirrors are then left without a watch.
+     */
+    public static long startAll(List<PrefixMirror> mirrors) throws Exception {
+        long at = 0;
+        for (PrefixMirror mirror : mirrors) {
+            at = mirror.load(at);
+        }
+        for (PrefixMirror mirror : mirrors) {
+            mirror.watchFrom(at + 1);
+        }
+        return at;
+    }
+
+    /** The prefix this mirror follows. */
+    public ByteSequence prefix() {
+        return prefix;
+    }
+
+    /** The highest revision applied so far (0 before the first load). */
+    public synchronized long revision() {
+        return revision;
+    }
+
+    /** True while a watch is open and has not reported an error since its last event. */
+    public boolean isLive() {
+        return live;
+    }
+
+    /** The last failure to read or watch, if the mirror is not live because of one. */
+    public Optional<Throwable> lastFailure() {
+        return live ? Optional.empty() : Optional.ofNullable(lastFailure);
+    }
+
+    /**
+     * Reads the prefix at {@code atRevision} (0: the current revision) and applies the difference from
+     * the local copy. An open watch is superseded: its later events are ignored.
+     *
+     * @return the revision that was read
+     */
+    public long load(long atRevision) throws Exception {
+        int gen;
+        synchronized (this) {
+            if (closed) {
+                throw new EtcdException("Mirror of " + label + " is closed");
+            }
+            gen = ++generation;
+            live = false;
+        }
+        List<KeyValue> current = new ArrayList<>();
+        long read = reader.read(prefix, end, atRevision, current::add);
+        synchronized (this) {
+            if (!closed && gen == generation) {
+                applyDiff(current, read);
+            }
+        }
+        return read;
+    }
+
+    /** Opens the watch from {@code startRevision}, replacing any earlier one. */
+    public synchronized void watchFrom(long startRevision) {
+        if (closed) {
+            return;
+        }
+        closeWatcher();
+        WatchOption option = WatchOption.builder()
+                .withRange(end)
+                .withRevision(startRevision)
+                .withRequireLeader(true)
+                .build();
+        watcher = connection.client().getWatchClient().watch(prefix, option, new WatchListener(generation));
+        live = true;
+    }
+
+    /** Starts in the background: reads and watches as soon as etcd answers, retrying with backoff. */
+    public void startInBackground() {
+        scheduleResync(Duration.ZERO);
+    }
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+        generation++;
+        live = false;
+        closeWatcher();
+    }
+
+    private void applyDiff(List<KeyValue> current, long read) {
+        List<KeyChange> changes = new ArrayList<>();
+        Set<ByteSequence> seen = new HashSet<>(current.size() * 2);
+        for (KeyValue kv : current) {
+            seen.add(kv.getKey());
+            Long known = modRevisions.get(kv.getKey());
+            if (known == null || known != kv.getModRevision()) {
+                modRevisions.put(kv.getKey(), kv.getModRevision());
+                changes.add(new KeyChange(kv.getKey(), kv.getValue(), kv.getModRevision()));
+            }
+        }
+        modRevisions.keySet().removeIf(key -> {
+            if (seen.contains(key)) {
+                return false;
+            }
+            changes.add(new KeyChange(key, null, read));
+            return true;
+        });
+        revision = Math.max(revision, read);
+        if (!changes.isEmpty()) {
+            listener.onChanges(changes, read);
+        }
+    }
+
+    private void applyEvents(WatchResponse response) {
+        List<KeyChange> changes = new ArrayList<>();
+        long highest = revision;
+        for (WatchEvent event : response.getEvents()) {
+            KeyValue kv = event.getKeyValue();
+            ByteSequence key = kv.getKey();
+            long rev = kv.getModRevision();
+            Long known = modRevisions.get(key);
+            if (event.getEventType() == WatchEvent.EventType.PUT) {
+                if (known != null && known >= rev) {
+                    continue;
+                }
+                modRevisions.put(key, rev);
+                changes.add(new KeyChange(key, kv.getValue(), rev));
+            } else if (event.getEventType() == WatchEvent.EventType.DELETE) {
+                if (known == null || known >= rev) {
+                    continue;
+                }
+                modRevisions.remove(key);
+                changes.add(new KeyChange(key, null, rev));
+            }
+            highest = Math.max(highest, rev);
+        }
+        revision = highest;
+        if (!changes.isEmpty()) {
+            listener.onChanges(changes, highest);
+        }
+    }
+
+    private void scheduleResync(Duration delay) {
+        synchronized (this) {
+            if (closed || recovering) {
+                return;
+            }
+            recovering = true;
+            live = false;
+        }
+        try {
+            connection.scheduler().schedule(this::resync, delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RuntimeException e) {
+            LOG.log(Level.DEBUG, "Not re-reading " + label + ": the connection is closing", e);
+        }
+    }
+
+    private void resync() {
+        long read;
+        try {
+            read = load(0);
+        } catch (Exception e) {
+            int attempt;
+            synchronized (this) {
+                recovering = false;
+                if (closed) {
+                    return;
+                }
+                attempt = ++failures;
+            }
+            lastFailure = e;
+            Duration wait = backoff.next();
+            LOG.log(attempt == 1 ? Level.WARNING : Level.DEBUG, "Cannot read " + label + " (attempt " + attempt
+                    + "): " + describe(e) + "; retrying in " + wait.toMillis() + " ms and every few seconds after");
+            scheduleResync(wait);
+            return;
+        }
+        int hadFailures;
+        synchronized (this) {
+            recovering = false;
+            hadFailures = failures;
+            failures = 0;
+        }
+        watchFrom(read + 1);
+        backoff.reset();
+        if (hadFailures > 0) {
+            LOG.log(Level.INFO, "Read " + label + " at revision " + read + " after " + hadFailures
+                    + " failed attempt(s); watching again");
+        }
+    }
+
+    private void closeWatcher() {
+        if (watcher != null) {
+            try {
+                watcher.close();
+            } catch (RuntimeException e) {
+                LOG.log(Level.DEBUG, "Closing the watch on " + label + " failed", e);
+            }
+            watcher = null;
+        }
+    }
+
+    static String describe(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && (t.getMessage() == null || t instanceof java.util.concurrent.ExecutionException)) {
+            t = t.getCause();
+        }
+        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+    }
+
+    private final class WatchListener implements Watch.Listener {
+        private final int gen;
+
+        WatchListener(int gen) {
+            this.gen = gen;
+        }
+
+        @Override
+        public void onNext(WatchResponse response) {
+            synchronized (PrefixMirror.this) {
+                if (closed || gen != generation) {
+                    return;
+                }
+                live = true;
+                applyEvents(response);
+            }
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            synchronized (PrefixMirror.this) {
+                if (closed || gen != generation) {
+                    return;
+                }
+                live = false;
+            }
+            lastFailure = error;
+            if (error instanceof CompactedException) {
+                LOG.log(Level.INFO, "Watch on " + label + " started at a compacted revision (compacted up to "
+                        + ((CompactedException) error).getCompactedRevision() + "); re-reading the prefix");
+                scheduleResync(Duration.ZERO);
+            } else {
+                LOG.log(Level.INFO, "Watch on " + label + " interrupted: " + describe(error)
+                        + "; it resumes from its revision when etcd answers");
+            }
+        }
+
+        @Override
+        public void onCompleted() {
+            synchronized (PrefixMirror.this) {
+                if (closed || gen != generation) {
+                    return;
+                }
+            }
+            LOG.log(Level.INFO, "Watch on " + label + " was closed by the client; re-reading the prefix and watching again");
+            scheduleResync(Duration.ZERO);
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package io.etcdmp.watch;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.KV;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.options.GetOption;
+
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+/**
+ * Reads every key under a prefix at one revision, page by page with the revision pinned, so a large
+ * prefix loads with bounded memory per request and nothing written after the revision leaks in.
+ * Pages are sized by bytes: the first page is small, later ones aim at {@link #TARGET_PAGE_BYTES}.
+ */
+final class RangeReader {
+    static final long TARGET_PAGE_BYTES = 2L * 1024 * 1024;
+    static final int FIRST_PAGE_KEYS = 1000;
+    static final int MAX_PAGE_KEYS = 50_000;
+
+    private final KV kv;
+    private final Duration timeout;
+
+    RangeReader(KV kv, Duration timeout) {
+        this.kv = kv;
+        this.timeout = timeout;
+    }
+
+    /**
+     * Hands every key-value in [{@code from}, {@code end}) to {@code sink}, in key order.
+     *
+     * @param revision the revision to read at, or 0 for the current one
+     * @return the revision the whole prefix was read at
+     */
+    long read(ByteSequence start, ByteSequence end, long revision, Consumer<KeyValue> sink) throws Exception {
+        ByteSequence from = start;
+        long pinned = revision;
+        long limit = FIRST_PAGE_KEYS;
+        while (true) {
+            GetOption.Builder option = GetOption.builder().withRange(end).withLimit(limit);
+            if (pinned > 0) {
+                option.withRevision(pinned);
+            }
+            GetResponse page = get(from, option.build());
+            if (pinned == 0) {
+                pinned = page.getHeader().getRevision();
+            }
+            long bytes = 0;
+            KeyValue last = null;
+            for (KeyValue kvp : page.getKvs()) {
+                sink.accept(kvp);
+                bytes += kvp.getKey().size() + kvp.getValue().size();
+                last = kvp;
+            }
+            if (!page.isMore() || last == null) {
+                return pinned;
+            }
+            long average = Math.max(1, bytes / page.getKvs().size());
+            limit = Math.max(1, Math.min(MAX_PAGE_KEYS, TARGET_PAGE_BYTES / average));
+            from = KeyRanges.successor(last.getKey());
+        }
+    }
+
+    private GetResponse get(ByteSequence from, GetOption option) throws Exception {
+        try {
+            return kv.get(from, option).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
+        } catch (TimeoutException e) {
+            throw new TimeoutException("no answer within " + timeout.toMillis() + " ms");
+        }
+    }
+}

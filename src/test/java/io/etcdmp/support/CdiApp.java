@@ -1,0 +1,85 @@
+package io.etcdmp.support;
+
+import jakarta.enterprise.inject.spi.Extension;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.eclipse.microprofile.config.spi.ConfigProviderResolver;
+import org.jboss.weld.environment.se.Weld;
+import org.jboss.weld.environment.se.WeldContainer;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.ServiceLoader;
+
+/**
+ * A real CDI application for a test: Weld SE with SmallRye Config and this library's extension (both
+ * found through ServiceLoader, as in a runtime), configured by system properties that are set before
+ * the Config is built and restored after. Closing it stops the container and releases the Config.
+ */
+public final class CdiApp implements AutoCloseable {
+    private final Map<String, String> previous = new HashMap<>();
+    private final WeldContainer container;
+
+    private CdiApp(Map<String, String> properties, Class<?>... beans) {
+        properties.forEach((k, v) -> previous.put(k, v == null ? System.clearProperty(k) : System.setProperty(k, v)));
+        try {
+            Weld weld = new Weld().disableDiscovery().addBeanClasses(beans);
+            // a runtime loads every Extension registered in META-INF/services; Weld SE without discovery does not
+            ServiceLoader.load(Extension.class).forEach(weld::addExtension);
+            this.container = weld.initialize();
+        } catch (RuntimeException e) {
+            restoreProperties();
+            throw e;
+        }
+    }
+
+    public static CdiApp start(Map<String, String> properties, Class<?>... beans) {
+        return new CdiApp(properties, beans);
+    }
+
+    /** Settings pointing at an etcd, plus more key/value pairs. */
+    public static Map<String, String> settings(String endpoints, String... more) {
+        Map<String, String> map = new LinkedHashMap<>();
+        map.put("etcd.endpoints", endpoints);
+        for (int i = 0; i + 1 < more.length; i += 2) {
+            map.put(more[i], more[i + 1]);
+        }
+        return map;
+    }
+
+    public <T> T bean(Class<T> type) {
+        return container.select(type).get();
+    }
+
+    public Config config() {
+        return ConfigProvider.getConfig();
+    }
+
+    public WeldContainer container() {
+        return container;
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (container.isRunning()) {
+                container.shutdown();
+            }
+        } finally {
+            ConfigProviderResolver resolver = ConfigProviderResolver.instance();
+            resolver.releaseConfig(resolver.getConfig());
+            restoreProperties();
+        }
+    }
+
+    private void restoreProperties() {
+        previous.forEach((k, v) -> {
+            if (v == null) {
+                System.clearProperty(k);
+            } else {
+                System.setProperty(k, v);
+            }
+        });
+    }
+}
