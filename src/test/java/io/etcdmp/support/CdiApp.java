@@ -24,7 +24,7 @@ public final class CdiApp implements AutoCloseable {
     private CdiApp(Map<String, String> properties, Class<?>... beans) {
         properties.forEach((k, v) -> previous.put(k, v == null ? System.clearProperty(k) : System.setProperty(k, v)));
         try {
-            Weld weld = new Weld().disableDiscovery().addBeanClasses(beans);
+            Weld weld = new Weld().disableDiscovery().addBeanClass(Anchor.class).addBeanClasses(beans);
             // a runtime loads every Extension registered in META-INF/services; Weld SE without discovery does not
             ServiceLoader.load(Extension.class).forEach(weld::addExtension);
             this.container = weld.initialize();
@@ -32,6 +32,10 @@ public final class CdiApp implements AutoCloseable {
             restoreProperties();
             throw e;
         }
+    }
+
+    /** Weld SE refuses to start a synthetic archive without any bean class. */
+    static final class Anchor {
     }
 
     public static CdiApp start(Map<String, String> properties, Class<?>... beans) {

@@ -68,8 +68,7 @@ final class EtcdMember {
         }
         try {
             Files.createDirectories(dir);
-            Files.writeString(logFile, "---- starting: " + String.join(" ", command) + System.lineSeparator(),
-                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+            note("starting: " + String.join(" ", command));
             ProcessBuilder pb = new ProcessBuilder(command)
                     .directory(dir.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
@@ -132,6 +131,7 @@ final class EtcdMember {
             return;
         }
         if (!waitForExit(grace)) {
+            note("no exit " + grace.toMillis() + " ms after SIGTERM: sending SIGKILL");
             process.destroyForcibly();
             if (!waitForExit(SIGNAL_BOUND)) {
                 throw new IllegalStateException("etcd member " + index + " (pid " + process.pid()
@@ -201,6 +201,16 @@ final class EtcdMember {
                 : process.isAlive() ? ", pid " + process.pid() + (paused ? ", paused" : "")
                 : ", exited with " + process.exitValue())
                 + ", log " + logFile + ")";
+    }
+
+    /** Appends a harness line to the member's log, between etcd's own lines. */
+    private void note(String text) {
+        try {
+            Files.writeString(logFile, "---- " + text + System.lineSeparator(),
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        } catch (IOException ignored) {
+            // diagnostics only
+        }
     }
 
     private void ended() {

@@ -186,12 +186,12 @@ public final class Etcdctl {
     }
 
     /**
-     * The cluster's current revision: the header revision of a count-only read of key "/"; if
+     * The cluster's current revision: the header revision of a keys-only read of key "/" (3.4 etcdctl has no --count-only); if
      * auth refuses that read, the highest header revision from {@code endpoint status} over the
      * endpoints that answer (slower when an endpoint is down: it waits out the command timeout).
      */
     public long revision() {
-        ProcessRunner.Result read = runRaw(endpoints, commandTimeout, "get", "/", "--count-only", "-w", "json");
+        ProcessRunner.Result read = runRaw(endpoints, commandTimeout, "get", "/", "--keys-only", "-w", "json");
         if (read.ok()) {
             return headerRevision(parseObject(read.stdout()).getJsonObject("header"));
         }
