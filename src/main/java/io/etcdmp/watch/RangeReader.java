@@ -24,10 +24,18 @@ final class RangeReader {
 
     private final KV kv;
     private final Duration timeout;
+    private final long firstPageKeys;
+    private final long targetPageBytes;
 
     RangeReader(KV kv, Duration timeout) {
+        this(kv, timeout, FIRST_PAGE_KEYS, TARGET_PAGE_BYTES);
+    }
+
+    RangeReader(KV kv, Duration timeout, long firstPageKeys, long targetPageBytes) {
         this.kv = kv;
         this.timeout = timeout;
+        this.firstPageKeys = firstPageKeys;
+        this.targetPageBytes = targetPageBytes;
     }
 
     /**
@@ -36,16 +44,19 @@ final class RangeReader {
      * @param revision the revision to read at, or 0 for the current one
      * @return the revision the whole prefix was read at
      */
+    int pages;
+
     long read(ByteSequence start, ByteSequence end, long revision, Consumer<KeyValue> sink) throws Exception {
         ByteSequence from = start;
         long pinned = revision;
-        long limit = FIRST_PAGE_KEYS;
+        long limit = firstPageKeys;
         while (true) {
             GetOption.Builder option = GetOption.builder().withRange(end).withLimit(limit);
             if (pinned > 0) {
                 option.withRevision(pinned);
             }
             GetResponse page = get(from, option.build());
+            pages++;
             if (pinned == 0) {
                 pinned = page.getHeader().getRevision();
             }
@@ -60,7 +71,7 @@ final class RangeReader {
                 return pinned;
             }
             long average = Math.max(1, bytes / page.getKvs().size());
-            limit = Math.max(1, Math.min(MAX_PAGE_KEYS, TARGET_PAGE_BYTES / average));
+            limit = Math.max(1, Math.min(MAX_PAGE_KEYS, targetPageBytes / average));
             from = KeyRanges.successor(last.getKey());
         }
     }

@@ -74,6 +74,13 @@ class EtcdClusterTest {
             Etcdctl onlyRejoined = Etcdctl.forEndpoints(etcd.endpoint(leader));
             assertEquals(Optional.of("during"), onlyRejoined.get("/k"));
 
+            int current = etcd.leader();
+            etcd.pause(current);
+            int another = etcd.leader(); // the paused one cannot keep its leadership
+            assertNotEquals(current, another);
+            etcd.resume(current);
+            etcd.awaitHealthy(Duration.ofSeconds(10));
+
             etcd.stopAll();
             for (int i = 0; i < 3; i++) {
                 assertFalse(etcd.isRunning(i));
@@ -176,6 +183,25 @@ class EtcdClusterTest {
             assertEquals(Map.of("/app/x", "1"), app.getPrefix("/app/"));
             assertThrows(IllegalStateException.class, () -> app.get("/c"));
             etcd.awaitHealthy(Duration.ofSeconds(5)); // auth refusals still count as healthy
+        }
+    }
+
+    @Test
+    void missingBinaryFailsWithClearMessage() {
+        String before = System.getProperty("etcd.test.binary");
+        System.setProperty("etcd.test.binary", "/nonexistent/etcd");
+        try {
+            // 3 members: fails with or without a Docker engine (the container fallback is single-member)
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> EtcdCluster.builder().members(3).start());
+            assertTrue(e.getMessage().startsWith("etcd server binary not found at /nonexistent/etcd: install it"
+                    + " (apt-get install etcd-server) or set -Detcd.test.binary=/path/to/etcd"), e.getMessage());
+        } finally {
+            if (before == null) {
+                System.clearProperty("etcd.test.binary");
+            } else {
+                System.setProperty("etcd.test.binary", before);
+            }
         }
     }
 

@@ -1,0 +1,66 @@
+package io.etcdmp.watch;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KV;
+import io.etcdmp.testing.EtcdCluster;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Paginated reads are pinned to one revision: writes made between pages do not leak in. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class RangeReaderTest {
+
+    @Test
+    void pagesAreReadAtTheRevisionOfTheFirstPage() throws Exception {
+        try (EtcdCluster etcd = EtcdCluster.start();
+             Client client = Client.builder().endpoints(etcd.clientUrls().toArray(String[]::new)).build()) {
+            KV kv = client.getKVClient();
+            for (int i = 0; i < 300; i++) {
+                kv.put(bytes(String.format("/p/k%04d", i)), bytes("v" + i)).get(5, TimeUnit.SECONDS);
+            }
+            kv.put(bytes("/q/outside"), bytes("not in prefix")).get(5, TimeUnit.SECONDS);
+            long before = kv.get(bytes("/p/")).get(5, TimeUnit.SECONDS).getHeader().getRevision();
+
+            RangeReader reader = new RangeReader(kv, Duration.ofSeconds(5), 10, 200);
+            Map<String, String> seen = new LinkedHashMap<>();
+            long revision = reader.read(bytes("/p/"), KeyRanges.prefixEnd(bytes("/p/")), 0, keyValue -> {
+                seen.put(keyValue.getKey().toString(StandardCharsets.UTF_8), keyValue.getValue().toString(StandardCharsets.UTF_8));
+                if (seen.size() == 1) {
+                    try {
+                        kv.put(bytes("/p/k0299"), bytes("changed during read")).get(5, TimeUnit.SECONDS);
+                        kv.put(bytes("/p/k9999"), bytes("added during read")).get(5, TimeUnit.SECONDS);
+                        kv.delete(bytes("/p/k0150")).get(5, TimeUnit.SECONDS);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            });
+
+            assertThat(revision).isEqualTo(before);
+            assertThat(reader.pages).as("small pages were used").isGreaterThan(10);
+            assertThat(seen).hasSize(300).containsEntry("/p/k0299", "v299").containsEntry("/p/k0150", "v150")
+                    .doesNotContainKey("/p/k9999").doesNotContainKey("/q/outside");
+            assertThat(new java.util.ArrayList<>(seen.keySet())).isSorted();
+        }
+    }
+
+    @Test
+    void prefixEndCoversEveryKeyWithThePrefix() {
+        assertThat(KeyRanges.prefixEnd(bytes("/a/")).toString(StandardCharsets.UTF_8)).isEqualTo("/a0");
+        assertThat(KeyRanges.prefixEnd(ByteSequence.from(new byte[] {'a', (byte) 0xff})).getBytes()).containsExactly('b');
+        assertThat(KeyRanges.prefixEnd(ByteSequence.from(new byte[] {(byte) 0xff})).getBytes()).containsExactly(0);
+    }
+
+    private static ByteSequence bytes(String s) {
+        return ByteSequence.from(s, StandardCharsets.UTF_8);
+    }
+}
