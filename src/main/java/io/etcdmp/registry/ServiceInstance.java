@@ -1,0 +1,74 @@
+package io.etcdmp.registry;
+
+import io.etcdmp.EtcdException;
+
+import java.net.URI;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * One instance of a service: where to call it and what it says about itself.
+ *
+ * @param service      the service it is an instance of, e.g. {@code orders}
+ * @param instanceId   unique among the instances of the service; the last segment of its etcd key
+ * @param host         address others should call
+ * @param port         port others should call
+ * @param scheme       {@code http} or {@code https}
+ * @param metadata     free key/value metadata (version, zone, ...)
+ * @param registeredAt when it registered, when the record says so
+ */
+public record ServiceInstance(String service, String instanceId, String host, int port, String scheme,
+                              Map<String, String> metadata, Optional<Instant> registeredAt) {
+    public ServiceInstance {
+        requireText("service name", service);
+        requireText("instance id", instanceId);
+        requireText("host", host);
+        if (service.contains("/") || instanceId.contains("/")) {
+            throw new EtcdException("Service name '" + service + "' and instance id '" + instanceId
+                    + "' must not contain '/': they are segments of the etcd key");
+        }
+        if (port < 0 || port > 65535) {
+            throw new EtcdException("Port " + port + " of service instance " + service + "/" + instanceId
+                    + " is not a TCP port");
+        }
+        scheme = scheme == null || scheme.isBlank() ? "http" : scheme;
+        metadata = Map.copyOf(new TreeMap<>(metadata));
+        registeredAt = registeredAt == null ? Optional.empty() : registeredAt;
+    }
+
+    /** An instance with no metadata, registered now, whose id is derived from service, host and port. */
+    public static ServiceInstance of(String service, String host, int port) {
+        return new ServiceInstance(service, defaultId(service, host, port), host, port, "http", Map.of(), Optional.empty());
+    }
+
+    /** {@code <service>-<host>-<port>}, with characters other than letters, digits, '.', '-' and '_' replaced. */
+    public static String defaultId(String service, String host, int port) {
+        return (service + "-" + host + "-" + port).replaceAll("[^A-Za-z0-9._-]", "_");
+    }
+
+    /** {@code host:port}, with IPv6 hosts in brackets: the gRPC naming {@code Addr}. */
+    public String address() {
+        return (host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + port;
+    }
+
+    /** {@code scheme://host:port}. */
+    public URI uri() {
+        return URI.create(scheme + "://" + address());
+    }
+
+    public ServiceInstance withMetadata(Map<String, String> newMetadata) {
+        return new ServiceInstance(service, instanceId, host, port, scheme, newMetadata, registeredAt);
+    }
+
+    public ServiceInstance withRegisteredAt(Instant at) {
+        return new ServiceInstance(service, instanceId, host, port, scheme, metadata, Optional.of(at));
+    }
+
+    private static void requireText(String what, String value) {
+        if (value == null || value.isBlank()) {
+            throw new EtcdException("A service instance needs a " + what);
+        }
+    }
+}
