@@ -13,7 +13,15 @@ import io.etcdmp.config.EtcdConfigSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
+import io.etcdmp.health.EtcdReadinessCheck;
+import io.etcdmp.registry.Registration;
+import io.etcdmp.registry.RegistrySettings;
+import io.etcdmp.registry.ServiceChangeEvent;
+import io.etcdmp.registry.ServiceRegistry;
+import jakarta.enterprise.context.BeforeDestroyed;
 import jakarta.enterprise.inject.spi.AfterBeanDiscovery;
+import jakarta.enterprise.inject.spi.AfterDeploymentValidation;
+import jakarta.enterprise.inject.spi.BeforeBeanDiscovery;
 import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.enterprise.inject.spi.BeforeShutdown;
 import jakarta.enterprise.inject.spi.Extension;
@@ -25,20 +33,32 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The CDI side of the library. Adds the beans {@link EtcdConnection}, {@link Client} (unless the
- * application produces its own {@code Client}, which then wins and is used by every bean here) and
- * {@link ConfigStore}, all configured from MicroProfile Config; fires a {@link ConfigChangeEvent} for
- * every change of the etcd config source; and at shutdown closes what it opened, config source
- * included, so a redeploy leaves no thread behind.
+ * application produces its own {@code Client}, which then wins and is used by every bean here),
+ * {@link ConfigStore}, {@link ServiceRegistry} and, where MicroProfile Health is present, the
+ * {@code etcd} readiness check, all configured from MicroProfile Config. Fires a
+ * {@link ConfigChangeEvent} for every change of the etcd config source and a
+ * {@link ServiceChangeEvent} for every change of a followed service. Registers the deployment itself
+ * when the application scope starts and deregisters it before that scope is destroyed; at shutdown
+ * closes what it opened, config source included, so a redeploy leaves no thread behind.
  */
 public class EtcdExtension implements Extension {
     private static final System.Logger LOG = System.getLogger(EtcdExtension.class.getName());
 
     private boolean applicationClient;
+    private RegistrySettings registry;
     private boolean ourBeansAdded;
     private final List<AutoCloseable> subscriptions = new ArrayList<>();
+
+    void addHealthCheck(@Observes BeforeBeanDiscovery bbd, BeanManager beans) {
+        if (classPresent("org.eclipse.microprofile.health.HealthCheck")) {
+            bbd.addAnnotatedType(beans.createAnnotatedType(EtcdReadinessCheck.class), EtcdReadinessCheck.class.getName());
+        }
+    }
 
     void findApplicationClient(@Observes ProcessBean<?> event) {
         if (!ourBeansAdded && event.getBean().getTypes().contains(Client.class)) {
@@ -50,11 +70,13 @@ public class EtcdExtension implements Extension {
         ourBeansAdded = true;
         EtcdSettings settings;
         String writePrefix;
+        RegistrySettings registrySettings;
         try {
             Config config = ConfigProvider.getConfig();
             PropertyLookup lookup = name -> config.getOptionalValue(name, String.class);
             settings = EtcdSettings.from(lookup);
             writePrefix = ConfigSourceSettings.from(lookup).writePrefix();
+            registrySettings = RegistrySettings.from(lookup, metadata(config));
         } catch (EtcdException e) {
             abd.addDefinitionError(e);
             return;
@@ -71,14 +93,50 @@ public class EtcdExtension implements Extension {
         }
         abd.addBean().beanClass(EtcdExtension.class).types(ConfigStore.class, Object.class).scope(Singleton.class)
                 .produceWith(beans -> new ConfigStore(beans.select(EtcdConnection.class).get(), writePrefix));
+        abd.addBean().beanClass(EtcdExtension.class).types(ServiceRegistry.class, Object.class).scope(Singleton.class)
+                .produceWith(beans -> new ServiceRegistry(beans.select(EtcdConnection.class).get(), registrySettings))
+                .disposeWith((registry, beans) -> ((ServiceRegistry) registry).close());
+        this.registry = registrySettings;
         LOG.log(Level.INFO, "etcd-microprofile active: {0}, {1}", settings.endpointList(), useApplicationClient
                 ? "using the application's own Client bean" : "Client bean provided");
     }
 
-    void fireChangeEvents(@Observes @Initialized(ApplicationScoped.class) Object ignored, BeanManager beans) {
+    void validateSelfRegistration(@Observes AfterDeploymentValidation adv) {
+        if (registry == null) {
+            return;
+        }
+        if (!registry.enabled()) {
+            LOG.log(Level.INFO, "Self-registration is off ({0}=false)", RegistrySettings.ENABLED);
+        } else if (registry.serviceName().isEmpty()) {
+            LOG.log(Level.INFO, "No service name ({0} or mp.app.name): this deployment does not register itself",
+                    RegistrySettings.SERVICE_NAME);
+        } else {
+            try {
+                registry.selfInstance();
+            } catch (EtcdException e) {
+                adv.addDeploymentProblem(e);
+            }
+        }
+    }
+
+    void start(@Observes @Initialized(ApplicationScoped.class) Object ignored, BeanManager beans) {
         for (EtcdConfigSource source : EtcdConfigSource.of(ConfigProvider.getConfig())) {
             subscriptions.add(source.addChangeListener(
                     event -> beans.getEvent().select(ConfigChangeEvent.class).fire(event)));
+        }
+        if (registry == null) {
+            return;
+        }
+        ServiceRegistry services = beans.createInstance().select(ServiceRegistry.class).get();
+        subscriptions.add(services.onEveryChange(event -> beans.getEvent().select(ServiceChangeEvent.class).fire(event)));
+        if (registry.selfRegistration()) {
+            services.registerSelf();
+        }
+    }
+
+    void deregister(@Observes @BeforeDestroyed(ApplicationScoped.class) Object ignored, BeanManager beans) {
+        if (registry != null && registry.selfRegistration()) {
+            beans.createInstance().select(ServiceRegistry.class).get().selfRegistration().ifPresent(Registration::close);
         }
     }
 
@@ -91,6 +149,26 @@ public class EtcdExtension implements Extension {
             EtcdConfigSource.of(ConfigProvider.getConfig()).forEach(EtcdConfigSource::close);
         } catch (RuntimeException e) {
             LOG.log(Level.DEBUG, "No config to close etcd config sources of", e);
+        }
+    }
+
+    private static Map<String, String> metadata(Config config) {
+        Map<String, String> metadata = new TreeMap<>();
+        for (String name : config.getPropertyNames()) {
+            if (name.startsWith(RegistrySettings.METADATA) && name.length() > RegistrySettings.METADATA.length()) {
+                config.getOptionalValue(name, String.class)
+                        .ifPresent(v -> metadata.put(name.substring(RegistrySettings.METADATA.length()), v));
+            }
+        }
+        return metadata;
+    }
+
+    private static boolean classPresent(String name) {
+        try {
+            Class.forName(name, false, EtcdExtension.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
         }
     }
 

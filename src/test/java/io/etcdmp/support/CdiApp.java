@@ -1,5 +1,6 @@
 package io.etcdmp.support;
 
+import io.etcdmp.config.EtcdConfigSource;
 import jakarta.enterprise.inject.spi.Extension;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -29,6 +30,7 @@ public final class CdiApp implements AutoCloseable {
             ServiceLoader.load(Extension.class).forEach(weld::addExtension);
             this.container = weld.initialize();
         } catch (RuntimeException e) {
+            releaseConfigAfterFailedStart();
             restoreProperties();
             throw e;
         }
@@ -74,6 +76,18 @@ public final class CdiApp implements AutoCloseable {
             ConfigProviderResolver resolver = ConfigProviderResolver.instance();
             resolver.releaseConfig(resolver.getConfig());
             restoreProperties();
+        }
+    }
+
+    /** A deployment that failed after the Config was built leaves it cached, with a live etcd source. */
+    private static void releaseConfigAfterFailedStart() {
+        try {
+            ConfigProviderResolver resolver = ConfigProviderResolver.instance();
+            Config config = resolver.getConfig();
+            EtcdConfigSource.of(config).forEach(EtcdConfigSource::close);
+            resolver.releaseConfig(config);
+        } catch (RuntimeException notBuilt) {
+            // building the Config is what failed: nothing is cached
         }
     }
 

@@ -1,0 +1,40 @@
+package io.etcdmp.health;
+
+import io.etcdmp.client.EtcdConnection;
+import io.etcdmp.config.EtcdConfigSource;
+import io.etcdmp.registry.ServiceRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
+import org.eclipse.microprofile.health.Readiness;
+
+/**
+ * MicroProfile Health readiness check {@code etcd}: UP when etcd is reachable, every config watch is
+ * live and this deployment's registration is held. Added by the CDI extension only when the
+ * MicroProfile Health API is on the class path.
+ */
+@Readiness
+@ApplicationScoped
+public class EtcdReadinessCheck implements HealthCheck {
+    @Inject
+    EtcdConnection connection;
+
+    @Inject
+    ServiceRegistry registry;
+
+    @Override
+    public HealthCheckResponse call() {
+        EtcdStatus status = EtcdStatus.probe(connection, EtcdConfigSource.of(ConfigProvider.getConfig()), registry);
+        HealthCheckResponseBuilder response = HealthCheckResponse.named("etcd").status(status.up())
+                .withData("endpoints", connection.settings().endpointList())
+                .withData("reachable", status.reachable())
+                .withData("configWatchLive", status.configWatchLive())
+                .withData("configRevision", status.configRevision())
+                .withData("registrationHeld", status.registrationHeld());
+        status.registrationKey().ifPresent(key -> response.withData("registration", key));
+        return response.build();
+    }
+}

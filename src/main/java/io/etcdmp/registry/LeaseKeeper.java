@@ -1,0 +1,290 @@
+package io.etcdmp.registry;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Lease;
+import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
+import io.etcd.jetcd.lease.NoSuchLeaseException;
+import io.etcd.jetcd.options.PutOption;
+import io.etcd.jetcd.support.CloseableClient;
+import io.etcdmp.client.EtcdConnection;
+import io.etcdmp.watch.Backoff;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Keeps one instance record in etcd under a lease. Every way jetcd reports a lost lease leads to a
+ * new registration with a new lease, with backoff, until it succeeds:
+ * <ul>
+ * <li>{@code onCompleted} with no error: no keep-alive reply came before the TTL ran out;</li>
+ * <li>{@code onError} NOT_FOUND: etcd answered TTL 0 (the lease was revoked or expired);</li>
+ * </ul>
+ * while other {@code onError}s are transient (jetcd retries the stream) and change nothing.
+ * {@link #close()} revokes the lease; a registration that completes after close revokes its own
+ * lease, so no record outlives its keeper.
+ */
+final class LeaseKeeper implements Registration {
+    private static final System.Logger LOG = System.getLogger(LeaseKeeper.class.getName());
+
+    private final EtcdConnection connection;
+    private final ServiceInstance instance;
+    private final String key;
+    private final long ttlSeconds;
+    private final Consumer<LeaseKeeper> onClose;
+    private final Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(5));
+
+    private final Object lock = new Object();
+    private boolean closed;
+    private boolean attemptPending;
+    private int generation;
+    private long leaseId;
+    private CloseableClient keepAlive;
+    private volatile boolean registered;
+    private volatile int reRegistrations;
+    private int failures;
+
+    LeaseKeeper(EtcdConnection connection, String prefix, ServiceInstance instance, Duration ttl, Consumer<LeaseKeeper> onClose) {
+        this.connection = connection;
+        this.instance = instance;
+        this.key = prefix + instance.service() + "/" + instance.instanceId();
+        this.ttlSeconds = Math.max(1, ttl.toSeconds());
+        this.onClose = onClose;
+    }
+
+    /** First registration, synchronously; on failure it is retried in the background and the failure is logged. */
+    void start() {
+        try {
+            register();
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, "Cannot register " + key + " in etcd at " + connection.settings().endpointList()
+                    + " now: " + describe(e) + "; retrying in the background");
+            scheduleAttempt(backoff.next());
+        }
+    }
+
+    private void register() throws Exception {
+        int gen;
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            gen = generation;
+        }
+        Lease leases = connection.client().getLeaseClient();
+        long lease = await(leases.grant(ttlSeconds)).getID();
+        String json = InstanceRecords.toJson(instance.withRegisteredAt(java.time.Instant.now()));
+        try {
+            await(connection.client().getKVClient().put(bytes(key), ByteSequence.from(json, StandardCharsets.UTF_8),
+                    PutOption.builder().withLeaseId(lease).build()));
+        } catch (Exception e) {
+            revokeQuietly(lease);
+            throw e;
+        }
+        long previous;
+        synchronized (lock) {
+            if (closed || gen != generation) {
+                revokeQuietly(lease);
+                return;
+            }
+            previous = leaseId;
+            leaseId = lease;
+            keepAlive = leases.keepAlive(lease, new KeepAliveObserver(gen, lease));
+            registered = true;
+        }
+        if (previous != 0 && previous != lease) {
+            revokeQuietly(previous);
+        }
+        LOG.log(Level.INFO, "Registered {0} at {1} under lease {2} (TTL {3}s)", key, instance.address(),
+                Long.toHexString(lease), ttlSeconds);
+    }
+
+    private void leaseLost(int gen, String why) {
+        synchronized (lock) {
+            if (closed || gen != generation) {
+                return;
+            }
+            generation++;
+            registered = false;
+            closeKeepAlive();
+        }
+        reRegistrations++;
+        LOG.log(Level.WARNING, "Registration {0} lost its lease ({1}); registering again", key, why);
+        scheduleAttempt(Duration.ZERO);
+    }
+
+    private void scheduleAttempt(Duration delay) {
+        synchronized (lock) {
+            if (closed || attemptPending) {
+                return;
+            }
+            attemptPending = true;
+        }
+        try {
+            connection.scheduler().schedule(this::attempt, delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RuntimeException e) {
+            LOG.log(Level.DEBUG, "Not re-registering " + key + ": the connection is closing", e);
+        }
+    }
+
+    private void attempt() {
+        synchronized (lock) {
+            attemptPending = false;
+        }
+        try {
+            register();
+            backoff.reset();
+            failures = 0;
+        } catch (Exception e) {
+            Duration wait = backoff.next();
+            LOG.log(++failures == 1 ? Level.WARNING : Level.DEBUG, "Re-registering " + key + " failed: " + describe(e)
+                    + "; next attempt in " + wait.toMillis() + " ms");
+            scheduleAttempt(wait);
+        }
+    }
+
+    @Override
+    public void close() {
+        long lease;
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            generation++;
+            registered = false;
+            closeKeepAlive();
+            lease = leaseId;
+            leaseId = 0;
+        }
+        if (lease != 0) {
+            try {
+                await(connection.client().getLeaseClient().revoke(lease));
+                LOG.log(Level.INFO, "Deregistered {0} (lease {1} revoked)", key, Long.toHexString(lease));
+            } catch (Exception e) {
+                if (isNotFound(e)) {
+                    LOG.log(Level.INFO, "Deregistered {0} (lease {1} was already gone)", key, Long.toHexString(lease));
+                    onClose.accept(this);
+                    return;
+                }
+                LOG.log(Level.WARNING, "Deregistering " + key + ": revoking lease " + Long.toHexString(lease)
+                        + " failed (" + describe(e) + "); the record expires with the lease within " + ttlSeconds + "s");
+            }
+        }
+        onClose.accept(this);
+    }
+
+    private void closeKeepAlive() {
+        if (keepAlive != null) {
+            keepAlive.close();
+            keepAlive = null;
+        }
+    }
+
+    private void revokeQuietly(long lease) {
+        connection.client().getLeaseClient().revoke(lease).whenComplete((r, e) -> {
+            if (e != null) {
+                LOG.log(Level.DEBUG, "Revoking unused lease " + Long.toHexString(lease) + " failed: " + describe(e));
+            }
+        });
+    }
+
+    private <T> T await(CompletableFuture<T> future) throws Exception {
+        try {
+            return future.get(connection.settings().requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
+        }
+    }
+
+    @Override
+    public ServiceInstance instance() {
+        return instance;
+    }
+
+    @Override
+    public String key() {
+        return key;
+    }
+
+    @Override
+    public boolean isRegistered() {
+        return registered;
+    }
+
+    @Override
+    public OptionalLong leaseId() {
+        synchronized (lock) {
+            return registered ? OptionalLong.of(leaseId) : OptionalLong.empty();
+        }
+    }
+
+    @Override
+    public int reRegistrations() {
+        return reRegistrations;
+    }
+
+    @Override
+    public String toString() {
+        return "Registration[" + key + " -> " + instance.address() + (registered ? ", registered" : "") + "]";
+    }
+
+    private static ByteSequence bytes(String s) {
+        return ByteSequence.from(s, StandardCharsets.UTF_8);
+    }
+
+    static String describe(Throwable e) {
+        Throwable t = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+    }
+
+    static boolean isNotFound(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof NoSuchLeaseException || Status.fromThrowable(c).getCode() == Status.Code.NOT_FOUND) {
+                return true;
+            }
+            if (c.getMessage() != null && c.getMessage().contains("requested lease not found")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private final class KeepAliveObserver implements StreamObserver<LeaseKeepAliveResponse> {
+        private final int gen;
+        private final long lease;
+
+        KeepAliveObserver(int gen, long lease) {
+            this.gen = gen;
+            this.lease = lease;
+        }
+
+        @Override
+        public void onNext(LeaseKeepAliveResponse response) {
+            if (response.getTTL() <= 0) {
+                leaseLost(gen, "etcd answered TTL 0 for lease " + Long.toHexString(lease));
+            }
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            if (isNotFound(error)) {
+                leaseLost(gen, "lease " + Long.toHexString(lease) + " not found: revoked or expired");
+            } else {
+                LOG.log(Level.DEBUG, "Keep-alive of " + key + " interrupted (" + describe(error) + "); jetcd retries it");
+            }
+        }
+
+        @Override
+        public void onCompleted() {
+            leaseLost(gen, "no keep-alive reply before the TTL ran out");
+        }
+    }
+}

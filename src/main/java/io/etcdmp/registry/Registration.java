@@ -1,0 +1,28 @@
+package io.etcdmp.registry;
+
+import java.util.OptionalLong;
+
+/**
+ * A service instance kept registered under a lease. While open, the lease is kept alive and a lost
+ * lease is replaced by a new registration. {@link #close()} deregisters: the lease is revoked, so the
+ * record vanishes at once; nothing re-creates it afterwards.
+ */
+public interface Registration extends AutoCloseable {
+    ServiceInstance instance();
+
+    /** The etcd key of the record. */
+    String key();
+
+    /** True while the record is in etcd under a live lease, as far as the keep-alive knows. */
+    boolean isRegistered();
+
+    /** The current lease, if registered. */
+    OptionalLong leaseId();
+
+    /** How many times the registration was re-created after a lost lease. */
+    int reRegistrations();
+
+    /** Deregisters (revokes the lease, bounded by {@code etcd.request-timeout}); idempotent. */
+    @Override
+    void close();
+}

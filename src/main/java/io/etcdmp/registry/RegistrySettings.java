@@ -1,0 +1,162 @@
+package io.etcdmp.registry;
+
+import io.etcdmp.EtcdException;
+import io.etcdmp.client.PropertyLookup;
+import io.etcdmp.client.SettingValues;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.TreeMap;
+
+/** The {@code etcd.registry.*} settings: the registry root, the lease TTL and this deployment's own instance. */
+public final class RegistrySettings {
+    public static final String ENABLED = "etcd.registry.enabled";
+    public static final String SERVICE_NAME = "etcd.registry.service-name";
+    public static final String INSTANCE_ID = "etcd.registry.instance-id";
+    public static final String HOST = "etcd.registry.host";
+    public static final String PORT = "etcd.registry.port";
+    public static final String SCHEME = "etcd.registry.scheme";
+    public static final String METADATA = "etcd.registry.metadata.";
+    public static final String TTL = "etcd.registry.ttl";
+    public static final String PREFIX = "etcd.registry.prefix";
+    public static final String DEFAULT_PREFIX = "/services/";
+    public static final Duration DEFAULT_TTL = Duration.ofSeconds(10);
+    /** Where runtimes publish their HTTP port, tried in order when {@value #PORT} is not set. */
+    static final String[] RUNTIME_PORTS = {"server.port", "quarkus.http.port", "http.port"};
+
+    private final boolean enabled;
+    private final Optional<String> serviceName;
+    private final Optional<String> instanceId;
+    private final Optional<String> host;
+    private final OptionalInt port;
+    private final String scheme;
+    private final Map<String, String> metadata;
+    private final Duration ttl;
+    private final String prefix;
+
+    private RegistrySettings(SettingValues values, Map<String, String> metadata) {
+        this.enabled = values.bool(ENABLED, true);
+        this.serviceName = values.string(SERVICE_NAME).or(() -> values.string("mp.app.name"));
+        this.instanceId = values.string(INSTANCE_ID);
+        this.host = values.string(HOST);
+        this.port = port(values);
+        this.scheme = values.string(SCHEME, "http").toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            throw SettingValues.invalid(SCHEME, scheme, "http or https");
+        }
+        this.metadata = Collections.unmodifiableMap(new TreeMap<>(metadata));
+        this.ttl = values.duration(TTL, DEFAULT_TTL);
+        if (ttl.compareTo(Duration.ofSeconds(2)) < 0) {
+            throw SettingValues.invalid(TTL, ttl.toString(), "at least 2s (etcd leases count whole seconds)");
+        }
+        String p = values.string(PREFIX, DEFAULT_PREFIX);
+        this.prefix = p.endsWith("/") ? p : p + "/";
+    }
+
+    /**
+     * Reads the settings.
+     *
+     * @param metadata the {@code etcd.registry.metadata.<name>} entries, names without the prefix
+     */
+    public static RegistrySettings from(PropertyLookup lookup, Map<String, String> metadata) {
+        return new RegistrySettings(new SettingValues(lookup), metadata);
+    }
+
+    private static OptionalInt port(SettingValues values) {
+        Optional<String> raw = values.string(PORT);
+        String key = PORT;
+        for (int i = 0; raw.isEmpty() && i < RUNTIME_PORTS.length; i++) {
+            key = RUNTIME_PORTS[i];
+            raw = values.string(key);
+        }
+        if (raw.isEmpty()) {
+            return OptionalInt.empty();
+        }
+        try {
+            int p = Integer.parseInt(raw.get().trim());
+            if (p >= 0 && p <= 65535) {
+                return OptionalInt.of(p);
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw SettingValues.invalid(key, raw.get(), "a TCP port (0-65535)");
+    }
+
+    public boolean enabled() {
+        return enabled;
+    }
+
+    /** The service this deployment is an instance of; empty: no self-registration. */
+    public Optional<String> serviceName() {
+        return serviceName;
+    }
+
+    public Duration ttl() {
+        return ttl;
+    }
+
+    /** The registry root, ending with '/'. */
+    public String prefix() {
+        return prefix;
+    }
+
+    /** True when this deployment should register itself. */
+    public boolean selfRegistration() {
+        return enabled && serviceName.isPresent();
+    }
+
+    /** This deployment's instance; fails naming {@value #PORT} when no port is known. */
+    public ServiceInstance selfInstance() {
+        String service = serviceName.orElseThrow(() -> new EtcdException("No service name: set " + SERVICE_NAME
+                + " or mp.app.name"));
+        int p = port.orElseThrow(() -> new EtcdException("Service " + service + " cannot register itself: set "
+                + PORT + " (the port other services should call); it could not be read from the runtime ("
+                + String.join(", ", RUNTIME_PORTS) + ")"));
+        String h = host.orElseGet(RegistrySettings::firstNonLoopbackAddress);
+        return new ServiceInstance(service, instanceId.orElse(ServiceInstance.defaultId(service, h, p)), h, p, scheme,
+                metadata, Optional.empty());
+    }
+
+    /** This machine's first non-loopback IPv4 address (else any non-loopback address, else the local host name). */
+    static String firstNonLoopbackAddress() {
+        String fallback = null;
+        try {
+            for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                if (!nic.isUp() || nic.isLoopback()) {
+                    continue;
+                }
+                for (InetAddress address : Collections.list(nic.getInetAddresses())) {
+                    if (address.isLoopbackAddress() || address.isLinkLocalAddress()) {
+                        continue;
+                    }
+                    if (address instanceof Inet4Address) {
+                        return address.getHostAddress();
+                    }
+                    if (fallback == null) {
+                        fallback = address.getHostAddress();
+                    }
+                }
+            }
+        } catch (SocketException e) {
+            // fall through
+        }
+        if (fallback != null) {
+            return fallback;
+        }
+        try {
+            return InetAddress.getLocalHost().getHostAddress();
+        } catch (UnknownHostException e) {
+            return "127.0.0.1";
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package io.etcdmp.registry;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcdmp.client.EtcdConnection;
+import io.etcdmp.watch.KeyChange;
+import io.etcdmp.watch.KeyRanges;
+import io.etcdmp.watch.PrefixMirror;
+
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * The local list of one service's instances, kept current by a {@link PrefixMirror} on
+ * {@code <prefix><service>/} (same gap-free resume and compaction recovery as the config source).
+ * Reads never touch the network. Records that do not parse are skipped with a warning.
+ */
+final class ServiceCache implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(ServiceCache.class.getName());
+
+    private final String service;
+    private final ByteSequence prefix;
+    private final PrefixMirror mirror;
+    private final EtcdConnection connection;
+    private final Map<ByteSequence, ServiceInstance> byKey = new HashMap<>();
+    private final List<Consumer<ServiceChangeEvent>> listeners = new CopyOnWriteArrayList<>();
+    private volatile List<ServiceInstance> instances = List.of();
+    private volatile boolean started;
+
+    ServiceCache(EtcdConnection connection, String registryPrefix, String service) {
+        this.connection = connection;
+        this.service = service;
+        this.prefix = ByteSequence.from(registryPrefix + service + "/", StandardCharsets.UTF_8);
+        this.mirror = new PrefixMirror(connection, prefix, this::apply);
+    }
+
+    void start() throws Exception {
+        PrefixMirror.startAll(List.of(mirror));
+        started = true;
+    }
+
+    List<ServiceInstance> instances() {
+        return instances;
+    }
+
+    boolean isLive() {
+        return mirror.isLive();
+    }
+
+    AutoCloseable addListener(Consumer<ServiceChangeEvent> listener) {
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    private void apply(List<KeyChange> changes, long revision) {
+        for (KeyChange change : changes) {
+            if (change.isDelete()) {
+                byKey.remove(change.key());
+                continue;
+            }
+            String keyId = KeyRanges.describe(change.key().substring(prefix.size()));
+            if (keyId.isEmpty() || keyId.contains("/")) {
+                LOG.log(Level.WARNING, "Skipping registry key ''{0}'': not <prefix>{1}/<instance-id>",
+                        KeyRanges.describe(change.key()), service);
+                byKey.remove(change.key());
+                continue;
+            }
+            try {
+                byKey.put(change.key(), InstanceRecords.parse(service, keyId, change.value().toString(StandardCharsets.UTF_8)));
+            } catch (IllegalArgumentException e) {
+                byKey.remove(change.key());
+                LOG.log(Level.WARNING, "Skipping registry record ''{0}'': {1}", KeyRanges.describe(change.key()), e.getMessage());
+            }
+        }
+        List<ServiceInstance> now = new ArrayList<>(byKey.values());
+        now.sort(Comparator.comparing(ServiceInstance::instanceId));
+        List<ServiceInstance> snapshot = List.copyOf(now);
+        instances = snapshot;
+        if (started && !listeners.isEmpty()) {
+            ServiceChangeEvent event = new ServiceChangeEvent(service, snapshot, revision);
+            try {
+                connection.scheduler().execute(() -> listeners.forEach(l -> notify(l, event)));
+            } catch (RuntimeException e) {
+                LOG.log(Level.DEBUG, "Change of {0} not delivered: the registry is closing", service);
+            }
+        }
+    }
+
+    private static void notify(Consumer<ServiceChangeEvent> listener, ServiceChangeEvent event) {
+        try {
+            listener.accept(event);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Service listener " + listener + " failed on a change of " + event.service(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        mirror.close();
+        listeners.clear();
+    }
+}

@@ -1,0 +1,189 @@
+package io.etcdmp.registry;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.options.GetOption;
+import io.etcdmp.EtcdException;
+import io.etcdmp.client.EtcdConnection;
+import io.etcdmp.watch.KeyRanges;
+
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * The service registry on etcd: register instances under leases that are kept alive and replaced when
+ * lost, list and choose instances from a local cache kept current by a watch, and follow changes.
+ * Records: key {@code <prefix><service>/<instance-id>}, value in etcd's gRPC naming shape
+ * {@code {"Addr":"host:port","Metadata":{...}}}.
+ *
+ * <p>In CDI it is a bean ({@code @Inject ServiceRegistry}) that also registers the deployment itself
+ * (see {@link RegistrySettings}). Outside CDI: {@code new ServiceRegistry(connection, settings)},
+ * closed when done.
+ */
+public class ServiceRegistry implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(ServiceRegistry.class.getName());
+
+    /** How {@link #choose(String, Strategy)} picks an instance. */
+    public enum Strategy { ROUND_ROBIN, RANDOM }
+
+    private final EtcdConnection connection;
+    private final RegistrySettings settings;
+    private final Map<String, ServiceCache> caches = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> cursors = new ConcurrentHashMap<>();
+    private final List<LeaseKeeper> registrations = new CopyOnWriteArrayList<>();
+    private final List<Consumer<ServiceChangeEvent>> everyChange = new CopyOnWriteArrayList<>();
+    private volatile LeaseKeeper self;
+    private volatile boolean closed;
+
+    public ServiceRegistry(EtcdConnection connection, RegistrySettings settings) {
+        this.connection = connection;
+        this.settings = settings;
+    }
+
+    public RegistrySettings settings() {
+        return settings;
+    }
+
+    /**
+     * Registers an instance under a new lease (TTL {@code etcd.registry.ttl}) and keeps it registered
+     * until the returned handle is closed. When etcd cannot be reached now, the registration is
+     * retried in the background (see {@link Registration#isRegistered()}).
+     */
+    public Registration register(ServiceInstance instance) {
+        if (closed) {
+            throw new EtcdException("The service registry is closed; cannot register " + instance.service());
+        }
+        LeaseKeeper keeper = new LeaseKeeper(connection, settings.prefix(), instance, settings.ttl(), registrations::remove);
+        registrations.add(keeper);
+        keeper.start();
+        return keeper;
+    }
+
+    /** Registers this deployment as configured ({@code etcd.registry.*}); done by the CDI extension at start. */
+    public Registration registerSelf() {
+        LeaseKeeper keeper = (LeaseKeeper) register(settings.selfInstance());
+        self = keeper;
+        return keeper;
+    }
+
+    /** The registration of this deployment, once made. */
+    public Optional<Registration> selfRegistration() {
+        return Optional.ofNullable(self);
+    }
+
+    /** The instances of a service, from the local cache (loaded from etcd by the first call for the service). */
+    public List<ServiceInstance> instances(String service) {
+        return cache(service).instances();
+    }
+
+    /** The names of the services that have at least one record now (read from etcd, keys only). */
+    public Set<String> services() {
+        ByteSequence root = ByteSequence.from(settings.prefix(), StandardCharsets.UTF_8);
+        GetOption keysOnly = GetOption.builder().withRange(KeyRanges.prefixEnd(root)).withKeysOnly(true).build();
+        Set<String> names = new TreeSet<>();
+        try {
+            for (KeyValue kv : connection.client().getKVClient().get(root, keysOnly)
+                    .get(connection.settings().requestTimeout().toMillis(), TimeUnit.MILLISECONDS).getKvs()) {
+                String rest = kv.getKey().substring(root.size()).toString(StandardCharsets.UTF_8);
+                int slash = rest.indexOf('/');
+                if (slash > 0) {
+                    names.add(rest.substring(0, slash));
+                }
+            }
+        } catch (Exception e) {
+            throw new EtcdException("Cannot list services under " + settings.prefix() + " at "
+                    + connection.settings().endpointList() + ": " + LeaseKeeper.describe(e), e);
+        }
+        return names;
+    }
+
+    /** One instance, round-robin over the cached list. */
+    public Optional<ServiceInstance> choose(String service) {
+        return choose(service, Strategy.ROUND_ROBIN);
+    }
+
+    public Optional<ServiceInstance> choose(String service, Strategy strategy) {
+        List<ServiceInstance> list = instances(service);
+        if (list.isEmpty()) {
+            return Optional.empty();
+        }
+        int index = strategy == Strategy.RANDOM ? ThreadLocalRandom.current().nextInt(list.size())
+                : Math.floorMod(cursors.computeIfAbsent(service, s -> new AtomicInteger()).getAndIncrement(), list.size());
+        return Optional.of(list.get(index));
+    }
+
+    /**
+     * Calls {@code listener} with the full instance list after every change of the service (join,
+     * leave, record change), in revision order. Closing the handle stops it.
+     */
+    public AutoCloseable watch(String service, Consumer<List<ServiceInstance>> listener) {
+        return cache(service).addListener(event -> listener.accept(event.instances()));
+    }
+
+    /** Receives every change of every service this registry follows; the CDI extension fires them as events. */
+    public AutoCloseable onEveryChange(Consumer<ServiceChangeEvent> listener) {
+        everyChange.add(listener);
+        return () -> everyChange.remove(listener);
+    }
+
+    /** True when every followed service has a live watch. */
+    public boolean isWatchLive() {
+        return caches.values().stream().allMatch(ServiceCache::isLive);
+    }
+
+    private ServiceCache cache(String service) {
+        if (closed) {
+            throw new EtcdException("The service registry is closed");
+        }
+        ServiceCache existing = caches.get(service);
+        if (existing != null) {
+            return existing;
+        }
+        synchronized (caches) {
+            existing = caches.get(service);
+            if (existing != null) {
+                return existing;
+            }
+            ServiceCache cache = new ServiceCache(connection, settings.prefix(), service);
+            try {
+                cache.start();
+            } catch (Exception e) {
+                cache.close();
+                throw new EtcdException("Cannot read the instances of service " + service + " under "
+                        + settings.prefix() + " at " + connection.settings().endpointList() + ": " + LeaseKeeper.describe(e), e);
+            }
+            cache.addListener(event -> everyChange.forEach(l -> l.accept(event)));
+            caches.put(service, cache);
+            return cache;
+        }
+    }
+
+    /** Deregisters every instance registered here (this deployment's too) and stops the watches. */
+    @Override
+    public void close() {
+        closed = true;
+        for (LeaseKeeper keeper : new ArrayList<>(registrations)) {
+            keeper.close();
+        }
+        caches.values().forEach(ServiceCache::close);
+        caches.clear();
+        LOG.log(Level.DEBUG, "Service registry closed");
+    }
+
+    @Override
+    public String toString() {
+        return "ServiceRegistry[" + settings.prefix() + ", " + connection.settings().endpointList() + "]";
+    }
+}

@@ -1,0 +1,31 @@
+package io.etcdmp.registry;
+
+import io.etcdmp.client.EtcdConnection;
+import io.etcdmp.client.EtcdConnections;
+import io.etcdmp.client.EtcdSettings;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/** A {@link ServiceRegistry} outside CDI, on its own connection, for the registry tests. */
+final class RegistryFixture implements AutoCloseable {
+    final EtcdConnection connection;
+    final ServiceRegistry registry;
+
+    RegistryFixture(String endpoints, String... settings) {
+        Map<String, String> map = new HashMap<>();
+        map.put("etcd.endpoints", endpoints);
+        for (int i = 0; i + 1 < settings.length; i += 2) {
+            map.put(settings[i], settings[i + 1]);
+        }
+        connection = EtcdConnections.acquire(EtcdSettings.from(name -> Optional.ofNullable(map.get(name))));
+        registry = new ServiceRegistry(connection, RegistrySettings.from(name -> Optional.ofNullable(map.get(name)), Map.of()));
+    }
+
+    @Override
+    public void close() {
+        registry.close();
+        connection.close();
+    }
+}
