@@ -110,6 +110,10 @@ public class EtcdExtension implements Extension {
         } else if (registry.serviceName().isEmpty()) {
             LOG.log(Level.INFO, "No service name ({0} or mp.app.name): this deployment does not register itself",
                     RegistrySettings.SERVICE_NAME);
+        } else if (!registry.selfRegistration()) {
+            LOG.log(Level.INFO, "mp.app.name is {0} but no port is known ({1}): this deployment does not register "
+                    + "itself; set {1} (or {2}) to register it", registry.serviceName().get(), RegistrySettings.PORT,
+                    RegistrySettings.SERVICE_NAME);
         } else {
             try {
                 registry.selfInstance();

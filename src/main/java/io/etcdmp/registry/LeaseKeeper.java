@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -27,7 +28,9 @@ import java.util.function.Consumer;
  * <li>{@code onCompleted} with no error: no keep-alive reply came before the TTL ran out;</li>
  * <li>{@code onError} NOT_FOUND: etcd answered TTL 0 (the lease was revoked or expired);</li>
  * </ul>
- * while other {@code onError}s are transient (jetcd retries the stream) and change nothing.
+ * while other {@code onError}s are transient (jetcd retries the stream) and change nothing. Since
+ * jetcd's own deadline can be late (5 s before its first keep-alive reply, checked once a second), the
+ * keeper also checks its own: no confirmation for a whole TTL means the lease is gone.
  * {@link #close()} revokes the lease; a registration that completes after close revokes its own
  * lease, so no record outlives its keeper.
  */
@@ -47,6 +50,8 @@ final class LeaseKeeper implements Registration {
     private int generation;
     private long leaseId;
     private CloseableClient keepAlive;
+    private ScheduledFuture<?> deadlineCheck;
+    private volatile long confirmedUntil;
     private volatile boolean registered;
     private volatile int reRegistrations;
     private int failures;
@@ -96,7 +101,11 @@ final class LeaseKeeper implements Registration {
             }
             previous = leaseId;
             leaseId = lease;
+            confirmedUntil = System.currentTimeMillis() + ttlSeconds * 1000;
             keepAlive = leases.keepAlive(lease, new KeepAliveObserver(gen, lease));
+            long period = Math.max(200, ttlSeconds * 1000 / 4);
+            deadlineCheck = connection.scheduler().scheduleAtFixedRate(() -> checkDeadline(gen), period, period,
+                    TimeUnit.MILLISECONDS);
             registered = true;
         }
         if (previous != 0 && previous != lease) {
@@ -104,6 +113,12 @@ final class LeaseKeeper implements Registration {
         }
         LOG.log(Level.INFO, "Registered {0} at {1} under lease {2} (TTL {3}s)", key, instance.address(),
                 Long.toHexString(lease), ttlSeconds);
+    }
+
+    private void checkDeadline(int gen) {
+        if (System.currentTimeMillis() > confirmedUntil) {
+            leaseLost(gen, "no keep-alive reply for a whole TTL");
+        }
     }
 
     private void leaseLost(int gen, String why) {
@@ -185,6 +200,10 @@ final class LeaseKeeper implements Registration {
         if (keepAlive != null) {
             keepAlive.close();
             keepAlive = null;
+        }
+        if (deadlineCheck != null) {
+            deadlineCheck.cancel(false);
+            deadlineCheck = null;
         }
     }
 
@@ -270,6 +289,8 @@ final class LeaseKeeper implements Registration {
         public void onNext(LeaseKeepAliveResponse response) {
             if (response.getTTL() <= 0) {
                 leaseLost(gen, "etcd answered TTL 0 for lease " + Long.toHexString(lease));
+            } else {
+                confirmedUntil = System.currentTimeMillis() + response.getTTL() * 1000;
             }
         }
 

@@ -35,6 +35,7 @@ public final class RegistrySettings {
 
     private final boolean enabled;
     private final Optional<String> serviceName;
+    private final boolean explicitName;
     private final Optional<String> instanceId;
     private final Optional<String> host;
     private final OptionalInt port;
@@ -45,6 +46,7 @@ public final class RegistrySettings {
 
     private RegistrySettings(SettingValues values, Map<String, String> metadata) {
         this.enabled = values.bool(ENABLED, true);
+        this.explicitName = values.string(SERVICE_NAME).isPresent();
         this.serviceName = values.string(SERVICE_NAME).or(() -> values.string("mp.app.name"));
         this.instanceId = values.string(INSTANCE_ID);
         this.host = values.string(HOST);
@@ -110,9 +112,19 @@ public final class RegistrySettings {
         return prefix;
     }
 
-    /** True when this deployment should register itself. */
+    /**
+     * True when this deployment should register itself: enabled, a service name known, and either a
+     * port known or the service name set explicitly (then a missing port is an error). A name that
+     * only comes from {@code mp.app.name}, with no port anywhere, means config-only use: no
+     * self-registration.
+     */
     public boolean selfRegistration() {
-        return enabled && serviceName.isPresent();
+        return enabled && serviceName.isPresent() && (port.isPresent() || explicitName);
+    }
+
+    /** The port others should call, if known. */
+    public OptionalInt port() {
+        return port;
     }
 
     /** This deployment's instance; fails naming {@value #PORT} when no port is known. */

@@ -105,7 +105,7 @@ public final class PrefixMirror implements AutoCloseable {
         return revision;
     }
 
-    /** True while a watch is open and has not reported an error since its last event. */
+    /** True while a watch is open and etcd has confirmed it (created, or an event) since its last error. */
     public boolean isLive() {
         return live;
     }
@@ -145,14 +145,15 @@ public final class PrefixMirror implements AutoCloseable {
         if (closed) {
             return;
         }
+        generation++;
         closeWatcher();
         WatchOption option = WatchOption.builder()
                 .withRange(end)
                 .withRevision(startRevision)
                 .withRequireLeader(true)
+                .withCreateNotify(true)
                 .build();
         watcher = connection.client().getWatchClient().watch(prefix, option, new WatchListener(generation));
-        live = true;
     }
 
     /** Starts in the background: reads and watches as soon as etcd answers, retrying with backoff. */

@@ -54,8 +54,9 @@ class LeaseRecoveryTest {
             await().atMost(Duration.ofSeconds(20)).until(() -> registration.isRegistered()
                     && registration.leaseId().orElse(first) != first);
             assertThat(etcd.ctl().get(registration.key())).isPresent();
-            long current = registration.leaseId().orElseThrow();
-            await().atMost(Duration.ofSeconds(10)).until(() -> etcd.ctl().leaseList().equals(List.of(current)));
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(etcd.ctl().leaseList())
+                    .as("leases in etcd; registration %s, %d re-registrations", registration, registration.reRegistrations())
+                    .containsExactly(registration.leaseId().orElseThrow()));
         }
         assertThat(etcd.ctl().getPrefix("/services/")).isEmpty();
     }

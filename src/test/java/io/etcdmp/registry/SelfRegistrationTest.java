@@ -134,9 +134,17 @@ class SelfRegistrationTest {
     }
 
     @Test
-    void missingPortFailsTheDeploymentNamingTheSetting() {
-        Map<String, String> settings = CdiApp.settings(etcd.endpoints(), "mp.app.name", "orders");
+    void explicitServiceNameWithoutPortFailsTheDeploymentNamingTheSetting() {
+        Map<String, String> settings = CdiApp.settings(etcd.endpoints(), "etcd.registry.service-name", "orders");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> CdiApp.start(settings).close())
                 .hasStackTraceContaining("etcd.registry.port");
+    }
+
+    @Test
+    void appNameWithoutAnyPortIsConfigOnlyUseAndDoesNotRegister() {
+        try (CdiApp app = CdiApp.start(CdiApp.settings(etcd.endpoints(), "mp.app.name", "orders"))) {
+            assertThat(app.bean(ServiceRegistry.class).selfRegistration()).isEmpty();
+            assertThat(etcd.ctl().getPrefix("/services/")).isEmpty();
+        }
     }
 }

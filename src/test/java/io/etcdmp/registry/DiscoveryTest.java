@@ -1,0 +1,121 @@
+package io.etcdmp.registry;
+
+import io.etcdmp.testing.EtcdCluster;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Discovery from the watched cache: foreign records, bad records, watch events and choosing instances. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class DiscoveryTest {
+    static EtcdCluster etcd;
+    static RegistryFixture fixture;
+
+    @BeforeAll
+    static void start() {
+        etcd = EtcdCluster.start();
+        fixture = new RegistryFixture(etcd.endpoints());
+    }
+
+    @AfterAll
+    static void stop() {
+        fixture.close();
+        etcd.close();
+    }
+
+    @BeforeEach
+    void clean() {
+        etcd.ctl().delPrefix("/services/");
+    }
+
+    @Test
+    void handWrittenGrpcNamingRecordIsDiscovered() {
+        etcd.ctl().put("/services/greeter/go-instance-1", "{\"Addr\":\"127.0.0.1:50051\"}");
+        etcd.ctl().put("/services/greeter/go-instance-2", "{\"Addr\":\"[::1]:50052\",\"Metadata\":{\"weight\":3}}");
+        List<ServiceInstance> instances = fixture.registry.instances("greeter");
+        assertThat(instances).hasSize(2);
+        ServiceInstance first = instances.get(0);
+        assertThat(first.instanceId()).isEqualTo("go-instance-1");
+        assertThat(first.address()).isEqualTo("127.0.0.1:50051");
+        assertThat(first.scheme()).isEqualTo("http");
+        ServiceInstance second = instances.get(1);
+        assertThat(second.host()).isEqualTo("::1");
+        assertThat(second.address()).isEqualTo("[::1]:50052");
+        assertThat(second.metadata()).containsEntry("weight", "3");
+    }
+
+    @Test
+    void malformedForeignRecordsAreSkippedAndTheRestIsServed() {
+        etcd.ctl().put("/services/mixed/good", "{\"Addr\":\"127.0.0.1:1\"}");
+        etcd.ctl().put("/services/mixed/not-json", "hello");
+        etcd.ctl().put("/services/mixed/no-addr", "{\"Metadata\":{}}");
+        etcd.ctl().put("/services/mixed/bad-port", "{\"Addr\":\"127.0.0.1:http\"}");
+        etcd.ctl().put("/services/mixed/nested/deeper", "{\"Addr\":\"127.0.0.1:2\"}");
+        assertThat(fixture.registry.instances("mixed")).extracting(ServiceInstance::instanceId).containsExactly("good");
+
+        etcd.ctl().put("/services/mixed/good", "garbage now");
+        await().atMost(Duration.ofSeconds(5)).until(() -> fixture.registry.instances("mixed").isEmpty());
+    }
+
+    @Test
+    void watcherSeesJoinMetadataChangeAndLeave() throws Exception {
+        List<List<ServiceInstance>> seen = new CopyOnWriteArrayList<>();
+        fixture.registry.instances("orders");
+        try (AutoCloseable watch = fixture.registry.watch("orders", seen::add);
+             RegistryFixture other = new RegistryFixture(etcd.endpoints())) {
+            ServiceInstance v1 = ServiceInstance.of("orders", "127.0.0.1", 8080).withMetadata(Map.of("version", "1"));
+            Registration joined = other.registry.register(v1);
+            await().atMost(Duration.ofSeconds(5)).until(() -> seen.size() == 1);
+            assertThat(seen.get(0)).extracting(i -> i.metadata().get("version")).containsExactly("1");
+
+            joined.close();
+            await().atMost(Duration.ofSeconds(5)).until(() -> seen.size() == 2);
+            assertThat(seen.get(1)).isEmpty();
+
+            other.registry.register(v1.withMetadata(Map.of("version", "2")));
+            await().atMost(Duration.ofSeconds(5)).until(() -> seen.size() == 3);
+            assertThat(seen.get(2)).extracting(i -> i.metadata().get("version")).containsExactly("2");
+            assertThat(seen.get(2).get(0).registeredAt()).isPresent();
+        }
+    }
+
+    @Test
+    void roundRobinSpreadsEvenlyAndRandomPicksOnlyRegisteredInstances() {
+        for (int i = 0; i < 4; i++) {
+            etcd.ctl().put("/services/spread/i" + i, "{\"Addr\":\"127.0.0.1:" + (9000 + i) + "\"}");
+        }
+        Map<Integer, Integer> counts = new HashMap<>();
+        for (int i = 0; i < 400; i++) {
+            counts.merge(fixture.registry.choose("spread").orElseThrow().port(), 1, Integer::sum);
+        }
+        assertThat(counts).containsOnlyKeys(9000, 9001, 9002, 9003);
+        assertThat(counts.values()).containsOnly(100);
+        for (int i = 0; i < 100; i++) {
+            assertThat(fixture.registry.choose("spread", ServiceRegistry.Strategy.RANDOM).orElseThrow().port())
+                    .isBetween(9000, 9003);
+        }
+        assertThat(fixture.registry.choose("nobody")).isEmpty();
+    }
+
+    @Test
+    void recordRoundTripsThroughTheGrpcNamingShape() {
+        ServiceInstance instance = new ServiceInstance("orders", "o-1", "10.1.2.3", 8443, "https",
+                Map.of("zone", "eu-1"), Optional.of(java.time.Instant.parse("2026-11-25T12:00:00Z")));
+        String json = InstanceRecords.toJson(instance);
+        assertThat(json).startsWith("{\"Addr\":\"10.1.2.3:8443\",\"Metadata\":{");
+        assertThat(InstanceRecords.parse("orders", "o-1", json)).isEqualTo(instance);
+    }
+}

@@ -1,0 +1,62 @@
+package io.etcdmp.registry;
+
+import io.etcdmp.EtcdException;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class RegistrySettingsTest {
+    private static RegistrySettings from(Map<String, String> map, Map<String, String> metadata) {
+        return RegistrySettings.from(name -> Optional.ofNullable(map.get(name)), metadata);
+    }
+
+    @Test
+    void defaultsFollowTheAppNameWithTenSecondLeasesUnderServices() {
+        RegistrySettings s = from(Map.of("mp.app.name", "orders", "server.port", "7001"), Map.of());
+        assertThat(s.serviceName()).contains("orders");
+        assertThat(s.ttl()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(s.prefix()).isEqualTo("/services/");
+        ServiceInstance self = s.selfInstance();
+        assertThat(self.port()).as("runtime port (Helidon server.port)").isEqualTo(7001);
+        assertThat(self.host()).isNotBlank();
+        assertThat(self.instanceId()).isEqualTo(ServiceInstance.defaultId("orders", self.host(), 7001));
+    }
+
+    @Test
+    void explicitSettingsWin() {
+        RegistrySettings s = from(Map.of("mp.app.name", "x", "etcd.registry.service-name", "orders",
+                "etcd.registry.instance-id", "orders-a", "etcd.registry.host", "10.0.0.5", "etcd.registry.port", "8443",
+                "etcd.registry.scheme", "https", "etcd.registry.ttl", "30s", "etcd.registry.prefix", "/registry"),
+                Map.of("zone", "eu-1"));
+        ServiceInstance self = s.selfInstance();
+        assertThat(self).isEqualTo(new ServiceInstance("orders", "orders-a", "10.0.0.5", 8443, "https", Map.of("zone", "eu-1"), Optional.empty()));
+        assertThat(s.ttl()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(s.prefix()).isEqualTo("/registry/");
+    }
+
+    @Test
+    void badValuesNameTheirSetting() {
+        assertThatThrownBy(() -> from(Map.of("etcd.registry.scheme", "ftp"), Map.of()))
+                .isInstanceOf(EtcdException.class).hasMessageContaining("etcd.registry.scheme");
+        assertThatThrownBy(() -> from(Map.of("etcd.registry.port", "99999"), Map.of()))
+                .isInstanceOf(EtcdException.class).hasMessageContaining("etcd.registry.port");
+        assertThatThrownBy(() -> from(Map.of("etcd.registry.ttl", "1s"), Map.of()))
+                .isInstanceOf(EtcdException.class).hasMessageContaining("etcd.registry.ttl");
+        assertThatThrownBy(() -> from(Map.of("mp.app.name", "orders"), Map.of()).selfInstance())
+                .isInstanceOf(EtcdException.class).hasMessageContaining("etcd.registry.port");
+    }
+
+    @Test
+    void disabledOrNamelessMeansNoSelfRegistration() {
+        assertThat(from(Map.of(), Map.of()).selfRegistration()).isFalse();
+        assertThat(from(Map.of("mp.app.name", "orders", "etcd.registry.enabled", "false"), Map.of()).selfRegistration()).isFalse();
+        assertThat(from(Map.of("mp.app.name", "orders"), Map.of()).selfRegistration()).as("no port: config-only use").isFalse();
+        assertThat(from(Map.of("mp.app.name", "orders", "etcd.registry.port", "80"), Map.of()).selfRegistration()).isTrue();
+        assertThat(from(Map.of("etcd.registry.service-name", "orders"), Map.of()).selfRegistration()).isTrue();
+    }
+}
