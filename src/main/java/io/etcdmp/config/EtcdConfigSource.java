@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.StreamSupport;
 
 /**
@@ -30,6 +31,7 @@ import java.util.stream.StreamSupport;
  */
 public final class EtcdConfigSource implements ConfigSource, AutoCloseable {
     public static final String NAME = "etcd";
+    private static final long ASK_AGAIN_MILLIS = 250;
     private static final System.Logger LOG = System.getLogger(EtcdConfigSource.class.getName());
 
     private final ConfigSourceSettings settings;
@@ -38,6 +40,9 @@ public final class EtcdConfigSource implements ConfigSource, AutoCloseable {
     private final List<ConfigChangeListener> listeners = new CopyOnWriteArrayList<>();
     private final List<PrefixMirror> mirrors = new ArrayList<>();
     private final String name;
+    private final Object orderLock = new Object();
+    private RevisionOrder order;
+    private boolean askAgainScheduled;
     private EtcdConnection connection;
     private volatile boolean publishing;
 
@@ -63,10 +68,21 @@ public final class EtcdConfigSource implements ConfigSource, AutoCloseable {
      */
     synchronized void start() {
         connection = EtcdConnections.acquire(etcd);
+        order = new RevisionOrder(settings.prefixes().size(), this::applied, i -> mirrors.get(i).requestProgress());
         for (int i = 0; i < settings.prefixes().size(); i++) {
             int index = i;
             mirrors.add(new PrefixMirror(connection, ByteSequence.from(settings.prefixes().get(i), StandardCharsets.UTF_8),
-                    (changes, revision) -> applied(index, changes, revision)));
+                    new PrefixMirror.Listener() {
+                        @Override
+                        public void onChanges(List<KeyChange> changes, long revision) {
+                            ordered(() -> order.offer(index, changes, revision));
+                        }
+
+                        @Override
+                        public void onProgress(long revision) {
+                            ordered(() -> order.progress(index, revision));
+                        }
+                    }));
         }
         try {
             long revision = PrefixMirror.startAll(mirrors);
@@ -87,6 +103,28 @@ public final class EtcdConfigSource implements ConfigSource, AutoCloseable {
         } finally {
             publishing = true;
         }
+    }
+
+    /** Every prefix's changes pass through one {@link RevisionOrder}, so they apply and publish in revision order. */
+    private void ordered(Runnable step) {
+        synchronized (orderLock) {
+            step.run();
+            if (order.waiting() && !askAgainScheduled) {
+                askAgainScheduled = true;
+                try {
+                    connection.scheduler().schedule(this::askAgain, ASK_AGAIN_MILLIS, TimeUnit.MILLISECONDS);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.DEBUG, "Not waiting for other prefixes: the source is closing");
+                }
+            }
+        }
+    }
+
+    private void askAgain() {
+        synchronized (orderLock) {
+            askAgainScheduled = false;
+        }
+        ordered(order::askLaggingAgain);
     }
 
     private void applied(int index, List<KeyChange> changes, long revision) {

@@ -40,6 +40,13 @@ public final class PrefixMirror implements AutoCloseable {
     public interface Listener {
         /** Called with the mirror's lock held, in revision order; must be quick and must not call etcd. */
         void onChanges(List<KeyChange> changes, long revision);
+
+        /**
+         * etcd confirmed that every change of the prefix up to {@code revision} was delivered (a
+         * progress notification, see {@link #requestProgress()}). Called like {@link #onChanges}.
+         */
+        default void onProgress(long revision) {
+        }
     }
 
     private final EtcdConnection connection;
@@ -53,7 +60,7 @@ public final class PrefixMirror implements AutoCloseable {
     private final Map<ByteSequence, Long> modRevisions = new HashMap<>();
     private long revision;
     private int generation;
-    private Watch.Watcher watcher;
+    private volatile Watch.Watcher watcher;
     private boolean closed;
     private boolean recovering;
     private int failures;
@@ -154,6 +161,21 @@ public final class PrefixMirror implements AutoCloseable {
                 .withCreateNotify(true)
                 .build();
         watcher = connection.client().getWatchClient().watch(prefix, option, new WatchListener(generation));
+    }
+
+    /**
+     * Asks etcd to confirm how far the watch has delivered; the answer arrives as
+     * {@link Listener#onProgress}. Does nothing while no watch is open. Never blocks, takes no lock.
+     */
+    public void requestProgress() {
+        Watch.Watcher current = watcher;
+        if (current != null) {
+            try {
+                current.requestProgress();
+            } catch (RuntimeException e) {
+                LOG.log(Level.DEBUG, "Progress request on " + label + " failed", e);
+            }
+        }
     }
 
     /** Starts in the background: reads and watches as soon as etcd answers, retrying with backoff. */
@@ -304,7 +326,12 @@ public final class PrefixMirror implements AutoCloseable {
                     return;
                 }
                 live = true;
-                applyEvents(response);
+                if (response.isProgressNotify()) {
+                    revision = Math.max(revision, response.getHeader().getRevision());
+                    listener.onProgress(response.getHeader().getRevision());
+                } else {
+                    applyEvents(response);
+                }
             }
         }
 

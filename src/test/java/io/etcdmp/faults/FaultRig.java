@@ -47,7 +47,7 @@ final class FaultRig implements AutoCloseable {
     static final String SERVICE = "faults";
     static final Duration TTL = Duration.ofSeconds(4);
     static final Duration CONVERGE = Duration.ofSeconds(45);
-    static final String MARKER = OWN + "marker";
+    static final List<String> MARKERS = List.of(SHARED + "marker.shared", OWN + "marker.own");
 
     final String scenario;
     final EtcdCluster etcd;
@@ -125,18 +125,20 @@ final class FaultRig implements AutoCloseable {
     }
 
     /**
-     * The moment the fault is over (or, for an instant fault, injected): writes a marker and measures
-     * how long until the config source shows it and the registration is held again.
+     * The moment the fault is over (or, for an instant fault, injected): writes a marker under each
+     * prefix and measures how long until the config source shows both and the registration is held.
      */
     void healed() {
         healedAt = System.nanoTime();
         String value = "m" + healedAt;
-        await("marker write accepted").atMost(Duration.ofSeconds(60)).ignoreExceptions()
-                .until(() -> putOnce(MARKER, value));
+        for (String marker : MARKERS) {
+            await("marker write accepted").atMost(Duration.ofSeconds(60)).ignoreExceptions()
+                    .until(() -> putOnce(marker, value));
+        }
         long[] seen = {0, 0};
-        await("marker visible in the config source and registration held").atMost(CONVERGE).until(() -> {
+        await("markers visible in the config source and registration held").atMost(CONVERGE).until(() -> {
             long now = System.nanoTime();
-            if (seen[0] == 0 && value.equals(source.getValue("marker"))) {
+            if (seen[0] == 0 && value.equals(source.getValue("marker.shared")) && value.equals(source.getValue("marker.own"))) {
                 seen[0] = now;
             }
             if (seen[1] == 0 && registration.isRegistered()) {
@@ -165,7 +167,7 @@ final class FaultRig implements AutoCloseable {
         for (String prefix : PREFIXES) {
             written.putAll(readPrefix(prefix));
         }
-        written.remove(MARKER);
+        MARKERS.forEach(written::remove);
         Map<String, String> expected = writer.expected();
         assertThat(written).as("etcd content vs the replay of every acknowledged write").isEqualTo(expected);
 
