@@ -4,8 +4,10 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcdmp.EtcdException;
 import io.etcdmp.client.EtcdConnection;
 import io.etcdmp.client.EtcdConnections;
+import io.etcdmp.client.EtcdFailures;
 import io.etcdmp.client.EtcdSettings;
 import io.etcdmp.watch.KeyChange;
+import io.etcdmp.watch.KeyRanges;
 import io.etcdmp.watch.PrefixMirror;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.spi.ConfigSource;
@@ -84,16 +86,26 @@ public final class EtcdConfigSource implements ConfigSource, AutoCloseable {
                         }
                     }));
         }
+        PrefixMirror reading = null;
         try {
-            long revision = PrefixMirror.startAll(mirrors);
+            long revision = 0;
+            for (PrefixMirror mirror : mirrors) {
+                reading = mirror;
+                revision = mirror.load(revision);
+            }
+            for (PrefixMirror mirror : mirrors) {
+                mirror.watchFrom(revision + 1);
+            }
             LOG.log(Level.INFO, "etcd config source ready: {0} properties from {1} at revision {2}",
                     snapshot.size(), name, revision);
         } catch (Exception e) {
             if (!settings.optional()) {
                 close();
+                String cause = EtcdFailures.isPermissionDenied(e) && reading != null
+                        ? EtcdFailures.missingPermission(etcd, "read", KeyRanges.describe(reading.prefix()))
+                        : describe(e) + ". Start etcd or fix " + EtcdSettings.ENDPOINTS;
                 throw new EtcdException("Cannot read configuration from etcd at " + etcd.endpointList()
-                        + " (prefixes " + settings.prefixes() + "): " + describe(e)
-                        + ". Start etcd or fix " + EtcdSettings.ENDPOINTS + "; or set " + ConfigSourceSettings.OPTIONAL
+                        + " (prefixes " + settings.prefixes() + "): " + cause + "; or set " + ConfigSourceSettings.OPTIONAL
                         + "=true to start without etcd values and pick them up when etcd answers", e);
             }
             LOG.log(Level.WARNING, "etcd at {0} cannot be read now ({1}); starting without etcd values because {2}=true. "

@@ -6,6 +6,7 @@ import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
 import io.etcd.jetcd.lease.NoSuchLeaseException;
 import io.etcd.jetcd.options.PutOption;
 import io.etcdmp.client.EtcdConnection;
+import io.etcdmp.client.EtcdFailures;
 import io.etcdmp.watch.Backoff;
 import io.grpc.Status;
 
@@ -41,6 +42,7 @@ final class LeaseKeeper implements Registration {
     private final EtcdConnection connection;
     private final ServiceInstance instance;
     private final String key;
+    private final String servicePrefix;
     private final long ttlSeconds;
     private final Consumer<LeaseKeeper> onClose;
     private final Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(5));
@@ -60,7 +62,8 @@ final class LeaseKeeper implements Registration {
     LeaseKeeper(EtcdConnection connection, String prefix, ServiceInstance instance, Duration ttl, Consumer<LeaseKeeper> onClose) {
         this.connection = connection;
         this.instance = instance;
-        this.key = prefix + instance.service() + "/" + instance.instanceId();
+        this.servicePrefix = prefix + instance.service() + "/";
+        this.key = servicePrefix + instance.instanceId();
         this.ttlSeconds = Math.max(1, ttl.toSeconds());
         this.onClose = onClose;
     }
@@ -71,7 +74,7 @@ final class LeaseKeeper implements Registration {
             register();
         } catch (Exception e) {
             LOG.log(Level.WARNING, "Cannot register " + key + " in etcd at " + connection.settings().endpointList()
-                    + " now: " + describe(e) + "; retrying in the background");
+                    + " now: " + explain(e) + "; retrying in the background");
             scheduleAttempt(backoff.next());
         }
     }
@@ -198,7 +201,7 @@ final class LeaseKeeper implements Registration {
             failures = 0;
         } catch (Exception e) {
             Duration wait = backoff.next();
-            LOG.log(++failures == 1 ? Level.WARNING : Level.DEBUG, "Re-registering " + key + " failed: " + describe(e)
+            LOG.log(++failures == 1 ? Level.WARNING : Level.DEBUG, "Re-registering " + key + " failed: " + explain(e)
                     + "; next attempt in " + wait.toMillis() + " ms");
             scheduleAttempt(wait);
         }
@@ -293,6 +296,12 @@ final class LeaseKeeper implements Registration {
 
     private static ByteSequence bytes(String s) {
         return ByteSequence.from(s, StandardCharsets.UTF_8);
+    }
+
+    /** What went wrong, naming the missing permission when etcd refused one. */
+    private String explain(Throwable e) {
+        return EtcdFailures.isPermissionDenied(e)
+                ? EtcdFailures.missingPermission(connection.settings(), "write", servicePrefix) : describe(e);
     }
 
     static String describe(Throwable e) {
