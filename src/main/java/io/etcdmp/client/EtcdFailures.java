@@ -24,6 +24,23 @@ public final class EtcdFailures {
         return false;
     }
 
+    /** True when etcd refused the credentials (wrong user or password). */
+    public static boolean isAuthenticationFailure(Throwable error) {
+        for (Throwable t = error; t != null && t.getCause() != t; t = t.getCause()) {
+            if (Status.fromThrowable(t).getCode() == Status.Code.UNAUTHENTICATED
+                    || (t.getMessage() != null && t.getMessage().contains("authentication failed"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** "etcd refused the credentials of user 'x' (authentication failed): check etcd.user and etcd.password". */
+    public static String badCredentials(EtcdSettings settings) {
+        return "etcd refused the credentials" + settings.user().map(u -> " of user '" + u + "'").orElse("")
+                + " (authentication failed): check " + EtcdSettings.USER + " and " + EtcdSettings.PASSWORD;
+    }
+
     /**
      * "etcd user 'orders' lacks read permission on prefix '/config/orders/' (etcd: permission denied);
      * grant it: etcdctl role grant-permission --prefix=true &lt;role&gt; read /config/orders/".

@@ -103,6 +103,7 @@ public final class EtcdConfigSource implements ConfigSource, AutoCloseable {
                 close();
                 String cause = EtcdFailures.isPermissionDenied(e) && reading != null
                         ? EtcdFailures.missingPermission(etcd, "read", KeyRanges.describe(reading.prefix()))
+                        : EtcdFailures.isAuthenticationFailure(e) ? EtcdFailures.badCredentials(etcd)
                         : describe(e) + ". Start etcd or fix " + EtcdSettings.ENDPOINTS;
                 throw new EtcdException("Cannot read configuration from etcd at " + etcd.endpointList()
                         + " (prefixes " + settings.prefixes() + "): " + cause + "; or set " + ConfigSourceSettings.OPTIONAL
