@@ -26,7 +26,7 @@ public final class ReliabilityReport {
     }
 
     /** Appends one row to {@code table}; cells must not contain tabs or newlines. */
-    static synchronized void row(String table, String... cells) {
+    public static synchronized void row(String table, String... cells) {
         Path file = DIR.resolve(table + ".tsv");
         try {
             Files.createDirectories(DIR);
