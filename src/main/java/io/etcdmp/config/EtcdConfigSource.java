@@ -140,8 +140,13 @@ public final class EtcdConfigSource implements ConfigSource, AutoCloseable {
         ordered(order::askLaggingAgain);
     }
 
-    private void applied(int index, List<KeyChange> changes, long revision) {
-        Map<String, ConfigChange> changed = snapshot.apply(index, changes);
+    private void applied(java.util.SortedMap<Integer, List<KeyChange>> byPrefix, long revision) {
+        Map<String, ConfigChange> changed = new java.util.HashMap<>();
+        byPrefix.forEach((index, changes) -> snapshot.apply(index, changes).forEach((name, change) -> {
+            ConfigChange before = changed.get(name);
+            changed.put(name, before == null ? change : new ConfigChange(name, before.oldValue(), change.newValue()));
+        }));
+        changed.values().removeIf(c -> c.oldValue().equals(c.newValue()));
         if (changed.isEmpty() || !publishing || listeners.isEmpty()) {
             return;
         }

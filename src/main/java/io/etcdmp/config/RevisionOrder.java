@@ -18,9 +18,9 @@ import java.util.function.IntConsumer;
  * progress notification. Not thread-safe on its own: the owner calls it under one lock.
  */
 final class RevisionOrder {
-    /** Receives the released batches, in revision order. */
+    /** Receives the released batches in revision order; all batches of one revision together, by prefix. */
     interface Sink {
-        void apply(int index, List<KeyChange> changes, long revision);
+        void apply(java.util.SortedMap<Integer, List<KeyChange>> byPrefix, long revision);
     }
 
     private record Batch(int index, List<KeyChange> changes, long revision, long sequence) {
@@ -85,8 +85,12 @@ final class RevisionOrder {
             if (blocked) {
                 return;
             }
-            held.poll();
-            sink.apply(first.index(), first.changes(), first.revision());
+            java.util.SortedMap<Integer, List<KeyChange>> together = new java.util.TreeMap<>();
+            while (!held.isEmpty() && held.peek().revision() == first.revision()) {
+                Batch same = held.poll();
+                together.computeIfAbsent(same.index(), i -> new ArrayList<>()).addAll(same.changes());
+            }
+            sink.apply(together, first.revision());
         }
     }
 

@@ -42,8 +42,9 @@ public final class PrefixMirror implements AutoCloseable {
         void onChanges(List<KeyChange> changes, long revision);
 
         /**
-         * etcd confirmed that every change of the prefix up to {@code revision} was delivered (a
-         * progress notification, see {@link #requestProgress()}). Called like {@link #onChanges}.
+         * Every change of the prefix up to {@code revision} was delivered: a read or watch response
+         * without changes, or a progress notification (see {@link #requestProgress()}). Called like
+         * {@link #onChanges}.
          */
         default void onProgress(long revision) {
         }
@@ -212,6 +213,8 @@ public final class PrefixMirror implements AutoCloseable {
         revision = Math.max(revision, read);
         if (!changes.isEmpty()) {
             listener.onChanges(changes, read);
+        } else {
+            listener.onProgress(read);
         }
     }
 
@@ -241,6 +244,8 @@ public final class PrefixMirror implements AutoCloseable {
         revision = highest;
         if (!changes.isEmpty()) {
             listener.onChanges(changes, highest);
+        } else {
+            listener.onProgress(highest);
         }
     }
 
