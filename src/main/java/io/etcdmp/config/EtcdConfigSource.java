@@ -84,6 +84,11 @@ public final class EtcdConfigSource implements ConfigSource, AutoCloseable {
                         public void onProgress(long revision) {
                             ordered(() -> order.progress(index, revision));
                         }
+
+                        @Override
+                        public void onCaughtUp(long revision) {
+                            ordered(() -> order.caughtUp(index, revision));
+                        }
                     }));
         }
         PrefixMirror reading = null;

@@ -28,6 +28,7 @@ final class RevisionOrder {
 
     private final long[] complete;
     private final boolean[] asked;
+    private final long[] lastProgress;
     private final Sink sink;
     private final IntConsumer askProgress;
     private final PriorityQueue<Batch> held = new PriorityQueue<>(
@@ -37,6 +38,7 @@ final class RevisionOrder {
     RevisionOrder(int prefixes, Sink sink, IntConsumer askProgress) {
         this.complete = new long[prefixes];
         this.asked = new boolean[prefixes];
+        this.lastProgress = new long[prefixes];
         this.sink = sink;
         this.askProgress = askProgress;
     }
@@ -51,8 +53,22 @@ final class RevisionOrder {
         drain();
     }
 
-    /** etcd confirmed that prefix {@code index} has no change up to {@code revision} that was not delivered. */
+    /**
+     * Prefix {@code index} reported progress at {@code revision}. etcd 3.4 (before 3.4.24) can send a
+     * progress notification for the newest revision before that revision's events, so a first report
+     * at a revision only vouches for the one before it; a second report at the same revision (asked
+     * after the first arrived) vouches for the revision itself.
+     */
     void progress(int index, long revision) {
+        boolean confirmed = lastProgress[index] == revision;
+        lastProgress[index] = revision;
+        complete[index] = Math.max(complete[index], confirmed ? revision : revision - 1);
+        asked[index] = false;
+        drain();
+    }
+
+    /** An empty read or an event-less watch response: complete up to {@code revision}, no doubt. */
+    void caughtUp(int index, long revision) {
         complete[index] = Math.max(complete[index], revision);
         asked[index] = false;
         drain();

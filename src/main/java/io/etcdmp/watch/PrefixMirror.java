@@ -41,12 +41,13 @@ public final class PrefixMirror implements AutoCloseable {
         /** Called with the mirror's lock held, in revision order; must be quick and must not call etcd. */
         void onChanges(List<KeyChange> changes, long revision);
 
-        /**
-         * Every change of the prefix up to {@code revision} was delivered: a read or watch response
-         * without changes, or a progress notification (see {@link #requestProgress()}). Called like
-         * {@link #onChanges}.
-         */
+        /** etcd sent a progress notification at {@code revision} (see {@link #requestProgress()}). Called like {@link #onChanges}. */
         default void onProgress(long revision) {
+        }
+
+        /** A read or watch response without changes: nothing of the prefix up to {@code revision} is missing. */
+        default void onCaughtUp(long revision) {
+            onProgress(revision);
         }
     }
 
@@ -214,7 +215,7 @@ public final class PrefixMirror implements AutoCloseable {
         if (!changes.isEmpty()) {
             listener.onChanges(changes, read);
         } else {
-            listener.onProgress(read);
+            listener.onCaughtUp(read);
         }
     }
 
@@ -245,7 +246,7 @@ public final class PrefixMirror implements AutoCloseable {
         if (!changes.isEmpty()) {
             listener.onChanges(changes, highest);
         } else {
-            listener.onProgress(highest);
+            listener.onCaughtUp(highest);
         }
     }
 
