@@ -65,7 +65,8 @@ public final class ReliabilityReport {
                         table.append("|").append("---|".repeat(rows.get(0).split("\t", -1).length)).append('\n');
                     }
                 }
-                table.append("\n_Measured ").append(LocalDate.now()).append(" by `scripts/reliability-report.sh`._\n");
+                table.append("\n_Measured ").append(LocalDate.now()).append("; rendered from `target/reliability/").append(name)
+                        .append(".tsv`._\n");
                 text = text.substring(0, start) + table + text.substring(end);
                 updated.add(name);
             }
