@@ -5,6 +5,7 @@ import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.options.GetOption;
 import io.etcdmp.EtcdException;
 import io.etcdmp.client.EtcdConnection;
+import io.etcdmp.client.EtcdFailures;
 import io.etcdmp.watch.KeyChange;
 import io.etcdmp.watch.KeyRanges;
 import io.etcdmp.watch.PrefixMirror;
@@ -142,8 +143,10 @@ public class ConfigStore {
     }
 
     private EtcdException failure(String action, String name, Throwable cause) {
+        String why = EtcdFailures.isPermissionDenied(cause) ? EtcdFailures.missingPermission(connection.settings(),
+                action.equals("read") ? "read" : "write", prefix) : cause.getMessage();
         return new EtcdException("Cannot " + action + " etcd key '" + prefix + name + "' at "
-                + connection.settings().endpointList() + ": " + cause.getMessage(), cause);
+                + connection.settings().endpointList() + ": " + why, cause);
     }
 
     @Override

@@ -4,8 +4,10 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcdmp.EtcdException;
 import io.etcdmp.client.EtcdConnection;
 import io.etcdmp.client.EtcdConnections;
+import io.etcdmp.client.EtcdFailures;
 import io.etcdmp.client.EtcdSettings;
 import io.etcdmp.watch.KeyChange;
+import io.etcdmp.watch.KeyRanges;
 import io.etcdmp.watch.PrefixMirror;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.spi.ConfigSource;
@@ -17,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.StreamSupport;
 
 /**
@@ -30,6 +33,7 @@ import java.util.stream.StreamSupport;
  */
 public final class EtcdConfigSource implements ConfigSource, AutoCloseable {
     public static final String NAME = "etcd";
+    private static final long ASK_AGAIN_MILLIS = 250;
     private static final System.Logger LOG = System.getLogger(EtcdConfigSource.class.getName());
 
     private final ConfigSourceSettings settings;
@@ -38,6 +42,9 @@ public final class EtcdConfigSource implements ConfigSource, AutoCloseable {
     private final List<ConfigChangeListener> listeners = new CopyOnWriteArrayList<>();
     private final List<PrefixMirror> mirrors = new ArrayList<>();
     private final String name;
+    private final Object orderLock = new Object();
+    private RevisionOrder order;
+    private boolean askAgainScheduled;
     private EtcdConnection connection;
     private volatile boolean publishing;
 
@@ -63,21 +70,48 @@ public final class EtcdConfigSource implements ConfigSource, AutoCloseable {
      */
     synchronized void start() {
         connection = EtcdConnections.acquire(etcd);
+        order = new RevisionOrder(settings.prefixes().size(), this::applied, i -> mirrors.get(i).requestProgress());
         for (int i = 0; i < settings.prefixes().size(); i++) {
             int index = i;
             mirrors.add(new PrefixMirror(connection, ByteSequence.from(settings.prefixes().get(i), StandardCharsets.UTF_8),
-                    (changes, revision) -> applied(index, changes, revision)));
+                    new PrefixMirror.Listener() {
+                        @Override
+                        public void onChanges(List<KeyChange> changes, long revision) {
+                            ordered(() -> order.offer(index, changes, revision));
+                        }
+
+                        @Override
+                        public void onProgress(long revision) {
+                            ordered(() -> order.progress(index, revision));
+                        }
+
+                        @Override
+                        public void onCaughtUp(long revision) {
+                            ordered(() -> order.caughtUp(index, revision));
+                        }
+                    }));
         }
+        PrefixMirror reading = null;
         try {
-            long revision = PrefixMirror.startAll(mirrors);
+            long revision = 0;
+            for (PrefixMirror mirror : mirrors) {
+                reading = mirror;
+                revision = mirror.load(revision);
+            }
+            for (PrefixMirror mirror : mirrors) {
+                mirror.watchFrom(revision + 1);
+            }
             LOG.log(Level.INFO, "etcd config source ready: {0} properties from {1} at revision {2}",
                     snapshot.size(), name, revision);
         } catch (Exception e) {
             if (!settings.optional()) {
                 close();
+                String cause = EtcdFailures.isPermissionDenied(e) && reading != null
+                        ? EtcdFailures.missingPermission(etcd, "read", KeyRanges.describe(reading.prefix()))
+                        : EtcdFailures.isAuthenticationFailure(e) ? EtcdFailures.badCredentials(etcd)
+                        : describe(e) + ". Start etcd or fix " + EtcdSettings.ENDPOINTS;
                 throw new EtcdException("Cannot read configuration from etcd at " + etcd.endpointList()
-                        + " (prefixes " + settings.prefixes() + "): " + describe(e)
-                        + ". Start etcd or fix " + EtcdSettings.ENDPOINTS + "; or set " + ConfigSourceSettings.OPTIONAL
+                        + " (prefixes " + settings.prefixes() + "): " + cause + "; or set " + ConfigSourceSettings.OPTIONAL
                         + "=true to start without etcd values and pick them up when etcd answers", e);
             }
             LOG.log(Level.WARNING, "etcd at {0} cannot be read now ({1}); starting without etcd values because {2}=true. "
@@ -89,8 +123,35 @@ public final class EtcdConfigSource implements ConfigSource, AutoCloseable {
         }
     }
 
-    private void applied(int index, List<KeyChange> changes, long revision) {
-        Map<String, ConfigChange> changed = snapshot.apply(index, changes);
+    /** Every prefix's changes pass through one {@link RevisionOrder}, so they apply and publish in revision order. */
+    private void ordered(Runnable step) {
+        synchronized (orderLock) {
+            step.run();
+            if (order.waiting() && !askAgainScheduled) {
+                askAgainScheduled = true;
+                try {
+                    connection.scheduler().schedule(this::askAgain, ASK_AGAIN_MILLIS, TimeUnit.MILLISECONDS);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.DEBUG, "Not waiting for other prefixes: the source is closing");
+                }
+            }
+        }
+    }
+
+    private void askAgain() {
+        synchronized (orderLock) {
+            askAgainScheduled = false;
+        }
+        ordered(order::askLaggingAgain);
+    }
+
+    private void applied(java.util.SortedMap<Integer, List<KeyChange>> byPrefix, long revision) {
+        Map<String, ConfigChange> changed = new java.util.HashMap<>();
+        byPrefix.forEach((index, changes) -> snapshot.apply(index, changes).forEach((name, change) -> {
+            ConfigChange before = changed.get(name);
+            changed.put(name, before == null ? change : new ConfigChange(name, before.oldValue(), change.newValue()));
+        }));
+        changed.values().removeIf(c -> c.oldValue().equals(c.newValue()));
         if (changed.isEmpty() || !publishing || listeners.isEmpty()) {
             return;
         }

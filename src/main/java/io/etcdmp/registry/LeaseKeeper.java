@@ -5,11 +5,10 @@ import io.etcd.jetcd.Lease;
 import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
 import io.etcd.jetcd.lease.NoSuchLeaseException;
 import io.etcd.jetcd.options.PutOption;
-import io.etcd.jetcd.support.CloseableClient;
 import io.etcdmp.client.EtcdConnection;
+import io.etcdmp.client.EtcdFailures;
 import io.etcdmp.watch.Backoff;
 import io.grpc.Status;
-import io.grpc.stub.StreamObserver;
 
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
@@ -28,9 +27,12 @@ import java.util.function.Consumer;
  * <li>{@code onCompleted} with no error: no keep-alive reply came before the TTL ran out;</li>
  * <li>{@code onError} NOT_FOUND: etcd answered TTL 0 (the lease was revoked or expired);</li>
  * </ul>
- * while other {@code onError}s are transient (jetcd retries the stream) and change nothing. Since
- * jetcd's own deadline can be late (5 s before its first keep-alive reply, checked once a second), the
- * keeper also checks its own: no confirmation for a whole TTL means the lease is gone.
+ * while other errors are transient and change nothing. The keeper does not use jetcd's shared
+ * keep-alive stream: a stream stuck on a connection to a stalled member (SIGSTOP, hung host) gets no
+ * reply and no error until gRPC's keepalive gives up (40 s by default), and every new lease would be
+ * kept alive over the same stuck stream. Instead it sends one keep-alive (its own short stream, so the
+ * load balancer picks a connection each time) three times per TTL, each bounded by a third of the TTL.
+ * No confirmation for a whole TTL means the lease is gone.
  * {@link #close()} revokes the lease; a registration that completes after close revokes its own
  * lease, so no record outlives its keeper.
  */
@@ -40,6 +42,7 @@ final class LeaseKeeper implements Registration {
     private final EtcdConnection connection;
     private final ServiceInstance instance;
     private final String key;
+    private final String servicePrefix;
     private final long ttlSeconds;
     private final Consumer<LeaseKeeper> onClose;
     private final Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(5));
@@ -49,8 +52,8 @@ final class LeaseKeeper implements Registration {
     private boolean attemptPending;
     private int generation;
     private long leaseId;
-    private CloseableClient keepAlive;
-    private ScheduledFuture<?> deadlineCheck;
+    private ScheduledFuture<?> keepAliveRounds;
+    private boolean roundInFlight;
     private volatile long confirmedUntil;
     private volatile boolean registered;
     private volatile int reRegistrations;
@@ -59,7 +62,8 @@ final class LeaseKeeper implements Registration {
     LeaseKeeper(EtcdConnection connection, String prefix, ServiceInstance instance, Duration ttl, Consumer<LeaseKeeper> onClose) {
         this.connection = connection;
         this.instance = instance;
-        this.key = prefix + instance.service() + "/" + instance.instanceId();
+        this.servicePrefix = prefix + instance.service() + "/";
+        this.key = servicePrefix + instance.instanceId();
         this.ttlSeconds = Math.max(1, ttl.toSeconds());
         this.onClose = onClose;
     }
@@ -70,7 +74,7 @@ final class LeaseKeeper implements Registration {
             register();
         } catch (Exception e) {
             LOG.log(Level.WARNING, "Cannot register " + key + " in etcd at " + connection.settings().endpointList()
-                    + " now: " + describe(e) + "; retrying in the background");
+                    + " now: " + explain(e) + "; retrying in the background");
             scheduleAttempt(backoff.next());
         }
     }
@@ -102,9 +106,8 @@ final class LeaseKeeper implements Registration {
             previous = leaseId;
             leaseId = lease;
             confirmedUntil = System.currentTimeMillis() + ttlSeconds * 1000;
-            keepAlive = leases.keepAlive(lease, new KeepAliveObserver(gen, lease));
-            long period = Math.max(200, ttlSeconds * 1000 / 4);
-            deadlineCheck = connection.scheduler().scheduleAtFixedRate(() -> checkDeadline(gen), period, period,
+            long period = roundPeriodMillis();
+            keepAliveRounds = connection.scheduler().scheduleAtFixedRate(() -> keepAliveRound(gen, lease), period, period,
                     TimeUnit.MILLISECONDS);
             registered = true;
         }
@@ -115,10 +118,49 @@ final class LeaseKeeper implements Registration {
                 Long.toHexString(lease), ttlSeconds);
     }
 
-    private void checkDeadline(int gen) {
+    private long roundPeriodMillis() {
+        return Math.max(200, ttlSeconds * 1000 / 3);
+    }
+
+    /** One keep-alive, unless the previous one is still out; then the deadline check. */
+    private void keepAliveRound(int gen, long lease) {
         if (System.currentTimeMillis() > confirmedUntil) {
             leaseLost(gen, "no keep-alive reply for a whole TTL");
+            return;
         }
+        synchronized (lock) {
+            if (closed || gen != generation || roundInFlight) {
+                return;
+            }
+            roundInFlight = true;
+        }
+        long sent = System.currentTimeMillis();
+        CompletableFuture<LeaseKeepAliveResponse> reply;
+        try {
+            reply = connection.client().getLeaseClient().keepAliveOnce(lease);
+        } catch (RuntimeException e) {
+            synchronized (lock) {
+                roundInFlight = false;
+            }
+            LOG.log(Level.DEBUG, "Keep-alive of " + key + " not sent: " + describe(e));
+            return;
+        }
+        reply.orTimeout(roundPeriodMillis(), TimeUnit.MILLISECONDS).whenComplete((response, error) -> {
+            synchronized (lock) {
+                roundInFlight = false;
+            }
+            if (error == null) {
+                if (response.getTTL() <= 0) {
+                    leaseLost(gen, "etcd answered TTL 0 for lease " + Long.toHexString(lease));
+                } else {
+                    confirmedUntil = Math.max(confirmedUntil, sent + response.getTTL() * 1000);
+                }
+            } else if (isNotFound(error)) {
+                leaseLost(gen, "lease " + Long.toHexString(lease) + " not found: revoked or expired");
+            } else {
+                LOG.log(Level.DEBUG, "Keep-alive of " + key + " got no answer (" + describe(error) + "); trying again");
+            }
+        });
     }
 
     private void leaseLost(int gen, String why) {
@@ -159,7 +201,7 @@ final class LeaseKeeper implements Registration {
             failures = 0;
         } catch (Exception e) {
             Duration wait = backoff.next();
-            LOG.log(++failures == 1 ? Level.WARNING : Level.DEBUG, "Re-registering " + key + " failed: " + describe(e)
+            LOG.log(++failures == 1 ? Level.WARNING : Level.DEBUG, "Re-registering " + key + " failed: " + explain(e)
                     + "; next attempt in " + wait.toMillis() + " ms");
             scheduleAttempt(wait);
         }
@@ -197,14 +239,11 @@ final class LeaseKeeper implements Registration {
     }
 
     private void closeKeepAlive() {
-        if (keepAlive != null) {
-            keepAlive.close();
-            keepAlive = null;
+        if (keepAliveRounds != null) {
+            keepAliveRounds.cancel(false);
+            keepAliveRounds = null;
         }
-        if (deadlineCheck != null) {
-            deadlineCheck.cancel(false);
-            deadlineCheck = null;
-        }
+        roundInFlight = false;
     }
 
     private void revokeQuietly(long lease) {
@@ -259,8 +298,17 @@ final class LeaseKeeper implements Registration {
         return ByteSequence.from(s, StandardCharsets.UTF_8);
     }
 
+    /** What went wrong, naming the missing permission when etcd refused one. */
+    private String explain(Throwable e) {
+        return EtcdFailures.isPermissionDenied(e)
+                ? EtcdFailures.missingPermission(connection.settings(), "write", servicePrefix) : describe(e);
+    }
+
     static String describe(Throwable e) {
-        Throwable t = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+        Throwable t = e;
+        while ((t instanceof ExecutionException || t instanceof java.util.concurrent.CompletionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
         return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
     }
 
@@ -274,38 +322,5 @@ final class LeaseKeeper implements Registration {
             }
         }
         return false;
-    }
-
-    private final class KeepAliveObserver implements StreamObserver<LeaseKeepAliveResponse> {
-        private final int gen;
-        private final long lease;
-
-        KeepAliveObserver(int gen, long lease) {
-            this.gen = gen;
-            this.lease = lease;
-        }
-
-        @Override
-        public void onNext(LeaseKeepAliveResponse response) {
-            if (response.getTTL() <= 0) {
-                leaseLost(gen, "etcd answered TTL 0 for lease " + Long.toHexString(lease));
-            } else {
-                confirmedUntil = System.currentTimeMillis() + response.getTTL() * 1000;
-            }
-        }
-
-        @Override
-        public void onError(Throwable error) {
-            if (isNotFound(error)) {
-                leaseLost(gen, "lease " + Long.toHexString(lease) + " not found: revoked or expired");
-            } else {
-                LOG.log(Level.DEBUG, "Keep-alive of " + key + " interrupted (" + describe(error) + "); jetcd retries it");
-            }
-        }
-
-        @Override
-        public void onCompleted() {
-            leaseLost(gen, "no keep-alive reply before the TTL ran out");
-        }
     }
 }

@@ -5,6 +5,7 @@ import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.options.GetOption;
 import io.etcdmp.EtcdException;
 import io.etcdmp.client.EtcdConnection;
+import io.etcdmp.client.EtcdFailures;
 import io.etcdmp.watch.KeyRanges;
 
 import java.lang.System.Logger.Level;
@@ -104,7 +105,9 @@ public class ServiceRegistry implements AutoCloseable {
             }
         } catch (Exception e) {
             throw new EtcdException("Cannot list services under " + settings.prefix() + " at "
-                    + connection.settings().endpointList() + ": " + LeaseKeeper.describe(e), e);
+                    + connection.settings().endpointList() + ": " + (EtcdFailures.isPermissionDenied(e)
+                    ? EtcdFailures.missingPermission(connection.settings(), "read", settings.prefix())
+                    : LeaseKeeper.describe(e)), e);
         }
         return names;
     }
@@ -162,7 +165,10 @@ public class ServiceRegistry implements AutoCloseable {
             } catch (Exception e) {
                 cache.close();
                 throw new EtcdException("Cannot read the instances of service " + service + " under "
-                        + settings.prefix() + " at " + connection.settings().endpointList() + ": " + LeaseKeeper.describe(e), e);
+                        + settings.prefix() + " at " + connection.settings().endpointList() + ": "
+                        + (EtcdFailures.isPermissionDenied(e)
+                        ? EtcdFailures.missingPermission(connection.settings(), "read", settings.prefix() + service + "/")
+                        : LeaseKeeper.describe(e)), e);
             }
             cache.addListener(event -> everyChange.forEach(l -> l.accept(event)));
             caches.put(service, cache);

@@ -40,6 +40,15 @@ public final class PrefixMirror implements AutoCloseable {
     public interface Listener {
         /** Called with the mirror's lock held, in revision order; must be quick and must not call etcd. */
         void onChanges(List<KeyChange> changes, long revision);
+
+        /** etcd sent a progress notification at {@code revision} (see {@link #requestProgress()}). Called like {@link #onChanges}. */
+        default void onProgress(long revision) {
+        }
+
+        /** A read or watch response without changes: nothing of the prefix up to {@code revision} is missing. */
+        default void onCaughtUp(long revision) {
+            onProgress(revision);
+        }
     }
 
     private final EtcdConnection connection;
@@ -53,7 +62,7 @@ public final class PrefixMirror implements AutoCloseable {
     private final Map<ByteSequence, Long> modRevisions = new HashMap<>();
     private long revision;
     private int generation;
-    private Watch.Watcher watcher;
+    private volatile Watch.Watcher watcher;
     private boolean closed;
     private boolean recovering;
     private int failures;
@@ -156,6 +165,21 @@ public final class PrefixMirror implements AutoCloseable {
         watcher = connection.client().getWatchClient().watch(prefix, option, new WatchListener(generation));
     }
 
+    /**
+     * Asks etcd to confirm how far the watch has delivered; the answer arrives as
+     * {@link Listener#onProgress}. Does nothing while no watch is open. Never blocks, takes no lock.
+     */
+    public void requestProgress() {
+        Watch.Watcher current = watcher;
+        if (current != null) {
+            try {
+                current.requestProgress();
+            } catch (RuntimeException e) {
+                LOG.log(Level.DEBUG, "Progress request on " + label + " failed", e);
+            }
+        }
+    }
+
     /** Starts in the background: reads and watches as soon as etcd answers, retrying with backoff. */
     public void startInBackground() {
         scheduleResync(Duration.ZERO);
@@ -190,6 +214,8 @@ public final class PrefixMirror implements AutoCloseable {
         revision = Math.max(revision, read);
         if (!changes.isEmpty()) {
             listener.onChanges(changes, read);
+        } else {
+            listener.onCaughtUp(read);
         }
     }
 
@@ -219,6 +245,8 @@ public final class PrefixMirror implements AutoCloseable {
         revision = highest;
         if (!changes.isEmpty()) {
             listener.onChanges(changes, highest);
+        } else {
+            listener.onCaughtUp(highest);
         }
     }
 
@@ -304,7 +332,12 @@ public final class PrefixMirror implements AutoCloseable {
                     return;
                 }
                 live = true;
-                applyEvents(response);
+                if (response.isProgressNotify()) {
+                    revision = Math.max(revision, response.getHeader().getRevision());
+                    listener.onProgress(response.getHeader().getRevision());
+                } else {
+                    applyEvents(response);
+                }
             }
         }
 

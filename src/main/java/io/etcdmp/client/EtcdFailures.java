@@ -1,0 +1,56 @@
+package io.etcdmp.client;
+
+import io.grpc.Status;
+
+/**
+ * Turns etcd's terse refusals into messages that say what to fix. etcd answers a missing permission
+ * with only "permission denied"; the library knows which permission on which key range it needed.
+ */
+public final class EtcdFailures {
+    private EtcdFailures() {
+    }
+
+    /** True when etcd refused the request for lack of a permission (PERMISSION_DENIED anywhere in the causes). */
+    public static boolean isPermissionDenied(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (Status.fromThrowable(t).getCode() == Status.Code.PERMISSION_DENIED
+                    || (t.getMessage() != null && t.getMessage().contains("permission denied"))) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
+
+    /** True when etcd refused the credentials (wrong user or password). */
+    public static boolean isAuthenticationFailure(Throwable error) {
+        for (Throwable t = error; t != null && t.getCause() != t; t = t.getCause()) {
+            if (Status.fromThrowable(t).getCode() == Status.Code.UNAUTHENTICATED
+                    || (t.getMessage() != null && t.getMessage().contains("authentication failed"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** "etcd refused the credentials of user 'x' (authentication failed): check etcd.user and etcd.password". */
+    public static String badCredentials(EtcdSettings settings) {
+        return "etcd refused the credentials" + settings.user().map(u -> " of user '" + u + "'").orElse("")
+                + " (authentication failed): check " + EtcdSettings.USER + " and " + EtcdSettings.PASSWORD;
+    }
+
+    /**
+     * "etcd user 'orders' lacks read permission on prefix '/config/orders/' (etcd: permission denied);
+     * grant it: etcdctl role grant-permission --prefix=true &lt;role&gt; read /config/orders/".
+     *
+     * @param permission {@code read}, {@code write} or {@code readwrite}
+     */
+    public static String missingPermission(EtcdSettings settings, String permission, String prefix) {
+        String who = settings.user().map(u -> "etcd user '" + u + "'")
+                .orElse("the etcd client (no " + EtcdSettings.USER + " set)");
+        return who + " lacks " + permission + " permission on prefix '" + prefix + "' (etcd: permission denied); grant it: "
+                + "etcdctl role grant-permission --prefix=true <role of the user> " + permission + " " + prefix;
+    }
+}

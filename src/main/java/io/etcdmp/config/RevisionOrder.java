@@ -1,0 +1,117 @@
+package io.etcdmp.config;
+
+import io.etcdmp.watch.KeyChange;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.function.IntConsumer;
+
+/**
+ * Puts the changes of several prefixes, each watched by its own etcd watch, into one revision order.
+ * Each watch delivers its own prefix in order, but two watches are independent streams: prefix B's
+ * change at revision 1103 can arrive after prefix A's at 1104. A batch at revision r is therefore
+ * released only when every other prefix is known complete up to r (it delivered a batch at or after r,
+ * was re-read at or after r, or etcd confirmed progress at or after r); a lagging prefix is asked for a
+ * progress notification. Not thread-safe on its own: the owner calls it under one lock.
+ */
+final class RevisionOrder {
+    /** Receives the released batches in revision order; all batches of one revision together, by prefix. */
+    interface Sink {
+        void apply(java.util.SortedMap<Integer, List<KeyChange>> byPrefix, long revision);
+    }
+
+    private record Batch(int index, List<KeyChange> changes, long revision, long sequence) {
+    }
+
+    private final long[] complete;
+    private final boolean[] asked;
+    private final long[] lastProgress;
+    private final Sink sink;
+    private final IntConsumer askProgress;
+    private final PriorityQueue<Batch> held = new PriorityQueue<>(
+            Comparator.comparingLong(Batch::revision).thenComparingLong(Batch::sequence));
+    private long sequence;
+
+    RevisionOrder(int prefixes, Sink sink, IntConsumer askProgress) {
+        this.complete = new long[prefixes];
+        this.asked = new boolean[prefixes];
+        this.lastProgress = new long[prefixes];
+        this.sink = sink;
+        this.askProgress = askProgress;
+    }
+
+    /** Prefix {@code index} is complete up to {@code revision}, with these changes at that revision. */
+    void offer(int index, List<KeyChange> changes, long revision) {
+        complete[index] = Math.max(complete[index], revision);
+        asked[index] = false;
+        if (!changes.isEmpty()) {
+            held.add(new Batch(index, new ArrayList<>(changes), revision, sequence++));
+        }
+        drain();
+    }
+
+    /**
+     * Prefix {@code index} reported progress at {@code revision}. etcd 3.4 (before 3.4.24) can send a
+     * progress notification for the newest revision before that revision's events, so a first report
+     * at a revision only vouches for the one before it; a second report at the same revision (asked
+     * after the first arrived) vouches for the revision itself.
+     */
+    void progress(int index, long revision) {
+        boolean confirmed = lastProgress[index] == revision;
+        lastProgress[index] = revision;
+        complete[index] = Math.max(complete[index], confirmed ? revision : revision - 1);
+        asked[index] = false;
+        drain();
+    }
+
+    /** An empty read or an event-less watch response: complete up to {@code revision}, no doubt. */
+    void caughtUp(int index, long revision) {
+        complete[index] = Math.max(complete[index], revision);
+        asked[index] = false;
+        drain();
+    }
+
+    /** True while some batch waits for another prefix; the owner then asks again a little later. */
+    boolean waiting() {
+        return !held.isEmpty();
+    }
+
+    /** Asks again every prefix that holds back the oldest batch (an unanswered request is not repeated otherwise). */
+    void askLaggingAgain() {
+        Arrays.fill(asked, false);
+        drain();
+    }
+
+    private void drain() {
+        while (!held.isEmpty()) {
+            Batch first = held.peek();
+            boolean blocked = false;
+            for (int i = 0; i < complete.length; i++) {
+                if (i != first.index() && complete[i] < first.revision()) {
+                    blocked = true;
+                    if (!asked[i]) {
+                        asked[i] = true;
+                        askProgress.accept(i);
+                    }
+                }
+            }
+            if (blocked) {
+                return;
+            }
+            java.util.SortedMap<Integer, List<KeyChange>> together = new java.util.TreeMap<>();
+            while (!held.isEmpty() && held.peek().revision() == first.revision()) {
+                Batch same = held.poll();
+                together.computeIfAbsent(same.index(), i -> new ArrayList<>()).addAll(same.changes());
+            }
+            sink.apply(together, first.revision());
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RevisionOrder[complete=" + Arrays.toString(complete) + ", held=" + held.size() + "]";
+    }
+}
