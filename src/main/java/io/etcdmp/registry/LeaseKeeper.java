@@ -4,6 +4,13 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Lease;
 import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
 import io.etcd.jetcd.lease.NoSuchLeaseException;
+import io.etcd.jetcd.KV;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.kv.TxnResponse;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
 import io.etcdmp.client.EtcdConnection;
 import io.etcdmp.client.EtcdFailures;
@@ -13,6 +20,7 @@ import io.grpc.Status;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -91,8 +99,7 @@ final class LeaseKeeper implements Registration {
         long lease = await(leases.grant(ttlSeconds)).getID();
         String json = InstanceRecords.toJson(instance.withRegisteredAt(java.time.Instant.now()));
         try {
-            await(connection.client().getKVClient().put(bytes(key), ByteSequence.from(json, StandardCharsets.UTF_8),
-                    PutOption.builder().withLeaseId(lease).build()));
+            claim(ByteSequence.from(json, StandardCharsets.UTF_8), lease);
         } catch (Exception e) {
             revokeQuietly(lease);
             throw e;
@@ -116,6 +123,63 @@ final class LeaseKeeper implements Registration {
         }
         LOG.log(Level.INFO, "Registered {0} at {1} under lease {2} (TTL {3}s)", key, instance.address(),
                 Long.toHexString(lease), ttlSeconds);
+    }
+
+    /**
+     * Writes the record under {@code lease} unless another live instance holds the same key: the key
+     * is free, or its record is ours (our previous lease, or the same address: this instance before a
+     * restart). Each write is conditional on what was read, so two instances cannot both win.
+     */
+    private void claim(ByteSequence value, long lease) throws Exception {
+        KV kv = connection.client().getKVClient();
+        ByteSequence k = bytes(key);
+        PutOption put = PutOption.builder().withLeaseId(lease).build();
+        TxnResponse created = await(kv.txn().If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
+                .Then(Op.put(k, value, put)).Else(Op.get(k, GetOption.DEFAULT)).commit());
+        if (created.isSucceeded()) {
+            return;
+        }
+        List<KeyValue> existing = created.getGetResponses().isEmpty() ? List.of() : created.getGetResponses().get(0).getKvs();
+        if (existing.isEmpty()) {
+            throw new IllegalStateException("record " + key + " changed while registering; trying again");
+        }
+        KeyValue current = existing.get(0);
+        String holder = holderAddress(current);
+        boolean ours = current.getLease() == leaseIdUnsafe() || instance.address().equals(holder);
+        if (!ours) {
+            throw new DuplicateInstanceException("instance id " + instance.instanceId() + " of service "
+                    + instance.service() + " is held by another live instance at " + holder + " (lease "
+                    + Long.toHexString(current.getLease()) + "); set a unique etcd.registry.instance-id. "
+                    + "Retrying until that record is gone");
+        }
+        TxnResponse replaced = await(kv.txn().If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.modRevision(current.getModRevision())))
+                .Then(Op.put(k, value, put)).commit());
+        if (!replaced.isSucceeded()) {
+            throw new IllegalStateException("record " + key + " changed while registering; trying again");
+        }
+    }
+
+    private long leaseIdUnsafe() {
+        synchronized (lock) {
+            return leaseId;
+        }
+    }
+
+    private static String holderAddress(KeyValue kv) {
+        try {
+            return InstanceRecords.parse("-", "-", kv.getValue().toString(StandardCharsets.UTF_8)).address();
+        } catch (IllegalArgumentException e) {
+            return "(unreadable record)";
+        }
+    }
+
+    /** Another live instance has registered the same instance id. */
+    static final class DuplicateInstanceException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        DuplicateInstanceException(String message) {
+            super(message);
+        }
     }
 
     private long roundPeriodMillis() {
