@@ -14,11 +14,12 @@ final class KeyNames {
 
     /**
      * The property name of {@code key} under {@code prefix}: the rest of the key with every {@code /}
-     * turned into {@code .}; {@code null} when nothing is left or the key is not UTF-8.
+     * turned into {@code .}; {@code null} when nothing is left, the key ends with {@code /} (a
+     * "folder" key carries no property) or the key is not UTF-8.
      */
     static String propertyName(ByteSequence prefix, ByteSequence key) {
         String rest = decode(key.substring(prefix.size()));
-        if (rest == null) {
+        if (rest == null || rest.endsWith("/")) {
             return null;
         }
         String name = rest.replace('/', '.');
