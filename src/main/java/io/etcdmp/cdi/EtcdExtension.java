@@ -32,7 +32,10 @@ import org.eclipse.microprofile.config.ConfigProvider;
 
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -53,6 +56,12 @@ public class EtcdExtension implements Extension {
     private RegistrySettings registry;
     private boolean ourBeansAdded;
     private final List<AutoCloseable> subscriptions = new ArrayList<>();
+    /**
+     * The etcd config sources of this application's Config, remembered while the application starts:
+     * at shutdown some runtimes (Open Liberty) answer {@code ConfigProvider.getConfig()} with another
+     * Config, so looking them up then would leave them, their connection and its threads running.
+     */
+    private final Set<EtcdConfigSource> configSources = Collections.newSetFromMap(new IdentityHashMap<>());
 
     void addHealthCheck(@Observes BeforeBeanDiscovery bbd, BeanManager beans) {
         if (classPresent("org.eclipse.microprofile.health.HealthCheck")) {
@@ -73,6 +82,7 @@ public class EtcdExtension implements Extension {
         RegistrySettings registrySettings;
         try {
             Config config = ConfigProvider.getConfig();
+            configSources.addAll(EtcdConfigSource.of(config));
             PropertyLookup lookup = name -> config.getOptionalValue(name, String.class);
             settings = EtcdSettings.from(lookup);
             writePrefix = ConfigSourceSettings.from(lookup).writePrefix();
@@ -124,7 +134,9 @@ public class EtcdExtension implements Extension {
     }
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object ignored, BeanManager beans) {
-        for (EtcdConfigSource source : EtcdConfigSource.of(ConfigProvider.getConfig())) {
+        List<EtcdConfigSource> sources = EtcdConfigSource.of(ConfigProvider.getConfig());
+        configSources.addAll(sources);
+        for (EtcdConfigSource source : sources) {
             subscriptions.add(source.addChangeListener(
                     event -> beans.getEvent().select(ConfigChangeEvent.class).fire(event)));
         }
@@ -149,11 +161,8 @@ public class EtcdExtension implements Extension {
             closeQuietly(subscription);
         }
         subscriptions.clear();
-        try {
-            EtcdConfigSource.of(ConfigProvider.getConfig()).forEach(EtcdConfigSource::close);
-        } catch (RuntimeException e) {
-            LOG.log(Level.DEBUG, "No config to close etcd config sources of", e);
-        }
+        configSources.forEach(EtcdConfigSource::close);
+        configSources.clear();
     }
 
     private static Map<String, String> metadata(Config config) {
