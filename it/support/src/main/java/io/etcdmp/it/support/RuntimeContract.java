@@ -44,6 +44,10 @@ public abstract class RuntimeContract {
     private static final Duration DEREGISTRATION_LIMIT = Duration.ofSeconds(1);
     /** A warning or error line logged by one of the library's loggers (io.etcdmp.*). */
     private static final Pattern LEVEL_WORD = Pattern.compile("\\b(WARNING|WARN|SEVERE|ERROR)\\b");
+    /** A thread of the library's (or jetcd's) that died, or that ran after its class loader was gone. */
+    private static final Pattern THREAD_FAILURE = Pattern.compile(
+            ".*(Exception in thread \"(globalEventExecutor|vert\\.x|jetcd|etcd-microprofile|grpc)"
+            + "|could not read class \\[(io\\.vertx|io\\.netty|io\\.grpc|io\\.etcd)).*");
 
     protected EtcdCluster etcd;
     protected int port;
@@ -70,17 +74,25 @@ public abstract class RuntimeContract {
         return Duration.ofMinutes(2);
     }
 
-    /** A line in the server log that is a warning or error from the library. Runtimes with other log formats override it. */
+    /**
+     * A line in the server log that is a warning or error from the library, or a library thread failing
+     * (e.g. after undeploy). Runtimes with other log formats add theirs.
+     */
     protected boolean isLibraryProblem(String line) {
-        return line.contains("io.etcdmp") && LEVEL_WORD.matcher(line).find();
+        return line.contains("io.etcdmp") && LEVEL_WORD.matcher(line).find() || THREAD_FAILURE.matcher(line).matches();
     }
 
     protected final String service() {
         return "it-" + runtime();
     }
 
+    /** The application's context root: empty, or e.g. {@code /it-liberty}. */
+    protected String contextRoot() {
+        return "";
+    }
+
     protected final URI url(String path) {
-        return URI.create("http://127.0.0.1:" + port + "/api/" + path);
+        return URI.create("http://127.0.0.1:" + port + contextRoot() + "/api/" + path);
     }
 
     /** The settings every runtime gets, as system properties: etcd, the service name and its real address. */
