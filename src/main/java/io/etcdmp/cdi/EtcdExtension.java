@@ -5,13 +5,16 @@ import io.etcdmp.EtcdException;
 import io.etcdmp.client.EtcdConnection;
 import io.etcdmp.client.EtcdConnections;
 import io.etcdmp.client.EtcdSettings;
+import io.etcdmp.client.NettyThreadState;
 import io.etcdmp.client.PropertyLookup;
 import io.etcdmp.config.ConfigChangeEvent;
 import io.etcdmp.config.ConfigSourceSettings;
 import io.etcdmp.config.ConfigStore;
 import io.etcdmp.config.EtcdConfigSource;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Destroyed;
 import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.context.RequestScoped;
 import jakarta.enterprise.event.Observes;
 import io.etcdmp.health.EtcdReadinessCheck;
 import io.etcdmp.registry.Registration;
@@ -134,6 +137,14 @@ public class EtcdExtension implements Extension {
     }
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object ignored, BeanManager beans) {
+        try {
+            subscribeAndRegister(beans);
+        } finally {
+            NettyThreadState.release();
+        }
+    }
+
+    private void subscribeAndRegister(BeanManager beans) {
         List<EtcdConfigSource> sources = EtcdConfigSource.of(ConfigProvider.getConfig());
         configSources.addAll(sources);
         for (EtcdConfigSource source : sources) {
@@ -151,9 +162,18 @@ public class EtcdExtension implements Extension {
     }
 
     void deregister(@Observes @BeforeDestroyed(ApplicationScoped.class) Object ignored, BeanManager beans) {
-        if (registry != null && registry.selfRegistration()) {
-            beans.createInstance().select(ServiceRegistry.class).get().selfRegistration().ifPresent(Registration::close);
+        try {
+            if (registry != null && registry.selfRegistration()) {
+                beans.createInstance().select(ServiceRegistry.class).get().selfRegistration().ifPresent(Registration::close);
+            }
+        } finally {
+            NettyThreadState.release();
         }
+    }
+
+    /** The request ran on a server thread: whatever the library or the application did with jetcd on it, leave no Netty state there. */
+    void releaseRequestThread(@Observes @Destroyed(RequestScoped.class) Object ignored) {
+        NettyThreadState.release();
     }
 
     void closeConfigSources(@Observes BeforeShutdown event) {
@@ -163,6 +183,7 @@ public class EtcdExtension implements Extension {
         subscriptions.clear();
         configSources.forEach(EtcdConfigSource::close);
         configSources.clear();
+        NettyThreadState.release();
     }
 
     private static Map<String, String> metadata(Config config) {
