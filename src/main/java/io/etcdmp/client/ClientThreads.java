@@ -1,7 +1,11 @@
 package io.etcdmp.client;
 
 import io.etcd.jetcd.Client;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.util.concurrent.SingleThreadEventExecutor;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -20,7 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the last steps of Vert.x's close then run on Netty's global executor; in an application server
  * that is after the application's class loader is gone (Payara, Open Liberty: "could not read class
  * io.vertx.core.impl.VertxImpl$2$1"). {@link #close(Client, Duration)} closes the client and waits,
- * bounded, until those threads have ended.
+ * bounded, until those threads have ended, and sees that they leave no Netty state for finalizers.
+ * (Vert.x 5 exposes its Netty event loop groups only through {@code VertxInternal}.)
  */
 final class ClientThreads {
     private static final System.Logger LOG = System.getLogger(ClientThreads.class.getName());
@@ -33,7 +38,7 @@ final class ClientThreads {
     ClientThreads() {
         this.vertx = Vertx.vertx(new VertxOptions().setUseDaemonThread(true));
         this.executor = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, EXECUTOR_PREFIX + EXECUTOR_THREADS.incrementAndGet());
+            Thread t = new Thread(NettyThreadState.releasedAtEnd(r), EXECUTOR_PREFIX + EXECUTOR_THREADS.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
@@ -53,6 +58,12 @@ final class ClientThreads {
      * those threads (it would wait for itself).
      */
     void close(Client client, Duration limit) {
+        // Vert.x's event loops are Netty threads that do not free their buffer caches when they end; left
+        // to finalizers, the freeing runs after the class loader is gone (Open Liberty: "could not read class
+        // io.netty.buffer.FreeChunkEvent"). Free them on each loop as it shuts down.
+        VertxInternal internal = (VertxInternal) vertx;
+        releaseNettyStateOnShutdown(internal.acceptorEventLoopGroup());
+        releaseNettyStateOnShutdown(internal.eventLoopGroup());
         client.close();
         executor.shutdownNow();
         if (Context.isOnVertxThread() || Thread.currentThread().getName().startsWith(EXECUTOR_PREFIX)) {
@@ -60,8 +71,6 @@ final class ClientThreads {
         }
         long deadline = System.nanoTime() + limit.toNanos();
         try {
-            // Vert.x 5 exposes its Netty event loop groups only through VertxInternal
-            VertxInternal internal = (VertxInternal) vertx;
             boolean ended = internal.acceptorEventLoopGroup().terminationFuture().await(remaining(deadline), TimeUnit.NANOSECONDS)
                     && internal.eventLoopGroup().terminationFuture().await(remaining(deadline), TimeUnit.NANOSECONDS)
                     && executor.awaitTermination(remaining(deadline), TimeUnit.NANOSECONDS)
@@ -71,6 +80,14 @@ final class ClientThreads {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void releaseNettyStateOnShutdown(EventLoopGroup loops) {
+        for (EventExecutor loop : loops) {
+            if (loop instanceof SingleThreadEventExecutor singleThread) {
+                singleThread.addShutdownHook(FastThreadLocal::removeAll);
+            }
         }
     }
 

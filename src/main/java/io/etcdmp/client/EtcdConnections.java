@@ -60,7 +60,7 @@ public final class EtcdConnections {
 
     private static ScheduledExecutorService newTimer() {
         ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, TIMER_PREFIX + THREADS.incrementAndGet());
+            Thread t = new Thread(NettyThreadState.releasedAtEnd(r), TIMER_PREFIX + THREADS.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
@@ -113,6 +113,7 @@ public final class EtcdConnections {
             scheduler.shutdownNow();
             threads.close(client, THREADS_END_LIMIT);
             awaitTimerEnd(scheduler);
+            NettyFinalizerClasses.load();
             LOG.log(Level.DEBUG, "Closed etcd connection to {0}", settings.endpointList());
         }
     }

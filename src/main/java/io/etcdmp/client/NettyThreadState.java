@@ -15,6 +15,17 @@ public final class NettyThreadState {
     private NettyThreadState() {
     }
 
+    /** {@code task}, then {@link #release()} on the same thread: for the library's own threads, run to their end. */
+    static Runnable releasedAtEnd(Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } finally {
+                release();
+            }
+        };
+    }
+
     /** Drops Netty's state from the current thread, unless Netty owns the thread (its event loops keep theirs). */
     public static void release() {
         if (!(Thread.currentThread() instanceof FastThreadLocalThread)) {
