@@ -11,8 +11,9 @@ import java.util.Map;
 
 /**
  * Payara Micro 6 (its own MP Config implementation): {@code java -jar payara-micro.jar --deploy
- * it-payara.war}, clustering off, HTTP on 127.0.0.1 and the MP Config cache off through pre-boot
- * commands. Stopped with SIGTERM, which runs Payara's shutdown.
+ * it-payara.war}, clustering off; HTTP on 127.0.0.1, the Hazelcast data grid off (it listens on all
+ * interfaces otherwise, even with --nocluster) and the MP Config cache off through pre-boot commands.
+ * Stopped with SIGTERM, which runs Payara's shutdown.
  */
 class PayaraIT extends RuntimeContract {
     private static final Path TARGET = Path.of("target").toAbsolutePath();
@@ -26,10 +27,10 @@ class PayaraIT extends RuntimeContract {
     protected ServerProcess startServer(Map<String, String> properties) {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-                "-Dhazelcast.socket.bind.any=false", "-Detcd.registry.port=" + port));
+                "-Detcd.registry.port=" + port));
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.addAll(List.of("-jar", TARGET.resolve("payara-micro.jar").toString(),
-                "--nocluster", "--disablephonehome", "--interfaces", "127.0.0.1",
+                "--nocluster", "--disablephonehome",
                 "--port", Integer.toString(port),
                 "--prebootcommandfile", Path.of("src/main/payara/pre-boot-commands.txt").toAbsolutePath().toString(),
                 "--deploy", TARGET.resolve("it-payara.war").toString(), "--contextroot", "/"));
