@@ -1,7 +1,33 @@
 #!/usr/bin/env bash
-# Runs every test against real etcd servers that the tests start themselves.
+# Runs every test against real etcd servers that the tests start themselves:
+#  1. the library's own suite (Weld SE + SmallRye Config);
+#  2. it/: the library inside real runtimes, Payara Micro 6 and Open Liberty on this JDK (17+),
+#     then Helidon MP 4 on a JDK 21+ (JAVA21_HOME, else the newest one found under /usr/lib/jvm).
+#     it/ builds the library in its own reactor (clean: a WAR never keeps an older copy of the jar)
+#     and skips the library's unit tests there.
 # Installs what it needs first (etcd from Debian's etcd-server, openssl for test certificates).
 set -euo pipefail
 cd "$(dirname "$0")"
 ./scripts/install-deps.sh
+
+seconds() { date +%s; }
+only_its=(-Dtest=None -Dsurefire.failIfNoSpecifiedTests=false)
+t0=$(seconds)
 mvn -B verify "$@"
+t1=$(seconds)
+mvn -B -f it/pom.xml clean verify "${only_its[@]}"
+t2=$(seconds)
+
+jdk21="${JAVA21_HOME:-}"
+if [ -z "$jdk21" ]; then
+  for candidate in $(ls -d /usr/lib/jvm/*-2[1-9]* /usr/lib/jvm/*-2[1-9]-* 2>/dev/null | sort -r -V); do
+    if [ -x "$candidate/bin/javac" ]; then jdk21="$candidate"; break; fi
+  done
+fi
+if [ -z "$jdk21" ]; then
+  echo "Helidon MP 4 needs a JDK 21+: none found under /usr/lib/jvm; set JAVA21_HOME" >&2
+  exit 1
+fi
+JAVA_HOME="$jdk21" mvn -B -f it/pom.xml -pl helidon -am clean verify "${only_its[@]}"
+t3=$(seconds)
+echo "test.sh: library $((t1 - t0)) s, it/ Payara + Liberty $((t2 - t1)) s, it/ Helidon $((t3 - t2)) s"

@@ -5,13 +5,16 @@ import io.etcdmp.EtcdException;
 import io.etcdmp.client.EtcdConnection;
 import io.etcdmp.client.EtcdConnections;
 import io.etcdmp.client.EtcdSettings;
+import io.etcdmp.client.NettyThreadState;
 import io.etcdmp.client.PropertyLookup;
 import io.etcdmp.config.ConfigChangeEvent;
 import io.etcdmp.config.ConfigSourceSettings;
 import io.etcdmp.config.ConfigStore;
 import io.etcdmp.config.EtcdConfigSource;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Destroyed;
 import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.context.RequestScoped;
 import jakarta.enterprise.event.Observes;
 import io.etcdmp.health.EtcdReadinessCheck;
 import io.etcdmp.registry.Registration;
@@ -32,7 +35,10 @@ import org.eclipse.microprofile.config.ConfigProvider;
 
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -53,6 +59,12 @@ public class EtcdExtension implements Extension {
     private RegistrySettings registry;
     private boolean ourBeansAdded;
     private final List<AutoCloseable> subscriptions = new ArrayList<>();
+    /**
+     * The etcd config sources of this application's Config, remembered while the application starts:
+     * at shutdown some runtimes (Open Liberty) answer {@code ConfigProvider.getConfig()} with another
+     * Config, so looking them up then would leave them, their connection and its threads running.
+     */
+    private final Set<EtcdConfigSource> configSources = Collections.newSetFromMap(new IdentityHashMap<>());
 
     void addHealthCheck(@Observes BeforeBeanDiscovery bbd, BeanManager beans) {
         if (classPresent("org.eclipse.microprofile.health.HealthCheck")) {
@@ -73,6 +85,7 @@ public class EtcdExtension implements Extension {
         RegistrySettings registrySettings;
         try {
             Config config = ConfigProvider.getConfig();
+            configSources.addAll(EtcdConfigSource.of(config));
             PropertyLookup lookup = name -> config.getOptionalValue(name, String.class);
             settings = EtcdSettings.from(lookup);
             writePrefix = ConfigSourceSettings.from(lookup).writePrefix();
@@ -124,7 +137,17 @@ public class EtcdExtension implements Extension {
     }
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object ignored, BeanManager beans) {
-        for (EtcdConfigSource source : EtcdConfigSource.of(ConfigProvider.getConfig())) {
+        try {
+            subscribeAndRegister(beans);
+        } finally {
+            NettyThreadState.release();
+        }
+    }
+
+    private void subscribeAndRegister(BeanManager beans) {
+        List<EtcdConfigSource> sources = EtcdConfigSource.of(ConfigProvider.getConfig());
+        configSources.addAll(sources);
+        for (EtcdConfigSource source : sources) {
             subscriptions.add(source.addChangeListener(
                     event -> beans.getEvent().select(ConfigChangeEvent.class).fire(event)));
         }
@@ -139,9 +162,18 @@ public class EtcdExtension implements Extension {
     }
 
     void deregister(@Observes @BeforeDestroyed(ApplicationScoped.class) Object ignored, BeanManager beans) {
-        if (registry != null && registry.selfRegistration()) {
-            beans.createInstance().select(ServiceRegistry.class).get().selfRegistration().ifPresent(Registration::close);
+        try {
+            if (registry != null && registry.selfRegistration()) {
+                beans.createInstance().select(ServiceRegistry.class).get().selfRegistration().ifPresent(Registration::close);
+            }
+        } finally {
+            NettyThreadState.release();
         }
+    }
+
+    /** The request ran on a server thread: whatever the library or the application did with jetcd on it, leave no Netty state there. */
+    void releaseRequestThread(@Observes @Destroyed(RequestScoped.class) Object ignored) {
+        NettyThreadState.release();
     }
 
     void closeConfigSources(@Observes BeforeShutdown event) {
@@ -149,11 +181,9 @@ public class EtcdExtension implements Extension {
             closeQuietly(subscription);
         }
         subscriptions.clear();
-        try {
-            EtcdConfigSource.of(ConfigProvider.getConfig()).forEach(EtcdConfigSource::close);
-        } catch (RuntimeException e) {
-            LOG.log(Level.DEBUG, "No config to close etcd config sources of", e);
-        }
+        configSources.forEach(EtcdConfigSource::close);
+        configSources.clear();
+        NettyThreadState.release();
     }
 
     private static Map<String, String> metadata(Config config) {

@@ -21,11 +21,13 @@ final class ClientFactory {
     private ClientFactory() {
     }
 
-    static Client create(EtcdSettings settings) {
+    /** A client whose Vert.x instance and executor are {@code threads}'. */
+    static Client create(EtcdSettings settings, ClientThreads threads) {
         ClientBuilder builder = Client.builder()
                 .endpoints(settings.endpoints().toArray(URI[]::new))
                 .connectTimeout(settings.connectTimeout())
                 .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES);
+        builder.vertx(threads.vertx()).executorService(threads.executor());
         settings.user().ifPresent(u -> builder.user(bytes(u)));
         settings.password().ifPresent(p -> builder.password(ByteSequence.from(new String(p).getBytes(StandardCharsets.UTF_8))));
         settings.namespace().ifPresent(ns -> builder.namespace(bytes(ns)));

@@ -3,10 +3,12 @@ package io.etcdmp.client;
 import io.etcd.jetcd.Client;
 
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -16,7 +18,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class EtcdConnections {
     private static final System.Logger LOG = System.getLogger(EtcdConnections.class.getName());
     private static final AtomicInteger THREADS = new AtomicInteger();
+    private static final String TIMER_PREFIX = "etcd-microprofile-timer-";
     private static final Map<EtcdSettings, Shared> OPEN = new HashMap<>();
+    /** How long closing the last hold waits for jetcd's threads to end. */
+    private static final Duration THREADS_END_LIMIT = Duration.ofSeconds(5);
 
     private EtcdConnections() {
     }
@@ -40,7 +45,10 @@ public final class EtcdConnections {
      */
     public static EtcdConnection borrow(Client client, EtcdSettings settings) {
         ScheduledExecutorService timer = newTimer();
-        return new EtcdConnection(settings, client, timer, timer::shutdownNow);
+        return new EtcdConnection(settings, client, timer, () -> {
+            timer.shutdownNow();
+            awaitTimerEnd(timer);
+        });
     }
 
     /** How many distinct connections are open now (for tests and diagnostics). */
@@ -52,7 +60,7 @@ public final class EtcdConnections {
 
     private static ScheduledExecutorService newTimer() {
         ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "etcd-microprofile-timer-" + THREADS.incrementAndGet());
+            Thread t = new Thread(NettyThreadState.releasedAtEnd(r), TIMER_PREFIX + THREADS.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
@@ -61,15 +69,36 @@ public final class EtcdConnections {
         return timer;
     }
 
+    /** Waits (bounded) for a timer thread to end, unless called on it. */
+    private static void awaitTimerEnd(ScheduledExecutorService timer) {
+        if (Thread.currentThread().getName().startsWith(TIMER_PREFIX)) {
+            return;
+        }
+        try {
+            if (!timer.awaitTermination(THREADS_END_LIMIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.log(Level.DEBUG, "etcd-microprofile timer still running {0} after close", THREADS_END_LIMIT);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     static final class Shared {
         final EtcdSettings settings;
         final Client client;
+        final ClientThreads threads;
         final ScheduledExecutorService scheduler;
         int holders;
 
         Shared(EtcdSettings settings) {
             this.settings = settings;
-            this.client = ClientFactory.create(settings);
+            this.threads = new ClientThreads();
+            try {
+                this.client = ClientFactory.create(settings, threads);
+            } catch (RuntimeException e) {
+                threads.abandon();
+                throw e;
+            }
             this.scheduler = newTimer();
             LOG.log(Level.DEBUG, "Opened etcd connection to {0}", settings.endpointList());
         }
@@ -82,7 +111,9 @@ public final class EtcdConnections {
                 OPEN.remove(settings, this);
             }
             scheduler.shutdownNow();
-            client.close();
+            threads.close(client, THREADS_END_LIMIT);
+            awaitTimerEnd(scheduler);
+            NettyFinalizerClasses.load();
             LOG.log(Level.DEBUG, "Closed etcd connection to {0}", settings.endpointList());
         }
     }

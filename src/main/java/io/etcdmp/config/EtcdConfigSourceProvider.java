@@ -1,6 +1,7 @@
 package io.etcdmp.config;
 
 import io.etcdmp.client.EtcdSettings;
+import io.etcdmp.client.NettyThreadState;
 import org.eclipse.microprofile.config.spi.ConfigSource;
 import org.eclipse.microprofile.config.spi.ConfigSourceProvider;
 
@@ -25,7 +26,11 @@ public final class EtcdConfigSourceProvider implements ConfigSourceProvider {
             return List.of();
         }
         EtcdConfigSource source = new EtcdConfigSource(settings, EtcdSettings.from(bootstrap));
-        source.start();
+        try {
+            source.start();
+        } finally {
+            NettyThreadState.release();
+        }
         return List.of(source);
     }
 }

@@ -1,0 +1,256 @@
+package io.etcdmp.it.support;
+
+import io.etcdmp.testing.EtcdCluster;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.StringReader;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What the library must do inside every runtime, checked against a real etcd and the real server: the
+ * application in {@code it/app} deployed there, bound to 127.0.0.1 on a free port. A runtime's test
+ * extends this and says how to start and stop its server. The steps run in order on one server; the
+ * graceful stop and the log check come last.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 4, unit = TimeUnit.MINUTES)
+public abstract class RuntimeContract {
+    protected static final String GREETING_KEY = "/config/application/it.greeting";
+    /** Longer than any test step: a record that disappears quickly was revoked, not expired. */
+    protected static final Duration REGISTRY_TTL = Duration.ofSeconds(60);
+    private static final Duration DEREGISTRATION_LIMIT = Duration.ofSeconds(1);
+    /** A warning or error line logged by one of the library's loggers (io.etcdmp.*). */
+    private static final Pattern LEVEL_WORD = Pattern.compile("\\b(WARNING|WARN|SEVERE|ERROR)\\b");
+    /** A thread of the library's (or jetcd's) that died, or that ran after its class loader was gone. */
+    private static final Pattern THREAD_FAILURE = Pattern.compile(
+            ".*(Exception in thread \"(globalEventExecutor|vert\\.x|jetcd|etcd-microprofile|grpc)"
+            + "|could not read class \\[(io\\.vertx|io\\.netty|io\\.grpc|io\\.etcd)).*");
+
+    protected EtcdCluster etcd;
+    protected int port;
+    protected ServerProcess server;
+    protected final Map<String, String> timings = new LinkedHashMap<>();
+
+    /** Short runtime name, also the service name's suffix: {@code it-<name>}. */
+    protected abstract String runtime();
+
+    /** Starts the server with the application deployed, the given system properties set, listening on {@link #port}. */
+    protected abstract ServerProcess startServer(Map<String, String> systemProperties) throws Exception;
+
+    /** Stops the server the way an operator would (it must undeploy the application); returns when the process is gone. */
+    protected abstract void stopGracefully() throws Exception;
+
+    /** How soon an etcd change must be visible over HTTP in this runtime (what the README promises). */
+    protected abstract Duration liveWithin();
+
+    /** The files holding the server's log (console output and/or log files). */
+    protected abstract List<Path> logFiles();
+
+    /** How long the server may take to answer its first request. */
+    protected Duration bootLimit() {
+        return Duration.ofMinutes(2);
+    }
+
+    /**
+     * A line in the server log that is a warning or error from the library, or a library thread failing
+     * (e.g. after undeploy). Runtimes with other log formats add theirs.
+     */
+    protected boolean isLibraryProblem(String line) {
+        return line.contains("io.etcdmp") && LEVEL_WORD.matcher(line).find() || THREAD_FAILURE.matcher(line).matches();
+    }
+
+    protected final String service() {
+        return "it-" + runtime();
+    }
+
+    /** The application's context root: empty, or e.g. {@code /it-liberty}. */
+    protected String contextRoot() {
+        return "";
+    }
+
+    protected final URI url(String path) {
+        return URI.create("http://127.0.0.1:" + port + contextRoot() + "/api/" + path);
+    }
+
+    /** The settings every runtime gets, as system properties: etcd, the service name and its real address. */
+    protected Map<String, String> librarySettings() {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("etcd.endpoints", etcd.endpoints());
+        p.put("mp.app.name", service());
+        p.put("etcd.registry.host", "127.0.0.1");
+        p.put("etcd.registry.ttl", REGISTRY_TTL.toSeconds() + "s");
+        // the first etcd read loads gRPC, Netty and Vert.x in a cold server JVM: on this shared 2-core machine
+        // it once took over the 5 s default inside Payara, and the deployment failed
+        p.put("etcd.request-timeout", "20s");
+        return p;
+    }
+
+    @BeforeAll
+    void startEtcdAndServer() throws Exception {
+        etcd = EtcdCluster.start();
+        etcd.ctl().put(GREETING_KEY, "hello from etcd");
+        port = LoopbackPorts.free();
+        long start = System.nanoTime();
+        server = startServer(librarySettings());
+        awaitAnswer(url("greeting"), bootLimit());
+        timings.put("boot to first answer", seconds(System.nanoTime() - start));
+    }
+
+    @AfterAll
+    void stopServerAndEtcd() {
+        try {
+            if (server != null) {
+                server.close();
+            }
+        } finally {
+            if (etcd != null) {
+                etcd.close();
+            }
+            System.out.println("[it] " + runtime() + " timings: " + timings);
+        }
+    }
+
+    @Test
+    @Order(1)
+    void configPropertyFromEtcdIsServedOverHttp() {
+        Http.Response r = Http.get(url("greeting"));
+        assertEquals(200, r.status(), r.body());
+        assertEquals("hello from etcd", r.body());
+    }
+
+    @Test
+    @Order(2)
+    void changedValueIsServedWithinThePromisedTime() {
+        List<Long> latencies = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            String value = "changed " + i;
+            long start = System.nanoTime();
+            etcd.ctl().put(GREETING_KEY, value);
+            Awaitility.await("'" + value + "' over HTTP").atMost(liveWithin()).pollInterval(Duration.ofMillis(20))
+                    .until(() -> value.equals(Http.get(url("greeting")).body()));
+            latencies.add(System.nanoTime() - start);
+        }
+        timings.put("etcd put to new value over HTTP (3 changes)", latencies.stream().map(RuntimeContract::millis).toList()
+                .toString());
+    }
+
+    @Test
+    @Order(3)
+    void applicationIsRegisteredWithItsRealHostAndPort() {
+        JsonObject record = onlyRecord();
+        assertEquals("127.0.0.1:" + port, record.getString("Addr"), record.toString());
+    }
+
+    @Test
+    @Order(4)
+    void injectedServiceRegistryListsTheApplication() {
+        Http.Response r = Http.get(url("services/" + service()));
+        assertEquals(200, r.status(), r.body());
+        assertEquals(service() + "-127.0.0.1-" + port + " 127.0.0.1:" + port, r.body());
+    }
+
+    @Test
+    @Order(5)
+    void serverListensOnLoopbackOnly() {
+        List<ListeningSockets.Socket> sockets = ListeningSockets.of(serverJvm().pid());
+        assertTrue(sockets.stream().anyMatch(s -> s.port() == port && s.loopback()), "HTTP on 127.0.0.1:" + port
+                + " among " + sockets);
+        assertEquals(List.of(), sockets.stream().filter(s -> !s.loopback()).toList(),
+                "sockets of the server JVM listening beyond loopback");
+    }
+
+    @Test
+    @Order(100)
+    void gracefulStopRemovesTheRecordWithinOneSecond() throws Exception {
+        onlyRecord();
+        long start = System.nanoTime();
+        stopGracefully();
+        long exited = System.nanoTime();
+        Awaitility.await("the registration of " + service() + " removed").atMost(DEREGISTRATION_LIMIT)
+                .pollInterval(Duration.ofMillis(20)).until(() -> records().isEmpty());
+        timings.put("stop to process exit", seconds(exited - start));
+        timings.put("record gone after exit", millis(System.nanoTime() - exited));
+    }
+
+    @Test
+    @Order(101)
+    void serverLogHasNoWarningOrErrorFromTheLibrary() {
+        String log = serverLog();
+        assertTrue(log.contains("etcd-microprofile active"), "the library's INFO lines reach the log checked here:\n"
+                + tail(log));
+        List<String> problems = log.lines().filter(this::isLibraryProblem).toList();
+        assertEquals(List.of(), problems, "warnings or errors from io.etcdmp in the server log");
+    }
+
+    // ---- helpers for runtimes ------------------------------------------------------------------
+
+    /** The server's JVM: the started process, or the java process a start script runs. */
+    protected ProcessHandle serverJvm() {
+        ProcessHandle started = ProcessHandle.of(server.pid()).orElseThrow(() -> new AssertionError(server + " is gone"));
+        return java.util.stream.Stream.concat(java.util.stream.Stream.of(started), started.descendants())
+                .filter(p -> p.info().command().map(c -> c.endsWith("/java")).orElse(false))
+                .findFirst().orElseThrow(() -> new AssertionError("no java process under " + server));
+    }
+
+    /** Waits until {@code uri} answers 200; fails early if the server process died or the library failed to start. */
+    protected void awaitAnswer(URI uri, Duration limit) {
+        Awaitility.await(server + " to answer " + uri).atMost(limit).pollInterval(Duration.ofMillis(100))
+                .failFast("the server process ended, or the library failed to start; see " + server,
+                        () -> !server.isAlive() || serverLog().contains("io.etcdmp.EtcdException"))
+                .until(() -> Http.get(uri).ok());
+    }
+
+    /** The registry records of this application, key to value. */
+    protected Map<String, String> records() {
+        return etcd.ctl().getPrefix("/services/" + service() + "/");
+    }
+
+    protected JsonObject onlyRecord() {
+        Map<String, String> records = records();
+        assertEquals(1, records.size(), "records under /services/" + service() + "/: " + records);
+        return Json.createReader(new StringReader(records.values().iterator().next())).readObject();
+    }
+
+    protected String serverLog() {
+        StringBuilder all = new StringBuilder();
+        for (Path file : logFiles()) {
+            all.append(ServerProcess.read(file));
+        }
+        return all.toString();
+    }
+
+    protected static String seconds(long nanos) {
+        return String.format("%.1f s", nanos / 1e9);
+    }
+
+    protected static String millis(long nanos) {
+        return String.format("%d ms", nanos / 1_000_000);
+    }
+
+    private static String tail(String log) {
+        List<String> lines = log.lines().toList();
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
+    }
+}
