@@ -66,7 +66,17 @@ public final class EtcdConfigSource implements ConfigSource, AutoCloseable {
         for (int i = 0; i < settings.prefixes().size(); i++) {
             int index = i;
             mirrors.add(new PrefixMirror(connection, ByteSequence.from(settings.prefixes().get(i), StandardCharsets.UTF_8),
-                    (changes, revision) -> applied(index, changes, revision)));
+                    new PrefixMirror.SnapshotListener() {
+                        @Override
+                        public void onChanges(List<KeyChange> changes, long revision) {
+                            publish(snapshot.apply(index, changes, reporting()), revision);
+                        }
+
+                        @Override
+                        public void onReset(List<KeyChange> all, long revision) {
+                            publish(snapshot.reset(index, all, reporting()), revision);
+                        }
+                    }));
         }
         try {
             long revision = PrefixMirror.startAll(mirrors);
@@ -89,8 +99,12 @@ public final class EtcdConfigSource implements ConfigSource, AutoCloseable {
         }
     }
 
-    private void applied(int index, List<KeyChange> changes, long revision) {
-        Map<String, ConfigChange> changed = snapshot.apply(index, changes);
+    /** Change events are worked out only when someone listens (not for the initial load, for one). */
+    private boolean reporting() {
+        return publishing && !listeners.isEmpty();
+    }
+
+    private void publish(Map<String, ConfigChange> changed, long revision) {
         if (changed.isEmpty() || !publishing || listeners.isEmpty()) {
             return;
         }

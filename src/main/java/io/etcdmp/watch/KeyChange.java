@@ -5,8 +5,19 @@ import io.etcd.jetcd.ByteSequence;
 /**
  * One key's change as a {@link PrefixMirror} applies it: a put ({@code value} present) or a delete
  * ({@code value == null}), at the key's modification revision (the delete's revision for a delete).
+ * {@code version} is etcd's count of writes to the key since it was created (1: this put created it;
+ * 0: a delete, or not known).
  */
-public record KeyChange(ByteSequence key, ByteSequence value, long modRevision) {
+public record KeyChange(ByteSequence key, ByteSequence value, long modRevision, long version) {
+    public KeyChange(ByteSequence key, ByteSequence value, long modRevision) {
+        this(key, value, modRevision, 0);
+    }
+
+    /** True for a put that created the key (its first version). */
+    public boolean isCreation() {
+        return version == 1;
+    }
+
     public boolean isDelete() {
         return value == null;
     }

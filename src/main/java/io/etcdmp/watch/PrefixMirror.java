@@ -29,7 +29,8 @@ import java.util.concurrent.TimeUnit;
  * from there. Nothing is missed and nothing is applied twice.
  *
  * <p>The mirror keeps only each key's modification revision; the listener keeps the values it needs.
- * Thread safety: all state changes happen under the mirror's lock, and the listener is called with
+ * A {@link SnapshotListener} keeps its own copy of every key: the mirror then keeps no per-key state
+ * and hands it every key at each (re-)read instead of the difference. Thread safety: all state changes happen under the mirror's lock, and the listener is called with
  * that lock held, in revision order.
  */
 public final class PrefixMirror implements AutoCloseable {
@@ -42,6 +43,16 @@ public final class PrefixMirror implements AutoCloseable {
         void onChanges(List<KeyChange> changes, long revision);
     }
 
+    /**
+     * A listener that holds a copy of every key itself (large prefixes: the mirror then keeps nothing
+     * per key). Watch events arrive through {@link #onChanges}; each read of the whole prefix (at start,
+     * after a lost watch) through {@link #onReset}, and the listener works out the difference.
+     */
+    public interface SnapshotListener extends Listener {
+        /** Every key under the prefix at {@code revision}; keys the listener has and this lacks were deleted. */
+        void onReset(List<KeyChange> all, long revision);
+    }
+
     private final EtcdConnection connection;
     private final ByteSequence prefix;
     private final ByteSequence end;
@@ -50,7 +61,8 @@ public final class PrefixMirror implements AutoCloseable {
     private final RangeReader reader;
     private final Backoff backoff = Backoff.standard();
 
-    private final Map<ByteSequence, Long> modRevisions = new HashMap<>();
+    /** Each key's modification revision; null for a {@link SnapshotListener}, which keeps its own copy. */
+    private final Map<ByteSequence, Long> modRevisions;
     private long revision;
     private int generation;
     private Watch.Watcher watcher;
@@ -70,6 +82,7 @@ public final class PrefixMirror implements AutoCloseable {
         this.prefix = start;
         this.end = end;
         this.listener = listener;
+        this.modRevisions = listener instanceof SnapshotListener ? null : new HashMap<>();
         this.label = kind + " '" + KeyRanges.describe(start) + "' at " + connection.settings().endpointList();
         Duration timeout = connection.settings().requestTimeout();
         this.reader = new RangeReader(connection.client().getKVClient(), timeout);
@@ -170,6 +183,15 @@ public final class PrefixMirror implements AutoCloseable {
     }
 
     private void applyDiff(List<KeyValue> current, long read) {
+        if (modRevisions == null) {
+            List<KeyChange> all = new ArrayList<>(current.size());
+            for (KeyValue kv : current) {
+                all.add(new KeyChange(kv.getKey(), kv.getValue(), kv.getModRevision(), kv.getVersion()));
+            }
+            revision = Math.max(revision, read);
+            ((SnapshotListener) listener).onReset(all, read);
+            return;
+        }
         List<KeyChange> changes = new ArrayList<>();
         Set<ByteSequence> seen = new HashSet<>(current.size() * 2);
         for (KeyValue kv : current) {
@@ -200,13 +222,22 @@ public final class PrefixMirror implements AutoCloseable {
             KeyValue kv = event.getKeyValue();
             ByteSequence key = kv.getKey();
             long rev = kv.getModRevision();
+            if (modRevisions == null) {
+                // the watch starts after the revision read last, so only a superseded watch could repeat one
+                if (rev > revision && event.getEventType() != WatchEvent.EventType.UNRECOGNIZED) {
+                    boolean put = event.getEventType() == WatchEvent.EventType.PUT;
+                    changes.add(new KeyChange(key, put ? kv.getValue() : null, rev, put ? kv.getVersion() : 0));
+                    highest = Math.max(highest, rev);
+                }
+                continue;
+            }
             Long known = modRevisions.get(key);
             if (event.getEventType() == WatchEvent.EventType.PUT) {
                 if (known != null && known >= rev) {
                     continue;
                 }
                 modRevisions.put(key, rev);
-                changes.add(new KeyChange(key, kv.getValue(), rev));
+                changes.add(new KeyChange(key, kv.getValue(), rev, kv.getVersion()));
             } else if (event.getEventType() == WatchEvent.EventType.DELETE) {
                 if (known == null || known >= rev) {
                     continue;
