@@ -11,6 +11,7 @@ import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -24,9 +25,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code Config.getValue} through SmallRye Config, one {@code Config} holding three sources:
  * <ul>
- * <li>an in-memory properties source at ordinal 300 (where environment variables sit): it is asked
- *     first, so an etcd lookup also pays for a miss there (the baseline is not flattered);</li>
- * <li>the etcd source at its default ordinal 250, created by its provider as a runtime does;</li>
+ * <li>the etcd source at its default ordinal 250, created by its provider as a runtime does, reading
+ *     the default two prefixes ({@code /config/application/} then {@code /config/bench/}); the property
+ *     is in the first one, so a lookup also misses in the second;</li>
+ * <li>an in-memory properties source, above or below it ({@link #etcdPosition});</li>
  * <li>a source doing one etcd get per lookup at ordinal 50 (the older MicroProfile etcd source).</li>
  * </ul>
  * The etcd endpoint and the seeded keys come from {@link BenchMain} through system properties.
@@ -35,7 +37,7 @@ import java.util.concurrent.TimeUnit;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class ConfigLookupBenchmark {
-    static final String PREFIX = "/bench/lookup/";
+    static final String PREFIX = "/config/application/";
     static final String REMOTE_PREFIX = "/bench/remote/";
     static final String ETCD_PROPERTY = "orders.db.url";
     static final String MEMORY_PROPERTY = "orders.db.url-in-memory";
@@ -45,15 +47,26 @@ public class ConfigLookupBenchmark {
     private final List<AutoCloseable> open = new ArrayList<>();
     private SmallRyeConfig config;
 
+    /**
+     * Where the etcd source sits: {@code first} (ordinal 250, the in-memory source below it at 100) or
+     * {@code second} (the in-memory source above it at 300). SmallRye Config answers a property found in
+     * its first source much sooner than one found after a miss, whatever the sources are, so the etcd
+     * source is compared with the in-memory one at the same position: etcd first against in-memory first.
+     */
+    @Param({"first", "second"})
+    public String etcdPosition;
+
     @Setup(Level.Trial)
     public void setUp() {
-        System.setProperty("etcd.config.prefixes", PREFIX);
+        System.clearProperty("etcd.config.prefixes");
+        System.setProperty("mp.app.name", "bench");
         List<ConfigSource> sources = new ArrayList<>();
         new EtcdConfigSourceProvider().getConfigSources(getClass().getClassLoader()).forEach(sources::add);
         sources.forEach(s -> open.add((AutoCloseable) s));
         Client client = Client.builder().endpoints(System.getProperty("etcd.endpoints")).build();
         open.add(client);
-        sources.add(new PropertiesConfigSource(Map.of(MEMORY_PROPERTY, VALUE), "in-memory", 300));
+        int memoryOrdinal = etcdPosition.equals("first") ? 100 : 300;
+        sources.add(new PropertiesConfigSource(Map.of(MEMORY_PROPERTY, VALUE), "in-memory", memoryOrdinal));
         sources.add(new RemoteGetConfigSource(client, REMOTE_PREFIX, 50));
         config = new SmallRyeConfigBuilder().withSources(sources.toArray(ConfigSource[]::new)).build();
         for (String name : List.of(ETCD_PROPERTY, MEMORY_PROPERTY, REMOTE_PROPERTY)) {
