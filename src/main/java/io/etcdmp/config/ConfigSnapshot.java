@@ -166,7 +166,10 @@ final class ConfigSnapshot {
         ByteSequence prefix = prefixes.get(index);
         Set<ByteSequence> bad = undecodable.get(index);
         bad.clear();
-        Map<String, Object> fresh = new HashMap<>(Math.max(16, all.size() * 4 / 3 + 1));
+        Map<String, Object> names = byPrefix.get(index);
+        // the first load (nothing held, no one to tell) builds the map readers will use, with no copy
+        boolean first = names.isEmpty() && !report;
+        Map<String, Object> fresh = first ? new ConcurrentHashMap<>(all.size()) : new HashMap<>(all.size() * 4 / 3 + 16);
         Set<String> shared = new HashSet<>();
         for (KeyChange kv : all) {
             String name = KeyNames.propertyName(prefix, kv.key());
@@ -192,7 +195,15 @@ final class ConfigSnapshot {
             }
             keys.forEach((name, list) -> fresh.put(name, Candidates.of(list)));
         }
-        Map<String, Object> names = byPrefix.get(index);
+        if (first) {
+            long stamp = lock.writeLock();
+            try {
+                byPrefix.set(index, (ConcurrentHashMap<String, Object>) fresh);
+            } finally {
+                lock.unlockWrite(stamp);
+            }
+            return Map.of();
+        }
         Set<String> gone = new HashSet<>();
         for (String name : names.keySet()) {
             if (!fresh.containsKey(name)) {
