@@ -11,4 +11,4 @@ mvn -q -B install -DskipTests
 mvn -q -B -f bench/pom.xml compile
 cd bench
 # the library's freshly built classes first, so a concurrent install of another version cannot win
-exec java -Xmx2g -cp "../target/classes:target/classes:$(cat target/classpath.txt)" io.etcdmp.bench.BenchMain "$@"
+exec java -Xms2g -Xmx2g -cp "../target/classes:target/classes:$(cat target/classpath.txt)" io.etcdmp.bench.BenchMain "$@"

@@ -55,11 +55,11 @@ public final class BenchMain {
                 new ChangeLatency().run(endpoint, quick ? 50 : 2_000, report);
             }
             if (only.contains("startup")) {
-                new StartupLoad().run(endpoint, quick ? 1_000 : 10_000, quick ? 1 : 5, report);
-                new StartupLoad().run(endpoint, quick ? 5_000 : 100_000, quick ? 1 : 3, report);
+                new StartupLoad().run(endpoint, quick ? 1_000 : 10_000, quick ? 1 : 9, report);
+                new StartupLoad().run(endpoint, quick ? 5_000 : 100_000, quick ? 1 : 5, report);
             }
             if (only.contains("registry")) {
-                new RegistryLatency().run(etcd, quick ? 10 : 300, quick ? 1 : 3, classpath(), report);
+                new RegistryLatency().run(etcd, quick ? 10 : 500, quick ? 1 : 5, classpath(), report);
             }
             if (only.contains("threads")) {
                 threads(endpoint, report);
@@ -103,7 +103,7 @@ public final class BenchMain {
                     .measurementIterations(2).measurementTime(TimeValue.milliseconds(200));
         } else {
             options.warmupIterations(3).warmupTime(TimeValue.seconds(1))
-                    .measurementIterations(5).measurementTime(TimeValue.seconds(1));
+                    .measurementIterations(5).measurementTime(TimeValue.seconds(2));
         }
         Collection<RunResult> results = new Runner(options.build()).run();
         Map<String, double[]> scores = new HashMap<>();
