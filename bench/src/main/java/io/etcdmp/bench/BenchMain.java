@@ -97,7 +97,7 @@ public final class BenchMain {
                 .include(ConfigLookupBenchmark.class.getName() + "\\.")
                 .forks(1)
                 .threads(1)
-                .jvmArgsAppend("-Xmx512m", "-Detcd.endpoints=" + endpoint);
+                .jvmArgs("-Xms512m", "-Xmx512m", "-Detcd.endpoints=" + endpoint);
         if (quick) {
             options.warmupIterations(1).warmupTime(TimeValue.milliseconds(200))
                     .measurementIterations(2).measurementTime(TimeValue.milliseconds(200));
@@ -111,6 +111,9 @@ public final class BenchMain {
             String name = r.getParams().getBenchmark();
             scores.put(name.substring(name.lastIndexOf('.') + 1) + "@" + r.getParams().getParam("etcdPosition"),
                     new double[] {r.getPrimaryResult().getScore(), r.getPrimaryResult().getScoreError()});
+        }
+        if (scores.size() != 6) {
+            throw new IllegalStateException("JMH produced " + scores.keySet() + ", expected 3 benchmarks x 2 positions");
         }
         double[] etcd = scores.get("etcdSource@first");
         double[] memory = scores.get("inMemorySource@second");
