@@ -96,31 +96,9 @@ final class ConfigSnapshot {
         }
     }
 
-    /** How many properties there are (a name in several prefixes counts once); no copy is made. */
-    int size() {
-        long stamp = lock.readLock();
-        try {
-            int count = 0;
-            for (int i = 0; i < byPrefix.size(); i++) {
-                for (String name : byPrefix.get(i).keySet()) {
-                    if (!inLaterPrefix(name, i)) {
-                        count++;
-                    }
-                }
-            }
-            return count;
-        } finally {
-            lock.unlockRead(stamp);
-        }
-    }
-
-    private boolean inLaterPrefix(String name, int index) {
-        for (int j = index + 1; j < byPrefix.size(); j++) {
-            if (byPrefix.get(j).containsKey(name)) {
-                return true;
-            }
-        }
-        return false;
+    /** How many names each prefix holds (a name in several prefixes counts in each), in prefix order; quick. */
+    List<Integer> sizes() {
+        return byPrefix.stream().map(Map::size).toList();
     }
 
     /**

@@ -80,8 +80,8 @@ public final class EtcdConfigSource implements ConfigSource, AutoCloseable {
         }
         try {
             long revision = PrefixMirror.startAll(mirrors);
-            LOG.log(Level.INFO, "etcd config source ready: {0} properties from {1} at revision {2}",
-                    snapshot.size(), name, revision);
+            LOG.log(Level.INFO, "etcd config source ready: {0} properties per prefix from {1} at revision {2}",
+                    snapshot.sizes(), name, revision);
         } catch (Exception e) {
             if (!settings.optional()) {
                 close();
