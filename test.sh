@@ -6,9 +6,12 @@
 #     it/ builds the library in its own reactor (clean: a WAR never keeps an older copy of the jar)
 #     and skips the library's unit tests there.
 # Installs what it needs first (etcd from Debian's etcd-server, openssl for test certificates).
+# First checks that the benchmark harness runs and produces every row (./bench.sh --quick: tiny counts,
+# the numbers mean nothing there; ./bench.sh runs the real benchmarks).
 set -euo pipefail
 cd "$(dirname "$0")"
 ./scripts/install-deps.sh
+./bench.sh --quick
 
 seconds() { date +%s; }
 only_its=(-Dtest=None -Dsurefire.failIfNoSpecifiedTests=false)

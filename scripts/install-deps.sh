@@ -14,4 +14,5 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 # The Debian package starts a system etcd on :2379 where systemd runs; the tests never use it.
-/usr/bin/etcd --version | head -1
+# sed reads to the end; head -1 could leave etcd a broken pipe (exit 141 under pipefail)
+/usr/bin/etcd --version | sed -n 1p

@@ -18,7 +18,8 @@ final class KeyNames {
      * "folder" key carries no property) or the key is not UTF-8.
      */
     static String propertyName(ByteSequence prefix, ByteSequence key) {
-        String rest = decode(key.substring(prefix.size()));
+        byte[] bytes = key.getBytes();
+        String rest = decode(bytes, prefix.size());
         if (rest == null || rest.endsWith("/")) {
             return null;
         }
@@ -33,11 +34,22 @@ final class KeyNames {
 
     /** Strict UTF-8 decoding: {@code null} for bytes that are not valid UTF-8. */
     static String decode(ByteSequence bytes) {
+        return decode(bytes.getBytes(), 0);
+    }
+
+    private static String decode(byte[] bytes, int from) {
+        boolean ascii = true;
+        for (int i = from; i < bytes.length && ascii; i++) {
+            ascii = bytes[i] >= 0;
+        }
+        if (ascii) { // the common case, and a quick one
+            return new String(bytes, from, bytes.length - from, StandardCharsets.US_ASCII);
+        }
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes.getBytes()))
+                    .decode(ByteBuffer.wrap(bytes, from, bytes.length - from))
                     .toString();
         } catch (CharacterCodingException e) {
             return null;

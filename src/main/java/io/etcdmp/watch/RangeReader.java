@@ -3,8 +3,11 @@ package io.etcdmp.watch;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.common.exception.ErrorCode;
+import io.etcd.jetcd.common.exception.EtcdException;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.GetOption;
+import io.grpc.Status;
 
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
@@ -15,11 +18,13 @@ import java.util.function.Consumer;
 /**
  * Reads every key under a prefix at one revision, page by page with the revision pinned, so a large
  * prefix loads with bounded memory per request and nothing written after the revision leaks in.
- * Pages are sized by bytes: the first page is small, later ones aim at {@link #TARGET_PAGE_BYTES}.
+ * Pages are sized by bytes: the first page takes up to {@link #FIRST_PAGE_KEYS} keys (so a typical
+ * config prefix loads in one request), later ones aim at {@link #TARGET_PAGE_BYTES}. A page too large
+ * for the client (RESOURCE_EXHAUSTED: huge values) is asked again with a tenth of the keys.
  */
 final class RangeReader {
     static final long TARGET_PAGE_BYTES = 2L * 1024 * 1024;
-    static final int FIRST_PAGE_KEYS = 1000;
+    static final int FIRST_PAGE_KEYS = 10_000;
     static final int MAX_PAGE_KEYS = 50_000;
 
     private final KV kv;
@@ -55,7 +60,16 @@ final class RangeReader {
             if (pinned > 0) {
                 option.withRevision(pinned);
             }
-            GetResponse page = get(from, option.build());
+            GetResponse page;
+            try {
+                page = get(from, option.build());
+            } catch (Exception e) {
+                if (limit > 1 && tooLarge(e)) {
+                    limit = Math.max(1, limit / 10);
+                    continue;
+                }
+                throw e;
+            }
             pages++;
             if (pinned == 0) {
                 pinned = page.getHeader().getRevision();
@@ -74,6 +88,16 @@ final class RangeReader {
             limit = Math.max(1, Math.min(MAX_PAGE_KEYS, targetPageBytes / average));
             from = KeyRanges.successor(last.getKey());
         }
+    }
+
+    private static boolean tooLarge(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (Status.fromThrowable(t).getCode() == Status.Code.RESOURCE_EXHAUSTED
+                    || t instanceof EtcdException && ((EtcdException) t).getErrorCode() == ErrorCode.RESOURCE_EXHAUSTED) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private GetResponse get(ByteSequence from, GetOption option) throws Exception {

@@ -54,6 +54,24 @@ class RangeReaderTest {
     }
 
     @Test
+    void pageTooLargeForTheClientIsAskedAgainWithFewerKeys() throws Exception {
+        try (EtcdCluster etcd = EtcdCluster.start();
+             Client writer = Client.builder().endpoints(etcd.clientUrls().toArray(String[]::new)).build();
+             Client small = Client.builder().endpoints(etcd.clientUrls().toArray(String[]::new))
+                     .maxInboundMessageSize(64 * 1024).build()) {
+            String big = "x".repeat(4096);
+            for (int i = 0; i < 100; i++) { // 400 KiB in all: far over the reading client's 64 KiB
+                writer.getKVClient().put(bytes(String.format("/big/k%03d", i)), bytes(big)).get(5, TimeUnit.SECONDS);
+            }
+            RangeReader reader = new RangeReader(small.getKVClient(), Duration.ofSeconds(5), 1000, 32 * 1024);
+            Map<String, Integer> seen = new LinkedHashMap<>();
+            reader.read(bytes("/big/"), KeyRanges.prefixEnd(bytes("/big/")), 0,
+                    keyValue -> seen.put(keyValue.getKey().toString(StandardCharsets.UTF_8), keyValue.getValue().size()));
+            assertThat(seen).hasSize(100).allSatisfy((key, size) -> assertThat(size).isEqualTo(4096));
+        }
+    }
+
+    @Test
     void prefixEndCoversEveryKeyWithThePrefix() {
         assertThat(KeyRanges.prefixEnd(bytes("/a/")).toString(StandardCharsets.UTF_8)).isEqualTo("/a0");
         assertThat(KeyRanges.prefixEnd(ByteSequence.from(new byte[] {'a', (byte) 0xff})).getBytes()).containsExactly('b');

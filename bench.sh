@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Builds the library and the benchmarks, then runs them against a local etcd that the run starts on
+# free 127.0.0.1 ports, and prints one table: figure, baseline measured in the same run, ratio, bar.
+#   ./bench.sh           the full run (~10 minutes on 2 cores); table also in bench/target/bench-results.md
+#   ./bench.sh --quick   tiny counts: checks that the harness works and produces every row (CI)
+#   ./bench.sh --only=lookup,change,startup,registry,threads   a subset of the figures
+set -euo pipefail
+cd "$(dirname "$0")"
+./scripts/install-deps.sh
+mvn -q -B install -DskipTests
+mvn -q -B -f bench/pom.xml compile
+cd bench
+# the library's freshly built classes first, so a concurrent install of another version cannot win
+exec java -Xms2g -Xmx2g -cp "../target/classes:target/classes:$(cat target/classpath.txt)" io.etcdmp.bench.BenchMain "$@"

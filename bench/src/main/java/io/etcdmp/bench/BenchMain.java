@@ -1,0 +1,202 @@
+package io.etcdmp.bench;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs every benchmark against a local etcd it starts and prints one table: figure, baseline measured
+ * in the same run, ratio, bar, pass/miss. {@code --quick} runs each with tiny counts: it checks that
+ * the harness works and produces every row, not the numbers. Writes the table to
+ * {@code target/bench-results.md} too.
+ */
+public final class BenchMain {
+    static final int ROWS = 13;
+
+    private BenchMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        boolean quick = List.of(args).contains("--quick");
+        String only = List.of(args).stream().filter(a -> a.startsWith("--only=")).map(a -> a.substring(7))
+                .findFirst().orElse("lookup,change,startup,registry,threads");
+        long started = System.nanoTime();
+        Report report = new Report();
+        String machine = machine();
+        String loadBefore = load();
+        System.out.println("[bench] " + (quick ? "QUICK mode (checks the harness, not the numbers); " : "") + machine);
+        try (LocalEtcd etcd = LocalEtcd.start()) {
+            String endpoint = etcd.clientUrl();
+            System.setProperty("etcd.endpoints", endpoint);
+            if (only.contains("lookup")) {
+                seedLookup(endpoint);
+                lookups(endpoint, quick, report);
+            }
+            if (only.contains("change")) {
+                new ChangeLatency().run(endpoint, quick ? 50 : 2_000, report);
+            }
+            if (only.contains("startup")) {
+                new StartupLoad().run(endpoint, quick ? 1_000 : 10_000, quick ? 1 : 9, report);
+                new StartupLoad().run(endpoint, quick ? 5_000 : 100_000, quick ? 1 : 5, report);
+            }
+            if (only.contains("registry")) {
+                new RegistryLatency().run(etcd, quick ? 10 : 500, quick ? 1 : 5, classpath(), report);
+            }
+            if (only.contains("threads")) {
+                threads(endpoint, report);
+            }
+        }
+        String table = report.table();
+        String when = ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+        String text = "Run " + when + (quick ? " (QUICK mode: counts too small for the numbers to mean anything)" : "")
+                + "\n" + machine + "; load average before the run: " + loadBefore + ", after: " + load() + "\n\n" + table
+                + "\n\nWhole run: " + (System.nanoTime() - started) / 1_000_000_000 + " s\n";
+        Files.createDirectories(Path.of("target"));
+        Files.writeString(Path.of("target", "bench-results.md"), text);
+        System.out.println();
+        System.out.println(text);
+        if (only.split(",").length == 5 && report.rows().size() != ROWS) {
+            System.out.println("[bench] FAILED: " + report.rows().size() + " rows, expected " + ROWS);
+            System.exit(2);
+        }
+    }
+
+    private static void seedLookup(String endpoint) throws Exception {
+        try (Client client = Client.builder().endpoints(endpoint).build()) {
+            put(client, ConfigLookupBenchmark.PREFIX + ConfigLookupBenchmark.ETCD_PROPERTY);
+            put(client, ConfigLookupBenchmark.REMOTE_PREFIX + ConfigLookupBenchmark.REMOTE_PROPERTY);
+        }
+    }
+
+    private static void put(Client client, String key) throws Exception {
+        client.getKVClient().put(ByteSequence.from(key, StandardCharsets.UTF_8),
+                ByteSequence.from(ConfigLookupBenchmark.VALUE, StandardCharsets.UTF_8)).get(5, TimeUnit.SECONDS);
+    }
+
+    private static void lookups(String endpoint, boolean quick, Report report) throws Exception {
+        ChainedOptionsBuilder options = new OptionsBuilder()
+                .include(ConfigLookupBenchmark.class.getName() + "\\.")
+                .forks(1)
+                .threads(1)
+                .jvmArgs("-Xms512m", "-Xmx512m", "-Detcd.endpoints=" + endpoint);
+        if (quick) {
+            options.warmupIterations(1).warmupTime(TimeValue.milliseconds(200))
+                    .measurementIterations(2).measurementTime(TimeValue.milliseconds(200));
+        } else {
+            options.warmupIterations(3).warmupTime(TimeValue.seconds(1))
+                    .measurementIterations(5).measurementTime(TimeValue.seconds(2));
+        }
+        Collection<RunResult> results = new Runner(options.build()).run();
+        Map<String, double[]> scores = new HashMap<>();
+        for (RunResult r : results) {
+            String name = r.getParams().getBenchmark();
+            scores.put(name.substring(name.lastIndexOf('.') + 1) + "@" + r.getParams().getParam("etcdPosition"),
+                    new double[] {r.getPrimaryResult().getScore(), r.getPrimaryResult().getScoreError()});
+        }
+        if (scores.size() != 6) {
+            throw new IllegalStateException("JMH produced " + scores.keySet() + ", expected 3 benchmarks x 2 positions");
+        }
+        double[] etcd = scores.get("etcdSource@first");
+        double[] memory = scores.get("inMemorySource@second");
+        double[] etcdSecond = scores.get("etcdSource@second");
+        double[] memorySecond = scores.get("inMemorySource@first");
+        double[] remote = scores.get("remoteGetPerLookup@first");
+        String etcdText = Report.fmt("%.1f ± %.1f ns", etcd[0], etcd[1]);
+        report.add("`Config.getValue` of an etcd-backed property (SmallRye Config, JMH; each source first in the `Config`)",
+                etcdText, Report.fmt("in-memory properties source, same position: %.1f ± %.1f ns", memory[0], memory[1]),
+                etcd[0] / memory[0], "≤ 1.5×", etcd[0] <= 1.5 * memory[0]);
+        report.note(Report.fmt("`Config.getValue` with each source second (after a miss in the other): etcd %.1f ± %.1f ns,"
+                + " in-memory %.1f ± %.1f ns (%.2f×)", etcdSecond[0], etcdSecond[1], memorySecond[0], memorySecond[1],
+                etcdSecond[0] / memorySecond[0]));
+        double faster = remote[0] / etcd[0];
+        report.add("same, against one etcd get per lookup (JMH)", etcdText,
+                Report.fmt("remote get per lookup: %.0f ± %.0f ns", remote[0], remote[1]),
+                faster, "≥ 1000× faster (ratio = baseline / measured)", faster >= 1000);
+    }
+
+    private static void threads(String endpoint, Report report) throws Exception {
+        Process app = new ProcessBuilder(javaCommand(), "-Xmx256m", "-cp", classpath().toString(),
+                ThreadsApp.class.getName(), endpoint).redirectErrorStream(true).start();
+        List<String> added = new ArrayList<>();
+        List<String> left = new ArrayList<>();
+        boolean done = false;
+        List<String> output = new ArrayList<>();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(app.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line = out.readLine(); line != null; line = out.readLine()) {
+                output.add(line);
+                if (line.startsWith("ADDED ")) {
+                    added.add(line.substring(6));
+                } else if (line.startsWith("LEFT ")) {
+                    left.add(line.substring(5));
+                } else if (line.equals("DONE")) {
+                    done = true;
+                }
+            }
+        }
+        if (!app.waitFor(60, TimeUnit.SECONDS) || !done) {
+            app.destroyForcibly();
+            throw new IllegalStateException("the threads app failed:\n" + String.join("\n", output));
+        }
+        long unnamed = added.stream().filter(n -> n.endsWith(" UNNAMED")).count();
+        boolean pass = added.size() <= 8 && unnamed == 0 && left.isEmpty();
+        report.add("threads added to a Weld SE app using everything", added.size() + " added, " + unnamed
+                + " unnamed, " + left.size() + " left after stop", "–", Double.NaN, "≤ 8, all named, 0 after stop", pass);
+        report.note("threads added: " + String.join(", ", added) + (left.isEmpty() ? "" : "; left after stop: " + String.join(", ", left)));
+    }
+
+    static Path classpath() {
+        return Path.of(System.getProperty("java.class.path"));
+    }
+
+    private static String javaCommand() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static String machine() {
+        Runtime rt = Runtime.getRuntime();
+        long memory = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getTotalMemorySize();
+        return Report.fmt("%d cores, %.1f GiB memory, %s %s (%s), %s", rt.availableProcessors(), memory / 1073741824.0,
+                System.getProperty("java.vm.name"), System.getProperty("java.runtime.version"),
+                System.getProperty("os.name") + " " + System.getProperty("os.arch"), etcdVersion());
+    }
+
+    private static String etcdVersion() {
+        try {
+            Process p = new ProcessBuilder(System.getenv().getOrDefault("ETCD_BINARY", "/usr/bin/etcd"), "--version")
+                    .redirectErrorStream(true).start();
+            String first = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().findFirst().orElse("");
+            p.waitFor(5, TimeUnit.SECONDS);
+            return first.replace("etcd Version: ", "etcd ");
+        } catch (Exception e) {
+            return "etcd ?";
+        }
+    }
+
+    private static String load() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (Exception e) {
+            return Report.fmt("%.2f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        }
+    }
+}
