@@ -7,8 +7,6 @@ import io.etcdmp.EtcdException;
 import io.grpc.netty.GrpcSslContexts;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
-import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +25,6 @@ final class ClientFactory {
     static Client create(EtcdSettings settings, ClientThreads threads) {
         ClientBuilder builder = Client.builder()
                 .endpoints(settings.endpoints().toArray(URI[]::new))
-                .vertx(Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setUseDaemonThread(true)))
                 .useVertx()
                 .connectTimeout(settings.connectTimeout())
                 .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES);

@@ -36,7 +36,8 @@ final class ClientThreads {
     private final ExecutorService executor;
 
     ClientThreads() {
-        this.vertx = Vertx.vertx(new VertxOptions().setUseDaemonThread(true));
+        // one event loop carries jetcd's gRPC transport and lease timers: a client needs no more
+        this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setUseDaemonThread(true));
         this.executor = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(NettyThreadState.releasedAtEnd(r), EXECUTOR_PREFIX + EXECUTOR_THREADS.incrementAndGet());
             t.setDaemon(true);

@@ -35,6 +35,19 @@ public final class EtcdFailures {
         return false;
     }
 
+    /**
+     * For a TLS connection that got no answer: the likely causes and the settings to check (a failed
+     * TLS handshake looks like silence to a gRPC client waiting for the channel). Empty without TLS.
+     */
+    public static String tlsHint(EtcdSettings settings) {
+        if (!settings.tls()) {
+            return "";
+        }
+        return " (TLS is on: if the server's certificate is not signed by the CA in " + EtcdSettings.TLS_CA_FILE
+                + ", or the server does not accept the client certificate of " + EtcdSettings.TLS_CERT_FILE + "/"
+                + EtcdSettings.TLS_KEY_FILE + ", the handshake fails and etcd never answers)";
+    }
+
     /** "etcd refused the credentials of user 'x' (authentication failed): check etcd.user and etcd.password". */
     public static String badCredentials(EtcdSettings settings) {
         return "etcd refused the credentials" + settings.user().map(u -> " of user '" + u + "'").orElse("")

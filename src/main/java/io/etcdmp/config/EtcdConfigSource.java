@@ -109,7 +109,7 @@ public final class EtcdConfigSource implements ConfigSource, AutoCloseable {
                 String cause = EtcdFailures.isPermissionDenied(e) && reading != null
                         ? EtcdFailures.missingPermission(etcd, "read", KeyRanges.describe(reading.prefix()))
                         : EtcdFailures.isAuthenticationFailure(e) ? EtcdFailures.badCredentials(etcd)
-                        : describe(e) + ". Start etcd or fix " + EtcdSettings.ENDPOINTS;
+                        : describe(e) + EtcdFailures.tlsHint(etcd) + ". Start etcd or fix " + EtcdSettings.ENDPOINTS;
                 throw new EtcdException("Cannot read configuration from etcd at " + etcd.endpointList()
                         + " (prefixes " + settings.prefixes() + "): " + cause + "; or set " + ConfigSourceSettings.OPTIONAL
                         + "=true to start without etcd values and pick them up when etcd answers", e);

@@ -209,7 +209,12 @@ final class LeaseKeeper implements Registration {
             LOG.log(Level.DEBUG, "Keep-alive of " + key + " not sent: " + describe(e));
             return;
         }
-        reply.orTimeout(roundPeriodMillis(), TimeUnit.MILLISECONDS).whenComplete((response, error) -> {
+        // bounded on our own timer thread (orTimeout would start the JDK's delay thread, which never ends)
+        long period = roundPeriodMillis();
+        ScheduledFuture<?> deadline = connection.scheduler().schedule(() -> reply.completeExceptionally(
+                new java.util.concurrent.TimeoutException("no keep-alive reply within " + period + " ms")), period, TimeUnit.MILLISECONDS);
+        reply.whenComplete((response, error) -> {
+            deadline.cancel(false);
             synchronized (lock) {
                 roundInFlight = false;
             }

@@ -89,12 +89,23 @@ class SecureConnectionTest {
     }
 
     @Test
-    void serverCertificateFromAnUntrustedCaFailsStartNamingTheEndpoint() {
+    void serverCertificateFromAnUntrustedCaFailsStartNamingTheEndpointAndTheTlsSettings() {
         try (EtcdCluster etcd = EtcdCluster.builder().tls(certs, false).start()) {
             Map<String, String> settings = CdiApp.settings(etcd.endpoints(),
                     "etcd.tls.ca-file", certs.otherCaCert().toString(), "etcd.request-timeout", "2s");
             assertThatThrownBy(() -> CdiApp.start(settings).close())
-                    .satisfies(e -> assertThat(rootMessage(e)).contains("Cannot read configuration from etcd at " + etcd.endpoints()));
+                    .satisfies(e -> assertThat(rootMessage(e)).contains("Cannot read configuration from etcd at " + etcd.endpoints())
+                            .contains("etcd.tls.ca-file").contains("etcd.tls.cert-file"));
+        }
+    }
+
+    @Test
+    void mutualTlsServerRefusingAClientWithoutCertificateFailsStartNamingTheTlsSettings() {
+        try (EtcdCluster etcd = EtcdCluster.builder().tls(certs, true).start()) {
+            Map<String, String> settings = CdiApp.settings(etcd.endpoints(), "etcd.tls.ca-file", certs.caCert().toString(),
+                    "etcd.request-timeout", "2s");
+            assertThatThrownBy(() -> CdiApp.start(settings).close())
+                    .satisfies(e -> assertThat(rootMessage(e)).contains(etcd.endpoints()).contains("etcd.tls.cert-file"));
         }
     }
 
