@@ -189,7 +189,9 @@ final class FaultRig implements AutoCloseable {
         List<ConfigChangeEvent> got = new ArrayList<>(events);
         long previous = 0;
         for (ConfigChangeEvent event : got) {
-            assertThat(event.revision()).as("event revisions strictly increase").isGreaterThan(previous);
+            // a re-read after a lost watch publishes its catch-up at the revision it read, which another
+            // prefix's change may already have used: revisions never go back, but may repeat
+            assertThat(event.revision()).as("event revisions never go back").isGreaterThanOrEqualTo(previous);
             previous = event.revision();
         }
         result.events = got.size();
