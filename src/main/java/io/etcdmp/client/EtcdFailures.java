@@ -10,6 +10,21 @@ public final class EtcdFailures {
     private EtcdFailures() {
     }
 
+    /**
+     * A failure in one line for messages: the innermost useful exception's simple class name and message,
+     * looking through {@code ExecutionException}/{@code CompletionException} wrappers and through
+     * exceptions that only repeat their cause (no message, or a message naming the cause's class).
+     */
+    public static String describe(Throwable error) {
+        Throwable t = error;
+        while (t.getCause() != null && t.getCause() != t
+                && (t instanceof java.util.concurrent.ExecutionException || t instanceof java.util.concurrent.CompletionException
+                    || t.getMessage() == null || t.getMessage().contains("Exception"))) {
+            t = t.getCause();
+        }
+        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+    }
+
     /** True when etcd refused the request for lack of a permission (PERMISSION_DENIED anywhere in the causes). */
     public static boolean isPermissionDenied(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause()) {

@@ -109,13 +109,13 @@ public final class EtcdConfigSource implements ConfigSource, AutoCloseable {
                 String cause = EtcdFailures.isPermissionDenied(e) && reading != null
                         ? EtcdFailures.missingPermission(etcd, "read", KeyRanges.describe(reading.prefix()))
                         : EtcdFailures.isAuthenticationFailure(e) ? EtcdFailures.badCredentials(etcd)
-                        : describe(e) + EtcdFailures.tlsHint(etcd) + ". Start etcd or fix " + EtcdSettings.ENDPOINTS;
+                        : EtcdFailures.describe(e) + EtcdFailures.tlsHint(etcd) + ". Start etcd or fix " + EtcdSettings.ENDPOINTS;
                 throw new EtcdException("Cannot read configuration from etcd at " + etcd.endpointList()
                         + " (prefixes " + settings.prefixes() + "): " + cause + "; or set " + ConfigSourceSettings.OPTIONAL
                         + "=true to start without etcd values and pick them up when etcd answers", e);
             }
             LOG.log(Level.WARNING, "etcd at {0} cannot be read now ({1}); starting without etcd values because {2}=true. "
-                    + "They are loaded, with change events, once etcd answers", etcd.endpointList(), describe(e),
+                    + "They are loaded, with change events, once etcd answers", etcd.endpointList(), EtcdFailures.describe(e),
                     ConfigSourceSettings.OPTIONAL);
             mirrors.forEach(PrefixMirror::startInBackground);
         } finally {
@@ -240,11 +240,4 @@ public final class EtcdConfigSource implements ConfigSource, AutoCloseable {
         return name;
     }
 
-    private static String describe(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t && (t.getMessage() == null || t.getMessage().contains("Exception"))) {
-            t = t.getCause();
-        }
-        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
-    }
 }

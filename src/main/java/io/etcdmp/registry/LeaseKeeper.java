@@ -206,7 +206,7 @@ final class LeaseKeeper implements Registration {
             synchronized (lock) {
                 roundInFlight = false;
             }
-            LOG.log(Level.DEBUG, "Keep-alive of " + key + " not sent: " + describe(e));
+            LOG.log(Level.DEBUG, "Keep-alive of " + key + " not sent: " + EtcdFailures.describe(e));
             return;
         }
         // bounded on our own timer thread (orTimeout would start the JDK's delay thread, which never ends)
@@ -227,7 +227,7 @@ final class LeaseKeeper implements Registration {
             } else if (isNotFound(error)) {
                 leaseLost(gen, "lease " + Long.toHexString(lease) + " not found: revoked or expired");
             } else {
-                LOG.log(Level.DEBUG, "Keep-alive of " + key + " got no answer (" + describe(error) + "); trying again");
+                LOG.log(Level.DEBUG, "Keep-alive of " + key + " got no answer (" + EtcdFailures.describe(error) + "); trying again");
             }
         });
     }
@@ -301,7 +301,7 @@ final class LeaseKeeper implements Registration {
                     return;
                 }
                 LOG.log(Level.WARNING, "Deregistering " + key + ": revoking lease " + Long.toHexString(lease)
-                        + " failed (" + describe(e) + "); the record expires with the lease within " + ttlSeconds + "s");
+                        + " failed (" + EtcdFailures.describe(e) + "); the record expires with the lease within " + ttlSeconds + "s");
             }
         }
         onClose.accept(this);
@@ -318,7 +318,7 @@ final class LeaseKeeper implements Registration {
     private void revokeQuietly(long lease) {
         connection.client().getLeaseClient().revoke(lease).whenComplete((r, e) -> {
             if (e != null) {
-                LOG.log(Level.DEBUG, "Revoking unused lease " + Long.toHexString(lease) + " failed: " + describe(e));
+                LOG.log(Level.DEBUG, "Revoking unused lease " + Long.toHexString(lease) + " failed: " + EtcdFailures.describe(e));
             }
         });
     }
@@ -370,15 +370,7 @@ final class LeaseKeeper implements Registration {
     /** What went wrong, naming the missing permission when etcd refused one. */
     private String explain(Throwable e) {
         return EtcdFailures.isPermissionDenied(e)
-                ? EtcdFailures.missingPermission(connection.settings(), "write", servicePrefix) : describe(e);
-    }
-
-    static String describe(Throwable e) {
-        Throwable t = e;
-        while ((t instanceof ExecutionException || t instanceof java.util.concurrent.CompletionException) && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+                ? EtcdFailures.missingPermission(connection.settings(), "write", servicePrefix) : EtcdFailures.describe(e);
     }
 
     static boolean isNotFound(Throwable t) {

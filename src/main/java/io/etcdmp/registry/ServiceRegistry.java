@@ -107,7 +107,7 @@ public class ServiceRegistry implements AutoCloseable {
             throw new EtcdException("Cannot list services under " + settings.prefix() + " at "
                     + connection.settings().endpointList() + ": " + (EtcdFailures.isPermissionDenied(e)
                     ? EtcdFailures.missingPermission(connection.settings(), "read", settings.prefix())
-                    : LeaseKeeper.describe(e)), e);
+                    : EtcdFailures.describe(e)), e);
         }
         return names;
     }
@@ -168,7 +168,7 @@ public class ServiceRegistry implements AutoCloseable {
                         + settings.prefix() + " at " + connection.settings().endpointList() + ": "
                         + (EtcdFailures.isPermissionDenied(e)
                         ? EtcdFailures.missingPermission(connection.settings(), "read", settings.prefix() + service + "/")
-                        : LeaseKeeper.describe(e)), e);
+                        : EtcdFailures.describe(e)), e);
             }
             cache.addListener(event -> everyChange.forEach(l -> l.accept(event)));
             caches.put(service, cache);

@@ -9,6 +9,7 @@ import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.watch.WatchResponse;
 import io.etcdmp.EtcdException;
 import io.etcdmp.client.EtcdConnection;
+import io.etcdmp.client.EtcdFailures;
 
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -281,7 +282,7 @@ public final class PrefixMirror implements AutoCloseable {
             lastFailure = e;
             Duration wait = backoff.next();
             LOG.log(attempt == 1 ? Level.WARNING : Level.DEBUG, "Cannot read " + label + " (attempt " + attempt
-                    + "): " + describe(e) + "; retrying in " + wait.toMillis() + " ms and every few seconds after");
+                    + "): " + EtcdFailures.describe(e) + "; retrying in " + wait.toMillis() + " ms and every few seconds after");
             scheduleResync(wait);
             return;
         }
@@ -308,14 +309,6 @@ public final class PrefixMirror implements AutoCloseable {
             }
             watcher = null;
         }
-    }
-
-    static String describe(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && (t.getMessage() == null || t instanceof java.util.concurrent.ExecutionException)) {
-            t = t.getCause();
-        }
-        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
     }
 
     private final class WatchListener implements Watch.Listener {
@@ -355,7 +348,7 @@ public final class PrefixMirror implements AutoCloseable {
                         + ((CompactedException) error).getCompactedRevision() + "); re-reading the prefix");
                 scheduleResync(Duration.ZERO);
             } else {
-                LOG.log(Level.INFO, "Watch on " + label + " interrupted: " + describe(error)
+                LOG.log(Level.INFO, "Watch on " + label + " interrupted: " + EtcdFailures.describe(error)
                         + "; it resumes from its revision when etcd answers");
             }
         }
