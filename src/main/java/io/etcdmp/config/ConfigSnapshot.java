@@ -6,7 +6,9 @@ import io.etcdmp.watch.KeyRanges;
 
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -15,39 +17,103 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.StampedLock;
+import java.util.function.BiFunction;
 
 /**
- * The local copy of the properties under the configured prefixes, merged: a later prefix overrides an
- * earlier one. Reads never block and never touch the network; a batch of changes (one etcd revision)
- * becomes visible at once: a reader that sees one of its values sees all of them.
+ * The local copy of the properties under the configured prefixes: a later prefix overrides an earlier
+ * one. Reads never block writers for long and never touch the network; a batch of changes (one etcd
+ * revision, or one re-read of a prefix) becomes visible at once: a reader that sees one of its values
+ * sees all of them.
  *
- * <p>Within one prefix two keys may map to the same name ({@code db/pool.size} and {@code db.pool.size});
- * the one written last (highest modification revision) wins.
+ * <p>Compact by design, because a prefix may hold 100,000 keys: per property one map entry holding the
+ * name and the value's UTF-8 bytes. In the rare case that several keys of one prefix map to the same
+ * name ({@code db/pool.size} and {@code db.pool.size}) the entry is a {@link Candidates} list, and the
+ * key written last (highest modification revision) wins. No key is kept in the one-key case: a put that
+ * did not create its key (etcd version &gt; 1) updates the key already known for the name, a put that
+ * did creates a second candidate, and the first one's key stays unknown until a put or delete names a
+ * key that is not a known one.
+ *
+ * <p>Values are decoded on first lookup into a <em>ready form</em> (the {@code String}, or what the
+ * config source makes of it) that is kept until the property changes: lookups of a property in use cost
+ * one map read and allocate nothing, and properties never looked up cost no decoded copy.
  */
 final class ConfigSnapshot {
     private static final System.Logger LOG = System.getLogger(ConfigSnapshot.class.getName());
 
     private final List<ByteSequence> prefixes;
-    private final List<Map<String, Candidate>> byPrefix = new ArrayList<>();
-    private final ConcurrentHashMap<String, String> merged = new ConcurrentHashMap<>();
+    /** Per prefix: property name -> value bytes ({@code byte[]}) or {@link Candidates}. Replaced only under the write lock. */
+    private final Map<String, Object>[] byPrefix;
+    /** Per prefix, keys whose value is not UTF-8: left out, and their later fix is a new key to us. */
+    private final List<Set<ByteSequence>> undecodable = new ArrayList<>();
+    /** Ready forms of the properties looked up so far; an entry is removed (under the write lock) when its property changes. */
+    private final ConcurrentHashMap<String, Object> ready = new ConcurrentHashMap<>();
+    private final BiFunction<String, String, Object> readyForm;
     private final StampedLock lock = new StampedLock();
 
+    /** A snapshot whose lookups give the value {@code String} itself. */
     ConfigSnapshot(List<ByteSequence> prefixes) {
+        this(prefixes, (name, value) -> value);
+    }
+
+    /** {@code readyForm} turns (name, value) into what {@link #ready} returns; it must not call back into the snapshot. */
+    @SuppressWarnings("unchecked")
+    ConfigSnapshot(List<ByteSequence> prefixes, BiFunction<String, String, Object> readyForm) {
         this.prefixes = List.copyOf(prefixes);
+        this.readyForm = readyForm;
+        this.byPrefix = new Map[prefixes.size()];
         for (int i = 0; i < prefixes.size(); i++) {
-            byPrefix.add(new HashMap<>());
+            byPrefix[i] = new ConcurrentHashMap<>();
+            undecodable.add(new HashSet<>());
         }
     }
 
-    String get(String name) {
+    /**
+     * The ready form of {@code name}'s value, or {@code null} when no prefix holds it.
+     *
+     * <p>A cached ready form is returned without the lock: writers remove the forms of every property of
+     * a batch before they release the write lock, and forms are only made under the read lock, so a form
+     * found here is never older than a batch whose other values this reader has already seen.
+     */
+    Object ready(String name) {
+        Object form = ready.get(name);
+        if (form != null) {
+            return form;
+        }
         long stamp = lock.tryOptimisticRead();
-        String value = merged.get(name);
-        if (lock.validate(stamp)) {
-            return value;
+        Object entry = entry(name);
+        if (entry == null && lock.validate(stamp)) {
+            return null; // not here: the common answer for a property of another source, without locking
         }
         stamp = lock.readLock();
         try {
-            return merged.get(name);
+            Object now = entry(name);
+            if (now == null) {
+                return null;
+            }
+            return ready.computeIfAbsent(name, n -> readyForm.apply(n, KeyNames.decode(value(now))));
+        } finally {
+            lock.unlockRead(stamp);
+        }
+    }
+
+    /**
+     * The ready forms made so far, for a lookup's first step without a call into the snapshot: a form
+     * found there is what {@link #ready} would return (see there); on a miss, call {@link #ready}. Read only.
+     */
+    Map<String, Object> readyForms() {
+        return ready;
+    }
+
+    /** The value of {@code name} as a {@code String} (decoded afresh), or {@code null}. */
+    String get(String name) {
+        long stamp = lock.tryOptimisticRead();
+        Object entry = entry(name);
+        if (lock.validate(stamp)) {
+            return entry == null ? null : KeyNames.decode(value(entry));
+        }
+        stamp = lock.readLock();
+        try {
+            return text(name);
         } finally {
             lock.unlockRead(stamp);
         }
@@ -56,7 +122,11 @@ final class ConfigSnapshot {
     Map<String, String> copy() {
         long stamp = lock.readLock();
         try {
-            return Map.copyOf(merged);
+            Map<String, String> all = new HashMap<>();
+            for (Map<String, Object> names : byPrefix) { // later prefixes override
+                names.forEach((name, entry) -> all.put(name, KeyNames.decode(value(entry))));
+            }
+            return Map.copyOf(all);
         } finally {
             lock.unlockRead(stamp);
         }
@@ -65,121 +135,297 @@ final class ConfigSnapshot {
     Set<String> names() {
         long stamp = lock.readLock();
         try {
-            return Set.copyOf(merged.keySet());
+            Set<String> all = new HashSet<>();
+            for (Map<String, Object> names : byPrefix) {
+                all.addAll(names.keySet());
+            }
+            return Set.copyOf(all);
         } finally {
             lock.unlockRead(stamp);
         }
     }
 
-    int size() {
-        return merged.size();
+    /** How many names each prefix holds, in prefix order (a name in two prefixes counts in both); quick. */
+    List<Integer> sizes() {
+        List<Integer> sizes = new ArrayList<>(byPrefix.length);
+        for (Map<String, Object> names : byPrefix) {
+            sizes.add(names.size());
+        }
+        return sizes;
     }
 
-    /** Applies the changes under prefix number {@code index} and returns the properties whose value changed. */
-    synchronized Map<String, ConfigChange> apply(int index, List<KeyChange> changes) {
+    /**
+     * Applies watch events under prefix number {@code index}; returns the properties whose value changed
+     * (nothing when {@code report} is false: then no one listens and the work is skipped).
+     */
+    synchronized Map<String, ConfigChange> apply(int index, List<KeyChange> changes, boolean report) {
         ByteSequence prefix = prefixes.get(index);
-        Map<String, Candidate> names = byPrefix.get(index);
-        Set<String> touched = new LinkedHashSet<>();
+        Map<String, Object> names = byPrefix[index];
+        Set<ByteSequence> bad = undecodable.get(index);
+        Map<String, Object> pending = new HashMap<>();
         for (KeyChange change : changes) {
             String name = KeyNames.propertyName(prefix, change.key());
             if (name == null) {
-                if (!change.isDelete()) {
-                    LOG.log(Level.WARNING, "etcd key ''{0}'' gives no property name under prefix ''{1}'': ignored",
-                            KeyRanges.describe(change.key()), KeyRanges.describe(prefix));
+                warnNoName(change, prefix);
+                continue;
+            }
+            Object current = pending.containsKey(name) ? pending.get(name) : names.get(name);
+            boolean wasBad = !bad.isEmpty() && bad.remove(change.key());
+            if (change.isDelete()) {
+                if (!wasBad) {
+                    pending.put(name, Candidates.without(current, change.key()));
                 }
                 continue;
             }
-            String value = change.isDelete() ? null : KeyNames.decode(change.value());
-            if (!change.isDelete() && value == null) {
-                LOG.log(Level.WARNING, "Value of etcd key ''{0}'' is not valid UTF-8: property {1} is left out",
-                        KeyRanges.describe(change.key()), name);
-            }
-            Candidate head = Candidate.remove(names.get(name), change.key());
-            if (value != null) {
-                head = new Candidate(change.key(), value, change.modRevision(), head);
-            }
-            if (head == null) {
-                names.remove(name);
+            byte[] value = change.value().getBytes();
+            if (KeyNames.isUtf8(value)) {
+                pending.put(name, Candidates.with(current, change, value, change.isCreation() || wasBad));
             } else {
-                names.put(name, head);
+                warnNotUtf8(change, name);
+                if (!wasBad && !change.isCreation()) { // a key we held now holds bytes that are not UTF-8: gone for us
+                    pending.put(name, Candidates.without(current, change.key()));
+                }
+                bad.add(change.key());
             }
-            touched.add(name);
         }
-        return publish(touched);
+        return publish(index, pending, Set.of(), report);
     }
 
-    private Map<String, ConfigChange> publish(Set<String> touched) {
-        Map<String, String> updates = new HashMap<>();
-        Map<String, ConfigChange> changed = new HashMap<>();
-        for (String name : touched) {
-            String now = effective(name);
-            String before = merged.get(name);
-            if (!Objects.equals(before, now)) {
-                updates.put(name, now);
-                changed.put(name, new ConfigChange(name, Optional.ofNullable(before), Optional.ofNullable(now)));
+    /**
+     * Replaces what prefix number {@code index} holds by {@code all}, every key under it at one revision
+     * (the first load, or a re-read after a lost watch); returns the properties whose value changed
+     * (nothing when {@code report} is false).
+     */
+    synchronized Map<String, ConfigChange> reset(int index, List<KeyChange> all, boolean report) {
+        ByteSequence prefix = prefixes.get(index);
+        Set<ByteSequence> bad = undecodable.get(index);
+        bad.clear();
+        Map<String, Object> names = byPrefix[index];
+        // nothing held and no one to tell (the first load): build the map readers will use, with no copy
+        boolean swap = names.isEmpty() && !report;
+        Map<String, Object> fresh = swap ? new ConcurrentHashMap<>(all.size()) : new HashMap<>(all.size() * 4 / 3 + 16);
+        Set<String> shared = null;
+        for (KeyChange kv : all) {
+            String name = KeyNames.propertyName(prefix, kv.key());
+            if (name == null) {
+                warnNoName(kv, prefix);
+                continue;
+            }
+            byte[] value = kv.value().getBytes();
+            if (!KeyNames.isUtf8(value)) {
+                warnNotUtf8(kv, name);
+                bad.add(kv.key());
+            } else if (fresh.put(name, value) != null) {
+                if (shared == null) {
+                    shared = new HashSet<>();
+                }
+                shared.add(name);
             }
         }
-        if (updates.isEmpty()) {
-            return changed;
+        if (shared != null) { // several keys for one name: keep them all, with their keys and revisions
+            Map<String, List<KeyChange>> keys = new HashMap<>();
+            for (KeyChange kv : all) {
+                String name = KeyNames.propertyName(prefix, kv.key());
+                if (name != null && shared.contains(name) && !bad.contains(kv.key())) {
+                    keys.computeIfAbsent(name, n -> new ArrayList<>()).add(kv);
+                }
+            }
+            keys.forEach((name, list) -> fresh.put(name, Candidates.of(list)));
+        }
+        if (swap) {
+            long stamp = lock.writeLock();
+            try {
+                byPrefix[index] = fresh;
+                ready.clear(); // this prefix may now override names whose ready form came from another
+            } finally {
+                lock.unlockWrite(stamp);
+            }
+            return Map.of();
+        }
+        Set<String> gone = new HashSet<>();
+        for (String name : names.keySet()) {
+            if (!fresh.containsKey(name)) {
+                gone.add(name);
+            }
+        }
+        fresh.entrySet().removeIf(e -> sameEntry(e.getValue(), names.get(e.getKey())));
+        return publish(index, fresh, gone, report);
+    }
+
+    /** Makes {@code updates} (a null entry: remove) and {@code removals} of one prefix visible at once. */
+    private Map<String, ConfigChange> publish(int index, Map<String, Object> updates, Set<String> removals, boolean report) {
+        if (updates.isEmpty() && removals.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, Object> names = byPrefix[index];
+        Set<String> touched = new LinkedHashSet<>(updates.keySet());
+        touched.addAll(removals);
+        Map<String, String> before = new HashMap<>();
+        if (report) {
+            touched.forEach(name -> before.put(name, text(name)));
         }
         long stamp = lock.writeLock();
         try {
-            updates.forEach((name, value) -> {
-                if (value == null) {
-                    merged.remove(name);
+            touched.forEach(ready::remove);
+            updates.forEach((name, entry) -> {
+                if (entry == null) {
+                    names.remove(name);
                 } else {
-                    merged.put(name, value);
+                    names.put(name, entry);
                 }
             });
+            removals.forEach(names::remove);
         } finally {
             lock.unlockWrite(stamp);
+        }
+        if (!report) {
+            return Map.of();
+        }
+        Map<String, ConfigChange> changed = new HashMap<>();
+        for (String name : touched) {
+            String was = before.get(name);
+            String now = text(name);
+            if (!Objects.equals(was, now)) {
+                changed.put(name, new ConfigChange(name, Optional.ofNullable(was), Optional.ofNullable(now)));
+            }
         }
         return changed;
     }
 
-    private String effective(String name) {
-        for (int i = byPrefix.size() - 1; i >= 0; i--) {
-            Candidate c = byPrefix.get(i).get(name);
-            if (c != null) {
-                return c.latest().value;
+    /** The entry of the last prefix holding {@code name}; callers validate a stamp or hold a lock. */
+    private Object entry(String name) {
+        for (int i = byPrefix.length - 1; i >= 0; i--) {
+            Object entry = byPrefix[i].get(name);
+            if (entry != null) {
+                return entry;
             }
         }
         return null;
     }
 
-    /** The keys of one prefix that map to one name: almost always exactly one. */
-    private static final class Candidate {
-        final ByteSequence key;
-        final String value;
-        final long modRevision;
-        final Candidate next;
+    private String text(String name) {
+        Object entry = entry(name);
+        return entry == null ? null : KeyNames.decode(value(entry));
+    }
 
-        Candidate(ByteSequence key, String value, long modRevision, Candidate next) {
-            this.key = key;
-            this.value = value;
-            this.modRevision = modRevision;
-            this.next = next;
+    private static byte[] value(Object entry) {
+        return entry instanceof byte[] ? (byte[]) entry : ((Candidates) entry).effective;
+    }
+
+    private static boolean sameEntry(Object fresh, Object held) {
+        return fresh instanceof byte[] && held instanceof byte[] && Arrays.equals((byte[]) fresh, (byte[]) held);
+    }
+
+    private static void warnNoName(KeyChange change, ByteSequence prefix) {
+        if (!change.isDelete()) {
+            LOG.log(Level.WARNING, "etcd key ''{0}'' gives no property name under prefix ''{1}'': ignored",
+                    KeyRanges.describe(change.key()), KeyRanges.describe(prefix));
         }
+    }
 
-        Candidate latest() {
-            Candidate best = this;
-            for (Candidate c = next; c != null; c = c.next) {
-                if (c.modRevision > best.modRevision) {
-                    best = c;
+    private static void warnNotUtf8(KeyChange change, String name) {
+        LOG.log(Level.WARNING, "Value of etcd key ''{0}'' is not valid UTF-8: property {1} is left out",
+                KeyRanges.describe(change.key()), name);
+    }
+
+    /**
+     * The keys of one prefix that map to one name (two or more; one key is kept as its value alone).
+     * Immutable. A candidate with a null key is the one that was alone before: its key is not known.
+     */
+    static final class Candidates {
+        final ByteSequence[] keys;
+        final byte[][] values;
+        final long[] modRevisions;
+        final byte[] effective;
+
+        private Candidates(ByteSequence[] keys, byte[][] values, long[] modRevisions) {
+            this.keys = keys;
+            this.values = values;
+            this.modRevisions = modRevisions;
+            int best = 0;
+            for (int i = 1; i < keys.length; i++) {
+                if (modRevisions[i] > modRevisions[best]) {
+                    best = i;
                 }
             }
-            return best;
+            this.effective = values[best];
         }
 
-        static Candidate remove(Candidate head, ByteSequence key) {
-            if (head == null) {
+        /** Every key of {@code list} (two or more, values valid UTF-8), as read at one revision. */
+        static Candidates of(List<KeyChange> list) {
+            ByteSequence[] keys = new ByteSequence[list.size()];
+            byte[][] values = new byte[list.size()][];
+            long[] revisions = new long[list.size()];
+            for (int i = 0; i < list.size(); i++) {
+                keys[i] = list.get(i).key();
+                values[i] = list.get(i).value().getBytes();
+                revisions[i] = list.get(i).modRevision();
+            }
+            return new Candidates(keys, values, revisions);
+        }
+
+        /** {@code current} with {@code change}'s key set to {@code value}; {@code newKey}: the key did not exist before. */
+        static Object with(Object current, KeyChange change, byte[] value, boolean newKey) {
+            if (current == null) {
+                return value;
+            }
+            if (current instanceof byte[]) {
+                return newKey ? new Candidates(new ByteSequence[] {null, change.key()},
+                        new byte[][] {(byte[]) current, value}, new long[] {0, change.modRevision()}) : value;
+            }
+            Candidates c = (Candidates) current;
+            int at = c.indexOf(change.key());
+            if (at < 0 && !newKey) {
+                at = c.indexOf(null); // an existing key we hold no key for: the unknown one
+            }
+            int n = c.keys.length;
+            ByteSequence[] keys = Arrays.copyOf(c.keys, at < 0 ? n + 1 : n);
+            byte[][] values = Arrays.copyOf(c.values, keys.length);
+            long[] revisions = Arrays.copyOf(c.modRevisions, keys.length);
+            int slot = at < 0 ? n : at;
+            keys[slot] = change.key();
+            values[slot] = value;
+            revisions[slot] = change.modRevision();
+            return new Candidates(keys, values, revisions);
+        }
+
+        /** {@code current} without {@code key} (a key it holds, else the unknown one); null when none is left. */
+        static Object without(Object current, ByteSequence key) {
+            if (!(current instanceof Candidates)) {
                 return null;
             }
-            if (head.key.equals(key)) {
-                return head.next;
+            Candidates c = (Candidates) current;
+            int at = c.indexOf(key);
+            if (at < 0) {
+                at = c.indexOf(null);
             }
-            Candidate rest = remove(head.next, key);
-            return rest == head.next ? head : new Candidate(head.key, head.value, head.modRevision, rest);
+            if (at < 0) {
+                return c;
+            }
+            if (c.keys.length == 2) {
+                return c.values[1 - at];
+            }
+            int n = c.keys.length - 1;
+            ByteSequence[] keys = new ByteSequence[n];
+            byte[][] values = new byte[n][];
+            long[] revisions = new long[n];
+            for (int i = 0, j = 0; i < c.keys.length; i++) {
+                if (i != at) {
+                    keys[j] = c.keys[i];
+                    values[j] = c.values[i];
+                    revisions[j++] = c.modRevisions[i];
+                }
+            }
+            return new Candidates(keys, values, revisions);
+        }
+
+        private int indexOf(ByteSequence key) {
+            for (int i = 0; i < keys.length; i++) {
+                if (Objects.equals(keys[i], key)) {
+                    return i;
+                }
+            }
+            return -1;
         }
     }
 }

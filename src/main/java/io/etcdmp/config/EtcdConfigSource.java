@@ -15,6 +15,7 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -29,9 +30,10 @@ import java.util.stream.StreamSupport;
  *
  * <p>Property name = the key with its prefix removed and every {@code /} turned into {@code .}.
  * Created by {@link EtcdConfigSourceProvider}; closed by the CDI extension when the application stops,
- * or by {@link #close()}.
+ * or by {@link #close()}. Where SmallRye Config is visible to the library, the provider creates a
+ * {@link SmallRyeEtcdConfigSource}, which hands SmallRye ready {@code ConfigValue}s.
  */
-public final class EtcdConfigSource implements ConfigSource, AutoCloseable {
+public class EtcdConfigSource implements ConfigSource, AutoCloseable {
     public static final String NAME = "etcd";
     private static final long ASK_AGAIN_MILLIS = 250;
     private static final System.Logger LOG = System.getLogger(EtcdConfigSource.class.getName());
@@ -39,6 +41,7 @@ public final class EtcdConfigSource implements ConfigSource, AutoCloseable {
     private final ConfigSourceSettings settings;
     private final EtcdSettings etcd;
     private final ConfigSnapshot snapshot;
+    private final Map<String, Object> readyForms;
     private final List<ConfigChangeListener> listeners = new CopyOnWriteArrayList<>();
     private final List<PrefixMirror> mirrors = new ArrayList<>();
     private final String name;
@@ -53,8 +56,36 @@ public final class EtcdConfigSource implements ConfigSource, AutoCloseable {
         this.etcd = etcd;
         List<ByteSequence> prefixes = settings.prefixes().stream()
                 .map(p -> ByteSequence.from(p, StandardCharsets.UTF_8)).toList();
-        this.snapshot = new ConfigSnapshot(prefixes);
+        this.snapshot = new ConfigSnapshot(prefixes, this::readyForm);
+        this.readyForms = snapshot.readyForms();
         this.name = NAME + "[endpoints=" + etcd.endpointList() + ", prefixes=" + settings.prefixes() + "]";
+    }
+
+    /** A source for these settings: the SmallRye-aware one where SmallRye Config can be used, else the plain one. */
+    static EtcdConfigSource create(ConfigSourceSettings settings, EtcdSettings etcd) {
+        EtcdConfigSource smallRye = null;
+        if (SmallRyeSupport.AVAILABLE) {
+            try {
+                smallRye = SmallRyeEtcdConfigSource.createOrNull(settings, etcd);
+            } catch (LinkageError e) {
+                LOG.log(Level.DEBUG, "SmallRye Config is visible but cannot be linked here; using the plain config source", e);
+            }
+        }
+        return smallRye != null ? smallRye : new EtcdConfigSource(settings, etcd);
+    }
+
+    /**
+     * What lookups of a property return until it changes, made once from its name and value: the value
+     * itself here; a subclass may keep a richer form. Called under the snapshot's read lock.
+     */
+    Object readyForm(String propertyName, String value) {
+        return value;
+    }
+
+    /** The ready form of a property ({@link #readyForm}), or {@code null} when etcd does not hold it. */
+    final Object ready(String propertyName) {
+        Object form = readyForms.get(propertyName); // the common case in one step: a property in use
+        return form != null ? form : snapshot.ready(propertyName);
     }
 
     /** The etcd config sources of a {@code Config} (normally one). */
@@ -74,10 +105,15 @@ public final class EtcdConfigSource implements ConfigSource, AutoCloseable {
         for (int i = 0; i < settings.prefixes().size(); i++) {
             int index = i;
             mirrors.add(new PrefixMirror(connection, ByteSequence.from(settings.prefixes().get(i), StandardCharsets.UTF_8),
-                    new PrefixMirror.Listener() {
+                    new PrefixMirror.ContentListener() {
                         @Override
                         public void onChanges(List<KeyChange> changes, long revision) {
                             ordered(() -> order.offer(index, changes, revision));
+                        }
+
+                        @Override
+                        public void onReset(List<KeyChange> all, long revision) {
+                            ordered(() -> order.offerWhole(index, all, revision));
                         }
 
                         @Override
@@ -101,8 +137,8 @@ public final class EtcdConfigSource implements ConfigSource, AutoCloseable {
             for (PrefixMirror mirror : mirrors) {
                 mirror.watchFrom(revision + 1);
             }
-            LOG.log(Level.INFO, "etcd config source ready: {0} properties from {1} at revision {2}",
-                    snapshot.size(), name, revision);
+            LOG.log(Level.INFO, "etcd config source ready: {0} properties (per prefix) from {1} at revision {2}",
+                    snapshot.sizes(), name, revision);
         } catch (Exception e) {
             if (!settings.optional()) {
                 close();
@@ -145,14 +181,20 @@ public final class EtcdConfigSource implements ConfigSource, AutoCloseable {
         ordered(order::askLaggingAgain);
     }
 
-    private void applied(java.util.SortedMap<Integer, List<KeyChange>> byPrefix, long revision) {
-        Map<String, ConfigChange> changed = new java.util.HashMap<>();
-        byPrefix.forEach((index, changes) -> snapshot.apply(index, changes).forEach((name, change) -> {
-            ConfigChange before = changed.get(name);
-            changed.put(name, before == null ? change : new ConfigChange(name, before.oldValue(), change.newValue()));
-        }));
+    private void applied(List<RevisionOrder.Batch> batches, long revision) {
+        boolean report = publishing && !listeners.isEmpty();
+        Map<String, ConfigChange> changed = new HashMap<>();
+        for (RevisionOrder.Batch batch : batches) {
+            Map<String, ConfigChange> step = batch.whole()
+                    ? snapshot.reset(batch.index(), batch.changes(), report)
+                    : snapshot.apply(batch.index(), batch.changes(), report);
+            step.forEach((name, change) -> {
+                ConfigChange before = changed.get(name);
+                changed.put(name, before == null ? change : new ConfigChange(name, before.oldValue(), change.newValue()));
+            });
+        }
         changed.values().removeIf(c -> c.oldValue().equals(c.newValue()));
-        if (changed.isEmpty() || !publishing || listeners.isEmpty()) {
+        if (changed.isEmpty()) {
             return;
         }
         ConfigChangeEvent event = new ConfigChangeEvent(revision, changed);
@@ -202,7 +244,7 @@ public final class EtcdConfigSource implements ConfigSource, AutoCloseable {
 
     @Override
     public String getValue(String propertyName) {
-        return snapshot.get(propertyName);
+        return (String) ready(propertyName);
     }
 
     @Override

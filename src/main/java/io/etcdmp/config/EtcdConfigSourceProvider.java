@@ -25,7 +25,7 @@ public final class EtcdConfigSourceProvider implements ConfigSourceProvider {
             LOG.log(Level.INFO, "etcd config source is off ({0}=false)", ConfigSourceSettings.ENABLED);
             return List.of();
         }
-        EtcdConfigSource source = new EtcdConfigSource(settings, EtcdSettings.from(bootstrap));
+        EtcdConfigSource source = EtcdConfigSource.create(settings, EtcdSettings.from(bootstrap));
         try {
             source.start();
         } finally {

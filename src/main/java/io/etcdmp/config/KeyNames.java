@@ -7,7 +7,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
-/** Maps etcd keys to property names and decodes values; both strictly UTF-8. */
+/** Maps etcd keys to property names and checks and decodes values; both strictly UTF-8. */
 final class KeyNames {
     private KeyNames() {
     }
@@ -18,13 +18,24 @@ final class KeyNames {
      * "folder" key carries no property) or the key is not UTF-8.
      */
     static String propertyName(ByteSequence prefix, ByteSequence key) {
-        byte[] bytes = key.getBytes();
-        String rest = decode(bytes, prefix.size());
-        if (rest == null || rest.endsWith("/")) {
+        byte[] bytes = key.getBytes(); // a copy of our own: the separators are replaced in place
+        int from = prefix.size();
+        if (bytes.length <= from || bytes[bytes.length - 1] == '/') {
             return null;
         }
-        String name = rest.replace('/', '.');
-        return name.isEmpty() ? null : name;
+        boolean ascii = true;
+        for (int i = from; i < bytes.length; i++) {
+            byte b = bytes[i];
+            if (b < 0) {
+                ascii = false;
+            } else if (b == '/') {
+                bytes[i] = '.';
+            }
+        }
+        if (ascii) { // the common case, and a quick one: one copy into the name
+            return new String(bytes, from, bytes.length - from, StandardCharsets.ISO_8859_1);
+        }
+        return strict(bytes, from, bytes.length - from); // '/' -> '.' keeps UTF-8 valid: both are single bytes
     }
 
     /** The key of a property under a prefix (the inverse of {@link #propertyName} for names without {@code /}). */
@@ -34,22 +45,31 @@ final class KeyNames {
 
     /** Strict UTF-8 decoding: {@code null} for bytes that are not valid UTF-8. */
     static String decode(ByteSequence bytes) {
-        return decode(bytes.getBytes(), 0);
+        byte[] b = bytes.getBytes();
+        return isUtf8(b) ? decode(b) : null;
     }
 
-    private static String decode(byte[] bytes, int from) {
-        boolean ascii = true;
-        for (int i = from; i < bytes.length && ascii; i++) {
-            ascii = bytes[i] >= 0;
+    /** Decodes bytes already known to be valid UTF-8 ({@link #isUtf8}). */
+    static String decode(byte[] utf8) {
+        return new String(utf8, StandardCharsets.UTF_8);
+    }
+
+    /** True when {@code bytes} are valid UTF-8; quick for ASCII. */
+    static boolean isUtf8(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b < 0) {
+                return strict(bytes, 0, bytes.length) != null;
+            }
         }
-        if (ascii) { // the common case, and a quick one
-            return new String(bytes, from, bytes.length - from, StandardCharsets.US_ASCII);
-        }
+        return true;
+    }
+
+    private static String strict(byte[] bytes, int from, int length) {
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes, from, bytes.length - from))
+                    .decode(ByteBuffer.wrap(bytes, from, length))
                     .toString();
         } catch (CharacterCodingException e) {
             return null;

@@ -18,12 +18,16 @@ import java.util.function.IntConsumer;
  * progress notification. Not thread-safe on its own: the owner calls it under one lock.
  */
 final class RevisionOrder {
-    /** Receives the released batches in revision order; all batches of one revision together, by prefix. */
+    /** Receives the released batches in revision order; all batches of one revision together, in arrival order. */
     interface Sink {
-        void apply(java.util.SortedMap<Integer, List<KeyChange>> byPrefix, long revision);
+        void apply(List<Batch> batches, long revision);
     }
 
-    private record Batch(int index, List<KeyChange> changes, long revision, long sequence) {
+    /**
+     * Prefix {@code index}'s changes at {@code revision}: watch events, or ({@code whole}) every key
+     * under the prefix as read at that revision, which replaces what the prefix held.
+     */
+    record Batch(int index, List<KeyChange> changes, boolean whole, long revision, long sequence) {
     }
 
     private final long[] complete;
@@ -48,8 +52,16 @@ final class RevisionOrder {
         complete[index] = Math.max(complete[index], revision);
         asked[index] = false;
         if (!changes.isEmpty()) {
-            held.add(new Batch(index, new ArrayList<>(changes), revision, sequence++));
+            held.add(new Batch(index, List.copyOf(changes), false, revision, sequence++));
         }
+        drain();
+    }
+
+    /** Prefix {@code index} was read whole at {@code revision}: {@code all} replaces what it held. */
+    void offerWhole(int index, List<KeyChange> all, long revision) {
+        complete[index] = Math.max(complete[index], revision);
+        asked[index] = false;
+        held.add(new Batch(index, all, true, revision, sequence++));
         drain();
     }
 
@@ -101,10 +113,9 @@ final class RevisionOrder {
             if (blocked) {
                 return;
             }
-            java.util.SortedMap<Integer, List<KeyChange>> together = new java.util.TreeMap<>();
+            List<Batch> together = new ArrayList<>();
             while (!held.isEmpty() && held.peek().revision() == first.revision()) {
-                Batch same = held.poll();
-                together.computeIfAbsent(same.index(), i -> new ArrayList<>()).addAll(same.changes());
+                together.add(held.poll());
             }
             sink.apply(together, first.revision());
         }

@@ -30,7 +30,8 @@ import java.util.concurrent.TimeUnit;
  * from there. Nothing is missed and nothing is applied twice.
  *
  * <p>The mirror keeps only each key's modification revision; the listener keeps the values it needs.
- * Thread safety: all state changes happen under the mirror's lock, and the listener is called with
+ * A {@link ContentListener} keeps a copy of every key itself: the mirror then keeps nothing per key and
+ * hands it the whole prefix at each (re-)read instead of the difference. Thread safety: all state changes happen under the mirror's lock, and the listener is called with
  * that lock held, in revision order.
  */
 public final class PrefixMirror implements AutoCloseable {
@@ -52,6 +53,17 @@ public final class PrefixMirror implements AutoCloseable {
         }
     }
 
+    /**
+     * A listener that holds every key of the prefix itself (large prefixes: the mirror then keeps nothing
+     * per key). Watch events arrive through {@link #onChanges}; each read of the whole prefix (the first
+     * load, and every re-read after a lost watch) through {@link #onReset}, and the listener works out the
+     * difference from what it holds.
+     */
+    public interface ContentListener extends Listener {
+        /** Every key under the prefix at {@code revision}: keys the listener holds and this lacks were deleted. */
+        void onReset(List<KeyChange> all, long revision);
+    }
+
     private final EtcdConnection connection;
     private final ByteSequence prefix;
     private final ByteSequence end;
@@ -60,7 +72,10 @@ public final class PrefixMirror implements AutoCloseable {
     private final RangeReader reader;
     private final Backoff backoff = Backoff.standard();
 
-    private final Map<ByteSequence, Long> modRevisions = new HashMap<>();
+    /** Each key's modification revision; null for a {@link ContentListener}, which keeps its own copy. */
+    private final Map<ByteSequence, Long> modRevisions;
+    /** The revision of the last whole read: a content listener's watch events must be newer. */
+    private long readRevision;
     private long revision;
     private int generation;
     private volatile Watch.Watcher watcher;
@@ -80,6 +95,7 @@ public final class PrefixMirror implements AutoCloseable {
         this.prefix = start;
         this.end = end;
         this.listener = listener;
+        this.modRevisions = listener instanceof ContentListener ? null : new HashMap<>();
         this.label = kind + " '" + KeyRanges.describe(start) + "' at " + connection.settings().endpointList();
         Duration timeout = connection.settings().requestTimeout();
         this.reader = new RangeReader(connection.client().getKVClient(), timeout);
@@ -195,6 +211,16 @@ public final class PrefixMirror implements AutoCloseable {
     }
 
     private void applyDiff(List<KeyValue> current, long read) {
+        if (modRevisions == null) {
+            List<KeyChange> all = new ArrayList<>(current.size());
+            for (KeyValue kv : current) {
+                all.add(new KeyChange(kv.getKey(), kv.getValue(), kv.getModRevision(), kv.getVersion()));
+            }
+            readRevision = read;
+            revision = Math.max(revision, read);
+            ((ContentListener) listener).onReset(all, read);
+            return;
+        }
         List<KeyChange> changes = new ArrayList<>();
         Set<ByteSequence> seen = new HashSet<>(current.size() * 2);
         for (KeyValue kv : current) {
@@ -202,7 +228,7 @@ public final class PrefixMirror implements AutoCloseable {
             Long known = modRevisions.get(kv.getKey());
             if (known == null || known != kv.getModRevision()) {
                 modRevisions.put(kv.getKey(), kv.getModRevision());
-                changes.add(new KeyChange(kv.getKey(), kv.getValue(), kv.getModRevision()));
+                changes.add(new KeyChange(kv.getKey(), kv.getValue(), kv.getModRevision(), kv.getVersion()));
             }
         }
         modRevisions.keySet().removeIf(key -> {
@@ -227,13 +253,22 @@ public final class PrefixMirror implements AutoCloseable {
             KeyValue kv = event.getKeyValue();
             ByteSequence key = kv.getKey();
             long rev = kv.getModRevision();
+            if (modRevisions == null) {
+                // the watch starts after the last whole read; only a superseded watch could repeat an older event
+                if (rev > readRevision && event.getEventType() != WatchEvent.EventType.UNRECOGNIZED) {
+                    boolean put = event.getEventType() == WatchEvent.EventType.PUT;
+                    changes.add(new KeyChange(key, put ? kv.getValue() : null, rev, put ? kv.getVersion() : 0));
+                    highest = Math.max(highest, rev);
+                }
+                continue;
+            }
             Long known = modRevisions.get(key);
             if (event.getEventType() == WatchEvent.EventType.PUT) {
                 if (known != null && known >= rev) {
                     continue;
                 }
                 modRevisions.put(key, rev);
-                changes.add(new KeyChange(key, kv.getValue(), rev));
+                changes.add(new KeyChange(key, kv.getValue(), rev, kv.getVersion()));
             } else if (event.getEventType() == WatchEvent.EventType.DELETE) {
                 if (known == null || known >= rev) {
                     continue;
