@@ -52,15 +52,28 @@ final class BootstrapProperties implements PropertyLookup {
             v = env.get(name);
         }
         if (v == null) {
-            v = env.get(name.replaceAll("[^A-Za-z0-9_]", "_"));
-        }
-        if (v == null) {
-            v = env.get(name.replaceAll("[^A-Za-z0-9_]", "_").toUpperCase(Locale.ROOT));
+            String envName = environmentName(name);
+            v = env.get(envName);
+            if (v == null) {
+                v = env.get(envName.toUpperCase(Locale.ROOT));
+            }
         }
         for (int i = 0; v == null && i < files.size(); i++) {
             v = files.get(i).getProperty(name);
         }
         return Optional.ofNullable(v);
+    }
+
+    /** MicroProfile's environment variable form of a property name: every character but [A-Za-z0-9_] becomes '_'. */
+    private static String environmentName(String name) {
+        char[] chars = name.toCharArray();
+        for (int i = 0; i < chars.length; i++) {
+            char c = chars[i];
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_')) {
+                chars[i] = '_';
+            }
+        }
+        return new String(chars);
     }
 
     private String expand(String value, int depth) {

@@ -157,7 +157,7 @@ public final class PrefixMirror implements AutoCloseable {
             live = false;
         }
         List<KeyValue> current = new ArrayList<>();
-        long read = reader.read(prefix, end, atRevision, current::add);
+        long read = reader.read(prefix, end, atRevision, current::addAll);
         synchronized (this) {
             if (!closed && gen == generation) {
                 applyDiff(current, read);

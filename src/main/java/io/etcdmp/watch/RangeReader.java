@@ -10,6 +10,7 @@ import io.etcd.jetcd.options.GetOption;
 import io.grpc.Status;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -44,14 +45,14 @@ final class RangeReader {
     }
 
     /**
-     * Hands every key-value in [{@code from}, {@code end}) to {@code sink}, in key order.
+     * Hands every key-value in [{@code from}, {@code end}) to {@code sink}, page by page, in key order.
      *
      * @param revision the revision to read at, or 0 for the current one
      * @return the revision the whole prefix was read at
      */
     int pages;
 
-    long read(ByteSequence start, ByteSequence end, long revision, Consumer<KeyValue> sink) throws Exception {
+    long read(ByteSequence start, ByteSequence end, long revision, Consumer<List<KeyValue>> sink) throws Exception {
         ByteSequence from = start;
         long pinned = revision;
         long limit = firstPageKeys;
@@ -74,17 +75,17 @@ final class RangeReader {
             if (pinned == 0) {
                 pinned = page.getHeader().getRevision();
             }
-            long bytes = 0;
-            KeyValue last = null;
-            for (KeyValue kvp : page.getKvs()) {
-                sink.accept(kvp);
-                bytes += kvp.getKey().size() + kvp.getValue().size();
-                last = kvp;
-            }
-            if (!page.isMore() || last == null) {
+            List<KeyValue> kvs = page.getKvs();
+            sink.accept(kvs);
+            if (!page.isMore() || kvs.isEmpty()) {
                 return pinned;
             }
-            long average = Math.max(1, bytes / page.getKvs().size());
+            long bytes = 0;
+            for (KeyValue kvp : kvs) {
+                bytes += kvp.getKey().size() + kvp.getValue().size();
+            }
+            KeyValue last = kvs.get(kvs.size() - 1);
+            long average = Math.max(1, bytes / kvs.size());
             limit = Math.max(1, Math.min(MAX_PAGE_KEYS, targetPageBytes / average));
             from = KeyRanges.successor(last.getKey());
         }

@@ -32,9 +32,10 @@ class RangeReaderTest {
 
             RangeReader reader = new RangeReader(kv, Duration.ofSeconds(5), 10, 200);
             Map<String, String> seen = new LinkedHashMap<>();
-            long revision = reader.read(bytes("/p/"), KeyRanges.prefixEnd(bytes("/p/")), 0, keyValue -> {
-                seen.put(keyValue.getKey().toString(StandardCharsets.UTF_8), keyValue.getValue().toString(StandardCharsets.UTF_8));
-                if (seen.size() == 1) {
+            long revision = reader.read(bytes("/p/"), KeyRanges.prefixEnd(bytes("/p/")), 0, page -> {
+                boolean first = seen.isEmpty();
+                page.forEach(kv1 -> seen.put(kv1.getKey().toString(StandardCharsets.UTF_8), kv1.getValue().toString(StandardCharsets.UTF_8)));
+                if (first) {
                     try {
                         kv.put(bytes("/p/k0299"), bytes("changed during read")).get(5, TimeUnit.SECONDS);
                         kv.put(bytes("/p/k9999"), bytes("added during read")).get(5, TimeUnit.SECONDS);
@@ -66,7 +67,7 @@ class RangeReaderTest {
             RangeReader reader = new RangeReader(small.getKVClient(), Duration.ofSeconds(5), 1000, 32 * 1024);
             Map<String, Integer> seen = new LinkedHashMap<>();
             reader.read(bytes("/big/"), KeyRanges.prefixEnd(bytes("/big/")), 0,
-                    keyValue -> seen.put(keyValue.getKey().toString(StandardCharsets.UTF_8), keyValue.getValue().size()));
+                    page -> page.forEach(kv -> seen.put(kv.getKey().toString(StandardCharsets.UTF_8), kv.getValue().size())));
             assertThat(seen).hasSize(100).allSatisfy((key, size) -> assertThat(size).isEqualTo(4096));
         }
     }
