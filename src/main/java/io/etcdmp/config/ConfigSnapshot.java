@@ -46,7 +46,7 @@ final class ConfigSnapshot {
     /** Per prefix, keys whose value is not UTF-8: left out, and their later fix is a new key to us. */
     private final List<Set<ByteSequence>> undecodable = new ArrayList<>();
     /** Ready forms of the properties looked up so far; an entry is removed (under the write lock) when its property changes. */
-    private final ConcurrentHashMap<String, Object> ready = new ConcurrentHashMap<>();
+    private final ReadyForms ready = new ReadyForms();
     private final BiFunction<String, String, Object> readyForm;
     private final StampedLock lock = new StampedLock();
 
@@ -90,7 +90,8 @@ final class ConfigSnapshot {
             if (now == null) {
                 return null;
             }
-            return ready.computeIfAbsent(name, n -> readyForm.apply(n, KeyNames.decode(value(now))));
+            Object made = ready.get(name); // another reader may have made it meanwhile
+            return made != null ? made : ready.put(name, readyForm.apply(name, KeyNames.decode(value(now))));
         } finally {
             lock.unlockRead(stamp);
         }
@@ -100,7 +101,7 @@ final class ConfigSnapshot {
      * The ready forms made so far, for a lookup's first step without a call into the snapshot: a form
      * found there is what {@link #ready} would return (see there); on a miss, call {@link #ready}. Read only.
      */
-    Map<String, Object> readyForms() {
+    ReadyForms readyForms() {
         return ready;
     }
 
@@ -266,7 +267,7 @@ final class ConfigSnapshot {
         }
         long stamp = lock.writeLock();
         try {
-            touched.forEach(ready::remove);
+            ready.removeAll(touched);
             updates.forEach((name, entry) -> {
                 if (entry == null) {
                     names.remove(name);

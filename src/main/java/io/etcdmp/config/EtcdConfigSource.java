@@ -41,7 +41,7 @@ public class EtcdConfigSource implements ConfigSource, AutoCloseable {
     private final ConfigSourceSettings settings;
     private final EtcdSettings etcd;
     private final ConfigSnapshot snapshot;
-    private final Map<String, Object> readyForms;
+    private final ReadyForms readyForms;
     private final List<ConfigChangeListener> listeners = new CopyOnWriteArrayList<>();
     private final List<PrefixMirror> mirrors = new ArrayList<>();
     private final String name;
