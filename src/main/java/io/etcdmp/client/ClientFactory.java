@@ -27,6 +27,11 @@ final class ClientFactory {
                 .endpoints(settings.endpoints().toArray(URI[]::new))
                 .useVertx()
                 .connectTimeout(settings.connectTimeout())
+                // a hung connection (member frozen, packets dropped) is noticed by pings, not by errors:
+                // ping only while calls are in flight, which etcd permits (it refuses pings on idle ones)
+                .keepaliveTime(settings.keepaliveTime())
+                .keepaliveTimeout(settings.keepaliveTimeout())
+                .keepaliveWithoutCalls(false)
                 .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES);
         builder.vertx(threads.vertx()).executorService(threads.executor());
         settings.user().ifPresent(u -> builder.user(bytes(u)));

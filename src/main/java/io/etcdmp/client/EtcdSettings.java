@@ -28,9 +28,18 @@ public final class EtcdSettings {
     public static final String TLS_KEY_FILE = "etcd.tls.key-file";
     public static final String CONNECT_TIMEOUT = "etcd.connect-timeout";
     public static final String REQUEST_TIMEOUT = "etcd.request-timeout";
+    public static final String KEEPALIVE_TIME = "etcd.keepalive-time";
+    public static final String KEEPALIVE_TIMEOUT = "etcd.keepalive-timeout";
 
     public static final String DEFAULT_ENDPOINT = "http://127.0.0.1:2379";
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * How long a connection with calls in flight may be silent before gRPC pings etcd. 10 s is gRPC's
+     * minimum (shorter values count as 10 s) and twice etcd's default {@code --grpc-keepalive-min-time}.
+     */
+    public static final Duration DEFAULT_KEEPALIVE_TIME = Duration.ofSeconds(10);
+    /** How long a ping may go unanswered before the connection counts as dead and calls move to another. */
+    public static final Duration DEFAULT_KEEPALIVE_TIMEOUT = Duration.ofSeconds(5);
 
     private final List<URI> endpoints;
     private final String user;
@@ -41,6 +50,8 @@ public final class EtcdSettings {
     private final Path keyFile;
     private final Duration connectTimeout;
     private final Duration requestTimeout;
+    private final Duration keepaliveTime;
+    private final Duration keepaliveTimeout;
 
     private EtcdSettings(Builder b) {
         this.endpoints = List.copyOf(b.endpoints);
@@ -52,6 +63,8 @@ public final class EtcdSettings {
         this.keyFile = b.keyFile;
         this.connectTimeout = b.connectTimeout;
         this.requestTimeout = b.requestTimeout;
+        this.keepaliveTime = b.keepaliveTime;
+        this.keepaliveTimeout = b.keepaliveTimeout;
     }
 
     /** Reads the {@code etcd.*} connection settings; fails with a message naming the bad setting. */
@@ -68,6 +81,8 @@ public final class EtcdSettings {
         values.string(TLS_KEY_FILE).ifPresent(f -> b.keyFile(Path.of(f)));
         b.connectTimeout(values.duration(CONNECT_TIMEOUT, DEFAULT_TIMEOUT));
         b.requestTimeout(values.duration(REQUEST_TIMEOUT, DEFAULT_TIMEOUT));
+        b.keepaliveTime(values.duration(KEEPALIVE_TIME, DEFAULT_KEEPALIVE_TIME));
+        b.keepaliveTimeout(values.duration(KEEPALIVE_TIMEOUT, DEFAULT_KEEPALIVE_TIMEOUT));
         return b.build();
     }
 
@@ -117,6 +132,14 @@ public final class EtcdSettings {
         return requestTimeout;
     }
 
+    public Duration keepaliveTime() {
+        return keepaliveTime;
+    }
+
+    public Duration keepaliveTimeout() {
+        return keepaliveTimeout;
+    }
+
     /** True when any endpoint is {@code https} or a TLS file is set. */
     public boolean tls() {
         return caFile != null || certFile != null
@@ -135,13 +158,14 @@ public final class EtcdSettings {
         return endpoints.equals(s.endpoints) && Objects.equals(user, s.user) && Arrays.equals(password, s.password)
                 && Objects.equals(namespace, s.namespace) && Objects.equals(caFile, s.caFile)
                 && Objects.equals(certFile, s.certFile) && Objects.equals(keyFile, s.keyFile)
-                && connectTimeout.equals(s.connectTimeout) && requestTimeout.equals(s.requestTimeout);
+                && connectTimeout.equals(s.connectTimeout) && requestTimeout.equals(s.requestTimeout)
+                && keepaliveTime.equals(s.keepaliveTime) && keepaliveTimeout.equals(s.keepaliveTimeout);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(endpoints, user, Arrays.hashCode(password), namespace, caFile, certFile, keyFile,
-                connectTimeout, requestTimeout);
+                connectTimeout, requestTimeout, keepaliveTime, keepaliveTimeout);
     }
 
     @Override
@@ -150,7 +174,8 @@ public final class EtcdSettings {
                 + (user == null ? "" : ", user=" + user + ", password=***")
                 + (namespace == null ? "" : ", namespace=" + namespace)
                 + (tls() ? ", tls" : "")
-                + ", connectTimeout=" + connectTimeout + ", requestTimeout=" + requestTimeout + "]";
+                + ", connectTimeout=" + connectTimeout + ", requestTimeout=" + requestTimeout
+                + ", keepaliveTime=" + keepaliveTime + ", keepaliveTimeout=" + keepaliveTimeout + "]";
     }
 
     /** Every setting that can come from config can also be set here. */
@@ -164,6 +189,8 @@ public final class EtcdSettings {
         private Path keyFile;
         private Duration connectTimeout = DEFAULT_TIMEOUT;
         private Duration requestTimeout = DEFAULT_TIMEOUT;
+        private Duration keepaliveTime = DEFAULT_KEEPALIVE_TIME;
+        private Duration keepaliveTimeout = DEFAULT_KEEPALIVE_TIMEOUT;
 
         private Builder() {
         }
@@ -222,6 +249,16 @@ public final class EtcdSettings {
 
         public Builder requestTimeout(Duration timeout) {
             this.requestTimeout = Objects.requireNonNull(timeout, REQUEST_TIMEOUT);
+            return this;
+        }
+
+        public Builder keepaliveTime(Duration time) {
+            this.keepaliveTime = Objects.requireNonNull(time, KEEPALIVE_TIME);
+            return this;
+        }
+
+        public Builder keepaliveTimeout(Duration timeout) {
+            this.keepaliveTimeout = Objects.requireNonNull(timeout, KEEPALIVE_TIMEOUT);
             return this;
         }
 

@@ -22,17 +22,22 @@ class EtcdSettingsTest {
         assertThat(s.endpoints()).containsExactly(URI.create("http://127.0.0.1:2379"));
         assertThat(s.connectTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(s.requestTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(s.keepaliveTime()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(s.keepaliveTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(s.tls()).isFalse();
     }
 
     @Test
     void endpointsListAndDurationsAreParsed() {
         EtcdSettings s = from(Map.of("etcd.endpoints", "http://127.0.0.1:1, https://127.0.0.1:2",
-                "etcd.connect-timeout", "1500ms", "etcd.request-timeout", "PT2S"));
+                "etcd.connect-timeout", "1500ms", "etcd.request-timeout", "PT2S",
+                "etcd.keepalive-time", "30s", "etcd.keepalive-timeout", "2s"));
         assertThat(s.endpoints()).hasSize(2);
         assertThat(s.tls()).isTrue();
         assertThat(s.connectTimeout()).isEqualTo(Duration.ofMillis(1500));
         assertThat(s.requestTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(s.keepaliveTime()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(s.keepaliveTimeout()).isEqualTo(Duration.ofSeconds(2));
     }
 
     @Test
