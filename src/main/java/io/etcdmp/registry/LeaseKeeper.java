@@ -15,6 +15,8 @@ import io.etcd.jetcd.options.PutOption;
 import io.etcdmp.client.EtcdConnection;
 import io.etcdmp.client.EtcdFailures;
 import io.etcdmp.watch.Backoff;
+import io.etcdmp.watch.KeyChange;
+import io.etcdmp.watch.PrefixMirror;
 import io.grpc.Status;
 
 import java.lang.System.Logger.Level;
@@ -43,6 +45,11 @@ import java.util.function.Consumer;
  * No confirmation for a whole TTL means the lease is gone.
  * {@link #close()} revokes the lease; a registration that completes after close revokes its own
  * lease, so no record outlives its keeper.
+ *
+ * <p>The keeper also watches its own key: a record deleted while its lease lives (by hand, or by a
+ * tool clearing the prefix) is written again at once under the same lease; if the lease turns out to
+ * be gone, that is a lost lease like any other. A record now held by another instance (one that took
+ * over the same address after a restart) is left to it.
  */
 final class LeaseKeeper implements Registration {
     private static final System.Logger LOG = System.getLogger(LeaseKeeper.class.getName());
@@ -66,6 +73,9 @@ final class LeaseKeeper implements Registration {
     private volatile boolean registered;
     private volatile int reRegistrations;
     private int failures;
+    private ByteSequence record;
+    private PrefixMirror recordWatch;
+    private volatile int restorations;
 
     LeaseKeeper(EtcdConnection connection, String prefix, ServiceInstance instance, Duration ttl, Consumer<LeaseKeeper> onClose) {
         this.connection = connection;
@@ -85,6 +95,70 @@ final class LeaseKeeper implements Registration {
                     + " now: " + explain(e) + "; retrying in the background");
             scheduleAttempt(backoff.next());
         }
+        synchronized (lock) {
+            if (!closed) {
+                recordWatch = PrefixMirror.ofKey(connection, bytes(key), new PrefixMirror.ContentListener() {
+                    @Override
+                    public void onReset(List<KeyChange> all, long revision) {
+                        if (all.isEmpty()) { // gone already before the watch (re)started
+                            recordGone(revision);
+                        }
+                    }
+
+                    @Override
+                    public void onChanges(List<KeyChange> changes, long revision) {
+                        if (changes.get(changes.size() - 1).isDelete()) {
+                            recordGone(revision);
+                        }
+                    }
+                });
+                recordWatch.startInBackground();
+            }
+        }
+    }
+
+    /** The watch on our key: a delete while we hold the lease is somebody else's doing; write the record again. */
+    private void recordGone(long revision) {
+        int gen;
+        long lease;
+        synchronized (lock) {
+            if (closed || !registered) {
+                return; // our own revoke, or a lost lease already being replaced
+            }
+            gen = generation;
+            lease = leaseId;
+        }
+        try {
+            connection.scheduler().execute(() -> restore(gen, lease, revision));
+        } catch (RuntimeException e) {
+            LOG.log(Level.DEBUG, "Not restoring " + key + ": the connection is closing", e);
+        }
+    }
+
+    private void restore(int gen, long lease, long deletedAt) {
+        ByteSequence value;
+        synchronized (lock) {
+            if (closed || gen != generation) {
+                return;
+            }
+            value = record;
+        }
+        try {
+            claim(value, lease);
+            restorations++;
+            LOG.log(Level.WARNING, "Record {0} was deleted at revision {1} while its lease {2} lives; written again",
+                    key, deletedAt, Long.toHexString(lease));
+        } catch (DuplicateInstanceException e) {
+            LOG.log(Level.INFO, "Record {0} was deleted and is now held by another instance: {1}", key, e.getMessage());
+        } catch (Exception e) {
+            if (isNotFound(e)) {
+                leaseLost(gen, "record deleted and lease " + Long.toHexString(lease) + " not found: revoked or expired");
+            } else {
+                LOG.log(Level.WARNING, "Record {0} was deleted while its lease lives; writing it again failed ({1}), "
+                        + "registering again", key, EtcdFailures.describe(e));
+                leaseLost(gen, "record deleted and could not be written again");
+            }
+        }
     }
 
     private void register() throws Exception {
@@ -98,8 +172,9 @@ final class LeaseKeeper implements Registration {
         Lease leases = connection.client().getLeaseClient();
         long lease = await(leases.grant(ttlSeconds)).getID();
         String json = InstanceRecords.toJson(instance.withRegisteredAt(java.time.Instant.now()));
+        ByteSequence value = ByteSequence.from(json, StandardCharsets.UTF_8);
         try {
-            claim(ByteSequence.from(json, StandardCharsets.UTF_8), lease);
+            claim(value, lease);
         } catch (Exception e) {
             revokeQuietly(lease);
             throw e;
@@ -112,6 +187,7 @@ final class LeaseKeeper implements Registration {
             }
             previous = leaseId;
             leaseId = lease;
+            record = value;
             confirmedUntil = System.currentTimeMillis() + ttlSeconds * 1000;
             long period = roundPeriodMillis();
             keepAliveRounds = connection.scheduler().scheduleAtFixedRate(() -> keepAliveRound(gen, lease), period, period,
@@ -289,6 +365,10 @@ final class LeaseKeeper implements Registration {
             closeKeepAlive();
             lease = leaseId;
             leaseId = 0;
+            if (recordWatch != null) {
+                recordWatch.close();
+                recordWatch = null;
+            }
         }
         if (lease != 0) {
             try {
@@ -356,6 +436,11 @@ final class LeaseKeeper implements Registration {
     @Override
     public int reRegistrations() {
         return reRegistrations;
+    }
+
+    /** How often the record was written again after someone deleted it while its lease lived. */
+    int restorations() {
+        return restorations;
     }
 
     @Override

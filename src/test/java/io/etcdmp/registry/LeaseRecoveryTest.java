@@ -43,6 +43,28 @@ class LeaseRecoveryTest {
     }
 
     @Test
+    void recordDeletedWhileItsLeaseLivesIsWrittenAgainUnderTheSameLease() {
+        etcd = EtcdCluster.start();
+        try (RegistryFixture fixture = new RegistryFixture(etcd.endpoints(), "etcd.registry.ttl", "30s")) {
+            Registration registration = fixture.registry.register(ServiceInstance.of("orders", "127.0.0.1", 8080));
+            long lease = registration.leaseId().orElseThrow();
+            String record = etcd.ctl().get(registration.key()).orElseThrow();
+            for (int round = 1; round <= 2; round++) { // once right after registering, once with the watch surely running
+                etcd.ctl().delPrefix("/services/orders/");
+                long deleted = System.nanoTime();
+                await().atMost(Duration.ofSeconds(5)).until(() -> etcd.ctl().get(registration.key()).isPresent());
+                System.out.printf("record restored %d ms after the delete%n", (System.nanoTime() - deleted) / 1_000_000);
+                assertThat(etcd.ctl().get(registration.key())).contains(record);
+                assertThat(registration.leaseId()).hasValue(lease);
+                assertThat(((LeaseKeeper) registration).restorations()).isEqualTo(round);
+            }
+            assertThat(registration.reRegistrations()).isZero();
+            assertThat(etcd.ctl().leaseList()).containsExactly(lease);
+        }
+        assertThat(etcd.ctl().getPrefix("/services/")).isEmpty();
+    }
+
+    @Test
     void etcdDownLongerThanTheTtlLeadsToReRegistration() {
         etcd = EtcdCluster.start();
         try (RegistryFixture fixture = new RegistryFixture(etcd.endpoints(), "etcd.registry.ttl", "2s", "etcd.request-timeout", "1s")) {
