@@ -2,6 +2,7 @@ package io.etcdmp.client;
 
 import io.etcd.jetcd.Client;
 
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -13,13 +14,15 @@ public final class EtcdConnection implements AutoCloseable {
     private final EtcdSettings settings;
     private final Client client;
     private final ScheduledExecutorService scheduler;
+    private final Executor events;
     private final Runnable release;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    EtcdConnection(EtcdSettings settings, Client client, ScheduledExecutorService scheduler, Runnable release) {
+    EtcdConnection(EtcdSettings settings, Client client, ScheduledExecutorService scheduler, Executor events, Runnable release) {
         this.settings = settings;
         this.client = client;
         this.scheduler = scheduler;
+        this.events = events;
         this.release = release;
     }
 
@@ -28,9 +31,17 @@ public final class EtcdConnection implements AutoCloseable {
         return client;
     }
 
-    /** A single named daemon thread for retries, timers and event delivery of this connection's users; never block on it. */
+    /** A single named daemon thread for this connection's retries and timers; never block on it. */
     public ScheduledExecutorService scheduler() {
         return scheduler;
+    }
+
+    /**
+     * Where listeners and CDI observers are called: one thread per connection, in submission order,
+     * separate from {@link #scheduler()} so that a slow listener delays no re-read or keep-alive.
+     */
+    public Executor events() {
+        return events;
     }
 
     /** The settings used for timeouts and messages (for a borrowed client: the configured ones). */

@@ -6,8 +6,11 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -19,6 +22,9 @@ public final class EtcdConnections {
     private static final System.Logger LOG = System.getLogger(EtcdConnections.class.getName());
     private static final AtomicInteger THREADS = new AtomicInteger();
     private static final String TIMER_PREFIX = "etcd-microprofile-timer-";
+    private static final String EVENTS_PREFIX = "etcd-microprofile-events-";
+    /** An idle event thread ends after this long; the next event starts a new one. */
+    private static final long EVENTS_IDLE_SECONDS = 10;
     private static final Map<EtcdSettings, Shared> OPEN = new HashMap<>();
     /** How long closing the last hold waits for jetcd's threads to end. */
     private static final Duration THREADS_END_LIMIT = Duration.ofSeconds(5);
@@ -35,7 +41,7 @@ public final class EtcdConnections {
                 OPEN.put(settings, shared);
             }
             shared.holders++;
-            return new EtcdConnection(settings, shared.client, shared.scheduler, shared::release);
+            return new EtcdConnection(settings, shared.client, shared.scheduler, shared.events, shared::release);
         }
     }
 
@@ -45,9 +51,12 @@ public final class EtcdConnections {
      */
     public static EtcdConnection borrow(Client client, EtcdSettings settings) {
         ScheduledExecutorService timer = newTimer();
-        return new EtcdConnection(settings, client, timer, () -> {
+        ExecutorService events = newEventThread();
+        return new EtcdConnection(settings, client, timer, events, () -> {
             timer.shutdownNow();
-            awaitTimerEnd(timer);
+            events.shutdownNow();
+            awaitEnd(timer, TIMER_PREFIX);
+            awaitEnd(events, EVENTS_PREFIX);
         });
     }
 
@@ -69,14 +78,27 @@ public final class EtcdConnections {
         return timer;
     }
 
-    /** Waits (bounded) for a timer thread to end, unless called on it. */
-    private static void awaitTimerEnd(ScheduledExecutorService timer) {
-        if (Thread.currentThread().getName().startsWith(TIMER_PREFIX)) {
+    /**
+     * One thread, started when there is an event to deliver and ended after 10 s without one: listeners
+     * get events in order, and a slow listener delays only later events, never the timer's re-reads and
+     * lease keep-alives.
+     */
+    private static ExecutorService newEventThread() {
+        return new ThreadPoolExecutor(0, 1, EVENTS_IDLE_SECONDS, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(NettyThreadState.releasedAtEnd(r), EVENTS_PREFIX + THREADS.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Waits (bounded) for an executor's thread to end, unless called on it (a listener closing its own app). */
+    private static void awaitEnd(ExecutorService executor, String threadPrefix) {
+        if (Thread.currentThread().getName().startsWith(threadPrefix)) {
             return;
         }
         try {
-            if (!timer.awaitTermination(THREADS_END_LIMIT.toMillis(), TimeUnit.MILLISECONDS)) {
-                LOG.log(Level.DEBUG, "etcd-microprofile timer still running {0} after close", THREADS_END_LIMIT);
+            if (!executor.awaitTermination(THREADS_END_LIMIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.log(Level.DEBUG, "etcd-microprofile {0}thread still running {1} after close", threadPrefix, THREADS_END_LIMIT);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -88,6 +110,7 @@ public final class EtcdConnections {
         final Client client;
         final ClientThreads threads;
         final ScheduledExecutorService scheduler;
+        final ExecutorService events;
         int holders;
 
         Shared(EtcdSettings settings) {
@@ -100,6 +123,7 @@ public final class EtcdConnections {
                 throw e;
             }
             this.scheduler = newTimer();
+            this.events = newEventThread();
             LOG.log(Level.DEBUG, "Opened etcd connection to {0}", settings.endpointList());
         }
 
@@ -111,8 +135,10 @@ public final class EtcdConnections {
                 OPEN.remove(settings, this);
             }
             scheduler.shutdownNow();
+            events.shutdownNow();
             threads.close(client, THREADS_END_LIMIT);
-            awaitTimerEnd(scheduler);
+            awaitEnd(scheduler, TIMER_PREFIX);
+            awaitEnd(events, EVENTS_PREFIX);
             NettyFinalizerClasses.load();
             LOG.log(Level.DEBUG, "Closed etcd connection to {0}", settings.endpointList());
         }

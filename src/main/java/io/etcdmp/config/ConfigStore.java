@@ -107,7 +107,7 @@ public class ConfigStore {
             String before = last.getAndSet(now);
             if (started.get() && !java.util.Objects.equals(before, now)) {
                 ConfigChange change = new ConfigChange(name, Optional.ofNullable(before), Optional.ofNullable(now));
-                connection.scheduler().execute(() -> listener.accept(change));
+                connection.events().execute(() -> listener.accept(change));
             }
         });
         try {

@@ -201,7 +201,7 @@ public class EtcdConfigSource implements ConfigSource, AutoCloseable {
         }
         ConfigChangeEvent event = new ConfigChangeEvent(revision, changed);
         try {
-            connection.scheduler().execute(() -> deliver(event));
+            connection.events().execute(() -> deliver(event));
         } catch (RuntimeException e) {
             LOG.log(Level.DEBUG, "Change at revision {0} not delivered: the source is closing", revision);
         }

@@ -85,7 +85,7 @@ final class ServiceCache implements AutoCloseable {
         if (started && !listeners.isEmpty()) {
             ServiceChangeEvent event = new ServiceChangeEvent(service, snapshot, revision);
             try {
-                connection.scheduler().execute(() -> listeners.forEach(l -> notify(l, event)));
+                connection.events().execute(() -> listeners.forEach(l -> notify(l, event)));
             } catch (RuntimeException e) {
                 LOG.log(Level.DEBUG, "Change of {0} not delivered: the registry is closing", service);
             }

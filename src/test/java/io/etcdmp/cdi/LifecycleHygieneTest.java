@@ -31,7 +31,7 @@ import static org.awaitility.Awaitility.await;
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class LifecycleHygieneTest {
     static final int CYCLES = 50;
-    static final List<String> OUR_THREADS = List.of("etcd-microprofile-timer-", "jetcd-", "vert.x-");
+    static final List<String> OUR_THREADS = List.of("etcd-microprofile-timer-", "etcd-microprofile-events-", "jetcd-", "vert.x-");
 
     @ApplicationScoped
     static class Events {

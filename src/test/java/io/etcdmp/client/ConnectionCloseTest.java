@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ConnectionCloseTest {
     private static final Pattern CLIENT_THREAD = Pattern.compile(
-            "^(etcd-microprofile-timer-|jetcd-|vert\\.x-|globalEventExecutor-).*");
+            "^(etcd-microprofile-(timer|events)-|jetcd-|vert\\.x-|globalEventExecutor-).*");
     static EtcdCluster etcd;
 
     @BeforeAll

@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 public final class JvmProbe {
     /** Threads the library starts (its timer) or makes jetcd and Vert.x start. */
     public static final Predicate<String> LIBRARY_THREAD = Pattern.compile(
-            "^(etcd-microprofile-timer-|jetcd-|vert\\.x-).*").asMatchPredicate();
+            "^(etcd-microprofile-(timer|events)-|jetcd-|vert\\.x-).*").asMatchPredicate();
     private static final Pattern THREAD_LINE = Pattern.compile("^\"(.*?)\" .*");
 
     private final long pid;
