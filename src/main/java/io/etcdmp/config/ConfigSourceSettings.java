@@ -5,6 +5,7 @@ import io.etcdmp.client.PropertyLookup;
 import io.etcdmp.client.SettingValues;
 
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -15,6 +16,9 @@ public final class ConfigSourceSettings {
     public static final String PREFIXES = "etcd.config.prefixes";
     public static final String ORDINAL = "etcd.config.ordinal";
     public static final String OPTIONAL = "etcd.config.optional";
+    public static final String START_TIMEOUT = "etcd.config.start-timeout";
+    /** Long enough for an etcd started alongside the application, or a first call in a cold server. */
+    public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(30);
     public static final String APP_NAME = "mp.app.name";
     public static final int DEFAULT_ORDINAL = 250;
     public static final String SHARED_PREFIX = "/config/application/";
@@ -25,12 +29,14 @@ public final class ConfigSourceSettings {
     private final List<String> prefixes;
     private final int ordinal;
     private final boolean optional;
+    private final Duration startTimeout;
 
-    private ConfigSourceSettings(boolean enabled, List<String> prefixes, int ordinal, boolean optional) {
+    private ConfigSourceSettings(boolean enabled, List<String> prefixes, int ordinal, boolean optional, Duration startTimeout) {
         this.enabled = enabled;
         this.prefixes = List.copyOf(prefixes);
         this.ordinal = ordinal;
         this.optional = optional;
+        this.startTimeout = startTimeout;
     }
 
     public static ConfigSourceSettings from(PropertyLookup lookup) {
@@ -44,7 +50,8 @@ public final class ConfigSourceSettings {
             prefixes = defaultPrefixes(values.string(APP_NAME));
         }
         return new ConfigSourceSettings(values.bool(ENABLED, true), normalize(prefixes),
-                values.integer(ORDINAL, DEFAULT_ORDINAL), values.bool(OPTIONAL, false));
+                values.integer(ORDINAL, DEFAULT_ORDINAL), values.bool(OPTIONAL, false),
+                values.duration(START_TIMEOUT, DEFAULT_START_TIMEOUT));
     }
 
     static List<String> defaultPrefixes(Optional<String> appName) {
@@ -88,6 +95,15 @@ public final class ConfigSourceSettings {
 
     public boolean optional() {
         return optional;
+    }
+
+    /**
+     * How long a required source keeps reading etcd at start (each read bounded by the request
+     * timeout, retried with backoff) before the start fails; credentials or permissions etcd refused
+     * fail at once.
+     */
+    public Duration startTimeout() {
+        return startTimeout;
     }
 
     /** The prefix that code writes to: the last (most specific) one. */

@@ -6,6 +6,7 @@ import io.etcdmp.client.EtcdConnection;
 import io.etcdmp.client.EtcdConnections;
 import io.etcdmp.client.EtcdFailures;
 import io.etcdmp.client.EtcdSettings;
+import io.etcdmp.watch.Backoff;
 import io.etcdmp.watch.KeyChange;
 import io.etcdmp.watch.KeyRanges;
 import io.etcdmp.watch.PrefixMirror;
@@ -14,6 +15,7 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
 
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -128,11 +130,32 @@ public class EtcdConfigSource implements ConfigSource, AutoCloseable {
                     }));
         }
         PrefixMirror reading = null;
+        int attempts = 0;
+        long deadline = System.nanoTime() + settings.startTimeout().toNanos();
+        Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2));
         try {
-            long revision = 0;
-            for (PrefixMirror mirror : mirrors) {
-                reading = mirror;
-                revision = mirror.load(revision);
+            long revision;
+            while (true) {
+                attempts++;
+                try {
+                    revision = 0;
+                    for (PrefixMirror mirror : mirrors) {
+                        reading = mirror;
+                        revision = mirror.load(revision);
+                    }
+                    break;
+                } catch (Exception e) {
+                    Duration wait = backoff.next();
+                    if (settings.optional() || !worthRetrying(e) || System.nanoTime() + wait.toNanos() >= deadline) {
+                        throw e;
+                    }
+                    LOG.log(attempts == 1 ? Level.INFO : Level.DEBUG, "etcd at {0} not read yet ({1}); trying again for up to {2}",
+                            etcd.endpointList(), EtcdFailures.describe(e), ConfigSourceSettings.START_TIMEOUT);
+                    Thread.sleep(wait.toMillis());
+                }
+            }
+            if (attempts > 1) {
+                LOG.log(Level.INFO, "etcd at {0} read at attempt {1}", etcd.endpointList(), attempts);
             }
             // the watches start on the connection's thread: opening a gRPC stream costs ~1 ms (~15 ms in a
             // fresh JVM) that the application's start need not wait for; from R+1, nothing is missed
@@ -142,14 +165,19 @@ public class EtcdConfigSource implements ConfigSource, AutoCloseable {
             LOG.log(Level.INFO, () -> "etcd config source ready: " + snapshot.sizes() + " properties (per prefix) from "
                     + name + " at revision " + at);
         } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
             if (!settings.optional()) {
                 close();
                 String cause = EtcdFailures.isPermissionDenied(e) && reading != null
                         ? EtcdFailures.missingPermission(etcd, "read", KeyRanges.describe(reading.prefix()))
                         : EtcdFailures.isAuthenticationFailure(e) ? EtcdFailures.badCredentials(etcd)
                         : EtcdFailures.describe(e) + EtcdFailures.tlsHint(etcd) + ". Start etcd or fix " + EtcdSettings.ENDPOINTS;
+                String tried = attempts > 1 ? " (" + attempts + " attempts within " + ConfigSourceSettings.START_TIMEOUT + "="
+                        + settings.startTimeout().toMillis() + "ms)" : "";
                 throw new EtcdException("Cannot read configuration from etcd at " + etcd.endpointList()
-                        + " (prefixes " + settings.prefixes() + "): " + cause + "; or set " + ConfigSourceSettings.OPTIONAL
+                        + " (prefixes " + settings.prefixes() + ")" + tried + ": " + cause + "; or set " + ConfigSourceSettings.OPTIONAL
                         + "=true to start without etcd values and pick them up when etcd answers", e);
             }
             LOG.log(Level.WARNING, "etcd at {0} cannot be read now ({1}); starting without etcd values because {2}=true. "
@@ -159,6 +187,11 @@ public class EtcdConfigSource implements ConfigSource, AutoCloseable {
         } finally {
             publishing = true;
         }
+    }
+
+    /** Whether another read at start may succeed: not after etcd refused the credentials or a permission. */
+    private static boolean worthRetrying(Exception e) {
+        return !EtcdFailures.isPermissionDenied(e) && !EtcdFailures.isAuthenticationFailure(e) && !(e instanceof InterruptedException);
     }
 
     /** Every prefix's changes pass through one {@link RevisionOrder}, so they apply and publish in revision order. */

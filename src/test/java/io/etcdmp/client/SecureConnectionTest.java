@@ -92,7 +92,8 @@ class SecureConnectionTest {
     void serverCertificateFromAnUntrustedCaFailsStartNamingTheEndpointAndTheTlsSettings() {
         try (EtcdCluster etcd = EtcdCluster.builder().tls(certs, false).start()) {
             Map<String, String> settings = CdiApp.settings(etcd.endpoints(),
-                    "etcd.tls.ca-file", certs.otherCaCert().toString(), "etcd.request-timeout", "2s");
+                    "etcd.tls.ca-file", certs.otherCaCert().toString(), "etcd.request-timeout", "2s",
+                    "etcd.config.start-timeout", "1s");
             assertThatThrownBy(() -> CdiApp.start(settings).close())
                     .satisfies(e -> assertThat(rootMessage(e)).contains("Cannot read configuration from etcd at " + etcd.endpoints())
                             .contains("etcd.tls.ca-file").contains("etcd.tls.cert-file"));
@@ -103,7 +104,7 @@ class SecureConnectionTest {
     void mutualTlsServerRefusingAClientWithoutCertificateFailsStartNamingTheTlsSettings() {
         try (EtcdCluster etcd = EtcdCluster.builder().tls(certs, true).start()) {
             Map<String, String> settings = CdiApp.settings(etcd.endpoints(), "etcd.tls.ca-file", certs.caCert().toString(),
-                    "etcd.request-timeout", "2s");
+                    "etcd.request-timeout", "2s", "etcd.config.start-timeout", "1s");
             assertThatThrownBy(() -> CdiApp.start(settings).close())
                     .satisfies(e -> assertThat(rootMessage(e)).contains(etcd.endpoints()).contains("etcd.tls.cert-file"));
         }

@@ -23,11 +23,35 @@ class StartupWithoutEtcdTest {
     @Test
     void requiredSourceFailsStartWithClearErrorNamingTheEndpoints() throws Exception {
         String endpoint = "http://127.0.0.1:" + unusedPort();
-        Map<String, String> settings = CdiApp.settings(endpoint, "etcd.request-timeout", "1s", "etcd.connect-timeout", "500ms");
+        Map<String, String> settings = CdiApp.settings(endpoint, "etcd.request-timeout", "1s", "etcd.connect-timeout", "500ms",
+                "etcd.config.start-timeout", "3s");
+        long started = System.nanoTime();
         assertThatThrownBy(() -> CdiApp.start(settings).close())
                 .satisfies(e -> assertThat(messages(e))
                         .contains("Cannot read configuration from etcd at " + endpoint)
+                        .containsPattern("\\d+ attempts within etcd.config.start-timeout=3000ms")
                         .contains("etcd.config.optional=true"));
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("kept trying for the start timeout, then gave up")
+                .isBetween(Duration.ofSeconds(2), Duration.ofSeconds(15));
+    }
+
+    @Test
+    void requiredSourceWaitsForAnEtcdThatAnswersWithinTheStartTimeout() throws Exception {
+        try (EtcdCluster etcd = EtcdCluster.start()) {
+            etcd.ctl().put("/config/application/early.value", "waited for");
+            etcd.stop(0);
+            Map<String, String> settings = CdiApp.settings(etcd.endpoints(), "etcd.request-timeout", "1s",
+                    "etcd.config.start-timeout", "60s");
+            java.util.concurrent.CompletableFuture<CdiApp> starting = java.util.concurrent.CompletableFuture.supplyAsync(() -> CdiApp.start(settings));
+            // still trying while etcd is down
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> !starting.isDone());
+            etcd.start(0);
+            try (CdiApp app = starting.get(30, TimeUnit.SECONDS)) {
+                assertThat(app.config().getValue("early.value", String.class)).isEqualTo("waited for");
+                EtcdConfigSource source = EtcdConfigSource.of(app.config()).get(0);
+                await().atMost(Duration.ofSeconds(10)).until(source::isLive);
+            }
+        }
     }
 
     @Test
