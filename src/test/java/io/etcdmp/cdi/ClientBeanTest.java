@@ -6,16 +6,15 @@ import io.etcdmp.client.EtcdConnection;
 import io.etcdmp.client.EtcdConnections;
 import io.etcdmp.config.ConfigStore;
 import io.etcdmp.support.CdiApp;
-import io.etcdmp.testing.EtcdCluster;
+import io.etcdmp.testing.SharedEtcd;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -27,17 +26,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The injectable jetcd Client: one per process and settings, closed at shutdown, replaced by the application's own. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ClientBeanTest {
-    static EtcdCluster etcd;
-
-    @BeforeAll
-    static void startEtcd() {
-        etcd = EtcdCluster.start();
-    }
-
-    @AfterAll
-    static void stopEtcd() {
-        etcd.close();
-    }
+    @RegisterExtension
+    static final SharedEtcd etcd = new SharedEtcd();
 
     @Dependent
     static class UsesClient {

@@ -3,12 +3,11 @@ package io.etcdmp.cdi;
 import io.etcdmp.client.EtcdConnections;
 import io.etcdmp.config.EtcdConfigSource;
 import io.etcdmp.support.CdiApp;
-import io.etcdmp.testing.EtcdCluster;
+import io.etcdmp.testing.SharedEtcd;
 import org.eclipse.microprofile.config.spi.ConfigProviderResolver;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -20,17 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** What the container's shutdown must end, whatever the runtime answers at that moment. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ContainerShutdownTest {
-    static EtcdCluster etcd;
-
-    @BeforeAll
-    static void startEtcd() {
-        etcd = EtcdCluster.start();
-    }
-
-    @AfterAll
-    static void stopEtcd() {
-        etcd.close();
-    }
+    @RegisterExtension
+    static final SharedEtcd etcd = new SharedEtcd();
 
     /**
      * Open Liberty, on undeploy, answers {@code ConfigProvider.getConfig()} with a Config that is not the

@@ -1,11 +1,10 @@
 package io.etcdmp.client;
 
 import io.etcd.jetcd.ByteSequence;
-import io.etcdmp.testing.EtcdCluster;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.etcdmp.testing.SharedEtcd;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -24,17 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ConnectionCloseTest {
     private static final Pattern CLIENT_THREAD = Pattern.compile(
             "^(etcd-microprofile-(timer|events)-|jetcd-|vert\\.x-|globalEventExecutor-).*");
-    static EtcdCluster etcd;
-
-    @BeforeAll
-    static void startEtcd() {
-        etcd = EtcdCluster.start();
-    }
-
-    @AfterAll
-    static void stopEtcd() {
-        etcd.close();
-    }
+    @RegisterExtension
+    static final SharedEtcd etcd = new SharedEtcd();
 
     @Test
     void closingTheLastHoldReturnsOnlyAfterTheClientThreadsHaveEnded() throws Exception {

@@ -6,16 +6,16 @@ import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.PutOption;
 import io.etcdmp.support.CdiApp;
 import io.etcdmp.support.LogCapture;
-import io.etcdmp.testing.EtcdCluster;
+import io.etcdmp.testing.SharedEtcd;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.inject.Provider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -31,24 +31,18 @@ import static org.awaitility.Awaitility.await;
 /** Bad or unusual input: a clear error or a warning naming the key or setting, and nothing lost. */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class BadInputTest {
-    static EtcdCluster etcd;
+    @RegisterExtension
+    static final SharedEtcd etcd = new SharedEtcd("/config/");
     static Client client;
 
     @BeforeAll
     static void start() {
-        etcd = EtcdCluster.start();
         client = Client.builder().endpoints(etcd.clientUrls().toArray(String[]::new)).build();
     }
 
     @AfterAll
     static void stop() {
         client.close();
-        etcd.close();
-    }
-
-    @BeforeEach
-    void clean() {
-        etcd.ctl().delPrefix("/config/");
     }
 
     @Test

@@ -2,16 +2,14 @@ package io.etcdmp.config;
 
 import io.etcdmp.client.EtcdSettings;
 import io.etcdmp.client.PropertyLookup;
-import io.etcdmp.testing.EtcdCluster;
+import io.etcdmp.testing.SharedEtcd;
 import io.smallrye.config.ConfigValue;
 import io.smallrye.config.ConfigValueConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.Map;
@@ -28,22 +26,8 @@ import static org.awaitility.Awaitility.await;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ConfigSourceFormsTest {
-    static EtcdCluster etcd;
-
-    @BeforeAll
-    static void startEtcd() {
-        etcd = EtcdCluster.start();
-    }
-
-    @AfterAll
-    static void stopEtcd() {
-        etcd.close();
-    }
-
-    @BeforeEach
-    void clean() {
-        etcd.ctl().delPrefix("/config/");
-    }
+    @RegisterExtension
+    static final SharedEtcd etcd = new SharedEtcd("/config/");
 
     private PropertyLookup settings() {
         Map<String, String> values = Map.of("etcd.endpoints", etcd.endpoints(), "mp.app.name", "forms");

@@ -5,18 +5,16 @@ import io.etcd.jetcd.Client;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.PutOption;
 import io.etcdmp.support.CdiApp;
-import io.etcdmp.testing.EtcdCluster;
+import io.etcdmp.testing.SharedEtcd;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.inject.Provider;
 import org.eclipse.microprofile.config.ConfigValue;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -31,23 +29,9 @@ import static org.awaitility.Awaitility.await;
 /** The etcd config source inside a real CDI container with SmallRye Config, against a real etcd. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ConfigSourceTest {
-    static EtcdCluster etcd;
+    @RegisterExtension
+    static final SharedEtcd etcd = new SharedEtcd("/config/");
     CdiApp app;
-
-    @BeforeAll
-    static void startEtcd() {
-        etcd = EtcdCluster.start();
-    }
-
-    @AfterAll
-    static void stopEtcd() {
-        etcd.close();
-    }
-
-    @BeforeEach
-    void clean() {
-        etcd.ctl().delPrefix("/config/");
-    }
 
     @AfterEach
     void stopApp() {

@@ -2,15 +2,14 @@ package io.etcdmp.config;
 
 import io.etcdmp.EtcdException;
 import io.etcdmp.support.CdiApp;
-import io.etcdmp.testing.EtcdCluster;
+import io.etcdmp.testing.SharedEtcd;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.List;
@@ -25,22 +24,12 @@ import static org.awaitility.Awaitility.await;
 /** The config store API and the change notifications (listener and CDI event), against a real etcd. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ConfigStoreTest {
-    static EtcdCluster etcd;
+    @RegisterExtension
+    static final SharedEtcd etcd = new SharedEtcd("/config/");
     CdiApp app;
-
-    @BeforeAll
-    static void startEtcd() {
-        etcd = EtcdCluster.start();
-    }
-
-    @AfterAll
-    static void stopEtcd() {
-        etcd.close();
-    }
 
     @BeforeEach
     void startApp() {
-        etcd.ctl().delPrefix("/config/");
         ChangeObserver.EVENTS.clear();
         app = CdiApp.start(CdiApp.settings(etcd.endpoints(), "mp.app.name", "orders"), ChangeObserver.class);
     }

@@ -1,11 +1,11 @@
 package io.etcdmp.registry;
 
-import io.etcdmp.testing.EtcdCluster;
+import io.etcdmp.testing.SharedEtcd;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.HashMap;
@@ -21,24 +21,18 @@ import static org.awaitility.Awaitility.await;
 /** Discovery from the watched cache: foreign records, bad records, watch events and choosing instances. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class DiscoveryTest {
-    static EtcdCluster etcd;
+    @RegisterExtension
+    static final SharedEtcd etcd = new SharedEtcd("/services/");
     static RegistryFixture fixture;
 
     @BeforeAll
     static void start() {
-        etcd = EtcdCluster.start();
         fixture = new RegistryFixture(etcd.endpoints());
     }
 
     @AfterAll
     static void stop() {
         fixture.close();
-        etcd.close();
-    }
-
-    @BeforeEach
-    void clean() {
-        etcd.ctl().delPrefix("/services/");
     }
 
     @Test

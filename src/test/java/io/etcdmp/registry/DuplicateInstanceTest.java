@@ -1,11 +1,9 @@
 package io.etcdmp.registry;
 
-import io.etcdmp.testing.EtcdCluster;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import io.etcdmp.testing.SharedEtcd;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.Map;
@@ -18,22 +16,8 @@ import static org.awaitility.Awaitility.await;
 /** Two instances claiming one instance id: the first keeps it, the second waits; a restart of the same address takes over. */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class DuplicateInstanceTest {
-    static EtcdCluster etcd;
-
-    @BeforeAll
-    static void start() {
-        etcd = EtcdCluster.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        etcd.close();
-    }
-
-    @BeforeEach
-    void clean() {
-        etcd.ctl().delPrefix("/services/");
-    }
+    @RegisterExtension
+    static final SharedEtcd etcd = new SharedEtcd("/services/");
 
     private static ServiceInstance instance(int port) {
         return new ServiceInstance("orders", "orders-1", "127.0.0.1", port, "http", Map.of(), Optional.empty());

@@ -2,16 +2,15 @@ package io.etcdmp.registry;
 
 import io.etcdmp.support.CdiApp;
 import io.etcdmp.support.ServiceProcess;
-import io.etcdmp.testing.EtcdCluster;
+import io.etcdmp.testing.SharedEtcd;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.StringReader;
 import java.time.Duration;
@@ -29,21 +28,11 @@ import static org.awaitility.Awaitility.await;
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class SelfRegistrationTest {
-    static EtcdCluster etcd;
-
-    @BeforeAll
-    static void startEtcd() {
-        etcd = EtcdCluster.start();
-    }
-
-    @AfterAll
-    static void stopEtcd() {
-        etcd.close();
-    }
+    @RegisterExtension
+    static final SharedEtcd etcd = new SharedEtcd("/services/");
 
     @BeforeEach
     void clean() {
-        etcd.ctl().delPrefix("/services/");
         ServiceEvents.EVENTS.clear();
     }
 
