@@ -1,6 +1,7 @@
 package io.etcdmp.config;
 
 import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.KeyValue;
 import io.etcdmp.watch.KeyChange;
 import io.etcdmp.watch.KeyRanges;
 
@@ -167,7 +168,9 @@ final class ConfigSnapshot {
         for (KeyChange change : changes) {
             String name = KeyNames.propertyName(prefix, change.key());
             if (name == null) {
-                warnNoName(change, prefix);
+                if (!change.isDelete()) {
+                    warnNoName(change.key(), prefix);
+                }
                 continue;
             }
             Object current = pending.containsKey(name) ? pending.get(name) : names.get(name);
@@ -182,7 +185,7 @@ final class ConfigSnapshot {
             if (KeyNames.isUtf8(value)) {
                 pending.put(name, Candidates.with(current, change, value, change.isCreation() || wasBad));
             } else {
-                warnNotUtf8(change, name);
+                warnNotUtf8(change.key(), name);
                 if (!wasBad && !change.isCreation()) { // a key we held now holds bytes that are not UTF-8: gone for us
                     pending.put(name, Candidates.without(current, change.key()));
                 }
@@ -197,7 +200,7 @@ final class ConfigSnapshot {
      * (the first load, or a re-read after a lost watch); returns the properties whose value changed
      * (nothing when {@code report} is false).
      */
-    synchronized Map<String, ConfigChange> reset(int index, List<KeyChange> all, boolean report) {
+    synchronized Map<String, ConfigChange> reset(int index, List<KeyValue> all, boolean report) {
         ByteSequence prefix = prefixes.get(index);
         Set<ByteSequence> bad = undecodable.get(index);
         bad.clear();
@@ -206,16 +209,16 @@ final class ConfigSnapshot {
         boolean swap = names.isEmpty() && !report;
         Map<String, Object> fresh = swap ? new ConcurrentHashMap<>(all.size()) : new HashMap<>(all.size() * 4 / 3 + 16);
         Set<String> shared = null;
-        for (KeyChange kv : all) {
-            String name = KeyNames.propertyName(prefix, kv.key());
+        for (KeyValue kv : all) {
+            String name = KeyNames.propertyName(prefix, kv.getKey());
             if (name == null) {
-                warnNoName(kv, prefix);
+                warnNoName(kv.getKey(), prefix);
                 continue;
             }
-            byte[] value = kv.value().getBytes();
+            byte[] value = kv.getValue().getBytes();
             if (!KeyNames.isUtf8(value)) {
-                warnNotUtf8(kv, name);
-                bad.add(kv.key());
+                warnNotUtf8(kv.getKey(), name);
+                bad.add(kv.getKey());
             } else if (fresh.put(name, value) != null) {
                 if (shared == null) {
                     shared = new HashSet<>();
@@ -224,10 +227,10 @@ final class ConfigSnapshot {
             }
         }
         if (shared != null) { // several keys for one name: keep them all, with their keys and revisions
-            Map<String, List<KeyChange>> keys = new HashMap<>();
-            for (KeyChange kv : all) {
-                String name = KeyNames.propertyName(prefix, kv.key());
-                if (name != null && shared.contains(name) && !bad.contains(kv.key())) {
+            Map<String, List<KeyValue>> keys = new HashMap<>();
+            for (KeyValue kv : all) {
+                String name = KeyNames.propertyName(prefix, kv.getKey());
+                if (name != null && shared.contains(name) && !bad.contains(kv.getKey())) {
                     keys.computeIfAbsent(name, n -> new ArrayList<>()).add(kv);
                 }
             }
@@ -317,16 +320,14 @@ final class ConfigSnapshot {
         return fresh instanceof byte[] && held instanceof byte[] && Arrays.equals((byte[]) fresh, (byte[]) held);
     }
 
-    private static void warnNoName(KeyChange change, ByteSequence prefix) {
-        if (!change.isDelete()) {
-            LOG.log(Level.WARNING, "etcd key ''{0}'' gives no property name under prefix ''{1}'': ignored",
-                    KeyRanges.describe(change.key()), KeyRanges.describe(prefix));
-        }
+    private static void warnNoName(ByteSequence key, ByteSequence prefix) {
+        LOG.log(Level.WARNING, "etcd key ''{0}'' gives no property name under prefix ''{1}'': ignored",
+                KeyRanges.describe(key), KeyRanges.describe(prefix));
     }
 
-    private static void warnNotUtf8(KeyChange change, String name) {
+    private static void warnNotUtf8(ByteSequence key, String name) {
         LOG.log(Level.WARNING, "Value of etcd key ''{0}'' is not valid UTF-8: property {1} is left out",
-                KeyRanges.describe(change.key()), name);
+                KeyRanges.describe(key), name);
     }
 
     /**
@@ -353,14 +354,14 @@ final class ConfigSnapshot {
         }
 
         /** Every key of {@code list} (two or more, values valid UTF-8), as read at one revision. */
-        static Candidates of(List<KeyChange> list) {
+        static Candidates of(List<KeyValue> list) {
             ByteSequence[] keys = new ByteSequence[list.size()];
             byte[][] values = new byte[list.size()][];
             long[] revisions = new long[list.size()];
             for (int i = 0; i < list.size(); i++) {
-                keys[i] = list.get(i).key();
-                values[i] = list.get(i).value().getBytes();
-                revisions[i] = list.get(i).modRevision();
+                keys[i] = list.get(i).getKey();
+                values[i] = list.get(i).getValue().getBytes();
+                revisions[i] = list.get(i).getModRevision();
             }
             return new Candidates(keys, values, revisions);
         }

@@ -1,5 +1,6 @@
 package io.etcdmp.config;
 
+import io.etcd.jetcd.KeyValue;
 import io.etcdmp.watch.KeyChange;
 
 import java.util.ArrayList;
@@ -24,10 +25,11 @@ final class RevisionOrder {
     }
 
     /**
-     * Prefix {@code index}'s changes at {@code revision}: watch events, or ({@code whole}) every key
-     * under the prefix as read at that revision, which replaces what the prefix held.
+     * Prefix {@code index}'s changes at {@code revision}: watch events ({@code changes}), or every key
+     * under the prefix as read at that revision ({@code whole}, null for events), which replaces what
+     * the prefix held.
      */
-    record Batch(int index, List<KeyChange> changes, boolean whole, long revision, long sequence) {
+    record Batch(int index, List<KeyChange> changes, List<KeyValue> whole, long revision, long sequence) {
     }
 
     private final long[] complete;
@@ -52,16 +54,16 @@ final class RevisionOrder {
         complete[index] = Math.max(complete[index], revision);
         asked[index] = false;
         if (!changes.isEmpty()) {
-            held.add(new Batch(index, List.copyOf(changes), false, revision, sequence++));
+            held.add(new Batch(index, List.copyOf(changes), null, revision, sequence++));
         }
         drain();
     }
 
     /** Prefix {@code index} was read whole at {@code revision}: {@code all} replaces what it held. */
-    void offerWhole(int index, List<KeyChange> all, long revision) {
+    void offerWhole(int index, List<KeyValue> all, long revision) {
         complete[index] = Math.max(complete[index], revision);
         asked[index] = false;
-        held.add(new Batch(index, all, true, revision, sequence++));
+        held.add(new Batch(index, List.of(), all, revision, sequence++));
         drain();
     }
 

@@ -99,7 +99,7 @@ final class LeaseKeeper implements Registration {
             if (!closed) {
                 recordWatch = PrefixMirror.ofKey(connection, bytes(key), new PrefixMirror.ContentListener() {
                     @Override
-                    public void onReset(List<KeyChange> all, long revision) {
+                    public void onReset(List<KeyValue> all, long revision) {
                         if (all.isEmpty()) { // gone already before the watch (re)started
                             recordGone(revision);
                         }

@@ -61,7 +61,7 @@ public final class PrefixMirror implements AutoCloseable {
      */
     public interface ContentListener extends Listener {
         /** Every key under the prefix at {@code revision}: keys the listener holds and this lacks were deleted. */
-        void onReset(List<KeyChange> all, long revision);
+        void onReset(List<KeyValue> all, long revision);
     }
 
     private final EtcdConnection connection;
@@ -212,13 +212,9 @@ public final class PrefixMirror implements AutoCloseable {
 
     private void applyDiff(List<KeyValue> current, long read) {
         if (modRevisions == null) {
-            List<KeyChange> all = new ArrayList<>(current.size());
-            for (KeyValue kv : current) {
-                all.add(new KeyChange(kv.getKey(), kv.getValue(), kv.getModRevision(), kv.getVersion()));
-            }
             readRevision = read;
             revision = Math.max(revision, read);
-            ((ContentListener) listener).onReset(all, read);
+            ((ContentListener) listener).onReset(current, read);
             return;
         }
         List<KeyChange> changes = new ArrayList<>();

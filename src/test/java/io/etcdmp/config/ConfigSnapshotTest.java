@@ -1,6 +1,7 @@
 package io.etcdmp.config;
 
 import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.KeyValue;
 import io.etcdmp.watch.KeyChange;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +21,7 @@ class ConfigSnapshotTest {
 
     @Test
     void secondKeyForANameWinsAndDeletingEitherLeavesTheOther() {
-        snapshot.reset(1, List.of(put("db/pool.size", "1", 10, 1)), false);
+        snapshot.reset(1, whole(put("db/pool.size", "1", 10, 1)), false);
         snapshot.apply(1, List.of(put("db.pool.size", "2", 11, 1)), false);
         assertThat(snapshot.get("db.pool.size")).isEqualTo("2");
         snapshot.apply(1, List.of(put("db/pool.size", "3", 12, 2)), false);
@@ -33,7 +34,7 @@ class ConfigSnapshotTest {
 
     @Test
     void deletingTheNewerKeyBringsBackTheOlderOne() {
-        snapshot.reset(1, List.of(put("a/b", "old", 10, 1)), false);
+        snapshot.reset(1, whole(put("a/b", "old", 10, 1)), false);
         snapshot.apply(1, List.of(put("a.b", "new", 11, 1)), false);
         snapshot.apply(1, List.of(delete("a.b", 12)), false);
         assertThat(snapshot.get("a.b")).isEqualTo("old");
@@ -44,10 +45,10 @@ class ConfigSnapshotTest {
 
     @Test
     void laterPrefixWinsAndResetReportsWhatChanged() {
-        snapshot.reset(0, List.of(put0("x", "shared", 5)), false);
-        snapshot.reset(1, List.of(put("x", "own", 6, 1), put("y", "1", 6, 1)), false);
+        snapshot.reset(0, whole(put0("x", "shared", 5)), false);
+        snapshot.reset(1, whole(put("x", "own", 6, 1), put("y", "1", 6, 1)), false);
         assertThat(snapshot.get("x")).isEqualTo("own");
-        Map<String, ConfigChange> changed = snapshot.reset(1, List.of(put("y", "2", 9, 2)), true);
+        Map<String, ConfigChange> changed = snapshot.reset(1, whole(put("y", "2", 9, 2)), true);
         assertThat(changed).containsOnlyKeys("x", "y");
         assertThat(snapshot.get("x")).isEqualTo("shared");
         assertThat(snapshot.get("y")).isEqualTo("2");
@@ -56,7 +57,7 @@ class ConfigSnapshotTest {
 
     @Test
     void valueThatBecomesUtf8AgainIsANewKey() {
-        snapshot.reset(1, List.of(put("k/v", "first", 10, 1)), false);
+        snapshot.reset(1, whole(put("k/v", "first", 10, 1)), false);
         snapshot.apply(1, List.of(new KeyChange(bytes(APP + "k.v"), ByteSequence.from(new byte[] {(byte) 0xc3, 0x28}), 11, 1)), false);
         assertThat(snapshot.get("k.v")).isEqualTo("first");
         snapshot.apply(1, List.of(put("k.v", "second", 12, 2)), false);
@@ -72,7 +73,7 @@ class ConfigSnapshotTest {
             made.add(name + "=" + value);
             return new StringBuilder(value); // a distinct object per form
         });
-        counted.reset(0, List.of(put("x", "1", 10, 1), put("y", "1", 10, 1)), false);
+        counted.reset(0, whole(put("x", "1", 10, 1), put("y", "1", 10, 1)), false);
         Object first = counted.ready("x");
         assertThat(first).hasToString("1");
         assertThat(counted.ready("x")).isSameAs(first);
@@ -86,13 +87,25 @@ class ConfigSnapshotTest {
 
     @Test
     void readyFormOfALowerPrefixGivesWayWhenAHigherPrefixIsLoaded() {
-        snapshot.reset(0, List.of(put0("x", "shared", 5)), false);
+        snapshot.reset(0, whole(put0("x", "shared", 5)), false);
         assertThat(snapshot.ready("x")).isEqualTo("shared");
-        snapshot.reset(1, List.of(put("x", "own", 6, 1)), false);
+        snapshot.reset(1, whole(put("x", "own", 6, 1)), false);
         assertThat(snapshot.ready("x")).isEqualTo("own");
-        Map<String, ConfigChange> changed = snapshot.reset(1, List.of(), true);
+        Map<String, ConfigChange> changed = snapshot.reset(1, whole(), true);
         assertThat(changed.get("x").newValue()).contains("shared");
         assertThat(snapshot.ready("x")).isEqualTo("shared");
+    }
+
+    /** Every key of a prefix as a read returns them. */
+    private static List<KeyValue> whole(KeyChange... puts) {
+        List<KeyValue> all = new java.util.ArrayList<>();
+        for (KeyChange put : puts) {
+            all.add(new KeyValue(io.etcd.jetcd.api.KeyValue.newBuilder()
+                    .setKey(com.google.protobuf.ByteString.copyFrom(put.key().getBytes()))
+                    .setValue(com.google.protobuf.ByteString.copyFrom(put.value().getBytes()))
+                    .setModRevision(put.modRevision()).setVersion(put.version()).build(), ByteSequence.EMPTY));
+        }
+        return all;
     }
 
     private static KeyChange put(String key, String value, long revision, long version) {
