@@ -55,7 +55,7 @@ public final class BenchMain {
                 new ChangeLatency().run(endpoint, quick ? 50 : 2_000, report);
             }
             if (only.contains("startup")) {
-                new StartupLoad().run(endpoint, quick ? 1_000 : 10_000, quick ? 1 : 9, report);
+                new StartupLoad().run(endpoint, quick ? 1_000 : 10_000, quick ? 1 : 21, report);
                 new StartupLoad().run(endpoint, quick ? 5_000 : 100_000, quick ? 1 : 5, report);
             }
             if (only.contains("registry")) {
