@@ -29,6 +29,14 @@ import java.util.concurrent.TimeUnit;
  * hands the difference from its copy (deletes included) to its {@link Listener} and watches again
  * from there. Nothing is missed and nothing is applied twice.
  *
+ * <p>jetcd resumes an interrupted watch by itself, from a start revision it moves up to the current
+ * revision as soon as the re-created watch is confirmed, before the events in between have arrived: a
+ * second interruption in that window would skip them. So the mirror does not rely on jetcd's resume: a
+ * watch that etcd confirms a second time (jetcd re-created it) is replaced by a new watch from the
+ * revision after the last one the mirror received. (Not by a re-read: a read at the current revision
+ * runs ahead of the other prefixes' watches, and ordering it would need etcd's progress notifications,
+ * which etcd before 3.4.24 can send ahead of events.)
+ *
  * <p>The mirror keeps only each key's modification revision; the listener keeps the values it needs.
  * A {@link ContentListener} keeps a copy of every key itself: the mirror then keeps nothing per key and
  * hands it the whole prefix at each (re-)read instead of the difference. Thread safety: all state changes happen under the mirror's lock, and the listener is called with
@@ -77,6 +85,11 @@ public final class PrefixMirror implements AutoCloseable {
     /** The revision of the last whole read: a content listener's watch events must be newer. */
     private long readRevision;
     private long revision;
+    /**
+     * The newest revision of a read or of a received event: unlike {@link #revision}, never moved by a
+     * progress notification, so a new watch from the next revision misses nothing.
+     */
+    private long delivered;
     private int generation;
     private volatile Watch.Watcher watcher;
     private boolean closed;
@@ -214,6 +227,7 @@ public final class PrefixMirror implements AutoCloseable {
         if (modRevisions == null) {
             readRevision = read;
             revision = Math.max(revision, read);
+            delivered = Math.max(delivered, read);
             ((ContentListener) listener).onReset(current, read);
             return;
         }
@@ -235,6 +249,7 @@ public final class PrefixMirror implements AutoCloseable {
             return true;
         });
         revision = Math.max(revision, read);
+        delivered = Math.max(delivered, read);
         if (!changes.isEmpty()) {
             listener.onChanges(changes, read);
         } else {
@@ -242,6 +257,12 @@ public final class PrefixMirror implements AutoCloseable {
         }
     }
 
+    /**
+     * Applies one watch response. Its changes are reported at the highest revision seen so far, a
+     * progress notification's included: etcd before 3.4.24 can announce progress at a revision before
+     * sending older events, and reporting those late events at their own, lower revision would put
+     * them behind changes of other prefixes already released (see RevisionOrder).
+     */
     private void applyEvents(WatchResponse response) {
         List<KeyChange> changes = new ArrayList<>();
         long highest = revision;
@@ -249,6 +270,7 @@ public final class PrefixMirror implements AutoCloseable {
             KeyValue kv = event.getKeyValue();
             ByteSequence key = kv.getKey();
             long rev = kv.getModRevision();
+            delivered = Math.max(delivered, rev);
             if (modRevisions == null) {
                 // the watch starts after the last whole read; only a superseded watch could repeat an older event
                 if (rev > readRevision && event.getEventType() != WatchEvent.EventType.UNRECOGNIZED) {
@@ -331,6 +353,20 @@ public final class PrefixMirror implements AutoCloseable {
         }
     }
 
+    /** Replaces a watch jetcd re-created by one from the revision after the last one received. */
+    private void watchAgain(int gen) {
+        long from;
+        synchronized (this) {
+            if (closed || gen != generation) {
+                return;
+            }
+            from = delivered + 1;
+            watchFrom(from);
+        }
+        LOG.log(Level.INFO, "Watch on " + label + " was resumed by the client; watching again from revision " + from
+                + ", the one after the last received, so that nothing between the interruption and the resume is missed");
+    }
+
     private void closeWatcher() {
         if (watcher != null) {
             try {
@@ -344,6 +380,8 @@ public final class PrefixMirror implements AutoCloseable {
 
     private final class WatchListener implements Watch.Listener {
         private final int gen;
+        private boolean confirmed;
+        private boolean resumed;
 
         WatchListener(int gen) {
             this.gen = gen;
@@ -352,16 +390,29 @@ public final class PrefixMirror implements AutoCloseable {
         @Override
         public void onNext(WatchResponse response) {
             synchronized (PrefixMirror.this) {
-                if (closed || gen != generation) {
+                if (closed || gen != generation || resumed) {
+                    return; // superseded, or resumed by jetcd: the re-read below covers what this watch sends
+                }
+                if (response.isCreatedNotify() && confirmed) {
+                    // jetcd re-created the watch after an interruption: re-read instead of trusting its resume point
+                    resumed = true;
+                    live = false;
+                } else {
+                    confirmed |= response.isCreatedNotify();
+                    live = true;
+                    if (response.isProgressNotify()) {
+                        revision = Math.max(revision, response.getHeader().getRevision());
+                        listener.onProgress(response.getHeader().getRevision());
+                    } else {
+                        applyEvents(response);
+                    }
                     return;
                 }
-                live = true;
-                if (response.isProgressNotify()) {
-                    revision = Math.max(revision, response.getHeader().getRevision());
-                    listener.onProgress(response.getHeader().getRevision());
-                } else {
-                    applyEvents(response);
-                }
+            }
+            try {
+                connection.scheduler().execute(() -> watchAgain(gen));
+            } catch (RuntimeException e) {
+                LOG.log(Level.DEBUG, "Not watching " + label + " again: the connection is closing", e);
             }
         }
 
@@ -380,7 +431,7 @@ public final class PrefixMirror implements AutoCloseable {
                 scheduleResync(Duration.ZERO);
             } else {
                 LOG.log(Level.INFO, "Watch on " + label + " interrupted: " + EtcdFailures.describe(error)
-                        + "; it resumes from its revision when etcd answers");
+                        + "; it is watched again from the last revision received when etcd answers");
             }
         }
 
