@@ -2,6 +2,7 @@ package io.etcdmp.cdi;
 
 import io.etcd.jetcd.Client;
 import io.etcdmp.EtcdException;
+import io.etcdmp.OptionalApis;
 import io.etcdmp.client.EtcdConnection;
 import io.etcdmp.client.EtcdConnections;
 import io.etcdmp.client.EtcdSettings;
@@ -67,7 +68,7 @@ public class EtcdExtension implements Extension {
     private final Set<EtcdConfigSource> configSources = Collections.newSetFromMap(new IdentityHashMap<>());
 
     void addHealthCheck(@Observes BeforeBeanDiscovery bbd, BeanManager beans) {
-        if (classPresent("org.eclipse.microprofile.health.HealthCheck")) {
+        if (OptionalApis.HEALTH) {
             bbd.addAnnotatedType(beans.createAnnotatedType(EtcdReadinessCheck.class), EtcdReadinessCheck.class.getName());
         }
     }
@@ -195,15 +196,6 @@ public class EtcdExtension implements Extension {
             }
         }
         return metadata;
-    }
-
-    private static boolean classPresent(String name) {
-        try {
-            Class.forName(name, false, EtcdExtension.class.getClassLoader());
-            return true;
-        } catch (ClassNotFoundException | LinkageError e) {
-            return false;
-        }
     }
 
     private static void closeQuietly(AutoCloseable closeable) {

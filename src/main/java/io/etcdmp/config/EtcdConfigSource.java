@@ -3,6 +3,7 @@ package io.etcdmp.config;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KeyValue;
 import io.etcdmp.EtcdException;
+import io.etcdmp.OptionalApis;
 import io.etcdmp.client.EtcdConnection;
 import io.etcdmp.client.EtcdConnections;
 import io.etcdmp.client.EtcdFailures;
@@ -67,7 +68,7 @@ public class EtcdConfigSource implements ConfigSource, AutoCloseable {
     /** A source for these settings: the SmallRye-aware one where SmallRye Config can be used, else the plain one. */
     static EtcdConfigSource create(ConfigSourceSettings settings, EtcdSettings etcd) {
         EtcdConfigSource smallRye = null;
-        if (SmallRyeSupport.AVAILABLE) {
+        if (OptionalApis.SMALLRYE_CONFIG) {
             try {
                 smallRye = SmallRyeEtcdConfigSource.createOrNull(settings, etcd);
             } catch (LinkageError e) {

@@ -12,7 +12,7 @@ import java.util.Map;
  * The etcd config source as SmallRye Config's own source type: SmallRye asks it for a
  * {@link ConfigValue} and gets the one kept for the property since its last change, as from its
  * in-memory sources, instead of wrapping a {@code String} into a new {@code ConfigValue} on every
- * lookup. Loaded only when {@link SmallRyeSupport#AVAILABLE}; everything else is the plain source's.
+ * lookup. Loaded only when {@link io.etcdmp.OptionalApis#SMALLRYE_CONFIG}; everything else is the plain source's.
  */
 final class SmallRyeEtcdConfigSource extends EtcdConfigSource implements ConfigValueConfigSource {
     private static final System.Logger LOG = System.getLogger(SmallRyeEtcdConfigSource.class.getName());
