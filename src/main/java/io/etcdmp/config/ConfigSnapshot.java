@@ -76,10 +76,12 @@ final class ConfigSnapshot {
      * found here is never older than a batch whose other values this reader has already seen.
      */
     Object ready(String name) {
-        Object form = ready.get(name);
-        if (form != null) {
-            return form;
-        }
+        Object form = ready.get(name); // kept small so that it inlines into the config implementation's lookup
+        return form != null ? form : lookUpAndKeep(name);
+    }
+
+    /** {@link #ready} for a property without a kept form: absent, or looked up for the first time since it changed. */
+    private Object lookUpAndKeep(String name) {
         long stamp = lock.tryOptimisticRead();
         Object entry = entry(name);
         if (entry == null && lock.validate(stamp)) {
@@ -93,29 +95,6 @@ final class ConfigSnapshot {
             }
             Object made = ready.get(name); // another reader may have made it meanwhile
             return made != null ? made : ready.put(name, readyForm.apply(name, KeyNames.decode(value(now))));
-        } finally {
-            lock.unlockRead(stamp);
-        }
-    }
-
-    /**
-     * The ready forms made so far, for a lookup's first step without a call into the snapshot: a form
-     * found there is what {@link #ready} would return (see there); on a miss, call {@link #ready}. Read only.
-     */
-    ReadyForms readyForms() {
-        return ready;
-    }
-
-    /** The value of {@code name} as a {@code String} (decoded afresh), or {@code null}. */
-    String get(String name) {
-        long stamp = lock.tryOptimisticRead();
-        Object entry = entry(name);
-        if (lock.validate(stamp)) {
-            return entry == null ? null : KeyNames.decode(value(entry));
-        }
-        stamp = lock.readLock();
-        try {
-            return text(name);
         } finally {
             lock.unlockRead(stamp);
         }

@@ -45,7 +45,6 @@ public class EtcdConfigSource implements ConfigSource, AutoCloseable {
     private final ConfigSourceSettings settings;
     private final EtcdSettings etcd;
     private final ConfigSnapshot snapshot;
-    private final ReadyForms readyForms;
     private final List<ConfigChangeListener> listeners = new CopyOnWriteArrayList<>();
     private final List<PrefixMirror> mirrors = new ArrayList<>();
     private final String name;
@@ -61,7 +60,6 @@ public class EtcdConfigSource implements ConfigSource, AutoCloseable {
         List<ByteSequence> prefixes = settings.prefixes().stream()
                 .map(p -> ByteSequence.from(p, StandardCharsets.UTF_8)).toList();
         this.snapshot = new ConfigSnapshot(prefixes, this::readyForm);
-        this.readyForms = snapshot.readyForms();
         this.name = NAME + "[endpoints=" + etcd.endpointList() + ", prefixes=" + settings.prefixes() + "]";
     }
 
@@ -88,8 +86,7 @@ public class EtcdConfigSource implements ConfigSource, AutoCloseable {
 
     /** The ready form of a property ({@link #readyForm}), or {@code null} when etcd does not hold it. */
     final Object ready(String propertyName) {
-        Object form = readyForms.get(propertyName); // the common case in one step: a property in use
-        return form != null ? form : snapshot.ready(propertyName);
+        return snapshot.ready(propertyName);
     }
 
     /** The etcd config sources of a {@code Config} (normally one). */

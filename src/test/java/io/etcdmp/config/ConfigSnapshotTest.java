@@ -23,13 +23,13 @@ class ConfigSnapshotTest {
     void secondKeyForANameWinsAndDeletingEitherLeavesTheOther() {
         snapshot.reset(1, whole(put("db/pool.size", "1", 10, 1)), false);
         snapshot.apply(1, List.of(put("db.pool.size", "2", 11, 1)), false);
-        assertThat(snapshot.get("db.pool.size")).isEqualTo("2");
+        assertThat(snapshot.ready("db.pool.size")).isEqualTo("2");
         snapshot.apply(1, List.of(put("db/pool.size", "3", 12, 2)), false);
-        assertThat(snapshot.get("db.pool.size")).isEqualTo("3");
+        assertThat(snapshot.ready("db.pool.size")).isEqualTo("3");
         snapshot.apply(1, List.of(delete("db/pool.size", 13)), false);
-        assertThat(snapshot.get("db.pool.size")).isEqualTo("2");
+        assertThat(snapshot.ready("db.pool.size")).isEqualTo("2");
         snapshot.apply(1, List.of(delete("db.pool.size", 14)), false);
-        assertThat(snapshot.get("db.pool.size")).isNull();
+        assertThat(snapshot.ready("db.pool.size")).isNull();
     }
 
     @Test
@@ -37,9 +37,9 @@ class ConfigSnapshotTest {
         snapshot.reset(1, whole(put("a/b", "old", 10, 1)), false);
         snapshot.apply(1, List.of(put("a.b", "new", 11, 1)), false);
         snapshot.apply(1, List.of(delete("a.b", 12)), false);
-        assertThat(snapshot.get("a.b")).isEqualTo("old");
+        assertThat(snapshot.ready("a.b")).isEqualTo("old");
         snapshot.apply(1, List.of(put("a/b", "older-updated", 13, 2)), false);
-        assertThat(snapshot.get("a.b")).isEqualTo("older-updated");
+        assertThat(snapshot.ready("a.b")).isEqualTo("older-updated");
         assertThat(snapshot.names()).containsExactly("a.b");
     }
 
@@ -47,11 +47,11 @@ class ConfigSnapshotTest {
     void laterPrefixWinsAndResetReportsWhatChanged() {
         snapshot.reset(0, whole(put0("x", "shared", 5)), false);
         snapshot.reset(1, whole(put("x", "own", 6, 1), put("y", "1", 6, 1)), false);
-        assertThat(snapshot.get("x")).isEqualTo("own");
+        assertThat(snapshot.ready("x")).isEqualTo("own");
         Map<String, ConfigChange> changed = snapshot.reset(1, whole(put("y", "2", 9, 2)), true);
         assertThat(changed).containsOnlyKeys("x", "y");
-        assertThat(snapshot.get("x")).isEqualTo("shared");
-        assertThat(snapshot.get("y")).isEqualTo("2");
+        assertThat(snapshot.ready("x")).isEqualTo("shared");
+        assertThat(snapshot.ready("y")).isEqualTo("2");
         assertThat(snapshot.copy()).isEqualTo(Map.of("x", "shared", "y", "2"));
     }
 
@@ -59,11 +59,11 @@ class ConfigSnapshotTest {
     void valueThatBecomesUtf8AgainIsANewKey() {
         snapshot.reset(1, whole(put("k/v", "first", 10, 1)), false);
         snapshot.apply(1, List.of(new KeyChange(bytes(APP + "k.v"), ByteSequence.from(new byte[] {(byte) 0xc3, 0x28}), 11, 1)), false);
-        assertThat(snapshot.get("k.v")).isEqualTo("first");
+        assertThat(snapshot.ready("k.v")).isEqualTo("first");
         snapshot.apply(1, List.of(put("k.v", "second", 12, 2)), false);
-        assertThat(snapshot.get("k.v")).isEqualTo("second");
+        assertThat(snapshot.ready("k.v")).isEqualTo("second");
         snapshot.apply(1, List.of(delete("k.v", 13)), false);
-        assertThat(snapshot.get("k.v")).isEqualTo("first");
+        assertThat(snapshot.ready("k.v")).isEqualTo("first");
     }
 
     @Test
