@@ -21,8 +21,10 @@ import java.util.ServiceLoader;
 public final class CdiApp implements AutoCloseable {
     private final Map<String, String> previous = new HashMap<>();
     private final WeldContainer container;
+    private final boolean releaseConfig;
 
-    private CdiApp(Map<String, String> properties, Class<?>... beans) {
+    private CdiApp(boolean releaseConfig, Map<String, String> properties, Class<?>... beans) {
+        this.releaseConfig = releaseConfig;
         properties.forEach((k, v) -> previous.put(k, v == null ? System.clearProperty(k) : System.setProperty(k, v)));
         try {
             Weld weld = new Weld().disableDiscovery().addBeanClass(Anchor.class).addBeanClasses(beans);
@@ -41,7 +43,16 @@ public final class CdiApp implements AutoCloseable {
     }
 
     public static CdiApp start(Map<String, String> properties, Class<?>... beans) {
-        return new CdiApp(properties, beans);
+        return new CdiApp(true, properties, beans);
+    }
+
+    /**
+     * Like {@link #start}, but closing it leaves the Config that MicroProfile Config cached for this class
+     * loader in place, as an embedded restart or a runtime would: the next container in this thread gets
+     * the same Config, with the same config sources. The test releases it itself.
+     */
+    public static CdiApp startKeepingConfig(Map<String, String> properties, Class<?>... beans) {
+        return new CdiApp(false, properties, beans);
     }
 
     /** Settings pointing at an etcd, plus more key/value pairs. */
@@ -73,8 +84,10 @@ public final class CdiApp implements AutoCloseable {
                 container.shutdown();
             }
         } finally {
-            ConfigProviderResolver resolver = ConfigProviderResolver.instance();
-            resolver.releaseConfig(resolver.getConfig());
+            if (releaseConfig) {
+                ConfigProviderResolver resolver = ConfigProviderResolver.instance();
+                resolver.releaseConfig(resolver.getConfig());
+            }
             restoreProperties();
         }
     }
