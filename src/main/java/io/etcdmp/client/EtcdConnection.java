@@ -15,14 +15,17 @@ public final class EtcdConnection implements AutoCloseable {
     private final Client client;
     private final ScheduledExecutorService scheduler;
     private final Executor events;
+    private final Executor workers;
     private final Runnable release;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    EtcdConnection(EtcdSettings settings, Client client, ScheduledExecutorService scheduler, Executor events, Runnable release) {
+    EtcdConnection(EtcdSettings settings, Client client, ScheduledExecutorService scheduler, Executor events,
+                   Executor workers, Runnable release) {
         this.settings = settings;
         this.client = client;
         this.scheduler = scheduler;
         this.events = events;
+        this.workers = workers;
         this.release = release;
     }
 
@@ -31,9 +34,31 @@ public final class EtcdConnection implements AutoCloseable {
         return client;
     }
 
-    /** A single named daemon thread for this connection's retries and timers; never block on it. */
+    /**
+     * A single named daemon thread for this connection's timers and lease keep-alives; never block on
+     * it: work that waits on etcd goes to {@link #runBlocking}.
+     */
     public ScheduledExecutorService scheduler() {
         return scheduler;
+    }
+
+    /**
+     * Runs {@code task}, which may wait on etcd, on one of the connection's worker threads after
+     * {@code delayMillis}. Throws {@link java.util.concurrent.RejectedExecutionException} once the
+     * connection is closing.
+     */
+    public void runBlocking(Runnable task, long delayMillis) {
+        if (delayMillis <= 0) {
+            workers.execute(task);
+        } else {
+            scheduler.schedule(() -> {
+                try {
+                    workers.execute(task);
+                } catch (java.util.concurrent.RejectedExecutionException closing) {
+                    // the connection closed during the delay: nothing is left to do the work for
+                }
+            }, delayMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
     }
 
     /**

@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,8 +24,11 @@ public final class EtcdConnections {
     private static final AtomicInteger THREADS = new AtomicInteger();
     private static final String TIMER_PREFIX = "etcd-microprofile-timer-";
     private static final String EVENTS_PREFIX = "etcd-microprofile-events-";
-    /** An idle event thread ends after this long; the next event starts a new one. */
-    private static final long EVENTS_IDLE_SECONDS = 10;
+    private static final String WORKER_PREFIX = "etcd-microprofile-io-";
+    /** An idle event or worker thread ends after this long; the next task starts a new one. */
+    private static final long IDLE_SECONDS = 10;
+    /** Blocking tasks (re-reads, registrations) that may run at once on one connection. */
+    private static final int WORKERS = 4;
     private static final Map<EtcdSettings, Shared> OPEN = new HashMap<>();
     /** How long closing the last hold waits for jetcd's threads to end. */
     private static final Duration THREADS_END_LIMIT = Duration.ofSeconds(5);
@@ -41,7 +45,7 @@ public final class EtcdConnections {
                 OPEN.put(settings, shared);
             }
             shared.holders++;
-            return new EtcdConnection(settings, shared.client, shared.scheduler, shared.events, shared::release);
+            return new EtcdConnection(settings, shared.client, shared.scheduler, shared.events, shared.workers, shared::release);
         }
     }
 
@@ -52,12 +56,8 @@ public final class EtcdConnections {
     public static EtcdConnection borrow(Client client, EtcdSettings settings) {
         ScheduledExecutorService timer = newTimer();
         ExecutorService events = newEventThread();
-        return new EtcdConnection(settings, client, timer, events, () -> {
-            timer.shutdownNow();
-            events.shutdownNow();
-            awaitEnd(timer, TIMER_PREFIX);
-            awaitEnd(events, EVENTS_PREFIX);
-        });
+        ExecutorService workers = newWorkers();
+        return new EtcdConnection(settings, client, timer, events, workers, () -> endThreads(timer, events, workers));
     }
 
     /** How many distinct connections are open now (for tests and diagnostics). */
@@ -68,11 +68,7 @@ public final class EtcdConnections {
     }
 
     private static ScheduledExecutorService newTimer() {
-        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(NettyThreadState.releasedAtEnd(r), TIMER_PREFIX + THREADS.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, named(TIMER_PREFIX));
         timer.setRemoveOnCancelPolicy(true);
         timer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         return timer;
@@ -84,11 +80,36 @@ public final class EtcdConnections {
      * lease keep-alives.
      */
     private static ExecutorService newEventThread() {
-        return new ThreadPoolExecutor(0, 1, EVENTS_IDLE_SECONDS, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(NettyThreadState.releasedAtEnd(r), EVENTS_PREFIX + THREADS.incrementAndGet());
+        return new ThreadPoolExecutor(0, 1, IDLE_SECONDS, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), named(EVENTS_PREFIX));
+    }
+
+    /**
+     * Up to four threads for work that waits on etcd (re-reading a prefix, registering, restoring a
+     * record), started on demand and ended after 10 s idle: the timer thread only schedules and sends
+     * lease keep-alives, so a slow read never delays a keep-alive past its lease's TTL.
+     */
+    private static ExecutorService newWorkers() {
+        ThreadPoolExecutor workers = new ThreadPoolExecutor(WORKERS, WORKERS, IDLE_SECONDS, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), named(WORKER_PREFIX));
+        workers.allowCoreThreadTimeOut(true);
+        return workers;
+    }
+
+    private static ThreadFactory named(String prefix) {
+        return r -> {
+            Thread t = new Thread(NettyThreadState.releasedAtEnd(r), prefix + THREADS.incrementAndGet());
             t.setDaemon(true);
             return t;
-        });
+        };
+    }
+
+    private static void endThreads(ScheduledExecutorService timer, ExecutorService events, ExecutorService workers) {
+        timer.shutdownNow();
+        events.shutdownNow();
+        workers.shutdownNow();
+        awaitEnd(timer, TIMER_PREFIX);
+        awaitEnd(events, EVENTS_PREFIX);
+        awaitEnd(workers, WORKER_PREFIX);
     }
 
     /** Waits (bounded) for an executor's thread to end, unless called on it (a listener closing its own app). */
@@ -111,6 +132,7 @@ public final class EtcdConnections {
         final ClientThreads threads;
         final ScheduledExecutorService scheduler;
         final ExecutorService events;
+        final ExecutorService workers;
         int holders;
 
         Shared(EtcdSettings settings) {
@@ -124,6 +146,7 @@ public final class EtcdConnections {
             }
             this.scheduler = newTimer();
             this.events = newEventThread();
+            this.workers = newWorkers();
             LOG.log(Level.DEBUG, "Opened etcd connection to {0}", settings.endpointList());
         }
 
@@ -136,9 +159,9 @@ public final class EtcdConnections {
             }
             scheduler.shutdownNow();
             events.shutdownNow();
+            workers.shutdownNow();
             threads.close(client, THREADS_END_LIMIT);
-            awaitEnd(scheduler, TIMER_PREFIX);
-            awaitEnd(events, EVENTS_PREFIX);
+            endThreads(scheduler, events, workers);
             NettyFinalizerClasses.load();
             LOG.log(Level.DEBUG, "Closed etcd connection to {0}", settings.endpointList());
         }

@@ -67,6 +67,8 @@ final class LeaseKeeper implements Registration {
     private boolean attemptPending;
     private int generation;
     private long leaseId;
+    /** A lease granted to a registration that has not finished yet: {@link #close()} revokes it too. */
+    private long pendingLease;
     private ScheduledFuture<?> keepAliveRounds;
     private boolean roundInFlight;
     private volatile long confirmedUntil;
@@ -95,26 +97,28 @@ final class LeaseKeeper implements Registration {
                     + " now: " + explain(e) + "; retrying in the background");
             scheduleAttempt(backoff.next());
         }
-        synchronized (lock) {
-            if (!closed) {
-                recordWatch = PrefixMirror.ofKey(connection, bytes(key), new PrefixMirror.ContentListener() {
-                    @Override
-                    public void onReset(List<KeyValue> all, long revision) {
-                        if (all.isEmpty()) { // gone already before the watch (re)started
-                            recordGone(revision);
-                        }
-                    }
-
-                    @Override
-                    public void onChanges(List<KeyChange> changes, long revision) {
-                        if (changes.get(changes.size() - 1).isDelete()) {
-                            recordGone(revision);
-                        }
-                    }
-                });
-                recordWatch.startInBackground();
+        PrefixMirror watch = PrefixMirror.ofKey(connection, bytes(key), new PrefixMirror.ContentListener() {
+            @Override
+            public void onReset(List<KeyValue> all, long revision) {
+                if (all.isEmpty()) { // gone already before the watch (re)started
+                    recordGone(revision);
+                }
             }
+
+            @Override
+            public void onChanges(List<KeyChange> changes, long revision) {
+                if (changes.get(changes.size() - 1).isDelete()) {
+                    recordGone(revision);
+                }
+            }
+        });
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            recordWatch = watch;
         }
+        watch.startInBackground();
     }
 
     /** The watch on our key: a delete while we hold the lease is somebody else's doing; write the record again. */
@@ -129,7 +133,7 @@ final class LeaseKeeper implements Registration {
             lease = leaseId;
         }
         try {
-            connection.scheduler().execute(() -> restore(gen, lease, revision));
+            connection.runBlocking(() -> restore(gen, lease, revision), 0);
         } catch (RuntimeException e) {
             LOG.log(Level.DEBUG, "Not restoring " + key + ": the connection is closing", e);
         }
@@ -161,6 +165,11 @@ final class LeaseKeeper implements Registration {
         }
     }
 
+    /**
+     * Grants a lease and claims the record under it. A {@link #close()} at any point wins: the lease is
+     * known to close (as pending) from the moment it is granted, so close revokes it, and with it any
+     * record the claim writes; a lease granted after close is revoked here before returning.
+     */
     private void register() throws Exception {
         int gen;
         synchronized (lock) {
@@ -171,28 +180,51 @@ final class LeaseKeeper implements Registration {
         }
         Lease leases = connection.client().getLeaseClient();
         long lease = await(leases.grant(ttlSeconds)).getID();
+        boolean closedMeanwhile;
+        synchronized (lock) {
+            closedMeanwhile = closed;
+            if (!closed) {
+                pendingLease = lease;
+            }
+        }
+        if (closedMeanwhile) {
+            revokeNow(lease, "granted while closing");
+            return;
+        }
         String json = InstanceRecords.toJson(instance.withRegisteredAt(java.time.Instant.now()));
         ByteSequence value = ByteSequence.from(json, StandardCharsets.UTF_8);
         try {
             claim(value, lease);
         } catch (Exception e) {
+            synchronized (lock) {
+                if (pendingLease == lease) {
+                    pendingLease = 0;
+                }
+            }
             revokeQuietly(lease);
             throw e;
         }
         long previous;
+        boolean superseded;
         synchronized (lock) {
-            if (closed || gen != generation) {
-                revokeQuietly(lease);
-                return;
+            superseded = closed || gen != generation;
+            if (pendingLease == lease) {
+                pendingLease = 0;
             }
             previous = leaseId;
-            leaseId = lease;
-            record = value;
-            confirmedUntil = System.currentTimeMillis() + ttlSeconds * 1000;
-            long period = roundPeriodMillis();
-            keepAliveRounds = connection.scheduler().scheduleAtFixedRate(() -> keepAliveRound(gen, lease), period, period,
-                    TimeUnit.MILLISECONDS);
-            registered = true;
+            if (!superseded) {
+                leaseId = lease;
+                record = value;
+                confirmedUntil = System.currentTimeMillis() + ttlSeconds * 1000;
+                long period = roundPeriodMillis();
+                keepAliveRounds = connection.scheduler().scheduleAtFixedRate(() -> keepAliveRound(gen, lease), period, period,
+                        TimeUnit.MILLISECONDS);
+                registered = true;
+            }
+        }
+        if (superseded) {
+            revokeNow(lease, "closed while registering");
+            return;
         }
         if (previous != 0 && previous != lease) {
             revokeQuietly(previous);
@@ -221,7 +253,7 @@ final class LeaseKeeper implements Registration {
         }
         KeyValue current = existing.get(0);
         String holder = holderAddress(current);
-        boolean ours = current.getLease() == leaseIdUnsafe() || instance.address().equals(holder);
+        boolean ours = current.getLease() == currentLeaseId() || instance.address().equals(holder);
         if (!ours) {
             throw new DuplicateInstanceException("instance id " + instance.instanceId() + " of service "
                     + instance.service() + " is held by another live instance at " + holder + " (lease "
@@ -235,7 +267,7 @@ final class LeaseKeeper implements Registration {
         }
     }
 
-    private long leaseIdUnsafe() {
+    private long currentLeaseId() {
         synchronized (lock) {
             return leaseId;
         }
@@ -330,7 +362,7 @@ final class LeaseKeeper implements Registration {
             attemptPending = true;
         }
         try {
-            connection.scheduler().schedule(this::attempt, delay.toMillis(), TimeUnit.MILLISECONDS);
+            connection.runBlocking(this::attempt, delay.toMillis());
         } catch (RuntimeException e) {
             LOG.log(Level.DEBUG, "Not re-registering " + key + ": the connection is closing", e);
         }
@@ -352,9 +384,16 @@ final class LeaseKeeper implements Registration {
         }
     }
 
+    /**
+     * Revokes the lease (and a lease a registration in progress was granted), so the record is gone
+     * when this returns. Nothing is called while the keeper's lock is held: the record watch calls the
+     * keeper with its own state, and jetcd calls the watch while holding jetcd's lock.
+     */
     @Override
     public void close() {
         long lease;
+        long pending;
+        PrefixMirror watch;
         synchronized (lock) {
             if (closed) {
                 return;
@@ -365,10 +404,16 @@ final class LeaseKeeper implements Registration {
             closeKeepAlive();
             lease = leaseId;
             leaseId = 0;
-            if (recordWatch != null) {
-                recordWatch.close();
-                recordWatch = null;
-            }
+            pending = pendingLease;
+            pendingLease = 0;
+            watch = recordWatch;
+            recordWatch = null;
+        }
+        if (watch != null) {
+            watch.close();
+        }
+        if (pending != 0) {
+            revokeNow(pending, "granted to a registration in progress");
         }
         if (lease != 0) {
             try {
@@ -377,14 +422,26 @@ final class LeaseKeeper implements Registration {
             } catch (Exception e) {
                 if (isNotFound(e)) {
                     LOG.log(Level.INFO, "Deregistered {0} (lease {1} was already gone)", key, Long.toHexString(lease));
-                    onClose.accept(this);
-                    return;
+                } else {
+                    LOG.log(Level.WARNING, "Deregistering " + key + ": revoking lease " + Long.toHexString(lease)
+                            + " failed (" + EtcdFailures.describe(e) + "); the record expires with the lease within " + ttlSeconds + "s");
                 }
-                LOG.log(Level.WARNING, "Deregistering " + key + ": revoking lease " + Long.toHexString(lease)
-                        + " failed (" + EtcdFailures.describe(e) + "); the record expires with the lease within " + ttlSeconds + "s");
             }
         }
         onClose.accept(this);
+    }
+
+    /** Revokes a lease and waits for etcd's answer (bounded by the request timeout). */
+    private void revokeNow(long lease, String why) {
+        try {
+            await(connection.client().getLeaseClient().revoke(lease));
+            LOG.log(Level.DEBUG, "Revoked lease {0} of {1} ({2})", Long.toHexString(lease), key, why);
+        } catch (Exception e) {
+            if (!isNotFound(e)) {
+                LOG.log(Level.WARNING, "Revoking lease " + Long.toHexString(lease) + " of " + key + " (" + why + ") failed ("
+                        + EtcdFailures.describe(e) + "); anything written under it expires within " + ttlSeconds + "s");
+            }
+        }
     }
 
     private void closeKeepAlive() {

@@ -13,6 +13,7 @@ import io.etcdmp.client.EtcdFailures;
 
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -20,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Keeps a local copy of the keys under one etcd prefix: reads the prefix at a revision, then watches
@@ -39,8 +39,12 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>The mirror keeps only each key's modification revision; the listener keeps the values it needs.
  * A {@link ContentListener} keeps a copy of every key itself: the mirror then keeps nothing per key and
- * hands it the whole prefix at each (re-)read instead of the difference. Thread safety: all state changes happen under the mirror's lock, and the listener is called with
- * that lock held, in revision order.
+ * hands it the whole prefix at each (re-)read instead of the difference.
+ *
+ * <p>Thread safety: state changes happen under the mirror's lock, but no lock of the mirror is held
+ * while it calls jetcd (which calls the mirror back while holding its own lock) or the listener:
+ * changes are queued under the lock and handed to the listener after it is released, one at a time,
+ * in revision order. Re-reads run on the connection's worker threads, never on its timer.
  */
 public final class PrefixMirror implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(PrefixMirror.class.getName());
@@ -48,7 +52,7 @@ public final class PrefixMirror implements AutoCloseable {
     /** Receives the changes of one revision (from the watch) or of one re-read (a diff). */
     @FunctionalInterface
     public interface Listener {
-        /** Called with the mirror's lock held, in revision order; must be quick and must not call etcd. */
+        /** Called in revision order, one call at a time, with no lock of the mirror held; must be quick. */
         void onChanges(List<KeyChange> changes, long revision);
 
         /** etcd sent a progress notification at {@code revision} (see {@link #requestProgress()}). Called like {@link #onChanges}. */
@@ -97,6 +101,9 @@ public final class PrefixMirror implements AutoCloseable {
     private int failures;
     private volatile boolean live;
     private volatile Throwable lastFailure;
+    /** Listener calls waiting to be made, in revision order; made by one thread at a time, outside the lock. */
+    private final ArrayDeque<Runnable> deliveries = new ArrayDeque<>();
+    private boolean delivering;
 
     /** A mirror of every key starting with {@code prefix}. */
     public PrefixMirror(EtcdConnection connection, ByteSequence prefix, Listener listener) {
@@ -176,25 +183,51 @@ public final class PrefixMirror implements AutoCloseable {
                 applyDiff(current, read);
             }
         }
+        deliver();
         return read;
     }
 
     /** Opens the watch from {@code startRevision}, replacing any earlier one. */
-    public synchronized void watchFrom(long startRevision) {
-        if (closed) {
-            return;
+    public void watchFrom(long startRevision) {
+        int gen;
+        Watch.Watcher previous;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            gen = ++generation;
+            previous = detachWatcher();
         }
-        generation++;
-        closeWatcher();
+        watchAs(gen, startRevision, previous);
+    }
+
+    /**
+     * Closes {@code previous} and opens the watch of generation {@code gen}, both outside the lock: jetcd
+     * takes its own lock in {@code watch} and {@code close}, and holds it while it calls our listener.
+     */
+    private void watchAs(int gen, long startRevision, Watch.Watcher previous) {
+        closeQuietly(previous);
         WatchOption option = WatchOption.builder()
                 .withRange(end)
                 .withRevision(startRevision)
                 .withRequireLeader(true)
                 .withCreateNotify(true)
                 .build();
-        watcher = connection.client().getWatchClient().watch(prefix, option, new WatchListener(generation));
+        Watch.Watcher opened;
+        try {
+            opened = connection.client().getWatchClient().watch(prefix, option, new WatchListener(gen));
+        } catch (RuntimeException e) {
+            LOG.log(Level.DEBUG, "Not watching " + label + ": the client is closing", e);
+            return;
+        }
+        synchronized (this) {
+            if (!closed && gen == generation) {
+                watcher = opened;
+                return;
+            }
+        }
+        closeQuietly(opened); // superseded or closed while it was being opened
     }
-
     /**
      * Asks etcd to confirm how far the watch has delivered; the answer arrives as
      * {@link Listener#onProgress}. Does nothing while no watch is open. Never blocks, takes no lock.
@@ -215,12 +248,26 @@ public final class PrefixMirror implements AutoCloseable {
         scheduleResync(Duration.ZERO);
     }
 
+    /**
+     * Gives up the current watch and re-reads the prefix at the current revision, then watches from
+     * there (in the background, retrying with backoff). Its events until then are dropped: the re-read
+     * brings what they carried.
+     */
+    public void resyncNow() {
+        scheduleResync(Duration.ZERO);
+    }
+
     @Override
-    public synchronized void close() {
-        closed = true;
-        generation++;
-        live = false;
-        closeWatcher();
+    public void close() {
+        Watch.Watcher previous;
+        synchronized (this) {
+            closed = true;
+            generation++;
+            live = false;
+            deliveries.clear();
+            previous = detachWatcher();
+        }
+        closeQuietly(previous);
     }
 
     private void applyDiff(List<KeyValue> current, long read) {
@@ -228,7 +275,7 @@ public final class PrefixMirror implements AutoCloseable {
             readRevision = read;
             revision = Math.max(revision, read);
             delivered = Math.max(delivered, read);
-            ((ContentListener) listener).onReset(current, read);
+            queue(() -> ((ContentListener) listener).onReset(current, read));
             return;
         }
         List<KeyChange> changes = new ArrayList<>();
@@ -250,11 +297,7 @@ public final class PrefixMirror implements AutoCloseable {
         });
         revision = Math.max(revision, read);
         delivered = Math.max(delivered, read);
-        if (!changes.isEmpty()) {
-            listener.onChanges(changes, read);
-        } else {
-            listener.onCaughtUp(read);
-        }
+        queue(changes.isEmpty() ? () -> listener.onCaughtUp(read) : () -> listener.onChanges(changes, read));
     }
 
     /**
@@ -297,10 +340,50 @@ public final class PrefixMirror implements AutoCloseable {
             highest = Math.max(highest, rev);
         }
         revision = highest;
-        if (!changes.isEmpty()) {
-            listener.onChanges(changes, highest);
-        } else {
-            listener.onCaughtUp(highest);
+        long at = highest;
+        queue(changes.isEmpty() ? () -> listener.onCaughtUp(at) : () -> listener.onChanges(changes, at));
+    }
+
+    /** Queues a listener call; called under the lock, made by {@link #deliver()} after it is released. */
+    private void queue(Runnable call) {
+        deliveries.add(call);
+    }
+
+    /**
+     * Makes the queued listener calls in order, outside the lock. One thread delivers at a time: a thread
+     * that finds another delivering leaves its calls to it, so the order is the order of queueing.
+     */
+    private void deliver() {
+        synchronized (this) {
+            if (delivering) {
+                return;
+            }
+            delivering = true;
+        }
+        boolean done = false;
+        try {
+            while (true) {
+                Runnable call;
+                synchronized (this) {
+                    call = deliveries.poll();
+                    if (call == null) {
+                        delivering = false;
+                        done = true;
+                        return;
+                    }
+                }
+                try {
+                    call.run();
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "Listener of " + label + " failed", e);
+                }
+            }
+        } finally {
+            if (!done) {
+                synchronized (this) {
+                    delivering = false;
+                }
+            }
         }
     }
 
@@ -313,13 +396,19 @@ public final class PrefixMirror implements AutoCloseable {
             live = false;
         }
         try {
-            connection.scheduler().schedule(this::resync, delay.toMillis(), TimeUnit.MILLISECONDS);
+            connection.runBlocking(this::resync, delay.toMillis());
         } catch (RuntimeException e) {
             LOG.log(Level.DEBUG, "Not re-reading " + label + ": the connection is closing", e);
         }
     }
 
     private void resync() {
+        Watch.Watcher previous;
+        synchronized (this) {
+            generation++; // the old watch's events are superseded: the read brings what they carried
+            previous = detachWatcher();
+        }
+        closeQuietly(previous);
         long read;
         try {
             read = load(0);
@@ -334,8 +423,11 @@ public final class PrefixMirror implements AutoCloseable {
             }
             lastFailure = e;
             Duration wait = backoff.next();
+            String why = EtcdFailures.isPermissionDenied(e)
+                    ? EtcdFailures.missingPermission(connection.settings(), "read", KeyRanges.describe(prefix))
+                    : EtcdFailures.describe(e);
             LOG.log(attempt == 1 ? Level.WARNING : Level.DEBUG, "Cannot read " + label + " (attempt " + attempt
-                    + "): " + EtcdFailures.describe(e) + "; retrying in " + wait.toMillis() + " ms and every few seconds after");
+                    + "): " + why + "; retrying in " + wait.toMillis() + " ms and every few seconds after, quietly");
             scheduleResync(wait);
             return;
         }
@@ -356,25 +448,35 @@ public final class PrefixMirror implements AutoCloseable {
     /** Replaces a watch jetcd re-created by one from the revision after the last one received. */
     private void watchAgain(int gen) {
         long from;
+        int next;
+        Watch.Watcher previous;
         synchronized (this) {
             if (closed || gen != generation) {
                 return;
             }
             from = delivered + 1;
-            watchFrom(from);
+            next = ++generation;
+            previous = detachWatcher();
         }
+        watchAs(next, from, previous);
         LOG.log(Level.INFO, "Watch on " + label + " was resumed by the client; watching again from revision " + from
                 + ", the one after the last received, so that nothing between the interruption and the resume is missed");
     }
 
-    private void closeWatcher() {
-        if (watcher != null) {
+    /** Takes the current watcher out (under the lock); the caller closes it after releasing the lock. */
+    private Watch.Watcher detachWatcher() {
+        Watch.Watcher current = watcher;
+        watcher = null;
+        return current;
+    }
+
+    private void closeQuietly(Watch.Watcher w) {
+        if (w != null) {
             try {
-                watcher.close();
+                w.close();
             } catch (RuntimeException e) {
                 LOG.log(Level.DEBUG, "Closing the watch on " + label + " failed", e);
             }
-            watcher = null;
         }
     }
 
@@ -389,25 +491,31 @@ public final class PrefixMirror implements AutoCloseable {
 
         @Override
         public void onNext(WatchResponse response) {
+            boolean resumedNow = false;
             synchronized (PrefixMirror.this) {
                 if (closed || gen != generation || resumed) {
-                    return; // superseded, or resumed by jetcd: the re-read below covers what this watch sends
+                    return; // superseded, or resumed by jetcd: the watch below covers what this one sends
                 }
                 if (response.isCreatedNotify() && confirmed) {
-                    // jetcd re-created the watch after an interruption: re-read instead of trusting its resume point
+                    // jetcd re-created the watch after an interruption: watch again instead of trusting its resume point
                     resumed = true;
+                    resumedNow = true;
                     live = false;
                 } else {
                     confirmed |= response.isCreatedNotify();
                     live = true;
                     if (response.isProgressNotify()) {
-                        revision = Math.max(revision, response.getHeader().getRevision());
-                        listener.onProgress(response.getHeader().getRevision());
+                        long at = response.getHeader().getRevision();
+                        revision = Math.max(revision, at);
+                        queue(() -> listener.onProgress(at));
                     } else {
                         applyEvents(response);
                     }
-                    return;
                 }
+            }
+            if (!resumedNow) {
+                deliver();
+                return;
             }
             try {
                 connection.scheduler().execute(() -> watchAgain(gen));
@@ -418,10 +526,12 @@ public final class PrefixMirror implements AutoCloseable {
 
         @Override
         public void onError(Throwable error) {
+            boolean wasLive;
             synchronized (PrefixMirror.this) {
                 if (closed || gen != generation) {
                     return;
                 }
+                wasLive = live;
                 live = false;
             }
             lastFailure = error;
@@ -429,8 +539,13 @@ public final class PrefixMirror implements AutoCloseable {
                 LOG.log(Level.INFO, "Watch on " + label + " started at a compacted revision (compacted up to "
                         + ((CompactedException) error).getCompactedRevision() + "); re-reading the prefix");
                 scheduleResync(Duration.ZERO);
+            } else if (EtcdFailures.isPermissionDenied(error) || EtcdFailures.isAuthenticationFailure(error)) {
+                // jetcd would re-create this watch every 500 ms forever; re-read instead (with backoff),
+                // which names the missing permission once
+                scheduleResync(Duration.ZERO);
             } else {
-                LOG.log(Level.INFO, "Watch on " + label + " interrupted: " + EtcdFailures.describe(error)
+                // jetcd retries every 500 ms while etcd is away: say it once per interruption, not per retry
+                LOG.log(wasLive ? Level.INFO : Level.DEBUG, "Watch on " + label + " interrupted: " + EtcdFailures.describe(error)
                         + "; it is watched again from the last revision received when etcd answers");
             }
         }
