@@ -46,13 +46,23 @@ public class EtcdConfigSource implements ConfigSource, AutoCloseable {
     private final EtcdSettings etcd;
     private final ConfigSnapshot snapshot;
     private final List<ConfigChangeListener> listeners = new CopyOnWriteArrayList<>();
-    private final List<PrefixMirror> mirrors = new ArrayList<>();
+    /** How long the changes of one prefix wait for the others before a lagging prefix is given up on (and re-read). */
+    static final Duration MAX_ORDER_WAIT = Duration.ofSeconds(1);
+
     private final String name;
     private final Object orderLock = new Object();
+    /** One mirror per prefix, in prefix order; replaced as a whole when the source starts again. */
+    private volatile List<PrefixMirror> mirrors = List.of();
     private RevisionOrder order;
+    /** Calls into the mirrors that the order asked for, made after {@link #orderLock} is released. */
+    private final List<Runnable> mirrorCalls = new ArrayList<>();
     private boolean askAgainScheduled;
     private EtcdConnection connection;
     private volatile boolean publishing;
+    private boolean closed;
+    /** At start: the mirror being read (names the prefix in a permission error) and the attempts made. */
+    private PrefixMirror reading;
+    private int startAttempts;
 
     EtcdConfigSource(ConfigSourceSettings settings, EtcdSettings etcd) {
         this.settings = settings;
@@ -101,86 +111,29 @@ public class EtcdConfigSource implements ConfigSource, AutoCloseable {
      * and fills itself (with change events) once etcd answers.
      */
     synchronized void start() {
+        closed = false;
         connection = EtcdConnections.acquire(etcd);
-        order = new RevisionOrder(settings.prefixes().size(), this::applied, i -> mirrors.get(i).requestProgress());
-        for (int i = 0; i < settings.prefixes().size(); i++) {
-            int index = i;
-            mirrors.add(new PrefixMirror(connection, ByteSequence.from(settings.prefixes().get(i), StandardCharsets.UTF_8),
-                    new PrefixMirror.ContentListener() {
-                        @Override
-                        public void onChanges(List<KeyChange> changes, long revision) {
-                            ordered(() -> order.offer(index, changes, revision));
-                        }
-
-                        @Override
-                        public void onReset(List<KeyValue> all, long revision) {
-                            ordered(() -> order.offerWhole(index, all, revision));
-                        }
-
-                        @Override
-                        public void onProgress(long revision) {
-                            ordered(() -> order.progress(index, revision));
-                        }
-
-                        @Override
-                        public void onCaughtUp(long revision) {
-                            ordered(() -> order.caughtUp(index, revision));
-                        }
-                    }));
+        synchronized (orderLock) {
+            order = new RevisionOrder(settings.prefixes().size(), this::applied,
+                    i -> afterOrder(() -> mirrors.get(i).requestProgress()),
+                    i -> afterOrder(() -> giveUpWaitingFor(i)), MAX_ORDER_WAIT, System::nanoTime);
         }
-        PrefixMirror reading = null;
-        int attempts = 0;
-        long deadline = System.nanoTime() + settings.startTimeout().toNanos();
-        Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2));
+        List<PrefixMirror> created = new ArrayList<>();
+        for (int i = 0; i < settings.prefixes().size(); i++) {
+            created.add(new PrefixMirror(connection, ByteSequence.from(settings.prefixes().get(i), StandardCharsets.UTF_8),
+                    orderedListener(i)));
+        }
+        mirrors = List.copyOf(created);
         try {
-            long revision;
-            while (true) {
-                attempts++;
-                try {
-                    revision = 0;
-                    for (PrefixMirror mirror : mirrors) {
-                        reading = mirror;
-                        revision = mirror.load(revision);
-                    }
-                    break;
-                } catch (Exception e) {
-                    Duration wait = backoff.next();
-                    if (settings.optional() || !worthRetrying(e) || System.nanoTime() + wait.toNanos() >= deadline) {
-                        throw e;
-                    }
-                    LOG.log(attempts == 1 ? Level.INFO : Level.DEBUG, "etcd at {0} not read yet ({1}); trying again for up to {2}",
-                            etcd.endpointList(), EtcdFailures.describe(e), ConfigSourceSettings.START_TIMEOUT);
-                    Thread.sleep(wait.toMillis());
-                }
-            }
-            if (attempts > 1) {
-                LOG.log(Level.INFO, "etcd at {0} read at attempt {1}", etcd.endpointList(), attempts);
-            }
-            // the watches start on the connection's thread: opening a gRPC stream costs ~1 ms (~15 ms in a
-            // fresh JVM) that the application's start need not wait for; from R+1, nothing is missed
-            // and so does the ready line (writing a log record costs ~1 ms on a console handler)
-            long watchFrom = revision + 1;
-            List<Integer> sizes = snapshot.sizes();
-            connection.scheduler().execute(() -> {
-                mirrors.forEach(mirror -> mirror.watchFrom(watchFrom));
-                LOG.log(Level.INFO, () -> "etcd config source ready: " + sizes + " properties (per prefix) from "
-                        + name + " at revision " + (watchFrom - 1));
-            });
+            long revision = readAll();
+            watchInBackground(revision);
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
             if (!settings.optional()) {
                 close();
-                String cause = EtcdFailures.isPermissionDenied(e) && reading != null
-                        ? EtcdFailures.missingPermission(etcd, "read", KeyRanges.describe(reading.prefix()))
-                        : EtcdFailures.isAuthenticationFailure(e) ? EtcdFailures.badCredentials(etcd)
-                        : EtcdFailures.describe(e) + EtcdFailures.tlsHint(etcd) + ". Start etcd or fix " + EtcdSettings.ENDPOINTS;
-                String tried = attempts > 1 ? " (" + attempts + " attempts within " + ConfigSourceSettings.START_TIMEOUT + "="
-                        + settings.startTimeout().toMillis() + "ms)" : "";
-                throw new EtcdException("Cannot read configuration from etcd at " + etcd.endpointList()
-                        + " (prefixes " + settings.prefixes() + ")" + tried + ": " + cause + "; or set " + ConfigSourceSettings.OPTIONAL
-                        + "=true to start without etcd values and pick them up when etcd answers", e);
+                throw startFailure(e);
             }
             LOG.log(Level.WARNING, "etcd at {0} cannot be read now ({1}); starting without etcd values because {2}=true. "
                     + "They are loaded, with change events, once etcd answers", etcd.endpointList(), EtcdFailures.describe(e),
@@ -191,13 +144,136 @@ public class EtcdConfigSource implements ConfigSource, AutoCloseable {
         }
     }
 
+    /**
+     * Starts this source again after {@link #close()}: a new CDI container in the same JVM (an embedded
+     * restart, the next test class) gets the {@code Config} that the runtime kept, and with it this
+     * source. Reads etcd again, so values changed while it was closed are current. Does nothing while open.
+     */
+    public synchronized void reopen() {
+        if (closed) {
+            LOG.log(Level.DEBUG, "Reopening {0}", name);
+            start();
+        }
+    }
+
+    /** Whether {@link #close()} was called (and no {@link #reopen()} since). */
+    public synchronized boolean isClosed() {
+        return closed;
+    }
+
+    /** The listener of prefix {@code index}: every call goes through the one {@link RevisionOrder}. */
+    private PrefixMirror.ContentListener orderedListener(int index) {
+        return new PrefixMirror.ContentListener() {
+            @Override
+            public void onChanges(List<KeyChange> changes, long revision) {
+                ordered(() -> order.offer(index, changes, revision));
+            }
+
+            @Override
+            public void onReset(List<KeyValue> all, long revision) {
+                ordered(() -> order.offerWhole(index, all, revision));
+            }
+
+            @Override
+            public void onProgress(long revision) {
+                ordered(() -> order.progress(index, revision));
+            }
+
+            @Override
+            public void onCaughtUp(long revision) {
+                ordered(() -> order.caughtUp(index, revision));
+            }
+        };
+    }
+
+    /**
+     * Reads every prefix at one revision. A required source keeps trying for {@code etcd.config.start-timeout}
+     * (unless etcd refused the credentials or a permission); an optional one tries once.
+     */
+    private long readAll() throws Exception {
+        int attempts = 0;
+        long deadline = System.nanoTime() + settings.startTimeout().toNanos();
+        Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2));
+        while (true) {
+            startAttempts = ++attempts;
+            try {
+                long revision = 0;
+                for (PrefixMirror mirror : mirrors) {
+                    reading = mirror;
+                    revision = mirror.load(revision);
+                }
+                if (attempts > 1) {
+                    LOG.log(Level.INFO, "etcd at {0} read at attempt {1}", etcd.endpointList(), attempts);
+                }
+                return revision;
+            } catch (Exception e) {
+                Duration wait = backoff.next();
+                if (settings.optional() || !worthRetrying(e) || System.nanoTime() + wait.toNanos() >= deadline) {
+                    throw e;
+                }
+                LOG.log(attempts == 1 ? Level.INFO : Level.DEBUG, "etcd at {0} not read yet ({1}); trying again for up to {2}",
+                        etcd.endpointList(), EtcdFailures.describe(e), ConfigSourceSettings.START_TIMEOUT);
+                Thread.sleep(wait.toMillis());
+            }
+        }
+    }
+
+    /**
+     * The watches start on the connection's thread: opening a gRPC stream costs ~1 ms (~15 ms in a fresh
+     * JVM) that the application's start need not wait for; from R+1, nothing is missed. The ready line too
+     * (writing a log record costs ~1 ms on a console handler).
+     */
+    private void watchInBackground(long revision) {
+        long watchFrom = revision + 1;
+        List<Integer> sizes = snapshot.sizes();
+        List<PrefixMirror> started = mirrors;
+        connection.scheduler().execute(() -> {
+            started.forEach(mirror -> mirror.watchFrom(watchFrom));
+            LOG.log(Level.INFO, () -> "etcd config source ready: " + sizes + " properties (per prefix) from "
+                    + name + " at revision " + (watchFrom - 1));
+        });
+    }
+
+    /** The error of a required source that could not read etcd: what was refused or unreachable, and the fix. */
+    private EtcdException startFailure(Exception e) {
+        String cause;
+        if (EtcdFailures.isPermissionDenied(e) && reading != null) {
+            cause = EtcdFailures.missingPermission(etcd, "read", KeyRanges.describe(reading.prefix()));
+        } else if (EtcdFailures.isAuthenticationFailure(e)) {
+            cause = EtcdFailures.badCredentials(etcd);
+        } else {
+            cause = EtcdFailures.describe(e) + EtcdFailures.tlsHint(etcd) + ". Start etcd or fix " + EtcdSettings.ENDPOINTS;
+        }
+        String tried = startAttempts > 1 ? " (" + startAttempts + " attempts within " + ConfigSourceSettings.START_TIMEOUT + "="
+                + settings.startTimeout().toMillis() + "ms)" : "";
+        return new EtcdException("Cannot read configuration from etcd at " + etcd.endpointList()
+                + " (prefixes " + settings.prefixes() + ")" + tried + ": " + cause + "; or set " + ConfigSourceSettings.OPTIONAL
+                + "=true to start without etcd values and pick them up when etcd answers", e);
+    }
+
+    /**
+     * Prefix {@code index} held the others' changes back for longer than {@link #MAX_ORDER_WAIT}: its watch
+     * is down (permission revoked, no leader). The others go on without it; it is re-read at the current
+     * revision, retrying with backoff, and its own log lines say what is wrong.
+     */
+    private void giveUpWaitingFor(int index) {
+        PrefixMirror lagging = mirrors.get(index);
+        LOG.log(Level.DEBUG, "Prefix {0} held back the changes of the other prefixes for over {1} ms; applying them without it "
+                + "and re-reading it", KeyRanges.describe(lagging.prefix()), MAX_ORDER_WAIT.toMillis());
+        lagging.resyncNow();
+    }
+
     /** Whether another read at start may succeed: not after etcd refused the credentials or a permission. */
     private static boolean worthRetrying(Exception e) {
         return !EtcdFailures.isPermissionDenied(e) && !EtcdFailures.isAuthenticationFailure(e) && !(e instanceof InterruptedException);
     }
 
-    /** Every prefix's changes pass through one {@link RevisionOrder}, so they apply and publish in revision order. */
+    /**
+     * Every prefix's changes pass through one {@link RevisionOrder}, so they apply and publish in revision
+     * order. What the order asks of the mirrors (progress requests, re-reads) is done after the lock is released.
+     */
     private void ordered(Runnable step) {
+        List<Runnable> asks;
         synchronized (orderLock) {
             step.run();
             if (order.waiting() && !askAgainScheduled) {
@@ -208,14 +284,25 @@ public class EtcdConfigSource implements ConfigSource, AutoCloseable {
                     LOG.log(Level.DEBUG, "Not waiting for other prefixes: the source is closing");
                 }
             }
+            if (mirrorCalls.isEmpty()) {
+                return;
+            }
+            asks = List.copyOf(mirrorCalls);
+            mirrorCalls.clear();
         }
+        asks.forEach(Runnable::run);
+    }
+
+    /** Called by the order (under its lock): the call is made by {@link #ordered} once the lock is released. */
+    private void afterOrder(Runnable mirrorCall) {
+        mirrorCalls.add(mirrorCall);
     }
 
     private void askAgain() {
         synchronized (orderLock) {
             askAgainScheduled = false;
         }
-        ordered(order::askLaggingAgain);
+        ordered(() -> order.askLaggingAgain());
     }
 
     private void applied(List<RevisionOrder.Batch> batches, long revision) {
@@ -307,6 +394,7 @@ public class EtcdConfigSource implements ConfigSource, AutoCloseable {
     /** Stops the watches and gives the connection back; the last values stay readable. */
     @Override
     public synchronized void close() {
+        closed = true;
         mirrors.forEach(PrefixMirror::close);
         listeners.clear();
         if (connection != null) {
