@@ -31,6 +31,9 @@ import jakarta.enterprise.inject.spi.BeforeShutdown;
 import jakarta.enterprise.inject.spi.Extension;
 import jakarta.enterprise.inject.spi.ProcessBean;
 import jakarta.inject.Singleton;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.inject.Instance;
+import jakarta.interceptor.Interceptor;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 
@@ -42,6 +45,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * The CDI side of the library. Adds the beans {@link EtcdConnection}, {@link Client} (unless the
@@ -55,6 +59,8 @@ import java.util.TreeMap;
  */
 public class EtcdExtension implements Extension {
     private static final System.Logger LOG = System.getLogger(EtcdExtension.class.getName());
+    /** After the runtime's own start observers (its HTTP server among them). */
+    static final int SELF_REGISTRATION_PRIORITY = Interceptor.Priority.PLATFORM_AFTER + 500;
 
     private boolean applicationClient;
     private RegistrySettings registry;
@@ -86,7 +92,10 @@ public class EtcdExtension implements Extension {
         RegistrySettings registrySettings;
         try {
             Config config = ConfigProvider.getConfig();
-            configSources.addAll(EtcdConfigSource.of(config));
+            List<EtcdConfigSource> sources = EtcdConfigSource.of(config);
+            configSources.addAll(sources);
+            // the runtime may hand this container the Config of an earlier one in this JVM, whose shutdown closed them
+            sources.forEach(EtcdConfigSource::reopen);
             PropertyLookup lookup = name -> config.getOptionalValue(name, String.class);
             settings = EtcdSettings.from(lookup);
             writePrefix = ConfigSourceSettings.from(lookup).writePrefix();
@@ -96,10 +105,11 @@ public class EtcdExtension implements Extension {
             return;
         }
         boolean useApplicationClient = applicationClient;
+        Function<Instance<Object>, EtcdConnection> connect = beans -> useApplicationClient
+                ? EtcdConnections.borrow(beans.select(Client.class).get(), settings)
+                : EtcdConnections.acquire(settings);
         abd.addBean().beanClass(EtcdExtension.class).types(EtcdConnection.class, Object.class).scope(Singleton.class)
-                .produceWith(beans -> useApplicationClient
-                        ? EtcdConnections.borrow(beans.select(Client.class).get(), settings)
-                        : EtcdConnections.acquire(settings))
+                .produceWith(connect)
                 .disposeWith((connection, beans) -> ((EtcdConnection) connection).close());
         if (!useApplicationClient) {
             abd.addBean().beanClass(EtcdExtension.class).types(Client.class, Object.class).scope(ApplicationScoped.class)
@@ -107,15 +117,17 @@ public class EtcdExtension implements Extension {
         }
         abd.addBean().beanClass(EtcdExtension.class).types(ConfigStore.class, Object.class).scope(Singleton.class)
                 .produceWith(beans -> new ConfigStore(beans.select(EtcdConnection.class).get(), writePrefix));
+        // the registry holds a connection of its own: CDI destroys the two singletons in no fixed order, and the
+        // registry's close must revoke its leases on an open connection
         abd.addBean().beanClass(EtcdExtension.class).types(ServiceRegistry.class, Object.class).scope(Singleton.class)
-                .produceWith(beans -> new ServiceRegistry(beans.select(EtcdConnection.class).get(), registrySettings))
+                .produceWith(beans -> ServiceRegistry.withOwnConnection(connect.apply(beans), registrySettings))
                 .disposeWith((registry, beans) -> ((ServiceRegistry) registry).close());
         this.registry = registrySettings;
         LOG.log(Level.INFO, "etcd-microprofile active: {0}, {1}", settings.endpointList(), useApplicationClient
                 ? "using the application's own Client bean" : "Client bean provided");
     }
 
-    void validateSelfRegistration(@Observes AfterDeploymentValidation adv) {
+    void validateSelfRegistration(@Observes AfterDeploymentValidation adv, BeanManager beans) {
         if (registry == null) {
             return;
         }
@@ -129,36 +141,52 @@ public class EtcdExtension implements Extension {
                     + "itself; set {1} (or {2}) to register it", registry.serviceName().get(), RegistrySettings.PORT,
                     RegistrySettings.SERVICE_NAME);
         } else {
+            // where the runtime tells its bound port (Helidon), a random port (0) is resolved once it listens:
+            // validate with a stand-in for it; elsewhere port 0 is refused now
+            int stillUnknown = RuntimeServer.of(beans).isPresent() ? 1 : 0;
             try {
-                registry.selfInstance();
+                registry.selfInstance(stillUnknown);
             } catch (EtcdException e) {
                 adv.addDeploymentProblem(e);
             }
         }
     }
 
-    void start(@Observes @Initialized(ApplicationScoped.class) Object ignored, BeanManager beans) {
+    /** Subscribes the CDI events to the config source and the registry. */
+    void subscribe(@Observes @Initialized(ApplicationScoped.class) Object ignored, BeanManager beans) {
         try {
-            subscribeAndRegister(beans);
+            List<EtcdConfigSource> sources = EtcdConfigSource.of(ConfigProvider.getConfig());
+            configSources.addAll(sources);
+            for (EtcdConfigSource source : sources) {
+                subscriptions.add(source.addChangeListener(
+                        event -> beans.getEvent().select(ConfigChangeEvent.class).fire(event)));
+            }
+            if (registry != null) {
+                ServiceRegistry services = beans.createInstance().select(ServiceRegistry.class).get();
+                subscriptions.add(services.onEveryChange(event -> beans.getEvent().select(ServiceChangeEvent.class).fire(event)));
+            }
         } finally {
             NettyThreadState.release();
         }
     }
 
-    private void subscribeAndRegister(BeanManager beans) {
-        List<EtcdConfigSource> sources = EtcdConfigSource.of(ConfigProvider.getConfig());
-        configSources.addAll(sources);
-        for (EtcdConfigSource source : sources) {
-            subscriptions.add(source.addChangeListener(
-                    event -> beans.getEvent().select(ConfigChangeEvent.class).fire(event)));
-        }
-        if (registry == null) {
+    /**
+     * Registers the deployment once it serves: after the observers of the application scope's start at
+     * lower priorities, the runtime's server start among them (Helidon MP starts its server at
+     * {@code PLATFORM_AFTER + 100}), so callers never find an instance that refuses connections; with the
+     * port the server bound where the runtime tells it.
+     */
+    void registerSelf(@Observes @Priority(SELF_REGISTRATION_PRIORITY) @Initialized(ApplicationScoped.class) Object ignored,
+                      BeanManager beans) {
+        if (registry == null || !registry.selfRegistration()) {
             return;
         }
-        ServiceRegistry services = beans.createInstance().select(ServiceRegistry.class).get();
-        subscriptions.add(services.onEveryChange(event -> beans.getEvent().select(ServiceChangeEvent.class).fire(event)));
-        if (registry.selfRegistration()) {
-            services.registerSelf();
+        try {
+            int boundPort = RuntimeServer.of(beans).map(RuntimeServer::boundPort).orElse(0);
+            ServiceRegistry services = beans.createInstance().select(ServiceRegistry.class).get();
+            services.registerSelf(registry.selfInstance(boundPort));
+        } finally {
+            NettyThreadState.release();
         }
     }
 

@@ -39,6 +39,8 @@ public final class RegistrySettings {
     private final Optional<String> instanceId;
     private final Optional<String> host;
     private final OptionalInt port;
+    /** The setting the port came from: {@value #PORT} or one of {@link #RUNTIME_PORTS}. */
+    private final String portKey;
     private final String scheme;
     private final Map<String, String> metadata;
     private final Duration ttl;
@@ -50,7 +52,8 @@ public final class RegistrySettings {
         this.serviceName = values.string(SERVICE_NAME).or(() -> values.string("mp.app.name"));
         this.instanceId = values.string(INSTANCE_ID);
         this.host = values.string(HOST);
-        this.port = port(values);
+        this.portKey = portKey(values);
+        this.port = port(values, portKey);
         this.scheme = values.string(SCHEME, "http").toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https")) {
             throw SettingValues.invalid(SCHEME, scheme, "http or https");
@@ -73,13 +76,20 @@ public final class RegistrySettings {
         return new RegistrySettings(new SettingValues(lookup), metadata);
     }
 
-    private static OptionalInt port(SettingValues values) {
-        Optional<String> raw = values.string(PORT);
-        String key = PORT;
-        for (int i = 0; raw.isEmpty() && i < RUNTIME_PORTS.length; i++) {
-            key = RUNTIME_PORTS[i];
-            raw = values.string(key);
+    private static String portKey(SettingValues values) {
+        if (values.string(PORT).isPresent()) {
+            return PORT;
         }
+        for (String key : RUNTIME_PORTS) {
+            if (values.string(key).isPresent()) {
+                return key;
+            }
+        }
+        return PORT;
+    }
+
+    private static OptionalInt port(SettingValues values, String key) {
+        Optional<String> raw = values.string(key);
         if (raw.isEmpty()) {
             return OptionalInt.empty();
         }
@@ -127,13 +137,31 @@ public final class RegistrySettings {
         return port;
     }
 
-    /** This deployment's instance; fails naming {@value #PORT} when no port is known. */
+    /** This deployment's instance, with the configured port; fails naming {@value #PORT} when no port is known. */
     public ServiceInstance selfInstance() {
+        return selfInstance(0);
+    }
+
+    /**
+     * This deployment's instance. A port configured as 0 (a random port) is replaced by
+     * {@code boundPort}, the port the runtime's server bound; a port 0 that nothing resolves is refused
+     * (naming {@value #PORT}), never published. Where the runtime bound another port than the one read
+     * from its settings ({@link #RUNTIME_PORTS}), the bound one wins; an explicit {@value #PORT} always wins.
+     *
+     * @param boundPort the port the runtime's server listens on, 0 when the runtime does not tell
+     */
+    public ServiceInstance selfInstance(int boundPort) {
         String service = serviceName.orElseThrow(() -> new EtcdException("No service name: set " + SERVICE_NAME
                 + " or mp.app.name"));
-        int p = port.orElseThrow(() -> new EtcdException("Service " + service + " cannot register itself: set "
+        int configured = port.orElseThrow(() -> new EtcdException("Service " + service + " cannot register itself: set "
                 + PORT + " (the port other services should call); it could not be read from the runtime ("
                 + String.join(", ", RUNTIME_PORTS) + ")"));
+        int p = configured != 0 && (portKey.equals(PORT) || boundPort == 0) ? configured : boundPort;
+        if (p == 0) {
+            throw new EtcdException("Service " + service + " cannot register itself with port 0: " + portKey
+                    + "=0 asks for a random port, and the runtime does not tell the library which one it bound; set "
+                    + PORT + " to the port other services should call");
+        }
         String h = host.orElseGet(RegistrySettings::firstNonLoopbackAddress);
         return new ServiceInstance(service, instanceId.orElse(ServiceInstance.defaultId(service, h, p)), h, p, scheme,
                 metadata, Optional.empty());

@@ -47,10 +47,25 @@ public class ServiceRegistry implements AutoCloseable {
     private final List<Consumer<ServiceChangeEvent>> everyChange = new CopyOnWriteArrayList<>();
     private volatile LeaseKeeper self;
     private volatile boolean closed;
+    private final boolean ownsConnection;
 
+    /** A registry on {@code connection}, which stays the caller's: close the registry first, then the connection. */
     public ServiceRegistry(EtcdConnection connection, RegistrySettings settings) {
+        this(connection, settings, false);
+    }
+
+    private ServiceRegistry(EtcdConnection connection, RegistrySettings settings, boolean ownsConnection) {
         this.connection = connection;
         this.settings = settings;
+        this.ownsConnection = ownsConnection;
+    }
+
+    /**
+     * A registry that closes {@code connection} when it is closed, after revoking its leases: its
+     * registrations never outlive their connection, whatever else closes first.
+     */
+    public static ServiceRegistry withOwnConnection(EtcdConnection connection, RegistrySettings settings) {
+        return new ServiceRegistry(connection, settings, true);
     }
 
     public RegistrySettings settings() {
@@ -74,7 +89,12 @@ public class ServiceRegistry implements AutoCloseable {
 
     /** Registers this deployment as configured ({@code etcd.registry.*}); done by the CDI extension at start. */
     public Registration registerSelf() {
-        LeaseKeeper keeper = (LeaseKeeper) register(settings.selfInstance());
+        return registerSelf(settings.selfInstance());
+    }
+
+    /** Registers {@code instance} as this deployment's own instance (see {@link #selfRegistration()}). */
+    public Registration registerSelf(ServiceInstance instance) {
+        LeaseKeeper keeper = (LeaseKeeper) register(instance);
         self = keeper;
         return keeper;
     }
@@ -185,6 +205,9 @@ public class ServiceRegistry implements AutoCloseable {
         }
         caches.values().forEach(ServiceCache::close);
         caches.clear();
+        if (ownsConnection) {
+            connection.close();
+        }
         LOG.log(Level.DEBUG, "Service registry closed");
     }
 
