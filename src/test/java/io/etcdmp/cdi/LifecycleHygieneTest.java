@@ -7,6 +7,7 @@ import io.etcdmp.config.ConfigStore;
 import io.etcdmp.faults.ReliabilityReport;
 import io.etcdmp.registry.ServiceRegistry;
 import io.etcdmp.support.CdiApp;
+import io.etcdmp.support.Threads;
 import io.etcdmp.testing.EtcdCluster;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -31,7 +32,7 @@ import static org.awaitility.Awaitility.await;
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class LifecycleHygieneTest {
     static final int CYCLES = 50;
-    static final List<String> OUR_THREADS = List.of("etcd-microprofile-timer-", "etcd-microprofile-events-", "jetcd-", "vert.x-");
+    static final List<String> OUR_THREADS = List.of("etcd-microprofile-timer-", "etcd-microprofile-events-", "etcd-microprofile-io-", "jetcd-", "vert.x-");
 
     @ApplicationScoped
     static class Events {
@@ -69,6 +70,7 @@ class LifecycleHygieneTest {
                 }
             }
             await("our threads end").atMost(Duration.ofSeconds(30)).until(() -> ourThreads() <= threadsBefore);
+            assertThat(Threads.deadlocks()).as("deadlocked threads after %d cycles", CYCLES).isEmpty();
             assertThat(etcd.ctl().leaseList()).as("leases left in etcd").isEmpty();
             assertThat(etcd.ctl().getPrefix("/services/")).isEmpty();
             long growth = retainedHeap() - heapAtTen;

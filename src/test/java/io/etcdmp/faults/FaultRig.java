@@ -32,6 +32,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.etcdmp.support.Threads;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -206,6 +208,7 @@ final class FaultRig implements AutoCloseable {
         assertThat(watcher.instances(SERVICE)).hasSize(1);
         result.reRegistrations = registration.reRegistrations() - (int) startReRegistrations;
         result.registrationSeenMissing = lastSeenWithoutInstance.get() != 0;
+        assertThat(Threads.deadlocks()).as("deadlocked threads after the fault").isEmpty();
         return result;
     }
 
