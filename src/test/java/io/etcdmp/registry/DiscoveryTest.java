@@ -140,4 +140,23 @@ class DiscoveryTest {
             await().atMost(Duration.ofSeconds(5)).until(() -> log.warningsContaining("/services/warned/bad").size() == 2);
         }
     }
+
+    @Test
+    void chooseSkipsDrainingInstancesAndFollowsTheConfiguredStrategy() throws Exception {
+        etcd.ctl().put("/services/drain/a", "{\"Addr\":\"10.0.0.1:1\",\"Metadata\":{\"status\":\"UP\"}}");
+        etcd.ctl().put("/services/drain/b", "{\"Addr\":\"10.0.0.2:1\",\"Metadata\":{\"status\":\"DRAINING\"}}");
+        etcd.ctl().put("/services/drain/c", "{\"host\":\"10.0.0.3\",\"port\":1,\"weight\":0}");
+        try (RegistryFixture random = new RegistryFixture(etcd.endpoints(), "etcd.discovery.strategy", "random")) {
+            assertThat(random.registry.settings().strategy()).isEqualTo(ServiceRegistry.Strategy.RANDOM);
+            for (int i = 0; i < 50; i++) {
+                assertThat(random.registry.choose("drain").orElseThrow().instanceId()).isEqualTo("a");
+            }
+            etcd.ctl().put("/services/drain/a", "{\"Addr\":\"10.0.0.1:1\",\"Metadata\":{\"status\":\"DRAINING\"}}");
+            await().atMost(Duration.ofSeconds(5)).until(() -> random.registry.choose("drain")
+                    .map(ServiceInstance::instanceId).equals(Optional.of("c")));
+            etcd.ctl().put("/services/drain/c", "{\"host\":\"10.0.0.3\",\"port\":1,\"status\":\"DRAINING\"}");
+            await().atMost(Duration.ofSeconds(5)).until(() -> random.registry.choose("drain").isEmpty());
+            assertThat(random.registry.instances("drain")).as("listed all the same").hasSize(3);
+        }
+    }
 }
