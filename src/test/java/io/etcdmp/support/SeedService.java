@@ -172,7 +172,7 @@ public final class SeedService implements AutoCloseable {
             return;
         }
         System.out.println("Installing the seed service's npm packages (npm ci in " + dir + ", node " + version.strip() + ")");
-        run(List.of("npm", "ci", "--no-audit", "--no-fund"), dir, Duration.ofMinutes(5),
+        run(List.of("npm", "ci", "--no-audit", "--no-fund"), dir, Duration.ofSeconds(150),
                 "npm (needed to install the seed service's etcd3 client) was not found: run scripts/install-deps.sh");
     }
 
