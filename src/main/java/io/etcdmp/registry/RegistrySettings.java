@@ -28,6 +28,7 @@ public final class RegistrySettings {
     public static final String METADATA = "etcd.registry.metadata.";
     public static final String TTL = "etcd.registry.ttl";
     public static final String PREFIX = "etcd.registry.prefix";
+    public static final String STRATEGY = "etcd.discovery.strategy";
     public static final String DEFAULT_PREFIX = "/services/";
     public static final Duration DEFAULT_TTL = Duration.ofSeconds(10);
     /** Where runtimes publish their HTTP port, tried in order when {@value #PORT} is not set. */
@@ -45,6 +46,7 @@ public final class RegistrySettings {
     private final Map<String, String> metadata;
     private final Duration ttl;
     private final String prefix;
+    private final ServiceRegistry.Strategy strategy;
 
     private RegistrySettings(SettingValues values, Map<String, String> metadata) {
         this.enabled = values.bool(ENABLED, true);
@@ -65,6 +67,21 @@ public final class RegistrySettings {
         }
         String p = values.string(PREFIX, DEFAULT_PREFIX);
         this.prefix = p.endsWith("/") ? p : p + "/";
+        if (metadata.containsKey(ServiceInstance.WEIGHT)) {
+            ServiceInstance.weight(metadata.get(ServiceInstance.WEIGHT), () -> "setting " + METADATA + ServiceInstance.WEIGHT);
+        }
+        this.strategy = strategy(values);
+    }
+
+    private static ServiceRegistry.Strategy strategy(SettingValues values) {
+        String raw = values.string(STRATEGY, "round-robin");
+        String name = raw.toUpperCase(Locale.ROOT).replace('-', '_');
+        for (ServiceRegistry.Strategy s : ServiceRegistry.Strategy.values()) {
+            if (s.name().equals(name)) {
+                return s;
+            }
+        }
+        throw SettingValues.invalid(STRATEGY, raw, "round-robin, random or power-of-two");
     }
 
     /**
@@ -115,6 +132,16 @@ public final class RegistrySettings {
 
     public Duration ttl() {
         return ttl;
+    }
+
+    /** How {@link ServiceRegistry#choose(String)} picks: {@value #STRATEGY}, default round-robin. */
+    public ServiceRegistry.Strategy strategy() {
+        return strategy;
+    }
+
+    /** This deployment's zone, {@code etcd.registry.metadata.zone}: choices prefer instances in it. */
+    public Optional<String> zone() {
+        return Optional.ofNullable(metadata.get(ServiceInstance.ZONE)).filter(z -> !z.isBlank());
     }
 
     /** The registry root, ending with '/'. */

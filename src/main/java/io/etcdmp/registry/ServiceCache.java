@@ -19,7 +19,8 @@ import java.util.function.Consumer;
 /**
  * The local list of one service's instances, kept current by a {@link PrefixMirror} on
  * {@code <prefix><service>/} (same gap-free resume and compaction recovery as the config source).
- * Reads never touch the network. Records that do not parse are skipped with a warning.
+ * Reads never touch the network. Records are parsed once per change; those that do not parse are
+ * skipped with one warning per key and revision.
  */
 final class ServiceCache implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ServiceCache.class.getName());
@@ -29,6 +30,8 @@ final class ServiceCache implements AutoCloseable {
     private final PrefixMirror mirror;
     private final EtcdConnection connection;
     private final Map<ByteSequence, ServiceInstance> byKey = new HashMap<>();
+    /** Keys whose record was skipped, with the revision of that record: one warning per key and revision. */
+    private final Map<ByteSequence, Long> skipped = new HashMap<>();
     private final List<Consumer<ServiceChangeEvent>> listeners = new CopyOnWriteArrayList<>();
     private volatile List<ServiceInstance> instances = List.of();
     private volatile boolean started;
@@ -62,20 +65,24 @@ final class ServiceCache implements AutoCloseable {
         for (KeyChange change : changes) {
             if (change.isDelete()) {
                 byKey.remove(change.key());
+                skipped.remove(change.key());
                 continue;
             }
             String keyId = KeyRanges.describe(change.key().substring(prefix.size()));
             if (keyId.isEmpty() || keyId.contains("/")) {
-                LOG.log(Level.WARNING, "Skipping registry key ''{0}'': not <prefix>{1}/<instance-id>",
-                        KeyRanges.describe(change.key()), service);
                 byKey.remove(change.key());
+                skip(change, "not <prefix>" + service + "/<instance-id>", Level.WARNING);
                 continue;
             }
             try {
                 byKey.put(change.key(), InstanceRecords.parse(service, keyId, change.value().toString(StandardCharsets.UTF_8)));
+                skipped.remove(change.key());
+            } catch (InstanceRecords.NotAnInstance e) {
+                byKey.remove(change.key());
+                skip(change, e.getMessage(), Level.DEBUG);
             } catch (IllegalArgumentException e) {
                 byKey.remove(change.key());
-                LOG.log(Level.WARNING, "Skipping registry record ''{0}'': {1}", KeyRanges.describe(change.key()), e.getMessage());
+                skip(change, e.getMessage(), Level.WARNING);
             }
         }
         List<ServiceInstance> now = new ArrayList<>(byKey.values());
@@ -89,6 +96,15 @@ final class ServiceCache implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.log(Level.DEBUG, "Change of {0} not delivered: the registry is closing", service);
             }
+        }
+    }
+
+    /** Logs a skipped record once per key and revision, however often the same version comes by again (re-reads). */
+    private void skip(KeyChange change, String reason, Level level) {
+        Long before = skipped.put(change.key(), change.modRevision());
+        if (before == null || before != change.modRevision()) {
+            LOG.log(level, "Skipping registry record ''{0}'' (revision {1}): {2}", KeyRanges.describe(change.key()),
+                    change.modRevision(), reason);
         }
     }
 

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * One instance of a service: where to call it and what it says about itself.
@@ -16,7 +17,8 @@ import java.util.TreeMap;
  * @param host         address others should call
  * @param port         port others should call
  * @param scheme       {@code http} or {@code https}
- * @param metadata     free key/value metadata (version, zone, ...)
+ * @param metadata     free key/value metadata (version, zone, ...); {@code status}, {@code zone} and
+ *                     {@code weight} steer {@link ServiceRegistry#choose(String, ServiceRegistry.Strategy)}
  * @param registeredAt when it registered, when the record says so
  */
 public record ServiceInstance(String service, String instanceId, String host, int port, String scheme,
@@ -35,8 +37,19 @@ public record ServiceInstance(String service, String instanceId, String host, in
         }
         scheme = scheme == null || scheme.isBlank() ? "http" : scheme;
         metadata = Map.copyOf(new TreeMap<>(metadata));
+        if (metadata.containsKey(WEIGHT)) {
+            weight(metadata.get(WEIGHT), () -> "metadata " + WEIGHT + " of service instance " + service + "/" + instanceId);
+        }
         registeredAt = registeredAt == null ? Optional.empty() : registeredAt;
     }
+
+    /** Metadata key of the instance's state: {@code UP} (also when absent) or e.g. {@code DRAINING}; only UP instances are chosen. */
+    public static final String STATUS = "status";
+    /** Metadata key of the instance's share of the calls: a whole number &ge; 0, default {@value #DEFAULT_WEIGHT}. */
+    public static final String WEIGHT = "weight";
+    /** Metadata key of the instance's zone; callers prefer instances of their own {@code etcd.registry.metadata.zone}. */
+    public static final String ZONE = "zone";
+    public static final int DEFAULT_WEIGHT = 100;
 
     /** An instance with no metadata, registered now, whose id is derived from service, host and port. */
     public static ServiceInstance of(String service, String host, int port) {
@@ -56,6 +69,36 @@ public record ServiceInstance(String service, String instanceId, String host, in
     /** {@code scheme://host:port}. */
     public URI uri() {
         return URI.create(scheme + "://" + address());
+    }
+
+    /** Metadata {@value #STATUS}, {@code UP} when absent. */
+    public String status() {
+        return metadata.getOrDefault(STATUS, "UP");
+    }
+
+    /** True when {@link #status()} is {@code UP} (in any case): only such instances are chosen. */
+    public boolean isUp() {
+        return status().equalsIgnoreCase("UP");
+    }
+
+    /** Metadata {@value #WEIGHT}, {@value #DEFAULT_WEIGHT} when absent. */
+    public int weight() {
+        String w = metadata.get(WEIGHT);
+        return w == null ? DEFAULT_WEIGHT : Integer.parseInt(w.strip());
+    }
+
+    /**
+     * Checks a weight: a whole number from 0 to {@link Integer#MAX_VALUE}.
+     *
+     * @param what names the weight in the error, e.g. the setting it came from
+     * @throws EtcdException naming it when it is not one
+     */
+    static int weight(String text, Supplier<String> what) {
+        String w = text.strip();
+        if (w.matches("[0-9]{1,10}") && Long.parseLong(w) <= Integer.MAX_VALUE) {
+            return Integer.parseInt(w);
+        }
+        throw new EtcdException("Invalid value '" + text + "' for " + what.get() + ": expected a whole number >= 0");
     }
 
     public ServiceInstance withMetadata(Map<String, String> newMetadata) {

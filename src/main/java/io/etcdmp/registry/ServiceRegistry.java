@@ -18,9 +18,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -36,13 +34,23 @@ import java.util.function.Consumer;
 public class ServiceRegistry implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ServiceRegistry.class.getName());
 
-    /** How {@link #choose(String, Strategy)} picks an instance. */
-    public enum Strategy { ROUND_ROBIN, RANDOM }
+    /**
+     * How {@link #choose(String, Strategy)} picks among the instances that qualify (status {@code UP},
+     * the caller's zone when any is in it, weight above 0): setting {@code etcd.discovery.strategy}.
+     */
+    public enum Strategy {
+        /** Smooth weighted round-robin: in turn, each instance as often as its weight says, spread out. */
+        ROUND_ROBIN,
+        /** Weighted random. */
+        RANDOM,
+        /** Of two instances drawn by weight, the one with fewer requests in flight ({@link #inFlight()}). */
+        POWER_OF_TWO
+    }
 
     private final EtcdConnection connection;
     private final RegistrySettings settings;
     private final Map<String, ServiceCache> caches = new ConcurrentHashMap<>();
-    private final Map<String, AtomicInteger> cursors = new ConcurrentHashMap<>();
+    private final InstanceSelector selector;
     private final List<LeaseKeeper> registrations = new CopyOnWriteArrayList<>();
     private final List<Consumer<ServiceChangeEvent>> everyChange = new CopyOnWriteArrayList<>();
     private volatile LeaseKeeper self;
@@ -58,6 +66,7 @@ public class ServiceRegistry implements AutoCloseable {
         this.connection = connection;
         this.settings = settings;
         this.ownsConnection = ownsConnection;
+        this.selector = new InstanceSelector(settings.zone());
     }
 
     /**
@@ -132,19 +141,19 @@ public class ServiceRegistry implements AutoCloseable {
         return names;
     }
 
-    /** One instance, round-robin over the cached list. */
+    /** One instance from the cache by the strategy of {@code etcd.discovery.strategy} (default round-robin). */
     public Optional<ServiceInstance> choose(String service) {
-        return choose(service, Strategy.ROUND_ROBIN);
+        return choose(service, settings.strategy());
     }
 
+    /** One instance from the cache: empty when no instance has status {@code UP}. */
     public Optional<ServiceInstance> choose(String service, Strategy strategy) {
-        List<ServiceInstance> list = instances(service);
-        if (list.isEmpty()) {
-            return Optional.empty();
-        }
-        int index = strategy == Strategy.RANDOM ? ThreadLocalRandom.current().nextInt(list.size())
-                : Math.floorMod(cursors.computeIfAbsent(service, s -> new AtomicInteger()).getAndIncrement(), list.size());
-        return Optional.of(list.get(index));
+        return selector.choose(service, instances(service), strategy);
+    }
+
+    /** The requests in flight per instance that {@link Strategy#POWER_OF_TWO} compares; callers count theirs here. */
+    public InFlightRequests inFlight() {
+        return selector.inFlight();
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.etcdmp.registry;
 
+import io.etcdmp.support.LogCapture;
 import io.etcdmp.testing.SharedEtcd;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -105,11 +106,57 @@ class DiscoveryTest {
     }
 
     @Test
-    void recordRoundTripsThroughTheGrpcNamingShape() {
-        ServiceInstance instance = new ServiceInstance("orders", "o-1", "10.1.2.3", 8443, "https",
-                Map.of("zone", "eu-1"), Optional.of(java.time.Instant.parse("2026-11-25T12:00:00Z")));
-        String json = InstanceRecords.toJson(instance);
-        assertThat(json).startsWith("{\"Addr\":\"10.1.2.3:8443\",\"Metadata\":{");
-        assertThat(InstanceRecords.parse("orders", "o-1", json)).isEqualTo(instance);
+    void everyRecordShapeIsListedAndALegacyDeleteIsNot() {
+        etcd.ctl().put("/services/shapes/grpc", "{\"Addr\":\"10.0.0.1:8080\",\"Metadata\":\"m\"}");
+        etcd.ctl().put("/services/shapes/legacy-add", "{\"Op\":0,\"Addr\":\"10.0.0.2:8080\"}");
+        etcd.ctl().put("/services/shapes/legacy-delete", "{\"Op\":1,\"Addr\":\"10.0.0.3:8080\"}");
+        etcd.ctl().put("/services/shapes/seed", "{\"host\":\"10.0.0.4\",\"port\":3000,\"version\":\"1.0.0\"}");
+        etcd.ctl().put("/services/shapes/plain", "10.0.0.5:3000");
+        etcd.ctl().put("/services/shapes/url", "https://10.0.0.6:8443/api");
+        try (LogCapture log = LogCapture.configured()) {
+            assertThat(fixture.registry.instances("shapes"))
+                    .extracting(i -> i.instanceId() + " " + i.uri() + " " + i.metadata())
+                    .containsExactly("grpc http://10.0.0.1:8080 {metadata=m}", "legacy-add http://10.0.0.2:8080 {}",
+                            "plain http://10.0.0.5:3000 {}", "seed http://10.0.0.4:3000 {version=1.0.0}",
+                            "url https://10.0.0.6:8443 {path=/api}");
+            assertThat(log.warningsContaining("legacy-delete")).as("a delete is no error").isEmpty();
+        }
+    }
+
+    @Test
+    void aRecordOfNoShapeIsWarnedAboutOncePerKeyAndRevisionNotPerLookupOrEvent() {
+        try (LogCapture log = LogCapture.configured()) {
+            etcd.ctl().put("/services/warned/bad", "{\"host\":\"10.0.0.1\"}");
+            for (int i = 0; i < 5; i++) {
+                assertThat(fixture.registry.instances("warned")).extracting(ServiceInstance::instanceId).doesNotContain("bad");
+                fixture.registry.choose("warned");
+                etcd.ctl().put("/services/warned/good-" + i, "10.0.0.1:" + (1000 + i));
+            }
+            await().atMost(Duration.ofSeconds(5)).until(() -> fixture.registry.instances("warned").size() == 5);
+            assertThat(log.warningsContaining("/services/warned/bad")).hasSize(1).allSatisfy(line ->
+                    assertThat(line).contains("no \"port\""));
+
+            etcd.ctl().put("/services/warned/bad", "{\"host\":\"10.0.0.1\"}");
+            await().atMost(Duration.ofSeconds(5)).until(() -> log.warningsContaining("/services/warned/bad").size() == 2);
+        }
+    }
+
+    @Test
+    void chooseSkipsDrainingInstancesAndFollowsTheConfiguredStrategy() throws Exception {
+        etcd.ctl().put("/services/drain/a", "{\"Addr\":\"10.0.0.1:1\",\"Metadata\":{\"status\":\"UP\"}}");
+        etcd.ctl().put("/services/drain/b", "{\"Addr\":\"10.0.0.2:1\",\"Metadata\":{\"status\":\"DRAINING\"}}");
+        etcd.ctl().put("/services/drain/c", "{\"host\":\"10.0.0.3\",\"port\":1,\"weight\":0}");
+        try (RegistryFixture random = new RegistryFixture(etcd.endpoints(), "etcd.discovery.strategy", "random")) {
+            assertThat(random.registry.settings().strategy()).isEqualTo(ServiceRegistry.Strategy.RANDOM);
+            for (int i = 0; i < 50; i++) {
+                assertThat(random.registry.choose("drain").orElseThrow().instanceId()).isEqualTo("a");
+            }
+            etcd.ctl().put("/services/drain/a", "{\"Addr\":\"10.0.0.1:1\",\"Metadata\":{\"status\":\"DRAINING\"}}");
+            await().atMost(Duration.ofSeconds(5)).until(() -> random.registry.choose("drain")
+                    .map(ServiceInstance::instanceId).equals(Optional.of("c")));
+            etcd.ctl().put("/services/drain/c", "{\"host\":\"10.0.0.3\",\"port\":1,\"status\":\"DRAINING\"}");
+            await().atMost(Duration.ofSeconds(5)).until(() -> random.registry.choose("drain").isEmpty());
+            assertThat(random.registry.instances("drain")).as("listed all the same").hasSize(3);
+        }
     }
 }

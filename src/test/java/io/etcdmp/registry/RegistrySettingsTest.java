@@ -59,4 +59,32 @@ class RegistrySettingsTest {
         assertThat(from(Map.of("mp.app.name", "orders", "etcd.registry.port", "80"), Map.of()).selfRegistration()).isTrue();
         assertThat(from(Map.of("etcd.registry.service-name", "orders"), Map.of()).selfRegistration()).isTrue();
     }
+
+    @Test
+    void discoveryStrategyDefaultsToRoundRobinAndAcceptsEachStrategyByName() {
+        assertThat(from(Map.of(), Map.of()).strategy()).isEqualTo(ServiceRegistry.Strategy.ROUND_ROBIN);
+        assertThat(from(Map.of("etcd.discovery.strategy", "random"), Map.of()).strategy()).isEqualTo(ServiceRegistry.Strategy.RANDOM);
+        assertThat(from(Map.of("etcd.discovery.strategy", "power-of-two"), Map.of()).strategy())
+                .isEqualTo(ServiceRegistry.Strategy.POWER_OF_TWO);
+        assertThat(from(Map.of("etcd.discovery.strategy", "POWER_OF_TWO"), Map.of()).strategy())
+                .isEqualTo(ServiceRegistry.Strategy.POWER_OF_TWO);
+        assertThat(from(Map.of("etcd.discovery.strategy", "Round-Robin"), Map.of()).strategy())
+                .isEqualTo(ServiceRegistry.Strategy.ROUND_ROBIN);
+    }
+
+    @Test
+    void anUnknownStrategyOrABadWeightNamesItsSetting() {
+        assertThatThrownBy(() -> from(Map.of("etcd.discovery.strategy", "fastest"), Map.of()))
+                .isInstanceOf(EtcdException.class).hasMessageContaining("etcd.discovery.strategy")
+                .hasMessageContaining("'fastest'").hasMessageContaining("round-robin, random or power-of-two");
+        assertThatThrownBy(() -> from(Map.of(), Map.of("weight", "-3")))
+                .isInstanceOf(EtcdException.class).hasMessageContaining("etcd.registry.metadata.weight")
+                .hasMessageContaining("'-3'");
+    }
+
+    @Test
+    void theCallersZoneIsItsOwnZoneMetadata() {
+        assertThat(from(Map.of(), Map.of("zone", "eu-1")).zone()).contains("eu-1");
+        assertThat(from(Map.of(), Map.of()).zone()).isEmpty();
+    }
 }
