@@ -36,7 +36,14 @@ class HelidonRandomPortIT {
 
     @Test
     void aRandomServerPortIsRegisteredAsThePortHelidonBound() throws Exception {
-        try (EtcdCluster etcd = EtcdCluster.start(); ServerProcess server = start(etcd)) {
+        try (EtcdCluster etcd = EtcdCluster.start()) {
+            etcd.ctl().put("/config/application/it.greeting", "hello");
+            run(etcd);
+        }
+    }
+
+    private static void run(EtcdCluster etcd) throws Exception {
+        try (ServerProcess server = start(etcd)) {
             Awaitility.await("Helidon's started line").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100))
                     .failFast(() -> !server.isAlive()).until(() -> STARTED.matcher(server.output()).find());
             Matcher started = STARTED.matcher(server.output());
