@@ -44,14 +44,15 @@ final class RangeReader {
         this.targetPageBytes = targetPageBytes;
     }
 
+    /** Pages read so far (for tests). */
+    int pages;
+
     /**
      * Hands every key-value in [{@code from}, {@code end}) to {@code sink}, page by page, in key order.
      *
      * @param revision the revision to read at, or 0 for the current one
      * @return the revision the whole prefix was read at
      */
-    int pages;
-
     long read(ByteSequence start, ByteSequence end, long revision, Consumer<List<KeyValue>> sink) throws Exception {
         ByteSequence from = start;
         long pinned = revision;

@@ -1,5 +1,7 @@
 package io.etcdmp.client;
 
+import org.junit.jupiter.api.Tag;
+
 import io.etcdmp.EtcdException;
 import org.junit.jupiter.api.Test;
 
@@ -11,6 +13,7 @@ import java.util.Optional;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+@Tag("unit")
 class EtcdSettingsTest {
     private static EtcdSettings from(Map<String, String> map) {
         return EtcdSettings.from(name -> Optional.ofNullable(map.get(name)));

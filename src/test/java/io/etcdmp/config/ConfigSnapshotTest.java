@@ -1,5 +1,7 @@
 package io.etcdmp.config;
 
+import org.junit.jupiter.api.Tag;
+
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KeyValue;
 import io.etcdmp.watch.KeyChange;
@@ -15,6 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The snapshot's bookkeeping of keys that map to one name (it keeps no key for the one-key case) and of
  * the ready forms it hands to lookups. Pure data structure: the etcd behaviour is in ConfigSourceTest.
  */
+@Tag("unit")
 class ConfigSnapshotTest {
     private static final String APP = "/config/app/";
     private final ConfigSnapshot snapshot = new ConfigSnapshot(List.of(bytes("/config/application/"), bytes(APP)));

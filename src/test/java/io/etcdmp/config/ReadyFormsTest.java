@@ -1,5 +1,7 @@
 package io.etcdmp.config;
 
+import org.junit.jupiter.api.Tag;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -8,6 +10,7 @@ import java.util.Set;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The lock-free table of ready forms: lookups by equal (not only identical) names, replacement, removal, its bound. */
+@Tag("unit")
 class ReadyFormsTest {
     private final ReadyForms forms = new ReadyForms();
 

@@ -1,5 +1,7 @@
 package io.etcdmp.registry;
 
+import org.junit.jupiter.api.Tag;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -14,6 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Every record shape of the README's table, and every reason a value is not an instance (no etcd needed). */
+@Tag("unit")
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
 class InstanceRecordsTest {
 

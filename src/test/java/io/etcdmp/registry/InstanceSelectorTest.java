@@ -1,5 +1,7 @@
 package io.etcdmp.registry;
 
+import org.junit.jupiter.api.Tag;
+
 import io.etcdmp.EtcdException;
 import io.etcdmp.registry.ServiceRegistry.Strategy;
 import org.junit.jupiter.api.Test;
@@ -18,6 +20,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 /** Choosing by status, zone and weight with each strategy (no etcd needed). */
+@Tag("unit")
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
 class InstanceSelectorTest {
     private final SplittableRandom seeded = new SplittableRandom(42);

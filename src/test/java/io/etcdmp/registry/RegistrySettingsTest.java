@@ -1,5 +1,7 @@
 package io.etcdmp.registry;
 
+import org.junit.jupiter.api.Tag;
+
 import io.etcdmp.EtcdException;
 import org.junit.jupiter.api.Test;
 
@@ -10,6 +12,7 @@ import java.util.Optional;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+@Tag("unit")
 class RegistrySettingsTest {
     private static RegistrySettings from(Map<String, String> map, Map<String, String> metadata) {
         return RegistrySettings.from(name -> Optional.ofNullable(map.get(name)), metadata);

@@ -47,6 +47,20 @@ public final class ScriptedClient {
         return this;
     }
 
+    /** A client with no etcd behind it: KV and watches only, as given; any other call fails. */
+    public static Client offline(KV kv, Watch watch) {
+        return (Client) Proxy.newProxyInstance(Client.class.getClassLoader(), new Class<?>[] {Client.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "getKVClient" -> kv;
+                    case "getWatchClient" -> watch;
+                    case "close" -> null;
+                    case "toString" -> "ScriptedClient[offline]";
+                    case "hashCode" -> System.identityHashCode(proxy);
+                    case "equals" -> proxy == args[0];
+                    default -> throw new UnsupportedOperationException("an offline client has no " + method.getName());
+                });
+    }
+
     /** The client; closing it closes the real one. */
     public Client build() {
         KV kvClient = kv.apply(real.getKVClient());
