@@ -13,6 +13,29 @@ public final class OptionalApis {
     private OptionalApis() {
     }
 
+    /**
+     * Why Jakarta JSON Processing cannot be used here, or empty when it can: the registry's records are
+     * JSON. Every Jakarta EE / MicroProfile server has JSON-P; a Weld SE application may lack the API or
+     * an implementation, which would otherwise surface as a {@code NoClassDefFoundError} at the first call.
+     */
+    public static java.util.Optional<String> jsonProblem() {
+        String missing;
+        try {
+            Class<?> provider = Class.forName("jakarta.json.spi.JsonProvider", true, OptionalApis.class.getClassLoader());
+            provider.getMethod("provider").invoke(null);
+            return java.util.Optional.empty();
+        } catch (ClassNotFoundException | LinkageError e) {
+            missing = "the JSON-P API (jakarta.json.spi.JsonProvider) is not on the class path";
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            missing = "no JSON-P implementation was found (" + e.getCause().getMessage() + ")";
+        } catch (ReflectiveOperationException e) {
+            missing = "JSON-P cannot be used: " + e;
+        }
+        return java.util.Optional.of("The etcd service registry reads and writes JSON records and needs Jakarta JSON "
+                + "Processing, but " + missing + ". Add jakarta.json:jakarta.json-api and an implementation such as "
+                + "org.eclipse.parsson:parsson (MicroProfile and Jakarta EE servers have both; a Weld SE application adds them)");
+    }
+
     private static boolean visible(String className) {
         try {
             Class.forName(className, false, OptionalApis.class.getClassLoader());

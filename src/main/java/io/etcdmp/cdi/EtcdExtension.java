@@ -140,6 +140,9 @@ public class EtcdExtension implements Extension {
             LOG.log(Level.INFO, "mp.app.name is {0} but no port is known ({1}): this deployment does not register "
                     + "itself; set {1} (or {2}) to register it", registry.serviceName().get(), RegistrySettings.PORT,
                     RegistrySettings.SERVICE_NAME);
+        } else if (OptionalApis.jsonProblem().isPresent()) {
+            adv.addDeploymentProblem(new EtcdException("Service " + registry.serviceName().get() + " cannot register itself: "
+                    + OptionalApis.jsonProblem().get()));
         } else {
             // where the runtime tells its bound port (Helidon), a random port (0) is resolved once it listens:
             // validate with a stand-in for it; elsewhere port 0 is refused now

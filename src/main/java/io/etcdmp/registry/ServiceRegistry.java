@@ -4,6 +4,7 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.options.GetOption;
 import io.etcdmp.EtcdException;
+import io.etcdmp.OptionalApis;
 import io.etcdmp.client.EtcdConnection;
 import io.etcdmp.client.EtcdFailures;
 import io.etcdmp.watch.KeyRanges;
@@ -53,6 +54,8 @@ public class ServiceRegistry implements AutoCloseable {
     private final InstanceSelector selector;
     private final List<LeaseKeeper> registrations = new CopyOnWriteArrayList<>();
     private final List<Consumer<ServiceChangeEvent>> everyChange = new CopyOnWriteArrayList<>();
+    /** Null until checked; empty when JSON-P can be used. */
+    private static volatile Optional<String> jsonProblem;
     private volatile LeaseKeeper self;
     private volatile boolean closed;
     private final boolean ownsConnection;
@@ -87,6 +90,7 @@ public class ServiceRegistry implements AutoCloseable {
      * retried in the background (see {@link Registration#isRegistered()}).
      */
     public Registration register(ServiceInstance instance) {
+        requireJson();
         if (closed) {
             throw new EtcdException("The service registry is closed; cannot register " + instance.service());
         }
@@ -175,7 +179,20 @@ public class ServiceRegistry implements AutoCloseable {
         return caches.values().stream().allMatch(ServiceCache::isLive);
     }
 
+    /** JSON-P is there (checked once): a clear error instead of a NoClassDefFoundError deep in a call. */
+    private static void requireJson() {
+        Optional<String> problem = jsonProblem;
+        if (problem == null) {
+            problem = OptionalApis.jsonProblem();
+            jsonProblem = problem;
+        }
+        problem.ifPresent(message -> {
+            throw new EtcdException(message);
+        });
+    }
+
     private ServiceCache cache(String service) {
+        requireJson();
         if (closed) {
             throw new EtcdException("The service registry is closed");
         }

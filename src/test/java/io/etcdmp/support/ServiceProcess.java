@@ -1,6 +1,7 @@
 package io.etcdmp.support;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
@@ -9,10 +10,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /** A {@link ServiceMain} in its own JVM: a real second service, stoppable gracefully or killable (crash). */
 public final class ServiceProcess implements AutoCloseable {
@@ -22,12 +25,17 @@ public final class ServiceProcess implements AutoCloseable {
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
 
     private ServiceProcess(Map<String, String> properties) throws IOException {
+        this(properties, List.of());
+    }
+
+    private ServiceProcess(Map<String, String> properties, List<String> leftOut) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx256m");
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
+        command.add(Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(entry -> leftOut.stream().noneMatch(entry::contains)).collect(Collectors.joining(File.pathSeparator)));
         command.add(ServiceMain.class.getName());
         process = new ProcessBuilder(command).redirectErrorStream(true).start();
         stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
@@ -38,7 +46,15 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** Starts the service and waits (bounded) until its container is up. */
     public static ServiceProcess start(Map<String, String> properties) throws Exception {
-        ServiceProcess service = new ServiceProcess(properties);
+        return await(new ServiceProcess(properties));
+    }
+
+    /** Like {@link #start}, with the class path entries whose path contains one of {@code leftOut} left out. */
+    public static ServiceProcess startWithout(List<String> leftOut, Map<String, String> properties) throws Exception {
+        return await(new ServiceProcess(properties, leftOut));
+    }
+
+    private static ServiceProcess await(ServiceProcess service) throws Exception {
         try {
             service.ready.get(60, TimeUnit.SECONDS);
         } catch (Exception e) {
