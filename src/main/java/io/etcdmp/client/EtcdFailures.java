@@ -63,6 +63,30 @@ public final class EtcdFailures {
                 + EtcdSettings.TLS_KEY_FILE + ", the handshake fails and etcd never answers)";
     }
 
+    /**
+     * What a TCP connect to each endpoint says, for a failure that looks like silence (a timeout): e.g.
+     * "; connection refused at 127.0.0.1:2379 (nothing listens there: is etcd running?)". Each connect is
+     * bounded by 300 ms; endpoints that accept connections are not mentioned. Empty when all accept.
+     */
+    public static String reachability(EtcdSettings settings) {
+        StringBuilder out = new StringBuilder();
+        for (java.net.URI endpoint : settings.endpoints()) {
+            String address = endpoint.getHost() + ":" + endpoint.getPort();
+            try (java.net.Socket socket = new java.net.Socket()) {
+                socket.connect(new java.net.InetSocketAddress(endpoint.getHost(), endpoint.getPort()), 300);
+            } catch (java.net.ConnectException e) {
+                out.append("; connection refused at ").append(address).append(" (nothing listens there: is etcd running?)");
+            } catch (java.net.UnknownHostException e) {
+                out.append("; unknown host ").append(endpoint.getHost());
+            } catch (java.net.SocketTimeoutException e) {
+                out.append("; no TCP answer from ").append(address).append(" within 300 ms (host down or packets dropped)");
+            } catch (java.io.IOException | RuntimeException e) {
+                out.append("; cannot connect to ").append(address).append(": ").append(describe(e));
+            }
+        }
+        return out.toString();
+    }
+
     /** "etcd refused the credentials of user 'x' (authentication failed): check etcd.user and etcd.password". */
     public static String badCredentials(EtcdSettings settings) {
         return "etcd refused the credentials" + settings.user().map(u -> " of user '" + u + "'").orElse("")

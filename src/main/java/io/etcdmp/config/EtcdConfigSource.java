@@ -200,7 +200,10 @@ public class EtcdConfigSource implements ConfigSource, AutoCloseable {
                 long revision = 0;
                 for (PrefixMirror mirror : mirrors) {
                     reading = mirror;
-                    revision = mirror.load(revision);
+                    // each read bounded by the request timeout, and all of them by what is left of the start timeout
+                    long left = Math.max(1, deadline - System.nanoTime());
+                    revision = mirror.load(revision, settings.optional() ? etcd.requestTimeout()
+                            : min(etcd.requestTimeout(), Duration.ofNanos(left)));
                 }
                 if (attempts > 1) {
                     LOG.log(Level.INFO, "etcd at {0} read at attempt {1}", etcd.endpointList(), attempts);
@@ -242,7 +245,8 @@ public class EtcdConfigSource implements ConfigSource, AutoCloseable {
         } else if (EtcdFailures.isAuthenticationFailure(e)) {
             cause = EtcdFailures.badCredentials(etcd);
         } else {
-            cause = EtcdFailures.describe(e) + EtcdFailures.tlsHint(etcd) + ". Start etcd or fix " + EtcdSettings.ENDPOINTS;
+            cause = EtcdFailures.describe(e) + EtcdFailures.reachability(etcd) + EtcdFailures.tlsHint(etcd)
+                    + ". Start etcd or fix " + EtcdSettings.ENDPOINTS;
         }
         String tried = startAttempts > 1 ? " (" + startAttempts + " attempts within " + ConfigSourceSettings.START_TIMEOUT + "="
                 + settings.startTimeout().toMillis() + "ms)" : "";
@@ -261,6 +265,10 @@ public class EtcdConfigSource implements ConfigSource, AutoCloseable {
         LOG.log(Level.DEBUG, "Prefix {0} held back the changes of the other prefixes for over {1} ms; applying them without it "
                 + "and re-reading it", KeyRanges.describe(lagging.prefix()), MAX_ORDER_WAIT.toMillis());
         lagging.resyncNow();
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     /** Whether another read at start may succeed: not after etcd refused the credentials or a permission. */

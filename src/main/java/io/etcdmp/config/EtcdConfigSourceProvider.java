@@ -5,7 +5,10 @@ import io.etcdmp.client.NettyThreadState;
 import org.eclipse.microprofile.config.spi.ConfigSource;
 import org.eclipse.microprofile.config.spi.ConfigSourceProvider;
 
+import io.etcdmp.EtcdException;
+
 import java.lang.System.Logger.Level;
+import java.lang.ref.WeakReference;
 import java.util.List;
 
 /**
@@ -25,12 +28,35 @@ public final class EtcdConfigSourceProvider implements ConfigSourceProvider {
             LOG.log(Level.INFO, "etcd config source is off ({0}=false)", ConfigSourceSettings.ENABLED);
             return List.of();
         }
-        EtcdConfigSource source = EtcdConfigSource.create(settings, EtcdSettings.from(bootstrap));
+        EtcdSettings etcd = EtcdSettings.from(bootstrap);
+        StartFailure recent = lastFailure;
+        if (recent != null && recent.isFor(forClassLoader, etcd, settings)) {
+            // the runtime builds the Config again within the same start (SmallRye's CDI extension, then ours):
+            // the start timeout bounds the whole start, so the failure is not waited for twice
+            throw new EtcdException(recent.failure.getMessage(), recent.failure);
+        }
+        EtcdConfigSource source = EtcdConfigSource.create(settings, etcd);
         try {
             source.start();
+        } catch (EtcdException e) {
+            lastFailure = new StartFailure(new WeakReference<>(forClassLoader), etcd, settings.prefixes(), e,
+                    System.nanoTime() + settings.startTimeout().toNanos());
+            throw e;
         } finally {
             NettyThreadState.release();
         }
+        lastFailure = null;
         return List.of(source);
+    }
+
+    /** The last required start that failed; a new Config for the same loader and settings fails with it until it expires. */
+    private static volatile StartFailure lastFailure;
+
+    private record StartFailure(WeakReference<ClassLoader> loader, EtcdSettings etcd, List<String> prefixes,
+                                EtcdException failure, long expiresNanos) {
+        boolean isFor(ClassLoader other, EtcdSettings etcdSettings, ConfigSourceSettings settings) {
+            return System.nanoTime() < expiresNanos && loader.get() == other && etcd.equals(etcdSettings)
+                    && prefixes.equals(settings.prefixes());
+        }
     }
 }

@@ -168,6 +168,11 @@ public final class PrefixMirror implements AutoCloseable {
      * @return the revision that was read
      */
     public long load(long atRevision) throws Exception {
+        return load(atRevision, connection.settings().requestTimeout());
+    }
+
+    /** {@link #load(long)} with each page read bounded by {@code limit} instead of the request timeout. */
+    public long load(long atRevision, Duration limit) throws Exception {
         int gen;
         synchronized (this) {
             if (closed) {
@@ -177,7 +182,7 @@ public final class PrefixMirror implements AutoCloseable {
             live = false;
         }
         List<KeyValue> current = new ArrayList<>();
-        long read = reader.read(prefix, end, atRevision, current::addAll);
+        long read = reader.read(prefix, end, atRevision, current::addAll, limit);
         synchronized (this) {
             if (!closed && gen == generation) {
                 applyDiff(current, read);

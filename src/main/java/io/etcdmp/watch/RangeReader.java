@@ -11,6 +11,7 @@ import io.grpc.Status;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -54,6 +55,12 @@ final class RangeReader {
      * @return the revision the whole prefix was read at
      */
     long read(ByteSequence start, ByteSequence end, long revision, Consumer<List<KeyValue>> sink) throws Exception {
+        return read(start, end, revision, sink, timeout);
+    }
+
+    /** {@link #read(ByteSequence, ByteSequence, long, Consumer)} with each page bounded by {@code pageTimeout}. */
+    long read(ByteSequence start, ByteSequence end, long revision, Consumer<List<KeyValue>> sink, Duration pageTimeout)
+            throws Exception {
         ByteSequence from = start;
         long pinned = revision;
         long limit = firstPageKeys;
@@ -64,7 +71,7 @@ final class RangeReader {
             }
             GetResponse page;
             try {
-                page = get(from, option.build());
+                page = get(from, option.build(), pageTimeout);
             } catch (Exception e) {
                 if (limit > 1 && tooLarge(e)) {
                     limit = Math.max(1, limit / 10);
@@ -102,12 +109,14 @@ final class RangeReader {
         return false;
     }
 
-    private GetResponse get(ByteSequence from, GetOption option) throws Exception {
+    private GetResponse get(ByteSequence from, GetOption option, Duration timeout) throws Exception {
+        CompletableFuture<GetResponse> answer = kv.get(from, option);
         try {
-            return kv.get(from, option).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
         } catch (TimeoutException e) {
+            answer.cancel(true);
             throw new TimeoutException("no answer within " + timeout.toMillis() + " ms");
         }
     }

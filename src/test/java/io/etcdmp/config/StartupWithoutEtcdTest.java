@@ -6,7 +6,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.net.ServerSocket;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -30,9 +36,44 @@ class StartupWithoutEtcdTest {
                 .satisfies(e -> assertThat(messages(e))
                         .contains("Cannot read configuration from etcd at " + endpoint)
                         .containsPattern("\\d+ attempts within etcd.config.start-timeout=3000ms")
-                        .contains("etcd.config.optional=true"));
+                        .contains("etcd.config.optional=true")
+                        .contains("connection refused at 127.0.0.1:" + endpoint.substring(endpoint.lastIndexOf(':') + 1)));
         assertThat(Duration.ofNanos(System.nanoTime() - started)).as("kept trying for the start timeout, then gave up")
                 .isBetween(Duration.ofSeconds(2), Duration.ofSeconds(15));
+    }
+
+    @Test
+    void theStartTimeoutBoundsTheWholeStartEvenWhenOneReadMayTakeLonger() throws Exception {
+        // accepts TCP connections and never answers: every read waits for its whole timeout
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread acceptor = new Thread(() -> {
+                List<Socket> held = new ArrayList<>();
+                try {
+                    while (true) {
+                        held.add(silent.accept());
+                    }
+                } catch (IOException closed) {
+                    held.forEach(s -> {
+                        try {
+                            s.close();
+                        } catch (IOException ignored) {
+                            // closing anyway
+                        }
+                    });
+                }
+            }, "silent-endpoint");
+            acceptor.setDaemon(true);
+            acceptor.start();
+            Map<String, String> settings = CdiApp.settings("http://127.0.0.1:" + silent.getLocalPort(),
+                    "etcd.request-timeout", "5s", "etcd.config.start-timeout", "3s");
+            long started = System.nanoTime();
+            assertThatThrownBy(() -> CdiApp.start(settings).close())
+                    .satisfies(e -> assertThat(messages(e)).contains("Cannot read configuration from etcd"));
+            // 3 s of reading, the container's own start (~2 s) and closing the client (~2 s: Netty's quiet period);
+            // bounded by the request timeout instead, and waited for by each Config build, it took over 15 s
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("the whole failed start with etcd.config.start-timeout=3s, "
+                    + "though one read may take etcd.request-timeout=5s").isLessThan(Duration.ofSeconds(11));
+        }
     }
 
     @Test
