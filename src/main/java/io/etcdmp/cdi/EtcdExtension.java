@@ -21,6 +21,7 @@ import io.etcdmp.health.EtcdReadinessCheck;
 import io.etcdmp.registry.Registration;
 import io.etcdmp.registry.RegistrySettings;
 import io.etcdmp.registry.ServiceChangeEvent;
+import io.etcdmp.registry.ServiceInstance;
 import io.etcdmp.registry.ServiceRegistry;
 import jakarta.enterprise.context.BeforeDestroyed;
 import jakarta.enterprise.inject.spi.AfterBeanDiscovery;
@@ -187,7 +188,9 @@ public class EtcdExtension implements Extension {
         try {
             int boundPort = RuntimeServer.of(beans).map(RuntimeServer::boundPort).orElse(0);
             ServiceRegistry services = beans.createInstance().select(ServiceRegistry.class).get();
-            services.registerSelf(registry.selfInstance(boundPort));
+            ServiceInstance self = registry.selfInstance(boundPort);
+            registry.unreachableAddress(self).ifPresent(problem -> LOG.log(Level.WARNING, problem));
+            services.registerSelf(self);
         } finally {
             NettyThreadState.release();
         }

@@ -33,12 +33,16 @@ public final class RegistrySettings {
     public static final Duration DEFAULT_TTL = Duration.ofSeconds(10);
     /** Where runtimes publish their HTTP port, tried in order when {@value #PORT} is not set. */
     static final String[] RUNTIME_PORTS = {"server.port", "quarkus.http.port", "http.port"};
+    /** Where runtimes publish the address their HTTP server binds, tried in order when {@value #HOST} is not set. */
+    static final String[] RUNTIME_HOSTS = {"server.host", "quarkus.http.host"};
 
     private final boolean enabled;
     private final Optional<String> serviceName;
     private final boolean explicitName;
     private final Optional<String> instanceId;
     private final Optional<String> host;
+    /** The address the runtime's server binds, where its settings say ({@link #RUNTIME_HOSTS}); a wildcard counts as none. */
+    private final Optional<String> serverHost;
     private final OptionalInt port;
     /** The setting the port came from: {@value #PORT} or one of {@link #RUNTIME_PORTS}. */
     private final String portKey;
@@ -54,6 +58,7 @@ public final class RegistrySettings {
         this.serviceName = values.string(SERVICE_NAME).or(() -> values.string("mp.app.name"));
         this.instanceId = values.string(INSTANCE_ID);
         this.host = values.string(HOST);
+        this.serverHost = serverHost(values);
         this.portKey = portKey(values);
         this.port = port(values, portKey);
         this.scheme = values.string(SCHEME, "http").toLowerCase(Locale.ROOT);
@@ -189,9 +194,35 @@ public final class RegistrySettings {
                     + "=0 asks for a random port, and the runtime does not tell the library which one it bound; set "
                     + PORT + " to the port other services should call");
         }
-        String h = host.orElseGet(RegistrySettings::firstNonLoopbackAddress);
+        String h = host.or(() -> serverHost).orElseGet(RegistrySettings::firstNonLoopbackAddress);
         return new ServiceInstance(service, instanceId.orElse(ServiceInstance.defaultId(service, h, p)), h, p, scheme,
                 metadata, Optional.empty());
+    }
+
+    /**
+     * Why callers will not reach {@code self} at its registered address, where the runtime's settings say
+     * its server listens on one address only and it is another one; empty otherwise.
+     */
+    public Optional<String> unreachableAddress(ServiceInstance self) {
+        if (serverHost.isEmpty() || serverHost.get().equals(self.host())) {
+            return Optional.empty();
+        }
+        return Optional.of("Service " + self.service() + " registers the address " + self.host() + " (" + HOST
+                + "), but its server listens on " + serverHost.get() + " only: callers will not reach it there. Set "
+                + HOST + " to an address the server listens on, or bind the server to " + self.host() + " or to all addresses");
+    }
+
+    /** The concrete address the runtime's server binds (server.host, quarkus.http.host), if any. */
+    private static Optional<String> serverHost(SettingValues values) {
+        for (String key : RUNTIME_HOSTS) {
+            Optional<String> bound = values.string(key).map(String::trim);
+            if (bound.isPresent()) {
+                String h = bound.get();
+                boolean wildcard = h.equals("0.0.0.0") || h.equals("::") || h.equals("[::]") || h.equals("*") || h.isEmpty();
+                return wildcard ? Optional.empty() : Optional.of(h.equals("localhost") ? "127.0.0.1" : h);
+            }
+        }
+        return Optional.empty();
     }
 
     /** This machine's first non-loopback IPv4 address (else any non-loopback address, else the local host name). */

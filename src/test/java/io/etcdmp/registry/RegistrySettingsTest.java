@@ -43,6 +43,24 @@ class RegistrySettingsTest {
     }
 
     @Test
+    void theAddressTheServerBindsIsRegisteredWhenNoHostIsSet() {
+        RegistrySettings s = from(Map.of("mp.app.name", "orders", "server.port", "7001", "server.host", "127.0.0.1"), Map.of());
+        ServiceInstance self = s.selfInstance();
+        assertThat(self.host()).isEqualTo("127.0.0.1");
+        assertThat(s.unreachableAddress(self)).isEmpty();
+        RegistrySettings all = from(Map.of("mp.app.name", "orders", "server.port", "7001", "server.host", "0.0.0.0"), Map.of());
+        assertThat(all.selfInstance().host()).as("a wildcard bind says nothing: the first non-loopback address").isNotEqualTo("0.0.0.0");
+    }
+
+    @Test
+    void aRegisteredAddressTheServerDoesNotListenOnIsNamedWithTheFix() {
+        RegistrySettings s = from(Map.of("mp.app.name", "orders", "server.port", "7001", "server.host", "127.0.0.1",
+                "etcd.registry.host", "10.1.2.3"), Map.of());
+        assertThat(s.unreachableAddress(s.selfInstance())).hasValueSatisfying(message -> assertThat(message)
+                .contains("10.1.2.3").contains("127.0.0.1").contains("etcd.registry.host"));
+    }
+
+    @Test
     void badValuesNameTheirSetting() {
         assertThatThrownBy(() -> from(Map.of("etcd.registry.scheme", "ftp"), Map.of()))
                 .isInstanceOf(EtcdException.class).hasMessageContaining("etcd.registry.scheme");
