@@ -13,38 +13,15 @@ import io.etcdmp.client.EtcdFailures;
 
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
- * Keeps a local copy of the keys under one etcd prefix: reads the prefix at a revision, then watches
- * from the next one. Whenever the watch ends for any reason (jetcd closes it after a non-retryable
- * error, the start revision was compacted away, ...) it re-reads the prefix at the current revision,
- * hands the difference from its copy (deletes included) to its {@link Listener} and watches again
- * from there. Nothing is missed and nothing is applied twice.
- *
- * <p>jetcd resumes an interrupted watch by itself, from a start revision it moves up to the current
- * revision as soon as the re-created watch is confirmed, before the events in between have arrived: a
- * second interruption in that window would skip them. So the mirror does not rely on jetcd's resume: a
- * watch that etcd confirms a second time (jetcd re-created it) is replaced by a new watch from the
- * revision after the last one the mirror received. (Not by a re-read: a read at the current revision
- * runs ahead of the other prefixes' watches, and ordering it would need etcd's progress notifications,
- * which etcd before 3.4.24 can send ahead of events.)
- *
- * <p>The mirror keeps only each key's modification revision; the listener keeps the values it needs.
- * A {@link ContentListener} keeps a copy of every key itself: the mirror then keeps nothing per key and
- * hands it the whole prefix at each (re-)read instead of the difference.
- *
- * <p>Thread safety: state changes happen under the mirror's lock, but no lock of the mirror is held
- * while it calls jetcd (which calls the mirror back while holding its own lock) or the listener:
- * changes are queued under the lock and handed to the listener after it is released, one at a time,
- * in revision order. Re-reads run on the connection's worker threads, never on its timer.
+ * Follows one etcd prefix (or key): reads it at a revision, watches from the next one, and whenever the
+ * watch ends or jetcd re-creates it, re-reads or watches again so that nothing is missed or applied
+ * twice; hands every change to its listener in revision order, never holding a lock of its own while
+ * it calls jetcd or the listener. Why each step is as it is: docs/DESIGN.md ("The prefix mirror").
  */
 public final class PrefixMirror implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(PrefixMirror.class.getName());
@@ -80,13 +57,12 @@ public final class PrefixMirror implements AutoCloseable {
     private final ByteSequence prefix;
     private final ByteSequence end;
     private final String label;
-    private final Listener listener;
+    /** The listener, or a {@link DiffingListener} in front of one that keeps no copy of the prefix. */
+    private final ContentListener listener;
     private final RangeReader reader;
     private final Backoff backoff = Backoff.standard();
 
-    /** Each key's modification revision; null for a {@link ContentListener}, which keeps its own copy. */
-    private final Map<ByteSequence, Long> modRevisions;
-    /** The revision of the last whole read: a content listener's watch events must be newer. */
+    /** The revision of the last whole read: watch events must be newer. */
     private long readRevision;
     private long revision;
     /**
@@ -102,8 +78,7 @@ public final class PrefixMirror implements AutoCloseable {
     private volatile boolean live;
     private volatile Throwable lastFailure;
     /** Listener calls waiting to be made, in revision order; made by one thread at a time, outside the lock. */
-    private final ArrayDeque<Runnable> deliveries = new ArrayDeque<>();
-    private boolean delivering;
+    private final SerialCalls deliveries;
 
     /** A mirror of every key starting with {@code prefix}. */
     public PrefixMirror(EtcdConnection connection, ByteSequence prefix, Listener listener) {
@@ -114,9 +89,9 @@ public final class PrefixMirror implements AutoCloseable {
         this.connection = connection;
         this.prefix = start;
         this.end = end;
-        this.listener = listener;
-        this.modRevisions = listener instanceof ContentListener ? null : new HashMap<>();
+        this.listener = listener instanceof ContentListener content ? content : new DiffingListener(listener);
         this.label = kind + " '" + KeyRanges.describe(start) + "' at " + connection.settings().endpointList();
+        this.deliveries = new SerialCalls(label);
         Duration timeout = connection.settings().requestTimeout();
         this.reader = new RangeReader(connection.client().getKVClient(), timeout);
     }
@@ -185,7 +160,7 @@ public final class PrefixMirror implements AutoCloseable {
         long read = reader.read(prefix, end, atRevision, current::addAll, limit);
         synchronized (this) {
             if (!closed && gen == generation) {
-                applyDiff(current, read);
+                applyRead(current, read);
             }
         }
         deliver();
@@ -275,34 +250,11 @@ public final class PrefixMirror implements AutoCloseable {
         closeQuietly(previous);
     }
 
-    private void applyDiff(List<KeyValue> current, long read) {
-        if (modRevisions == null) {
-            readRevision = read;
-            revision = Math.max(revision, read);
-            delivered = Math.max(delivered, read);
-            queue(() -> ((ContentListener) listener).onReset(current, read));
-            return;
-        }
-        List<KeyChange> changes = new ArrayList<>();
-        Set<ByteSequence> seen = new HashSet<>(current.size() * 2);
-        for (KeyValue kv : current) {
-            seen.add(kv.getKey());
-            Long known = modRevisions.get(kv.getKey());
-            if (known == null || known != kv.getModRevision()) {
-                modRevisions.put(kv.getKey(), kv.getModRevision());
-                changes.add(new KeyChange(kv.getKey(), kv.getValue(), kv.getModRevision(), kv.getVersion()));
-            }
-        }
-        modRevisions.keySet().removeIf(key -> {
-            if (seen.contains(key)) {
-                return false;
-            }
-            changes.add(new KeyChange(key, null, read));
-            return true;
-        });
+    private void applyRead(List<KeyValue> current, long read) {
+        readRevision = read;
         revision = Math.max(revision, read);
         delivered = Math.max(delivered, read);
-        queue(changes.isEmpty() ? () -> listener.onCaughtUp(read) : () -> listener.onChanges(changes, read));
+        queue(() -> listener.onReset(current, read));
     }
 
     /**
@@ -319,30 +271,12 @@ public final class PrefixMirror implements AutoCloseable {
             ByteSequence key = kv.getKey();
             long rev = kv.getModRevision();
             delivered = Math.max(delivered, rev);
-            if (modRevisions == null) {
-                // the watch starts after the last whole read; only a superseded watch could repeat an older event
-                if (rev > readRevision && event.getEventType() != WatchEvent.EventType.UNRECOGNIZED) {
-                    boolean put = event.getEventType() == WatchEvent.EventType.PUT;
-                    changes.add(new KeyChange(key, put ? kv.getValue() : null, rev, put ? kv.getVersion() : 0));
-                    highest = Math.max(highest, rev);
-                }
-                continue;
+            // the watch starts after the last whole read; only a superseded watch could repeat an older event
+            if (rev > readRevision && event.getEventType() != WatchEvent.EventType.UNRECOGNIZED) {
+                boolean put = event.getEventType() == WatchEvent.EventType.PUT;
+                changes.add(new KeyChange(key, put ? kv.getValue() : null, rev, put ? kv.getVersion() : 0));
+                highest = Math.max(highest, rev);
             }
-            Long known = modRevisions.get(key);
-            if (event.getEventType() == WatchEvent.EventType.PUT) {
-                if (known != null && known >= rev) {
-                    continue;
-                }
-                modRevisions.put(key, rev);
-                changes.add(new KeyChange(key, kv.getValue(), rev, kv.getVersion()));
-            } else if (event.getEventType() == WatchEvent.EventType.DELETE) {
-                if (known == null || known >= rev) {
-                    continue;
-                }
-                modRevisions.remove(key);
-                changes.add(new KeyChange(key, null, rev));
-            }
-            highest = Math.max(highest, rev);
         }
         revision = highest;
         long at = highest;
@@ -354,42 +288,9 @@ public final class PrefixMirror implements AutoCloseable {
         deliveries.add(call);
     }
 
-    /**
-     * Makes the queued listener calls in order, outside the lock. One thread delivers at a time: a thread
-     * that finds another delivering leaves its calls to it, so the order is the order of queueing.
-     */
+    /** Makes the queued listener calls in order, outside the lock. */
     private void deliver() {
-        synchronized (this) {
-            if (delivering) {
-                return;
-            }
-            delivering = true;
-        }
-        boolean done = false;
-        try {
-            while (true) {
-                Runnable call;
-                synchronized (this) {
-                    call = deliveries.poll();
-                    if (call == null) {
-                        delivering = false;
-                        done = true;
-                        return;
-                    }
-                }
-                try {
-                    call.run();
-                } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "Listener of " + label + " failed", e);
-                }
-            }
-        } finally {
-            if (!done) {
-                synchronized (this) {
-                    delivering = false;
-                }
-            }
-        }
+        deliveries.run();
     }
 
     private void scheduleResync(Duration delay) {
