@@ -30,7 +30,8 @@ import java.util.concurrent.TimeUnit;
  * {@code target/bench-results.md} too.
  */
 public final class BenchMain {
-    static final int ROWS = 13;
+    static final int ROWS = 18;
+    static final String ALL = "lookup,change,startup,registry,threads,registry-scale";
 
     private BenchMain() {
     }
@@ -38,7 +39,8 @@ public final class BenchMain {
     public static void main(String[] args) throws Exception {
         boolean quick = List.of(args).contains("--quick");
         String only = List.of(args).stream().filter(a -> a.startsWith("--only=")).map(a -> a.substring(7))
-                .findFirst().orElse("lookup,change,startup,registry,threads");
+                .findFirst().orElse(ALL);
+        java.util.Set<String> figures = java.util.Set.of(only.split(","));
         long started = System.nanoTime();
         Report report = new Report();
         String machine = machine();
@@ -47,23 +49,30 @@ public final class BenchMain {
         try (LocalEtcd etcd = LocalEtcd.start()) {
             String endpoint = etcd.clientUrl();
             System.setProperty("etcd.endpoints", endpoint);
-            if (only.contains("lookup")) {
+            if (figures.contains("lookup")) {
                 seedLookup(endpoint);
                 lookups(endpoint, quick, report);
             }
-            if (only.contains("change")) {
+            if (figures.contains("change")) {
                 new ChangeLatency().run(endpoint, quick ? 50 : 2_000, report);
             }
-            if (only.contains("startup")) {
+            if (figures.contains("startup")) {
                 new StartupLoad().run(endpoint, quick ? 1_000 : 10_000, quick ? 1 : 21, report);
                 new StartupLoad().run(endpoint, quick ? 5_000 : 100_000, quick ? 1 : 5, report);
             }
-            if (only.contains("registry")) {
+            if (figures.contains("registry")) {
                 new RegistryLatency().run(etcd, quick ? 10 : 500, quick ? 1 : 5, classpath(), report);
             }
-            if (only.contains("threads")) {
+            if (figures.contains("threads")) {
                 threads(endpoint, report);
             }
+        }
+        if (figures.contains("registry-scale")) {
+            // its own 3-member cluster; sizes: -Dscale.instances, -Dscale.services, -Dscale.jvms, -Dscale.churn, -Dscale.churn-seconds
+            new RegistryScale(Integer.getInteger("scale.instances", quick ? 200 : 10_000),
+                    Integer.getInteger("scale.services", quick ? 20 : 1_000), Integer.getInteger("scale.jvms", quick ? 2 : 4),
+                    Integer.getInteger("scale.churn", quick ? 20 : 200), Integer.getInteger("scale.churn-seconds", quick ? 3 : 60))
+                    .run(classpath(), report);
         }
         String table = report.table();
         String when = ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
@@ -74,7 +83,7 @@ public final class BenchMain {
         Files.writeString(Path.of("target", "bench-results.md"), text);
         System.out.println();
         System.out.println(text);
-        if (only.split(",").length == 5 && report.rows().size() != ROWS) {
+        if (only.equals(ALL) && report.rows().size() != ROWS) {
             System.out.println("[bench] FAILED: " + report.rows().size() + " rows, expected " + ROWS);
             System.exit(2);
         }
