@@ -4,7 +4,6 @@ import io.etcdmp.config.EtcdConfigSource;
 import io.etcdmp.support.CdiApp;
 import io.etcdmp.testing.SharedEtcd;
 import org.eclipse.microprofile.config.Config;
-import org.eclipse.microprofile.config.spi.ConfigProviderResolver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -29,10 +28,7 @@ class ContainerRestartTest {
 
     @AfterEach
     void releaseTheKeptConfig() {
-        ConfigProviderResolver resolver = ConfigProviderResolver.instance();
-        Config config = resolver.getConfig();
-        EtcdConfigSource.of(config).forEach(EtcdConfigSource::close);
-        resolver.releaseConfig(config);
+        CdiApp.releaseKeptConfig();
     }
 
     @Test

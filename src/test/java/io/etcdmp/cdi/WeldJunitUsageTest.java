@@ -2,13 +2,12 @@ package io.etcdmp.cdi;
 
 import io.etcdmp.config.ConfigStore;
 import io.etcdmp.config.EtcdConfigSource;
+import io.etcdmp.support.CdiApp;
 import io.etcdmp.testing.SharedEtcd;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.eclipse.microprofile.config.spi.ConfigProviderResolver;
 import org.jboss.weld.junit5.EnableWeld;
 import org.jboss.weld.junit5.WeldInitiator;
 import org.jboss.weld.junit5.WeldSetup;
@@ -63,10 +62,7 @@ class WeldJunitUsageTest {
     @AfterAll
     static void releaseConfig() {
         System.clearProperty("etcd.endpoints");
-        ConfigProviderResolver resolver = ConfigProviderResolver.instance();
-        Config config = resolver.getConfig();
-        EtcdConfigSource.of(config).forEach(EtcdConfigSource::close);
-        resolver.releaseConfig(config);
+        CdiApp.releaseKeptConfig();
     }
 
     @Test

@@ -95,13 +95,18 @@ public final class CdiApp implements AutoCloseable {
     /** A deployment that failed after the Config was built leaves it cached, with a live etcd source. */
     private static void releaseConfigAfterFailedStart() {
         try {
-            ConfigProviderResolver resolver = ConfigProviderResolver.instance();
-            Config config = resolver.getConfig();
-            EtcdConfigSource.of(config).forEach(EtcdConfigSource::close);
-            resolver.releaseConfig(config);
+            releaseKeptConfig();
         } catch (RuntimeException notBuilt) {
             // building the Config is what failed: nothing is cached
         }
+    }
+
+    /** Closes the etcd sources of the Config cached for this thread's class loader and releases it. */
+    public static void releaseKeptConfig() {
+        ConfigProviderResolver resolver = ConfigProviderResolver.instance();
+        Config config = resolver.getConfig();
+        EtcdConfigSource.of(config).forEach(EtcdConfigSource::close);
+        resolver.releaseConfig(config);
     }
 
     private void restoreProperties() {
