@@ -14,11 +14,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
  * The local list of one service's instances, kept current by a {@link PrefixMirror} on
- * {@code <prefix><service>/} (same gap-free resume and compaction recovery as the config source).
+ * {@code <prefix><service>/} (same gap-free resume and compaction recovery as the config source), or
+ * fed by the one {@link RegistryWatch} on the whole registry prefix once the registry follows many services.
  * Reads never touch the network. Records are parsed once per change; those that do not parse are
  * skipped with one warning per key and revision.
  */
@@ -27,7 +29,9 @@ final class ServiceCache implements AutoCloseable {
 
     private final String service;
     private final ByteSequence prefix;
-    private final PrefixMirror mirror;
+    /** Its own watch; null once it is fed by the registry-wide watch. */
+    private volatile PrefixMirror mirror;
+    private volatile BooleanSupplier fedLive;
     private final EtcdConnection connection;
     private final Map<ByteSequence, ServiceInstance> byKey = new HashMap<>();
     /** Keys whose record was skipped, with the revision of that record: one warning per key and revision. */
@@ -43,6 +47,13 @@ final class ServiceCache implements AutoCloseable {
         this.mirror = new PrefixMirror(connection, prefix, this::apply);
     }
 
+    /** A cache fed by the registry-wide watch from the start. */
+    static ServiceCache fed(EtcdConnection connection, String registryPrefix, String service, BooleanSupplier live) {
+        ServiceCache cache = new ServiceCache(connection, registryPrefix, service);
+        cache.feedFrom(live);
+        return cache;
+    }
+
     void start() throws Exception {
         PrefixMirror.startAll(List.of(mirror));
         started = true;
@@ -53,7 +64,32 @@ final class ServiceCache implements AutoCloseable {
     }
 
     boolean isLive() {
-        return mirror.isLive();
+        PrefixMirror own = mirror;
+        return own != null ? own.isLive() : fedLive.getAsBoolean();
+    }
+
+    /** From now on fed by the registry-wide watch ({@link #reset}, {@link #apply}): its own watch ends. */
+    void feedFrom(BooleanSupplier live) {
+        fedLive = live;
+        PrefixMirror own = mirror;
+        mirror = null;
+        started = true;
+        if (own != null) {
+            own.close();
+        }
+    }
+
+    /** Every record of the service at {@code revision} (from a whole read): what the cache held is replaced. */
+    void reset(List<KeyChange> all, long revision) {
+        List<KeyChange> changes = new ArrayList<>(all);
+        java.util.Set<ByteSequence> present = new java.util.HashSet<>();
+        all.forEach(c -> present.add(c.key()));
+        for (ByteSequence held : byKey.keySet()) {
+            if (!present.contains(held)) {
+                changes.add(new KeyChange(held, null, revision));
+            }
+        }
+        apply(changes, revision);
     }
 
     AutoCloseable addListener(Consumer<ServiceChangeEvent> listener) {
@@ -61,7 +97,7 @@ final class ServiceCache implements AutoCloseable {
         return () -> listeners.remove(listener);
     }
 
-    private void apply(List<KeyChange> changes, long revision) {
+    void apply(List<KeyChange> changes, long revision) {
         for (KeyChange change : changes) {
             if (change.isDelete()) {
                 byKey.remove(change.key());
@@ -88,8 +124,9 @@ final class ServiceCache implements AutoCloseable {
         List<ServiceInstance> now = new ArrayList<>(byKey.values());
         now.sort(Comparator.comparing(ServiceInstance::instanceId));
         List<ServiceInstance> snapshot = List.copyOf(now);
+        boolean same = snapshot.equals(instances);
         instances = snapshot;
-        if (started && !listeners.isEmpty()) {
+        if (started && !same && !listeners.isEmpty()) {
             ServiceChangeEvent event = new ServiceChangeEvent(service, snapshot, revision);
             try {
                 connection.events().execute(() -> listeners.forEach(l -> notify(l, event)));
@@ -118,7 +155,10 @@ final class ServiceCache implements AutoCloseable {
 
     @Override
     public void close() {
-        mirror.close();
+        PrefixMirror own = mirror;
+        if (own != null) {
+            own.close();
+        }
         listeners.clear();
     }
 }

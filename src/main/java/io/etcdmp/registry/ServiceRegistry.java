@@ -51,6 +51,10 @@ public class ServiceRegistry implements AutoCloseable {
     private final EtcdConnection connection;
     private final RegistrySettings settings;
     private final Map<String, ServiceCache> caches = new ConcurrentHashMap<>();
+    /** More followed services than this: one watch on the registry prefix instead of one per service. */
+    static final int WATCH_ALL_AFTER = 16;
+    /** The watch on the whole registry prefix, once the registry follows many services; null before. */
+    private volatile RegistryWatch wide;
     private final InstanceSelector selector;
     private final List<LeaseKeeper> registrations = new CopyOnWriteArrayList<>();
     private final List<Consumer<ServiceChangeEvent>> everyChange = new CopyOnWriteArrayList<>();
@@ -205,21 +209,63 @@ public class ServiceRegistry implements AutoCloseable {
             if (existing != null) {
                 return existing;
             }
+            if (wide != null) {
+                return caches.computeIfAbsent(service, this::fedCache); // none of its records yet
+            }
+            if (caches.size() >= WATCH_ALL_AFTER) {
+                watchAll(service);
+                return caches.computeIfAbsent(service, this::fedCache);
+            }
             ServiceCache cache = new ServiceCache(connection, settings.prefix(), service);
             try {
                 cache.start();
             } catch (Exception e) {
                 cache.close();
-                throw new EtcdException("Cannot read the instances of service " + service + " under "
-                        + settings.prefix() + " at " + connection.settings().endpointList() + ": "
-                        + (EtcdFailures.isPermissionDenied(e)
-                        ? EtcdFailures.missingPermission(connection.settings(), "read", settings.prefix() + service + "/")
-                        : EtcdFailures.describe(e)), e);
+                throw readFailure(settings.prefix() + service + "/", e);
             }
             cache.addListener(event -> everyChange.forEach(l -> l.accept(event)));
             caches.put(service, cache);
             return cache;
         }
+    }
+
+    /**
+     * Replaces the watch per followed service by one on the whole registry prefix, which then feeds a
+     * cache for every service under it: one read and one watch however many services are followed.
+     */
+    private void watchAll(String reason) {
+        RegistryWatch all = new RegistryWatch(connection, settings.prefix(), caches, this::fedCache);
+        try {
+            all.start();
+        } catch (Exception e) {
+            all.close();
+            throw readFailure(settings.prefix(), e);
+        }
+        wide = all;
+        LOG.log(Level.INFO, "Following {0} services (the last: {1}): one watch on {2} instead of one per service",
+                caches.size() + 1, reason, settings.prefix());
+    }
+
+    private ServiceCache fedCache(String service) {
+        ServiceCache cache = ServiceCache.fed(connection, settings.prefix(), service, this::wideWatchLive);
+        cache.addListener(event -> everyChange.forEach(l -> l.accept(event)));
+        return cache;
+    }
+
+    private boolean wideWatchLive() {
+        RegistryWatch all = wide;
+        return all != null && all.isLive();
+    }
+
+    /** Whether one watch on the registry prefix serves every followed service (for tests and diagnostics). */
+    boolean watchesWholeRegistry() {
+        return wide != null;
+    }
+
+    private EtcdException readFailure(String prefix, Exception e) {
+        return new EtcdException("Cannot read the instances under " + prefix + " at " + connection.settings().endpointList()
+                + ": " + (EtcdFailures.isPermissionDenied(e) ? EtcdFailures.missingPermission(connection.settings(), "read", prefix)
+                : EtcdFailures.describe(e)), e);
     }
 
     /** Deregisters every instance registered here (this deployment's too) and stops the watches. */
@@ -228,6 +274,10 @@ public class ServiceRegistry implements AutoCloseable {
         closed = true;
         for (LeaseKeeper keeper : new ArrayList<>(registrations)) {
             keeper.close();
+        }
+        RegistryWatch all = wide;
+        if (all != null) {
+            all.close();
         }
         caches.values().forEach(ServiceCache::close);
         caches.clear();
