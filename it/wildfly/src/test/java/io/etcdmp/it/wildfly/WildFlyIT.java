@@ -43,12 +43,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * not zero here, so that the sum is what is checked). Stopped with the management operation {@code :shutdown}
  * (standalone.sh's background mode, which relays SIGTERM, kept looping here after the JVM had ended).
  *
- * <p>Before the application, a static probe WAR is deployed and requested concurrently, so that the HTTP
- * worker's threads are started by requests to the probe: a JBoss Threads worker thread keeps the task it was
- * started for in a local variable of {@code EnhancedQueueExecutor$ThreadBody.run} for its whole life
- * (jboss-threads 3.9.2), and the two core threads never end, so a thread started by a request to the
- * application would keep the application's class loader reachable after undeploy (any application's; seen in
- * a heap dump, not the library's doing).
+ * <p>Before the application, a static probe WAR (deployed at boot from standalone/deployments) is requested
+ * concurrently, so that the HTTP worker's threads are started by requests to the probe: a JBoss Threads worker
+ * thread keeps the task it was started for in a local variable of {@code EnhancedQueueExecutor$ThreadBody.run}
+ * for its whole life (jboss-threads 3.9.2), and the two core threads never end, so a thread started by a
+ * request to the application would keep the application's class loader reachable after undeploy (any
+ * application's; seen in a heap dump, not the library's doing).
  */
 class WildFlyIT extends AppServerContract {
     private static final Path HOME = Path.of(System.getProperty("wildfly.home", "target/wildfly")).toAbsolutePath();
@@ -75,9 +75,10 @@ class WildFlyIT extends AppServerContract {
 
     @Override
     protected ServerProcess startServer(Map<String, String> properties) throws Exception {
-        for (String dir : List.of("standalone/log", "standalone/data", "standalone/tmp")) {
+        for (String dir : List.of("standalone/log", "standalone/data", "standalone/tmp", "standalone/deployments")) {
             ServerProcess.deleteTree(HOME.resolve(dir));
         }
+        writeProbe(HOME.resolve("standalone/deployments/probe.war"));
         managementPort = LoopbackPorts.free();
         List<String> command = new ArrayList<>(List.of("bash", HOME.resolve("bin/standalone.sh").toString(),
                 "--read-only-server-config=standalone-microprofile.xml", "-b", "127.0.0.1", "-bmanagement", "127.0.0.1",
@@ -94,26 +95,28 @@ class WildFlyIT extends AppServerContract {
                 + " -Djboss.modules.system.pkgs=org.jboss.byteman -Djava.awt.headless=true";
         ServerProcess started = ServerProcess.start("WildFly", command, Map.of("JAVA_HOME", System.getProperty("java.home"),
                 "JAVA_OPTS", javaOpts), HOME, CONSOLE);
-        URI health = managementUri("/health/ready");
-        Awaitility.await("WildFly's management interface on " + health).atMost(bootLimit())
+        URI page = URI.create("http://127.0.0.1:" + port + "/probe/index.html");
+        Awaitility.await("WildFly booted with the probe deployed: " + page).atMost(bootLimit())
                 .pollInterval(Duration.ofMillis(200))
                 .failFast("WildFly ended; see " + CONSOLE, () -> !started.isAlive())
-                .until(() -> Http.get(health).status() > 0);
-        startWorkerThreadsOnAProbe();
+                .until(() -> Http.get(page).ok());
+        startWorkerThreadsOnTheProbe(page);
         cli("deploy " + WAR);
         return started;
     }
 
-    /** Deploys target/probe.war (one static page) and requests it from 8 threads at once, 3 times. */
-    private void startWorkerThreadsOnAProbe() throws Exception {
-        Path probe = Path.of("target/probe.war").toAbsolutePath();
-        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(probe))) {
+    /** A WAR of one static page, deployed at boot by the deployment scanner (never undeployed). */
+    private static void writeProbe(Path war) throws IOException {
+        Files.createDirectories(war.getParent());
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(war))) {
             zip.putNextEntry(new ZipEntry("index.html"));
             zip.write("probe".getBytes(StandardCharsets.US_ASCII));
             zip.closeEntry();
         }
-        cli("deploy " + probe);
-        URI page = URI.create("http://127.0.0.1:" + port + "/probe/index.html");
+    }
+
+    /** Requests the probe from 8 threads at once, 3 times: the HTTP worker's threads start on the probe's requests. */
+    private static void startWorkerThreadsOnTheProbe(URI page) throws Exception {
         Callable<Http.Response> request = () -> Http.get(page);
         ExecutorService clients = Executors.newFixedThreadPool(8);
         try {
