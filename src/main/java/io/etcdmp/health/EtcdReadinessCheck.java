@@ -3,7 +3,6 @@ package io.etcdmp.health;
 import io.etcdmp.client.EtcdConnection;
 import io.etcdmp.config.EtcdConfigSource;
 import io.etcdmp.registry.ServiceRegistry;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -14,10 +13,10 @@ import org.eclipse.microprofile.health.Readiness;
 /**
  * MicroProfile Health readiness check {@code etcd}: UP when etcd is reachable, every config watch is
  * live and this deployment's registration is held. Added by the CDI extension only when the
- * MicroProfile Health API is on the class path.
+ * MicroProfile Health API is on the class path; it has no bean-defining annotation (so it is
+ * {@code @Dependent}), so that discovery never finds it in the library's bean archive on its own.
  */
 @Readiness
-@ApplicationScoped
 public class EtcdReadinessCheck implements HealthCheck {
     @Inject
     EtcdConnection connection;

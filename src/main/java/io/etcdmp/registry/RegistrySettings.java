@@ -32,7 +32,9 @@ public final class RegistrySettings {
     public static final String DEFAULT_PREFIX = "/services/";
     public static final Duration DEFAULT_TTL = Duration.ofSeconds(10);
     /** Where runtimes publish their HTTP port, tried in order when {@value #PORT} is not set. */
-    static final String[] RUNTIME_PORTS = {"server.port", "quarkus.http.port", "http.port"};
+    static final String[] RUNTIME_PORTS = {"server.port", "quarkus.http.port", "http.port", "jboss.http.port"};
+    /** WildFly binds {@code jboss.http.port} shifted by this offset (as every other port). */
+    static final String JBOSS_PORT_OFFSET = "jboss.socket.binding.port-offset";
     /** Where runtimes publish the address their HTTP server binds, tried in order when {@value #HOST} is not set. */
     static final String[] RUNTIME_HOSTS = {"server.host", "quarkus.http.host"};
 
@@ -115,15 +117,17 @@ public final class RegistrySettings {
         if (raw.isEmpty()) {
             return OptionalInt.empty();
         }
+        int offset = key.equals("jboss.http.port") ? values.integer(JBOSS_PORT_OFFSET, 0) : 0;
         try {
-            int p = Integer.parseInt(raw.get().trim());
+            int p = Integer.parseInt(raw.get().trim()) + offset;
             if (p >= 0 && p <= 65535) {
                 return OptionalInt.of(p);
             }
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw SettingValues.invalid(key, raw.get(), "a TCP port (0-65535)");
+        throw SettingValues.invalid(key, raw.get(), offset == 0 ? "a TCP port (0-65535)"
+                : "a TCP port (0-65535) once " + JBOSS_PORT_OFFSET + " (" + offset + ") is added");
     }
 
     public boolean enabled() {

@@ -31,6 +31,20 @@ class RegistrySettingsTest {
     }
 
     @Test
+    void wildFlysPortIsItsHttpPortPlusItsPortOffset() {
+        assertThat(from(Map.of("mp.app.name", "orders", "jboss.http.port", "8080"), Map.of()).selfInstance().port())
+                .isEqualTo(8080);
+        assertThat(from(Map.of("mp.app.name", "orders", "jboss.http.port", "8080",
+                "jboss.socket.binding.port-offset", "100"), Map.of()).selfInstance().port()).isEqualTo(8180);
+        assertThatThrownBy(() -> from(Map.of("jboss.http.port", "65500", "jboss.socket.binding.port-offset", "100"),
+                Map.of())).isInstanceOf(EtcdException.class).hasMessageContaining("jboss.http.port")
+                .hasMessageContaining("jboss.socket.binding.port-offset");
+        assertThat(from(Map.of("mp.app.name", "orders", "etcd.registry.port", "9000",
+                "jboss.socket.binding.port-offset", "100"), Map.of()).selfInstance().port())
+                .as("an explicit port is taken as it is").isEqualTo(9000);
+    }
+
+    @Test
     void explicitSettingsWin() {
         RegistrySettings s = from(Map.of("mp.app.name", "x", "etcd.registry.service-name", "orders",
                 "etcd.registry.instance-id", "orders-a", "etcd.registry.host", "10.0.0.5", "etcd.registry.port", "8443",

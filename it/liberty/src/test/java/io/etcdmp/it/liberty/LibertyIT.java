@@ -1,12 +1,7 @@
 package io.etcdmp.it.liberty;
 
-import io.etcdmp.it.support.Http;
-import io.etcdmp.it.support.JvmProbe;
-import io.etcdmp.it.support.RuntimeContract;
+import io.etcdmp.it.support.AppServerContract;
 import io.etcdmp.it.support.ServerProcess;
-import org.awaitility.Awaitility;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,21 +13,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /**
  * Open Liberty (MP Config through SmallRye): the kernel and the features restfulWS-3.1, cdi-4.0 and
  * mpConfig-3.1 installed from Maven Central by liberty-maven-plugin into target/liberty; the WAR
- * (un)deployed through dropins/. Besides the contract: undeploy and redeploy twice; each undeploy
- * removes the registration, ends every library thread and lets the WAR's class loader be collected
- * (the log check then also proves that no thread failed on the removed WAR's classes); each redeploy
- * serves the etcd value and registers again.
+ * (un)deployed through dropins/.
  */
-class LibertyIT extends RuntimeContract {
+class LibertyIT extends AppServerContract {
     private static final Path WLP = Path.of("target/liberty/wlp").toAbsolutePath();
     private static final Path SERVER = WLP.resolve("usr/servers/it");
     private static final Path WAR = Path.of("target/it-liberty.war").toAbsolutePath();
@@ -59,7 +46,7 @@ class LibertyIT extends RuntimeContract {
                 "-Detcd.registry.port=" + port));
         properties.forEach((k, v) -> jvmOptions.add("-D" + k + "=" + v));
         Files.write(SERVER.resolve("jvm.options"), jvmOptions, StandardCharsets.UTF_8);
-        deleteTree(SERVER.resolve("logs"));
+        ServerProcess.deleteTree(SERVER.resolve("logs"));
         Files.deleteIfExists(DEPLOYED);
         Files.copy(WAR, DEPLOYED, StandardCopyOption.REPLACE_EXISTING);
         return ServerProcess.start("Open Liberty", List.of(WLP.resolve("bin/server").toString(), "run", "it"),
@@ -91,42 +78,13 @@ class LibertyIT extends RuntimeContract {
         return super.isLibraryProblem(line) || LIBERTY_PROBLEM.matcher(line).matches();
     }
 
-    @Test
-    @Order(10)
-    void undeployDeregistersEndsTheLibraryThreadsAndFreesTheClassLoaderAndRedeployServesAgain() throws IOException {
-        JvmProbe jvm = new JvmProbe(serverJvm().pid());
-        assertFalse(jvm.libraryThreads().isEmpty(), "while deployed, the library's threads are seen: " + jvm.threadNames());
-        assertEquals(1, jvm.loadedCopies("io.etcdmp.cdi.EtcdExtension"));
-        for (int cycle = 1; cycle <= 2; cycle++) {
-            long start = System.nanoTime();
-            Files.delete(DEPLOYED);
-            Awaitility.await("undeploy deregisters").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
-                    .until(() -> records().isEmpty());
-            timings.put("undeploy " + cycle + " to record gone", seconds(System.nanoTime() - start));
-            Awaitility.await("no library thread after undeploy").atMost(Duration.ofSeconds(10))
-                    .pollInterval(Duration.ofMillis(200)).until(jvm::libraryThreads, List::isEmpty);
-            Awaitility.await("the undeployed application's class loader collected (its copy of the library unloaded)")
-                    .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).until(() -> {
-                        jvm.fullGc();
-                        return jvm.loadedCopies("io.etcdmp.cdi.EtcdExtension");
-                    }, copies -> copies == 0);
-            start = System.nanoTime();
-            Files.copy(WAR, DEPLOYED);
-            awaitAnswer(url("greeting"), Duration.ofSeconds(60));
-            timings.put("redeploy " + cycle + " to first answer", seconds(System.nanoTime() - start));
-            assertEquals(etcd.ctl().get(GREETING_KEY).orElseThrow(), Http.get(url("greeting")).body());
-            assertEquals("127.0.0.1:" + port, onlyRecord().getString("Addr"));
-        }
+    @Override
+    protected void undeploy() throws IOException {
+        Files.delete(DEPLOYED);
     }
 
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(dir)) {
-            for (Path p : all.sorted((a, b) -> b.compareTo(a)).collect(Collectors.toList())) {
-                Files.delete(p);
-            }
-        }
+    @Override
+    protected void deploy() throws IOException {
+        Files.copy(WAR, DEPLOYED);
     }
 }

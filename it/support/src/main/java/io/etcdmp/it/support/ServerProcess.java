@@ -6,9 +6,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * A server in its own OS process, its output (stdout and stderr) in a log file. {@link #close()} ends
@@ -108,6 +110,20 @@ public final class ServerProcess implements AutoCloseable {
     @Override
     public String toString() {
         return name + " (pid " + process.pid() + ", output " + output + ")";
+    }
+
+    /** Deletes a directory tree a server left behind (its logs, data, temp files); missing is fine. */
+    public static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot delete " + dir, e);
+        }
     }
 
     static String read(Path file) {
