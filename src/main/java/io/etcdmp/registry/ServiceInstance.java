@@ -35,8 +35,8 @@ public record ServiceInstance(String service, String instanceId, String host, in
             throw new EtcdException("Port " + port + " of service instance " + service + "/" + instanceId
                     + " is not a TCP port");
         }
-        scheme = scheme == null || scheme.isBlank() ? "http" : scheme;
-        metadata = Map.copyOf(new TreeMap<>(metadata));
+        scheme = scheme == null || scheme.isBlank() ? "http" : scheme.intern();
+        metadata = shared(metadata);
         if (metadata.containsKey(WEIGHT)) {
             weight(metadata.get(WEIGHT), () -> "metadata " + WEIGHT + " of service instance " + service + "/" + instanceId);
         }
@@ -50,6 +50,16 @@ public record ServiceInstance(String service, String instanceId, String host, in
     /** Metadata key of the instance's zone; callers prefer instances of their own {@code etcd.registry.metadata.zone}. */
     public static final String ZONE = "zone";
     public static final int DEFAULT_WEIGHT = 100;
+
+    /**
+     * An immutable copy whose keys and short values are the JVM's shared strings: a registry caching
+     * thousands of instances keeps one "status", "UP", "zone", "eu-1" instead of one per instance.
+     */
+    private static Map<String, String> shared(Map<String, String> metadata) {
+        Map<String, String> copy = new TreeMap<>();
+        metadata.forEach((k, v) -> copy.put(k.intern(), v != null && v.length() <= 32 ? v.intern() : v));
+        return Map.copyOf(copy);
+    }
 
     /** An instance with no metadata, registered now, whose id is derived from service, host and port. */
     public static ServiceInstance of(String service, String host, int port) {
