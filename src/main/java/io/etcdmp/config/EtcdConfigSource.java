@@ -69,7 +69,7 @@ public class EtcdConfigSource implements ConfigSource, AutoCloseable {
         this.etcd = etcd;
         List<ByteSequence> prefixes = settings.prefixes().stream()
                 .map(p -> ByteSequence.from(p, StandardCharsets.UTF_8)).toList();
-        this.snapshot = new ConfigSnapshot(prefixes, this::readyForm);
+        this.snapshot = new ConfigSnapshot(prefixes, settings.documents(), this::readyForm);
         this.name = NAME + "[endpoints=" + etcd.endpointList() + ", prefixes=" + settings.prefixes() + "]";
     }
 
