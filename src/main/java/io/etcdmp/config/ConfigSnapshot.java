@@ -298,6 +298,48 @@ final class ConfigSnapshot {
         return layers[index].isDocument(relative) ? relative : null;
     }
 
+    /** Prefix {@code index}'s plain properties (name -> value), consistent with its {@link #documents}. */
+    synchronized Map<String, String> plain(int index) {
+        Map<String, String> out = new HashMap<>(byPrefix[index].size() * 4 / 3 + 1);
+        byPrefix[index].forEach((name, entry) -> out.put(name, KeyNames.decode(value(entry))));
+        return out;
+    }
+
+    /** Prefix {@code index}'s documents (key name -> last good text); empty without documents. */
+    synchronized Map<String, String> documents(int index) {
+        Map<String, String> out = new HashMap<>();
+        if (layers != null) {
+            layers[index].rawDocuments().forEach((name, raw) -> out.put(name, KeyNames.decode(raw)));
+        }
+        return out;
+    }
+
+    /**
+     * Replaces prefix {@code index}'s content by what a cache file holds, without reporting changes (the
+     * source is not published yet): plain properties, and document texts that are parsed again.
+     */
+    synchronized void restore(int index, Map<String, String> properties, Map<String, String> documentTexts) {
+        Map<String, Object> fresh = new ConcurrentHashMap<>(properties.size() * 4 / 3 + 1);
+        properties.forEach((name, value) -> fresh.put(name, value.getBytes(StandardCharsets.UTF_8)));
+        if (layers != null) {
+            Map<String, byte[]> present = new HashMap<>();
+            documentTexts.forEach((name, text) -> present.put(name, text.getBytes(StandardCharsets.UTF_8)));
+            if (layers[index].reset(present, Map.of())) {
+                layers[index].remerge();
+            }
+        }
+        long stamp = lock.writeLock();
+        try {
+            byPrefix[index] = fresh;
+            if (documented != null) {
+                documented[index] = layers[index].merged();
+            }
+            ready.clear();
+        } finally {
+            lock.unlockWrite(stamp);
+        }
+    }
+
     /**
      * Makes {@code updates} (a null entry: remove) and {@code removals} of one prefix visible at once, with
      * its documents' merged properties when {@code documentsTouched} is not null (the names they changed).
