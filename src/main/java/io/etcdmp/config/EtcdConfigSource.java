@@ -241,7 +241,7 @@ public class EtcdConfigSource implements ConfigSource, AutoCloseable {
         LOG.log(Level.WARNING, "etcd at {0} cannot be read now ({1}); serving the last known good configuration from "
                 + "cache file {2}: revision {3}, written {4} ago ({5} properties). etcd is read again in the background, "
                 + "and what changed meanwhile arrives as change events", etcd.endpointList(), EtcdFailures.describe(etcdFailure),
-                cache.file(), content.revision(), age.isNegative() ? Duration.ZERO : age.withNanos(0), snapshot.names().size());
+                cache.file(), content.revision(), Math.max(0, age.toSeconds()) + " s", snapshot.names().size());
     }
 
     /** What the cache file is to hold now: the snapshot, from the prefixes read from etcd. */
