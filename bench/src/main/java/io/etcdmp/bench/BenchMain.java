@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  * {@code target/bench-results.md} too.
  */
 public final class BenchMain {
-    static final int ROWS = 13;
+    static final int ROWS = 15;
 
     private BenchMain() {
     }
@@ -38,7 +38,7 @@ public final class BenchMain {
     public static void main(String[] args) throws Exception {
         boolean quick = List.of(args).contains("--quick");
         String only = List.of(args).stream().filter(a -> a.startsWith("--only=")).map(a -> a.substring(7))
-                .findFirst().orElse("lookup,change,startup,registry,threads");
+                .findFirst().orElse("lookup,change,startup,cache,registry,threads");
         long started = System.nanoTime();
         Report report = new Report();
         String machine = machine();
@@ -58,6 +58,10 @@ public final class BenchMain {
                 new StartupLoad().run(endpoint, quick ? 1_000 : 10_000, quick ? 1 : 21, report);
                 new StartupLoad().run(endpoint, quick ? 5_000 : 100_000, quick ? 1 : 5, report);
             }
+            if (only.contains("cache")) {
+                new CacheStartup().run(endpoint, quick ? 1_000 : 10_000, quick ? 1 : 11, report);
+                new CacheWriteLatency().run(endpoint, quick ? 1_000 : 10_000, quick ? 40 : 1_000, report);
+            }
             if (only.contains("registry")) {
                 new RegistryLatency().run(etcd, quick ? 10 : 500, quick ? 1 : 5, classpath(), report);
             }
@@ -74,7 +78,7 @@ public final class BenchMain {
         Files.writeString(Path.of("target", "bench-results.md"), text);
         System.out.println();
         System.out.println(text);
-        if (only.split(",").length == 5 && report.rows().size() != ROWS) {
+        if (only.split(",").length == 6 && report.rows().size() != ROWS) {
             System.out.println("[bench] FAILED: " + report.rows().size() + " rows, expected " + ROWS);
             System.exit(2);
         }
