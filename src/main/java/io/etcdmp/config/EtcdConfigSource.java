@@ -204,7 +204,7 @@ public class EtcdConfigSource implements ConfigSource, AutoCloseable {
 
     /**
      * Reads every prefix at one revision; returns it. With a cache file, etcd gets one attempt (bounded by
-     * the request timeout): when it fails and the file is usable, the source serves the file and this
+     * the request timeout; none when every endpoint refuses TCP connections): when it fails and the file is usable, the source serves the file and this
      * returns -1; a file that is not usable is warned about and the start goes on as without one.
      */
     private long readOrServeCache() throws Exception {
@@ -212,6 +212,9 @@ public class EtcdConfigSource implements ConfigSource, AutoCloseable {
             return readAll(false);
         }
         try {
+            if (EndpointProbe.allRefuse(etcd.endpoints(), min(etcd.connectTimeout(), etcd.requestTimeout().dividedBy(4)))) {
+                throw new java.net.ConnectException("every endpoint refused the connection");
+            }
             return readAll(true);
         } catch (Exception e) {
             if (e instanceof InterruptedException || !worthRetrying(e)) {
@@ -226,6 +229,10 @@ public class EtcdConfigSource implements ConfigSource, AutoCloseable {
             }
             return readAll(false);
         }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     private void serveFromCache(CacheFile.Content content, Exception etcdFailure) {
