@@ -13,15 +13,13 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.zip.CRC32C;
 
 /**
  * The last known good snapshot on disk ({@code etcd.config.cache-file}): a UTF-8 text file, one entry a
@@ -36,7 +34,7 @@ import java.util.stream.Collectors;
  * prefix: 0 /config/application/
  * p 0 db.url jdbc:postgresql://db/orders            (a property of prefix 0: name, value)
  * d 1 application.yaml db:%0A%20%20url:%20x%0A     (a document of prefix 1: its key name, its text)
- * checksum: sha256 3f5a...                          (of every byte before this line)
+ * checksum: crc32c 3f5a01b2                        (CRC-32C of every byte before this line)
  * </pre>
  *
  * Names and values are escaped: {@code %}, space, tab, CR, LF and other control characters as {@code %XX}.
@@ -46,7 +44,8 @@ import java.util.stream.Collectors;
 final class CacheFile {
     static final int FORMAT = 1;
     static final String MAGIC = "etcd-microprofile config cache";
-    private static final String CHECKSUM = "checksum: sha256 ";
+    /** CRC-32C, as etcd's own write-ahead log: it catches corruption and truncation; the file is not a security boundary. */
+    private static final String CHECKSUM = "checksum: crc32c ";
     private static final FileAttribute<?> OWNER_ONLY = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
     private CacheFile() {
@@ -87,7 +86,7 @@ final class CacheFile {
             content.documents().get(i).forEach((name, text) -> line(out, 'd', index, name, text));
         }
         byte[] body = out.toString().getBytes(StandardCharsets.UTF_8);
-        byte[] tail = (CHECKSUM + HexFormat.of().formatHex(sha256(body, body.length)) + "\n").getBytes(StandardCharsets.UTF_8);
+        byte[] tail = (CHECKSUM + checksum(body, body.length) + "\n").getBytes(StandardCharsets.UTF_8);
         byte[] all = new byte[body.length + tail.length];
         System.arraycopy(body, 0, all, 0, body.length);
         System.arraycopy(tail, 0, all, body.length, tail.length);
@@ -112,7 +111,7 @@ final class CacheFile {
         }
         int bodyBytes = text.substring(0, checksumAt + 1).getBytes(StandardCharsets.UTF_8).length;
         String expected = text.substring(checksumAt + 1 + CHECKSUM.length(), text.length() - 1);
-        if (!HexFormat.of().formatHex(sha256(bytes, bodyBytes)).equals(expected)) {
+        if (!checksum(bytes, bodyBytes).equals(expected)) {
             throw new Unusable("its checksum does not match its content (corrupt, truncated or edited)");
         }
         try {
@@ -283,13 +282,9 @@ final class CacheFile {
         return out.toString();
     }
 
-    private static byte[] sha256(byte[] bytes, int length) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            digest.update(bytes, 0, length);
-            return digest.digest();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java platform", e);
-        }
+    private static String checksum(byte[] bytes, int length) {
+        CRC32C crc = new CRC32C();
+        crc.update(bytes, 0, length);
+        return String.format("%08x", crc.getValue());
     }
 }

@@ -28,6 +28,8 @@ final class CacheWriter {
     private long lastWriteNanos = System.nanoTime() - MIN_INTERVAL.toNanos();
     private boolean failing;
     private boolean leftoversRemoved;
+    /** After the source's close: late scheduled writes do nothing until {@link #resume()}. */
+    private boolean stopped;
 
     CacheWriter(Path file, Supplier<CacheFile.Content> content) {
         this.file = file;
@@ -42,6 +44,9 @@ final class CacheWriter {
     void changed(EtcdConnection connection) {
         long delayMillis;
         synchronized (lock) {
+            if (stopped) {
+                return;
+            }
             dirty = true;
             if (scheduled) {
                 return;
@@ -61,7 +66,7 @@ final class CacheWriter {
     private void writeIfChanged() {
         synchronized (lock) {
             scheduled = false;
-            if (!dirty) {
+            if (!dirty || stopped) {
                 return;
             }
             dirty = false;
@@ -70,13 +75,25 @@ final class CacheWriter {
         write();
     }
 
-    /** Writes now if a change is not yet on disk (at close, on the closing thread). */
-    void flush() {
+    /** The source starts again: changes are written again. */
+    void resume() {
         synchronized (lock) {
-            if (!dirty) {
+            stopped = false;
+        }
+    }
+
+    /**
+     * The source closes: writes now, on the closing thread, if {@code flush} and a change is not yet on
+     * disk; no write happens after this until {@link #resume()}.
+     */
+    void stop(boolean flush) {
+        synchronized (lock) {
+            boolean pending = dirty;
+            dirty = false;
+            stopped = true;
+            if (!flush || !pending) {
                 return;
             }
-            dirty = false;
             lastWriteNanos = System.nanoTime();
         }
         write();

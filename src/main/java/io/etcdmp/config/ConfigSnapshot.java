@@ -298,10 +298,13 @@ final class ConfigSnapshot {
         return layers[index].isDocument(relative) ? relative : null;
     }
 
-    /** Prefix {@code index}'s plain properties (name -> value), consistent with its {@link #documents}. */
-    synchronized Map<String, String> plain(int index) {
-        Map<String, String> out = new HashMap<>(byPrefix[index].size() * 4 / 3 + 1);
-        byPrefix[index].forEach((name, entry) -> out.put(name, KeyNames.decode(value(entry))));
+    /**
+     * Prefix {@code index}'s plain properties (name -> UTF-8 value bytes, never to be modified), consistent
+     * with its {@link #documents}. Copies references only: writers wait for no decoding.
+     */
+    synchronized Map<String, byte[]> plain(int index) {
+        Map<String, byte[]> out = new HashMap<>(byPrefix[index].size() * 4 / 3 + 1);
+        byPrefix[index].forEach((name, entry) -> out.put(name, value(entry)));
         return out;
     }
 

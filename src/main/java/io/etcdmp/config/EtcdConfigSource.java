@@ -134,6 +134,9 @@ public class EtcdConfigSource implements ConfigSource, AutoCloseable {
         }
         mirrors = List.copyOf(created);
         staleRevision = 0;
+        if (cache != null) {
+            cache.resume();
+        }
         try {
             long revision = readOrServeCache();
             if (revision < 0) {
@@ -257,7 +260,9 @@ public class EtcdConfigSource implements ConfigSource, AutoCloseable {
         List<Map<String, String>> plain = new ArrayList<>();
         List<Map<String, String>> documents = new ArrayList<>();
         for (int i = 0; i < settings.prefixes().size(); i++) {
-            plain.add(snapshot.plain(i));
+            Map<String, String> decoded = new HashMap<>();
+            snapshot.plain(i).forEach((name, value) -> decoded.put(name, KeyNames.decode(value))); // outside the snapshot's lock
+            plain.add(decoded);
             documents.add(snapshot.documents(i));
         }
         return new CacheFile.Content(revision, java.time.Instant.now(), etcd.endpointList(), settings.prefixes(), plain, documents);
@@ -514,8 +519,8 @@ public class EtcdConfigSource implements ConfigSource, AutoCloseable {
         closed = true;
         mirrors.forEach(PrefixMirror::close);
         listeners.clear();
-        if (cache != null && staleRevision == 0) {
-            cache.flush();
+        if (cache != null) {
+            cache.stop(staleRevision == 0); // while serving the file, the snapshot is the file's own content
         }
         if (connection != null) {
             connection.close();
