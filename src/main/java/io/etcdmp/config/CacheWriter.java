@@ -11,8 +11,9 @@ import java.util.function.Supplier;
 
 /**
  * Writes the cache file ({@link CacheFile}) after changes: at most one write per {@link #MIN_INTERVAL}
- * (a burst of changes makes one write with the last state), on the connection's worker threads (never on
- * its timer), and at close. A write that fails is logged once, with the file and the reason, until a
+ * (a burst of changes makes one write with the last state), and no more often than every 20 times the
+ * last write took (so writing takes at most ~5 % of a core on a slow or busy machine), on the connection's
+ * worker threads (never on its timer), and at close. A write that fails is logged once, with the file and the reason, until a
  * write succeeds again; the source keeps serving meanwhile.
  */
 final class CacheWriter {
@@ -26,6 +27,8 @@ final class CacheWriter {
     private boolean dirty;
     private boolean scheduled;
     private long lastWriteNanos = System.nanoTime() - MIN_INTERVAL.toNanos();
+    /** Pause after the last write: {@link #MIN_INTERVAL}, or 20 times what that write took if longer. */
+    private long pauseNanos = MIN_INTERVAL.toNanos();
     private boolean failing;
     private boolean leftoversRemoved;
     /** After the source's close: late scheduled writes do nothing until {@link #resume()}. */
@@ -52,7 +55,7 @@ final class CacheWriter {
                 return;
             }
             scheduled = true;
-            delayMillis = Math.max(0, (lastWriteNanos + MIN_INTERVAL.toNanos() - System.nanoTime()) / 1_000_000);
+            delayMillis = Math.max(0, (lastWriteNanos + pauseNanos - System.nanoTime()) / 1_000_000);
         }
         try {
             connection.runBlocking(this::writeIfChanged, delayMillis);
@@ -101,6 +104,7 @@ final class CacheWriter {
 
     private void write() {
         synchronized (fileLock) {
+            long started = System.nanoTime();
             try {
                 if (!leftoversRemoved) {
                     CacheFile.removeLeftovers(file);
@@ -117,6 +121,10 @@ final class CacheWriter {
                         + "configuration keeps being served, and the file is written again at the next change",
                         file, e.getClass().getSimpleName(), e.getMessage());
                 failing = true;
+            }
+            long took = System.nanoTime() - started;
+            synchronized (lock) {
+                pauseNanos = Math.max(MIN_INTERVAL.toNanos(), 20 * took);
             }
         }
     }

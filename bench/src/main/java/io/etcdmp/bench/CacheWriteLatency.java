@@ -49,7 +49,7 @@ final class CacheWriteLatency {
                         + " changes, " + keys / 1000 + " k properties in the file)", Report.ms(p99),
                 "no cache file " + Report.ms(baseP99), p99 / baseP99, "p99 ≤ 1.1×", p99 <= 1.1 * baseP99);
         report.note(Report.fmt("cache file during the bursts: p50 %.3f ms (without: %.3f ms); the file was replaced about %d"
-                + " times for %d changes (at most one write per 200 ms)", with.medianMillis(), without.medianMillis(), writes,
+                + " times for %d changes (at most one write per 200 ms, and no more than ~5 %% of a core)", with.medianMillis(), without.medianMillis(), writes,
                 with.size()));
     }
 
