@@ -215,7 +215,7 @@ public class EtcdConfigSource implements ConfigSource, AutoCloseable {
             return readAll(false);
         }
         try {
-            if (EndpointProbe.allRefuse(etcd.endpoints(), min(etcd.connectTimeout(), etcd.requestTimeout().dividedBy(4)))) {
+            if (EndpointProbe.allRefuse(etcd.endpoints(), shorter(etcd.connectTimeout(), etcd.requestTimeout().dividedBy(4)))) {
                 throw new java.net.ConnectException("every endpoint refused the connection");
             }
             return readAll(true);
@@ -234,7 +234,7 @@ public class EtcdConfigSource implements ConfigSource, AutoCloseable {
         }
     }
 
-    private static Duration min(Duration a, Duration b) {
+    private static Duration shorter(Duration a, Duration b) {
         return a.compareTo(b) <= 0 ? a : b;
     }
 
