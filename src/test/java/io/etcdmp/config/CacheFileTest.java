@@ -1,5 +1,6 @@
 package io.etcdmp.config;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,6 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The cache file's format, checks and atomic write; no etcd needed. */
+@Tag("unit")
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class CacheFileTest {
     static final List<String> PREFIXES = List.of("/config/application/", "/config/orders/");

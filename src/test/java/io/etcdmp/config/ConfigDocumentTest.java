@@ -1,5 +1,6 @@
 package io.etcdmp.config;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -10,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Parsing and flattening of documents held in one key; no etcd needed. */
+@Tag("unit")
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
 class ConfigDocumentTest {
 
