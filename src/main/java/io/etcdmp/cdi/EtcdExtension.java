@@ -9,6 +9,7 @@ import io.etcdmp.client.EtcdSettings;
 import io.etcdmp.client.NettyThreadState;
 import io.etcdmp.client.PropertyLookup;
 import io.etcdmp.config.ConfigChangeEvent;
+import io.etcdmp.config.ConfigChanged;
 import io.etcdmp.config.ConfigSourceSettings;
 import io.etcdmp.config.ConfigStore;
 import io.etcdmp.config.EtcdConfigSource;
@@ -30,7 +31,11 @@ import jakarta.enterprise.inject.spi.BeforeBeanDiscovery;
 import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.enterprise.inject.spi.BeforeShutdown;
 import jakarta.enterprise.inject.spi.Extension;
+import jakarta.enterprise.inject.spi.EventContext;
+import jakarta.enterprise.inject.spi.EventMetadata;
+import jakarta.enterprise.inject.spi.ObserverMethod;
 import jakarta.enterprise.inject.spi.ProcessBean;
+import jakarta.enterprise.inject.spi.ProcessObserverMethod;
 import jakarta.inject.Singleton;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.inject.Instance;
@@ -39,8 +44,10 @@ import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 import java.lang.System.Logger.Level;
+import java.lang.annotation.Annotation;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
@@ -84,6 +91,33 @@ public class EtcdExtension implements Extension {
         if (!ourBeansAdded && event.getBean().getTypes().contains(Client.class)) {
             applicationClient = true;
         }
+    }
+
+    /**
+     * A {@code @ConfigChanged("db.")} observer hears the events fired without qualifier, narrowed to the
+     * changes under its prefix, and nothing when none is (a qualified event would reach the unqualified
+     * observers a second time).
+     */
+    void narrowConfigObservers(@Observes ProcessObserverMethod<ConfigChangeEvent, ?> event) {
+        ObserverMethod<ConfigChangeEvent> observer = event.getObserverMethod();
+        String prefix = null;
+        Set<Annotation> others = new HashSet<>();
+        for (Annotation qualifier : observer.getObservedQualifiers()) {
+            if (qualifier instanceof ConfigChanged changed) {
+                prefix = changed.value();
+            } else {
+                others.add(qualifier);
+            }
+        }
+        if (prefix == null) {
+            return;
+        }
+        String under = prefix;
+        event.configureObserverMethod().qualifiers(others).notifyWith(context -> context.getEvent().under(under)
+                .ifPresent(narrowed -> observer.notify(new NarrowedEvent(narrowed, context.getMetadata()))));
+    }
+
+    private record NarrowedEvent(ConfigChangeEvent getEvent, EventMetadata getMetadata) implements EventContext<ConfigChangeEvent> {
     }
 
     void registerBeans(@Observes AfterBeanDiscovery abd) {

@@ -1,6 +1,8 @@
 package io.etcdmp.config;
 
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -16,5 +18,25 @@ public record ConfigChangeEvent(long revision, Map<String, ConfigChange> changes
     /** The names of the changed properties. */
     public Set<String> names() {
         return changes.keySet();
+    }
+
+    /**
+     * This event with only the changes of properties whose name starts with {@code prefix}; empty when
+     * none does. {@code ""} keeps every change.
+     */
+    public Optional<ConfigChangeEvent> under(String prefix) {
+        if (prefix.isEmpty()) {
+            return Optional.of(this);
+        }
+        Map<String, ConfigChange> kept = new HashMap<>();
+        changes.forEach((name, change) -> {
+            if (name.startsWith(prefix)) {
+                kept.put(name, change);
+            }
+        });
+        if (kept.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(kept.size() == changes.size() ? this : new ConfigChangeEvent(revision, kept));
     }
 }

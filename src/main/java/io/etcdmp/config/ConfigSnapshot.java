@@ -6,6 +6,7 @@ import io.etcdmp.watch.KeyChange;
 import io.etcdmp.watch.KeyRanges;
 
 import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -50,21 +51,34 @@ final class ConfigSnapshot {
     private final ReadyForms ready = new ReadyForms();
     private final BiFunction<String, String, Object> readyForm;
     private final StampedLock lock = new StampedLock();
+    /** Per prefix, its documents ({@code etcd.config.documents}); null when none are configured. */
+    private final DocumentLayer[] layers;
+    /** Per prefix, what its documents give (name -> value bytes, immutable), below its plain keys; null without documents. */
+    private final Map<String, Object>[] documented;
 
     /** A snapshot whose lookups give the value {@code String} itself. */
     ConfigSnapshot(List<ByteSequence> prefixes) {
-        this(prefixes, (name, value) -> value);
+        this(prefixes, List.of(), (name, value) -> value);
     }
 
-    /** {@code readyForm} turns (name, value) into what {@link #ready} returns; it must not call back into the snapshot. */
+    /**
+     * {@code documents}: key names below each prefix whose value is a document ({@link ConfigDocument});
+     * {@code readyForm} turns (name, value) into what {@link #ready} returns; it must not call back into the snapshot.
+     */
     @SuppressWarnings("unchecked")
-    ConfigSnapshot(List<ByteSequence> prefixes, BiFunction<String, String, Object> readyForm) {
+    ConfigSnapshot(List<ByteSequence> prefixes, List<String> documents, BiFunction<String, String, Object> readyForm) {
         this.prefixes = List.copyOf(prefixes);
         this.readyForm = readyForm;
         this.byPrefix = new Map[prefixes.size()];
+        this.layers = documents.isEmpty() ? null : new DocumentLayer[prefixes.size()];
+        this.documented = documents.isEmpty() ? null : new Map[prefixes.size()];
         for (int i = 0; i < prefixes.size(); i++) {
             byPrefix[i] = new ConcurrentHashMap<>();
             undecodable.add(new HashSet<>());
+            if (layers != null) {
+                layers[i] = new DocumentLayer(prefixes.get(i).toString(StandardCharsets.UTF_8), documents);
+                documented[i] = Map.of();
+            }
         }
     }
 
@@ -104,8 +118,11 @@ final class ConfigSnapshot {
         long stamp = lock.readLock();
         try {
             Map<String, String> all = new HashMap<>();
-            for (Map<String, Object> names : byPrefix) { // later prefixes override
-                names.forEach((name, entry) -> all.put(name, KeyNames.decode(value(entry))));
+            for (int i = 0; i < byPrefix.length; i++) { // later prefixes override; in one, plain keys override documents
+                if (documented != null) {
+                    documented[i].forEach((name, entry) -> all.put(name, KeyNames.decode(value(entry))));
+                }
+                byPrefix[i].forEach((name, entry) -> all.put(name, KeyNames.decode(value(entry))));
             }
             return Map.copyOf(all);
         } finally {
@@ -117,8 +134,11 @@ final class ConfigSnapshot {
         long stamp = lock.readLock();
         try {
             Set<String> all = new HashSet<>();
-            for (Map<String, Object> names : byPrefix) {
-                all.addAll(names.keySet());
+            for (int i = 0; i < byPrefix.length; i++) {
+                all.addAll(byPrefix[i].keySet());
+                if (documented != null) {
+                    all.addAll(documented[i].keySet());
+                }
             }
             return Set.copyOf(all);
         } finally {
@@ -129,8 +149,8 @@ final class ConfigSnapshot {
     /** How many names each prefix holds, in prefix order (a name in two prefixes counts in both); quick. */
     List<Integer> sizes() {
         List<Integer> sizes = new ArrayList<>(byPrefix.length);
-        for (Map<String, Object> names : byPrefix) {
-            sizes.add(names.size());
+        for (int i = 0; i < byPrefix.length; i++) {
+            sizes.add(byPrefix[i].size() + (documented == null ? 0 : documented[i].size()));
         }
         return sizes;
     }
@@ -144,7 +164,14 @@ final class ConfigSnapshot {
         Map<String, Object> names = byPrefix[index];
         Set<ByteSequence> bad = undecodable.get(index);
         Map<String, Object> pending = new HashMap<>();
+        boolean documentsChanged = false;
         for (KeyChange change : changes) {
+            String document = documentName(index, change.key());
+            if (document != null) {
+                documentsChanged |= layers[index].accept(document, change.isDelete() ? null : change.value().getBytes(),
+                        change.modRevision());
+                continue;
+            }
             String name = KeyNames.propertyName(prefix, change.key());
             if (name == null) {
                 if (!change.isDelete()) {
@@ -171,7 +198,7 @@ final class ConfigSnapshot {
                 bad.add(change.key());
             }
         }
-        return publish(index, pending, Set.of(), report);
+        return publish(index, pending, Set.of(), documentsChanged ? layers[index].remerge() : null, report);
     }
 
     /**
@@ -188,7 +215,11 @@ final class ConfigSnapshot {
         boolean swap = names.isEmpty() && !report;
         Map<String, Object> fresh = swap ? new ConcurrentHashMap<>(all.size()) : new HashMap<>(all.size() * 4 / 3 + 16);
         Set<String> shared = null;
+        Set<String> documentsTouched = layers == null ? null : resetDocuments(index, all);
         for (KeyValue kv : all) {
+            if (documentsTouched != null && documentName(index, kv.getKey()) != null) {
+                continue;
+            }
             String name = KeyNames.propertyName(prefix, kv.getKey());
             if (name == null) {
                 warnNoName(kv.getKey(), prefix);
@@ -209,7 +240,8 @@ final class ConfigSnapshot {
             Map<String, List<KeyValue>> keys = new HashMap<>();
             for (KeyValue kv : all) {
                 String name = KeyNames.propertyName(prefix, kv.getKey());
-                if (name != null && shared.contains(name) && !bad.contains(kv.getKey())) {
+                if (name != null && shared.contains(name) && !bad.contains(kv.getKey())
+                        && (documentsTouched == null || documentName(index, kv.getKey()) == null)) {
                     keys.computeIfAbsent(name, n -> new ArrayList<>()).add(kv);
                 }
             }
@@ -219,6 +251,9 @@ final class ConfigSnapshot {
             long stamp = lock.writeLock();
             try {
                 byPrefix[index] = fresh;
+                if (documented != null) {
+                    documented[index] = layers[index].merged();
+                }
                 ready.clear(); // this prefix may now override names whose ready form came from another
             } finally {
                 lock.unlockWrite(stamp);
@@ -232,17 +267,97 @@ final class ConfigSnapshot {
             }
         }
         fresh.entrySet().removeIf(e -> sameEntry(e.getValue(), names.get(e.getKey())));
-        return publish(index, fresh, gone, report);
+        return publish(index, fresh, gone, documentsTouched, report);
     }
 
-    /** Makes {@code updates} (a null entry: remove) and {@code removals} of one prefix visible at once. */
-    private Map<String, ConfigChange> publish(int index, Map<String, Object> updates, Set<String> removals, boolean report) {
-        if (updates.isEmpty() && removals.isEmpty()) {
+    /** Takes the documents of a whole read of prefix {@code index}; returns the names whose document value changed. */
+    private Set<String> resetDocuments(int index, List<KeyValue> all) {
+        Map<String, byte[]> present = new HashMap<>();
+        Map<String, Long> revisions = new HashMap<>();
+        for (KeyValue kv : all) {
+            String document = documentName(index, kv.getKey());
+            if (document != null) {
+                present.put(document, kv.getValue().getBytes());
+                revisions.put(document, kv.getModRevision());
+            }
+        }
+        return layers[index].reset(present, revisions) ? layers[index].remerge() : Set.of();
+    }
+
+    /** The document name of {@code key} under prefix {@code index}, or null when it is not a document (or none are configured). */
+    private String documentName(int index, ByteSequence key) {
+        if (layers == null) {
+            return null;
+        }
+        ByteSequence prefix = prefixes.get(index);
+        if (key.size() <= prefix.size() || !key.startsWith(prefix)) {
+            return null;
+        }
+        byte[] bytes = key.getBytes();
+        String relative = new String(bytes, prefix.size(), bytes.length - prefix.size(), StandardCharsets.UTF_8);
+        return layers[index].isDocument(relative) ? relative : null;
+    }
+
+    /**
+     * Prefix {@code index}'s plain properties (name -> UTF-8 value bytes, never to be modified), consistent
+     * with its {@link #documents}. Copies references only: writers wait for no decoding.
+     */
+    synchronized Map<String, byte[]> plain(int index) {
+        Map<String, byte[]> out = new HashMap<>(byPrefix[index].size() * 4 / 3 + 1);
+        byPrefix[index].forEach((name, entry) -> out.put(name, value(entry)));
+        return out;
+    }
+
+    /** Prefix {@code index}'s documents (key name -> last good text); empty without documents. */
+    synchronized Map<String, String> documents(int index) {
+        Map<String, String> out = new HashMap<>();
+        if (layers != null) {
+            layers[index].rawDocuments().forEach((name, raw) -> out.put(name, KeyNames.decode(raw)));
+        }
+        return out;
+    }
+
+    /**
+     * Replaces prefix {@code index}'s content by what a cache file holds, without reporting changes (the
+     * source is not published yet): plain properties, and document texts that are parsed again.
+     */
+    synchronized void restore(int index, Map<String, String> properties, Map<String, String> documentTexts) {
+        Map<String, Object> fresh = new ConcurrentHashMap<>(properties.size() * 4 / 3 + 1);
+        properties.forEach((name, value) -> fresh.put(name, value.getBytes(StandardCharsets.UTF_8)));
+        if (layers != null) {
+            Map<String, byte[]> present = new HashMap<>();
+            documentTexts.forEach((name, text) -> present.put(name, text.getBytes(StandardCharsets.UTF_8)));
+            if (layers[index].reset(present, Map.of())) {
+                layers[index].remerge();
+            }
+        }
+        long stamp = lock.writeLock();
+        try {
+            byPrefix[index] = fresh;
+            if (documented != null) {
+                documented[index] = layers[index].merged();
+            }
+            ready.clear();
+        } finally {
+            lock.unlockWrite(stamp);
+        }
+    }
+
+    /**
+     * Makes {@code updates} (a null entry: remove) and {@code removals} of one prefix visible at once, with
+     * its documents' merged properties when {@code documentsTouched} is not null (the names they changed).
+     */
+    private Map<String, ConfigChange> publish(int index, Map<String, Object> updates, Set<String> removals,
+                                              Set<String> documentsTouched, boolean report) {
+        if (updates.isEmpty() && removals.isEmpty() && (documentsTouched == null || documentsTouched.isEmpty())) {
             return Map.of();
         }
         Map<String, Object> names = byPrefix[index];
         Set<String> touched = new LinkedHashSet<>(updates.keySet());
         touched.addAll(removals);
+        if (documentsTouched != null) {
+            touched.addAll(documentsTouched);
+        }
         Map<String, String> before = new HashMap<>();
         if (report) {
             touched.forEach(name -> before.put(name, text(name)));
@@ -258,6 +373,9 @@ final class ConfigSnapshot {
                 }
             });
             removals.forEach(names::remove);
+            if (documentsTouched != null) {
+                documented[index] = layers[index].merged();
+            }
         } finally {
             lock.unlockWrite(stamp);
         }
@@ -279,6 +397,9 @@ final class ConfigSnapshot {
     private Object entry(String name) {
         for (int i = byPrefix.length - 1; i >= 0; i--) {
             Object entry = byPrefix[i].get(name);
+            if (entry == null && documented != null) {
+                entry = documented[i].get(name);
+            }
             if (entry != null) {
                 return entry;
             }

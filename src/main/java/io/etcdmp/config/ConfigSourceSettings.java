@@ -5,6 +5,8 @@ import io.etcdmp.client.PropertyLookup;
 import io.etcdmp.client.SettingValues;
 
 import java.lang.System.Logger.Level;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +19,8 @@ public final class ConfigSourceSettings {
     public static final String ORDINAL = "etcd.config.ordinal";
     public static final String OPTIONAL = "etcd.config.optional";
     public static final String START_TIMEOUT = "etcd.config.start-timeout";
+    public static final String DOCUMENTS = "etcd.config.documents";
+    public static final String CACHE_FILE = "etcd.config.cache-file";
     /** Long enough for an etcd started alongside the application, or a first call in a cold server. */
     public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(30);
     public static final String APP_NAME = "mp.app.name";
@@ -30,13 +34,18 @@ public final class ConfigSourceSettings {
     private final int ordinal;
     private final boolean optional;
     private final Duration startTimeout;
+    private final List<String> documents;
+    private final Optional<Path> cacheFile;
 
-    private ConfigSourceSettings(boolean enabled, List<String> prefixes, int ordinal, boolean optional, Duration startTimeout) {
+    private ConfigSourceSettings(boolean enabled, List<String> prefixes, int ordinal, boolean optional, Duration startTimeout,
+                                 List<String> documents, Optional<Path> cacheFile) {
         this.enabled = enabled;
         this.prefixes = List.copyOf(prefixes);
         this.ordinal = ordinal;
         this.optional = optional;
         this.startTimeout = startTimeout;
+        this.documents = List.copyOf(documents);
+        this.cacheFile = cacheFile;
     }
 
     public static ConfigSourceSettings from(PropertyLookup lookup) {
@@ -51,7 +60,30 @@ public final class ConfigSourceSettings {
         }
         return new ConfigSourceSettings(values.bool(ENABLED, true), normalize(prefixes),
                 values.integer(ORDINAL, DEFAULT_ORDINAL), values.bool(OPTIONAL, false),
-                values.duration(START_TIMEOUT, DEFAULT_START_TIMEOUT));
+                values.duration(START_TIMEOUT, DEFAULT_START_TIMEOUT), documents(values.list(DOCUMENTS)),
+                values.string(CACHE_FILE).map(String::trim).filter(f -> !f.isEmpty()).map(ConfigSourceSettings::cachePath));
+    }
+
+    private static List<String> documents(List<String> names) {
+        List<String> out = new ArrayList<>();
+        for (String name : names) {
+            if (!ConfigDocument.readable(name)) {
+                throw new EtcdException("Setting " + DOCUMENTS + " names '" + name + "', which has none of the extensions "
+                        + ConfigDocument.EXTENSIONS + " that say how to read the document");
+            }
+            if (!out.contains(name)) {
+                out.add(name);
+            }
+        }
+        return out;
+    }
+
+    private static Path cachePath(String file) {
+        try {
+            return Path.of(file).toAbsolutePath();
+        } catch (InvalidPathException e) {
+            throw new EtcdException("Setting " + CACHE_FILE + " is not a file path: " + e.getMessage());
+        }
     }
 
     static List<String> defaultPrefixes(Optional<String> appName) {
@@ -104,6 +136,16 @@ public final class ConfigSourceSettings {
      */
     public Duration startTimeout() {
         return startTimeout;
+    }
+
+    /** Key names below each prefix whose value is a document, lowest precedence first ({@code etcd.config.documents}). */
+    public List<String> documents() {
+        return documents;
+    }
+
+    /** Where the last known good snapshot is kept ({@code etcd.config.cache-file}); empty: nowhere. */
+    public Optional<Path> cacheFile() {
+        return cacheFile;
     }
 
     /** The prefix that code writes to: the last (most specific) one. */

@@ -63,14 +63,23 @@ public class EtcdConfigSource implements ConfigSource, AutoCloseable {
     /** At start: the mirror being read (names the prefix in a permission error) and the attempts made. */
     private PrefixMirror reading;
     private int startAttempts;
+    /** Writes the last known good snapshot ({@code etcd.config.cache-file}); null when no file is set. */
+    private final CacheWriter cache;
+    /** The revision of the last batch applied (or of the start read): what the cache file is current at. */
+    private volatile long appliedRevision;
+    /** While serving from the cache file: its revision; 0 once every prefix has been read from etcd. */
+    private volatile long staleRevision;
+    /** While serving from the cache file, per prefix: read from etcd since. Guarded by {@link #orderLock}. */
+    private boolean[] readSinceCache;
 
     EtcdConfigSource(ConfigSourceSettings settings, EtcdSettings etcd) {
         this.settings = settings;
         this.etcd = etcd;
         List<ByteSequence> prefixes = settings.prefixes().stream()
                 .map(p -> ByteSequence.from(p, StandardCharsets.UTF_8)).toList();
-        this.snapshot = new ConfigSnapshot(prefixes, this::readyForm);
+        this.snapshot = new ConfigSnapshot(prefixes, settings.documents(), this::readyForm);
         this.name = NAME + "[endpoints=" + etcd.endpointList() + ", prefixes=" + settings.prefixes() + "]";
+        this.cache = settings.cacheFile().map(file -> new CacheWriter(file, this::cacheContent)).orElse(null);
     }
 
     /** A source for these settings: the SmallRye-aware one where SmallRye Config can be used, else the plain one. */
@@ -124,9 +133,19 @@ public class EtcdConfigSource implements ConfigSource, AutoCloseable {
                     orderedListener(i)));
         }
         mirrors = List.copyOf(created);
+        staleRevision = 0;
+        if (cache != null) {
+            cache.resume();
+        }
         try {
-            long revision = readAll();
+            long revision = readOrServeCache();
+            if (revision < 0) {
+                mirrors.forEach(PrefixMirror::startInBackground);
+                return;
+            }
+            appliedRevision = revision;
             watchInBackground(revision);
+            cacheChanged();
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
@@ -187,10 +206,80 @@ public class EtcdConfigSource implements ConfigSource, AutoCloseable {
     }
 
     /**
+     * Reads every prefix at one revision; returns it. With a cache file, etcd gets one attempt (bounded by
+     * the request timeout; none when every endpoint refuses TCP connections): when it fails and the file is usable, the source serves the file and this
+     * returns -1; a file that is not usable is warned about and the start goes on as without one.
+     */
+    private long readOrServeCache() throws Exception {
+        if (cache == null) {
+            return readAll(false);
+        }
+        try {
+            if (EndpointProbe.allRefuse(etcd.endpoints(), shorter(etcd.connectTimeout(), etcd.requestTimeout().dividedBy(4)))) {
+                throw new java.net.ConnectException("every endpoint refused the connection");
+            }
+            return readAll(true);
+        } catch (Exception e) {
+            if (e instanceof InterruptedException || !worthRetrying(e)) {
+                throw e;
+            }
+            try {
+                CacheFile.Content content = CacheFile.read(cache.file(), settings.prefixes());
+                serveFromCache(content, e);
+                return -1;
+            } catch (CacheFile.Unusable unusable) {
+                LOG.log(Level.WARNING, "Config cache file {0} is not used: {1}", cache.file(), unusable.getMessage());
+            }
+            return readAll(false);
+        }
+    }
+
+    private static Duration shorter(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private void serveFromCache(CacheFile.Content content, Exception etcdFailure) {
+        for (int i = 0; i < settings.prefixes().size(); i++) {
+            snapshot.restore(i, content.properties().get(i), content.documents().get(i));
+        }
+        synchronized (orderLock) {
+            readSinceCache = new boolean[settings.prefixes().size()];
+        }
+        staleRevision = Math.max(1, content.revision());
+        appliedRevision = content.revision();
+        Duration age = Duration.between(content.written(), java.time.Instant.now());
+        LOG.log(Level.WARNING, "etcd at {0} cannot be read now ({1}); serving the last known good configuration from "
+                + "cache file {2}: revision {3}, written {4} ago ({5} properties). etcd is read again in the background, "
+                + "and what changed meanwhile arrives as change events", etcd.endpointList(), EtcdFailures.describe(etcdFailure),
+                cache.file(), content.revision(), Math.max(0, age.toSeconds()) + " s", snapshot.names().size());
+    }
+
+    /** What the cache file is to hold now: the snapshot, from the prefixes read from etcd. */
+    private CacheFile.Content cacheContent() {
+        long revision = appliedRevision;
+        List<Map<String, String>> plain = new ArrayList<>();
+        List<Map<String, String>> documents = new ArrayList<>();
+        for (int i = 0; i < settings.prefixes().size(); i++) {
+            Map<String, String> decoded = new HashMap<>();
+            snapshot.plain(i).forEach((name, value) -> decoded.put(name, KeyNames.decode(value))); // outside the snapshot's lock
+            plain.add(decoded);
+            documents.add(snapshot.documents(i));
+        }
+        return new CacheFile.Content(revision, java.time.Instant.now(), etcd.endpointList(), settings.prefixes(), plain, documents);
+    }
+
+    /** The snapshot changed: the cache file follows (not while the snapshot is the file's own content). */
+    private void cacheChanged() {
+        if (cache != null && staleRevision == 0 && connection != null) {
+            cache.changed(connection);
+        }
+    }
+
+    /**
      * Reads every prefix at one revision. A required source keeps trying for {@code etcd.config.start-timeout}
      * (unless etcd refused the credentials or a permission); an optional one tries once.
      */
-    private long readAll() throws Exception {
+    private long readAll(boolean once) throws Exception {
         int attempts = 0;
         long deadline = System.nanoTime() + settings.startTimeout().toNanos();
         Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2));
@@ -211,7 +300,7 @@ public class EtcdConfigSource implements ConfigSource, AutoCloseable {
                 return revision;
             } catch (Exception e) {
                 Duration wait = backoff.next();
-                if (settings.optional() || !worthRetrying(e) || System.nanoTime() + wait.toNanos() >= deadline) {
+                if (once || settings.optional() || !worthRetrying(e) || System.nanoTime() + wait.toNanos() >= deadline) {
                     throw e;
                 }
                 LOG.log(attempts == 1 ? Level.INFO : Level.DEBUG, "etcd at {0} not read yet ({1}); trying again for up to {2}",
@@ -314,6 +403,33 @@ public class EtcdConfigSource implements ConfigSource, AutoCloseable {
     }
 
     private void applied(List<RevisionOrder.Batch> batches, long revision) {
+        applyBatches(batches, revision);
+        appliedRevision = Math.max(appliedRevision, revision);
+        if (staleRevision != 0) {
+            caughtUpWithEtcd(batches, revision);
+        }
+        cacheChanged();
+    }
+
+    /** While serving the cache file: once every prefix has been read whole from etcd, the source is current again. */
+    private void caughtUpWithEtcd(List<RevisionOrder.Batch> batches, long revision) {
+        for (RevisionOrder.Batch batch : batches) {
+            if (batch.whole() != null) {
+                readSinceCache[batch.index()] = true;
+            }
+        }
+        for (boolean read : readSinceCache) {
+            if (!read) {
+                return;
+            }
+        }
+        LOG.log(Level.INFO, "etcd at {0} answered: configuration current at revision {1} again (it was served from cache "
+                + "file {2} at revision {3}); the file is brought up to date", etcd.endpointList(), revision,
+                cache.file(), staleRevision);
+        staleRevision = 0;
+    }
+
+    private void applyBatches(List<RevisionOrder.Batch> batches, long revision) {
         boolean report = publishing && !listeners.isEmpty();
         Map<String, ConfigChange> changed = new HashMap<>();
         for (RevisionOrder.Batch batch : batches) {
@@ -361,9 +477,15 @@ public class EtcdConfigSource implements ConfigSource, AutoCloseable {
         return !mirrors.isEmpty() && mirrors.stream().allMatch(PrefixMirror::isLive);
     }
 
-    /** The lowest revision the prefixes are known to be current at. */
+    /** The lowest revision the prefixes are known to be current at; while {@link #isStale()}, the cache file's. */
     public long revision() {
-        return mirrors.stream().mapToLong(PrefixMirror::revision).min().orElse(0);
+        long stale = staleRevision;
+        return stale != 0 ? stale : mirrors.stream().mapToLong(PrefixMirror::revision).min().orElse(0);
+    }
+
+    /** True while the values come from the cache file ({@code etcd.config.cache-file}) because etcd was not read yet. */
+    public boolean isStale() {
+        return staleRevision != 0;
     }
 
     public ConfigSourceSettings settings() {
@@ -405,6 +527,9 @@ public class EtcdConfigSource implements ConfigSource, AutoCloseable {
         closed = true;
         mirrors.forEach(PrefixMirror::close);
         listeners.clear();
+        if (cache != null) {
+            cache.stop(staleRevision == 0); // while serving the file, the snapshot is the file's own content
+        }
         if (connection != null) {
             connection.close();
         }

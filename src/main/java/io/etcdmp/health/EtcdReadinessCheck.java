@@ -32,6 +32,7 @@ public class EtcdReadinessCheck implements HealthCheck {
                 .withData("reachable", status.reachable())
                 .withData("configWatchLive", status.configWatchLive())
                 .withData("configRevision", status.configRevision())
+                .withData("configStale", status.configStale())
                 .withData("registrationHeld", status.registrationHeld());
         status.registrationKey().ifPresent(key -> response.withData("registration", key));
         return response.build();

@@ -24,9 +24,11 @@ import java.util.concurrent.TimeUnit;
  * @param registrationHeld this deployment's record is registered (true when it does not register itself)
  * @param configRevision  the revision the config sources are current at (0 when none)
  * @param registrationKey the etcd key of this deployment's record, if any
+ * @param configStale     a config source serves its cache file ({@code etcd.config.cache-file}): etcd not read yet;
+ *                        {@code configRevision} is then the file's revision
  */
 public record EtcdStatus(boolean reachable, boolean configWatchLive, boolean registrationHeld,
-                         long configRevision, Optional<String> registrationKey) {
+                         long configRevision, Optional<String> registrationKey, boolean configStale) {
     static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
 
     public boolean up() {
@@ -40,7 +42,8 @@ public record EtcdStatus(boolean reachable, boolean configWatchLive, boolean reg
                 sources.stream().allMatch(EtcdConfigSource::isLive),
                 self.map(Registration::isRegistered).orElse(true),
                 sources.stream().mapToLong(EtcdConfigSource::revision).min().orElse(0),
-                self.map(Registration::key));
+                self.map(Registration::key),
+                sources.stream().anyMatch(EtcdConfigSource::isStale));
     }
 
     private static boolean reachable(EtcdConnection connection, String key) {

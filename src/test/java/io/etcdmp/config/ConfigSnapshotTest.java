@@ -72,7 +72,7 @@ class ConfigSnapshotTest {
     @Test
     void readyFormIsMadeOnceAndDroppedWhenItsPropertyChanges() {
         List<String> made = new java.util.ArrayList<>();
-        ConfigSnapshot counted = new ConfigSnapshot(List.of(bytes(APP)), (name, value) -> {
+        ConfigSnapshot counted = new ConfigSnapshot(List.of(bytes(APP)), List.of(), (name, value) -> {
             made.add(name + "=" + value);
             return new StringBuilder(value); // a distinct object per form
         });

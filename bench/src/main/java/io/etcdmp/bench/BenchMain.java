@@ -30,8 +30,8 @@ import java.util.concurrent.TimeUnit;
  * {@code target/bench-results.md} too.
  */
 public final class BenchMain {
-    static final int ROWS = 18;
-    static final String ALL = "lookup,change,startup,registry,threads,registry-scale";
+    static final int ROWS = 20;
+    static final String ALL = "lookup,change,startup,cache,registry,threads,registry-scale";
 
     private BenchMain() {
     }
@@ -59,6 +59,10 @@ public final class BenchMain {
             if (figures.contains("startup")) {
                 new StartupLoad().run(endpoint, quick ? 1_000 : 10_000, quick ? 1 : 21, report);
                 new StartupLoad().run(endpoint, quick ? 5_000 : 100_000, quick ? 1 : 5, report);
+            }
+            if (figures.contains("cache")) {
+                new CacheStartup().run(endpoint, quick ? 1_000 : 10_000, quick ? 1 : 11, report);
+                new CacheWriteLatency().run(endpoint, quick ? 1_000 : 10_000, quick ? 40 : 1_000, report);
             }
             if (figures.contains("registry")) {
                 new RegistryLatency().run(etcd, quick ? 10 : 500, quick ? 1 : 5, classpath(), report);

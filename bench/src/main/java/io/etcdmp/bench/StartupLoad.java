@@ -115,7 +115,7 @@ final class StartupLoad {
     }
 
     /** Keys like {@code <prefix>service-042/setting.00042}, values ~25 bytes: typical config entries. */
-    private static void seed(KV kv, String prefix, int keys) throws Exception {
+    static void seed(KV kv, String prefix, int keys) throws Exception {
         List<CompletableFuture<?>> inFlight = new ArrayList<>();
         for (int i = 0; i < keys; i += 100) {
             List<Op> ops = new ArrayList<>();
@@ -147,7 +147,7 @@ final class StartupLoad {
         return used;
     }
 
-    private static long median(long[] values) {
+    static long median(long[] values) {
         long[] sorted = Arrays.copyOf(values, values.length);
         Arrays.sort(sorted);
         return sorted[sorted.length / 2];
