@@ -13,7 +13,7 @@ import org.eclipse.microprofile.health.Readiness;
 
 /**
  * MicroProfile Health readiness check {@code etcd}: UP when etcd is reachable, every config watch is
- * live and this deployment's registration is held. Added by the CDI extension only when the
+ * live and this deployment's registration is held; DOWN from the start of a drain at shutdown. Added by the CDI extension only when the
  * MicroProfile Health API is on the class path.
  */
 @Readiness
@@ -33,7 +33,8 @@ public class EtcdReadinessCheck implements HealthCheck {
                 .withData("reachable", status.reachable())
                 .withData("configWatchLive", status.configWatchLive())
                 .withData("configRevision", status.configRevision())
-                .withData("registrationHeld", status.registrationHeld());
+                .withData("registrationHeld", status.registrationHeld())
+                .withData("draining", status.draining());
         status.registrationKey().ifPresent(key -> response.withData("registration", key));
         return response.build();
     }

@@ -24,23 +24,25 @@ import java.util.concurrent.TimeUnit;
  * @param registrationHeld this deployment's record is registered (true when it does not register itself)
  * @param configRevision  the revision the config sources are current at (0 when none)
  * @param registrationKey the etcd key of this deployment's record, if any
+ * @param draining        this deployment is stopping ({@link Registration#drain}): not ready, whatever else holds
  */
 public record EtcdStatus(boolean reachable, boolean configWatchLive, boolean registrationHeld,
-                         long configRevision, Optional<String> registrationKey) {
+                         long configRevision, Optional<String> registrationKey, boolean draining) {
     static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
 
     public boolean up() {
-        return reachable && configWatchLive && registrationHeld;
+        return !draining && reachable && configWatchLive && registrationHeld;
     }
 
     /** Probes etcd (one count-only read, bounded) and reads the other states locally. */
     public static EtcdStatus probe(EtcdConnection connection, List<EtcdConfigSource> sources, ServiceRegistry registry) {
         Optional<Registration> self = registry.selfRegistration();
+        boolean draining = self.map(Registration::isDraining).orElse(false);
         return new EtcdStatus(reachable(connection, registry.settings().prefix()),
                 sources.stream().allMatch(EtcdConfigSource::isLive),
                 self.map(Registration::isRegistered).orElse(true),
                 sources.stream().mapToLong(EtcdConfigSource::revision).min().orElse(0),
-                self.map(Registration::key));
+                self.map(Registration::key), draining);
     }
 
     private static boolean reachable(EtcdConnection connection, String key) {

@@ -9,6 +9,7 @@ import io.etcdmp.client.EtcdFailures;
 import io.etcdmp.watch.KeyRanges;
 
 import java.lang.System.Logger.Level;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +34,8 @@ import java.util.function.Consumer;
  */
 public class ServiceRegistry implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ServiceRegistry.class.getName());
+    /** The URI scheme that names a service instead of a host: {@code etcd://billing/api}. */
+    public static final String SCHEME = "etcd";
 
     /**
      * How {@link #choose(String, Strategy)} picks among the instances that qualify (status {@code UP},
@@ -149,6 +152,27 @@ public class ServiceRegistry implements AutoCloseable {
     /** One instance from the cache: empty when no instance has status {@code UP}. */
     public Optional<ServiceInstance> choose(String service, Strategy strategy) {
         return selector.choose(service, instances(service), strategy);
+    }
+
+    /**
+     * The base URI of one instance of {@code service}, chosen like {@link #choose(String)}: for plain JAX-RS
+     * clients, {@code client.target(registry.uri("billing").orElseThrow()).path("api")}. Ask again per
+     * request to spread the requests and skip instances that left or are draining.
+     */
+    public Optional<URI> uri(String service) {
+        return choose(service).map(i -> i.resolve(URI.create(SCHEME + "://" + service)));
+    }
+
+    /**
+     * The service an {@code etcd://<service>/...} URI names; empty for any other URI. The service is the
+     * URI's authority (a name such as {@code billing_v2}, not valid as a host name, is taken as written).
+     */
+    public static Optional<String> serviceOf(URI uri) {
+        if (uri == null || !SCHEME.equalsIgnoreCase(uri.getScheme())) {
+            return Optional.empty();
+        }
+        String name = uri.getHost() != null ? uri.getHost() : uri.getAuthority();
+        return name == null || name.isEmpty() ? Optional.empty() : Optional.of(name);
     }
 
     /** The requests in flight per instance that {@link Strategy#POWER_OF_TWO} compares; callers count theirs here. */
