@@ -16,7 +16,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Sends a request addressed to {@code etcd://<service>/<path>} to one live instance of the service, chosen
+ * Sends a request addressed to {@code http://<service>.etcd/<path>} (or {@code etcd://<service>/<path>}) to
+ * one live instance of the service, chosen
  * per request from the registry's local cache (no network call): {@code <scheme>://<host>:<port>/<path>},
  * query kept, scheme from the instance. Other URIs pass untouched. Counts the request in flight to the
  * chosen instance ({@link ServiceRegistry#inFlight()}, which {@code power-of-two} compares) until its

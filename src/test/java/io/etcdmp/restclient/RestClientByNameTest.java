@@ -34,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * {@code etcd://billing} through a real MicroProfile Rest Client (RESTEasy's, in Weld SE with SmallRye
+ * {@code http://billing.etcd} (the injected client) and {@code etcd://billing} (built ones) through a real MicroProfile Rest Client (RESTEasy's, in Weld SE with SmallRye
  * Config), against two real HTTP services registered in a real etcd.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -56,7 +56,7 @@ class RestClientByNameTest {
         registrar = new ServiceRegistry(connection, RegistrySettings.from(name -> Optional.empty(), Map.of()));
         a = new StubService("a");
         b = new StubService("b");
-        app = CdiApp.start(CdiApp.settings(etcd.endpoints(), "billing/mp-rest/uri", "etcd://billing/api"),
+        app = CdiApp.start(CdiApp.settings(etcd.endpoints(), "billing/mp-rest/uri", "http://billing.etcd/api"),
                 BillingCaller.class, BillingClient.class);
     }
 
@@ -141,7 +141,7 @@ class RestClientByNameTest {
         BillingCaller caller = app.bean(BillingCaller.class);
         assertThatThrownBy(() -> caller.invoice("3"))
                 .isInstanceOf(ProcessingException.class)
-                .hasMessageContaining("'billing'")
+                .hasMessageContaining("No instance of service 'billing' to call for http://billing.etcd/api/invoices/3")
                 .hasMessageContaining("/services/billing/");
         assertThat(a.received()).isEmpty();
     }
@@ -195,6 +195,18 @@ class RestClientByNameTest {
         assertThat(appRegistry().inFlight().count(dead)).isLessThanOrEqualTo(1);
         assertThat(appRegistry().inFlight().count(appRegistry().instances("billing").stream()
                 .filter(i -> i.instanceId().equals("a")).findFirst().orElseThrow())).isZero();
+    }
+
+    @Test
+    void onlyEtcdUrisAndHostsEndingInDotEtcdWithoutAPortNameAService() {
+        assertThat(ServiceRegistry.serviceOf(URI.create("etcd://billing/api"))).contains("billing");
+        assertThat(ServiceRegistry.serviceOf(URI.create("http://billing.etcd/api"))).contains("billing");
+        assertThat(ServiceRegistry.serviceOf(URI.create("HTTPS://Billing.ETCD"))).contains("Billing");
+        assertThat(ServiceRegistry.serviceOf(URI.create("http://billing_v2.etcd/x"))).contains("billing_v2");
+        assertThat(ServiceRegistry.serviceOf(URI.create("http://billing.etcd:8080/api"))).isEmpty();
+        assertThat(ServiceRegistry.serviceOf(URI.create("http://billing.example/api"))).isEmpty();
+        assertThat(ServiceRegistry.serviceOf(URI.create("http://.etcd/api"))).isEmpty();
+        assertThat(ServiceRegistry.serviceOf(URI.create("ftp://billing.etcd/api"))).isEmpty();
     }
 
     @Test

@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  * {@code target/bench-results.md} too.
  */
 public final class BenchMain {
-    static final int ROWS = 13;
+    static final int ROWS = 15;
 
     private BenchMain() {
     }
@@ -38,7 +38,7 @@ public final class BenchMain {
     public static void main(String[] args) throws Exception {
         boolean quick = List.of(args).contains("--quick");
         String only = List.of(args).stream().filter(a -> a.startsWith("--only=")).map(a -> a.substring(7))
-                .findFirst().orElse("lookup,change,startup,registry,threads");
+                .findFirst().orElse("lookup,change,startup,registry,threads,restclient");
         long started = System.nanoTime();
         Report report = new Report();
         String machine = machine();
@@ -64,6 +64,9 @@ public final class BenchMain {
             if (only.contains("threads")) {
                 threads(endpoint, report);
             }
+            if (only.contains("restclient")) {
+                restClient(endpoint, quick, report);
+            }
         }
         String table = report.table();
         String when = ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
@@ -74,7 +77,7 @@ public final class BenchMain {
         Files.writeString(Path.of("target", "bench-results.md"), text);
         System.out.println();
         System.out.println(text);
-        if (only.split(",").length == 5 && report.rows().size() != ROWS) {
+        if (only.split(",").length == 6 && report.rows().size() != ROWS) {
             System.out.println("[bench] FAILED: " + report.rows().size() + " rows, expected " + ROWS);
             System.exit(2);
         }
@@ -161,6 +164,38 @@ public final class BenchMain {
         report.add("threads added to a Weld SE app using everything", added.size() + " added, " + unnamed
                 + " unnamed, " + left.size() + " left after stop", "–", Double.NaN, "≤ 8, all named, 0 after stop", pass);
         report.note("threads added: " + String.join(", ", added) + (left.isEmpty() ? "" : "; left after stop: " + String.join(", ", left)));
+    }
+
+    /** The MicroProfile Rest Client figures, measured by {@link RestClientApp} in its own JVM. */
+    private static void restClient(String endpoint, boolean quick, Report report) throws Exception {
+        int requests = quick ? 300 : 20_000;
+        Process app = new ProcessBuilder(javaCommand(), "-Xmx256m", "-cp", classpath().toString(),
+                RestClientApp.class.getName(), endpoint, Integer.toString(requests), "2").redirectErrorStream(true).start();
+        List<String> output = new ArrayList<>();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(app.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line = out.readLine(); line != null; line = out.readLine()) {
+                output.add(line);
+            }
+        }
+        String[] cost = output.stream().filter(l -> l.startsWith("COST ")).findFirst().map(l -> l.split(" ")).orElse(null);
+        String[] drain = output.stream().filter(l -> l.startsWith("DRAIN ")).findFirst().map(l -> l.split(" ")).orElse(null);
+        if (!app.waitFor(120, TimeUnit.SECONDS) || cost == null || drain == null || !output.contains("DONE")) {
+            app.destroyForcibly();
+            throw new IllegalStateException("the Rest Client app failed:\n" + String.join("\n", output));
+        }
+        double etcdMs = Long.parseLong(cost[1]) / 1e6;
+        double httpMs = Long.parseLong(cost[2]) / 1e6;
+        report.add("one `etcd://` request through MP Rest Client (RESTEasy, Weld SE), median of " + cost[3],
+                Report.ms(etcdMs), "direct `http://` request, same client implementation, in turn: " + Report.ms(httpMs),
+                etcdMs / httpMs, "≤ 1.05×", etcdMs <= 1.05 * httpMs);
+        long requestsSent = Long.parseLong(drain[1]);
+        long afterUpdate = Long.parseLong(drain[3]);
+        long failed = Long.parseLong(drain[4]);
+        report.add("drain (drain-time 2 s), a caller looping through the Rest Client: requests to the stopping instance"
+                        + " started after its DRAINING reached the caller's cache; failed requests",
+                afterUpdate + " after the update; " + failed + " failed", requestsSent + " requests in all, " + drain[2]
+                        + " to the stopping instance; DRAINING written → caller's cache updated " + drain[5] + " ms",
+                Double.NaN, "0 and 0", afterUpdate == 0 && failed == 0);
     }
 
     static Path classpath() {

@@ -7,7 +7,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
-/** Another service, called by name: the tests set {@code peer/mp-rest/uri=etcd://<service>}. */
+/** Another service, called by name: the tests set {@code peer/mp-rest/uri=http://<service>.etcd}. */
 @RegisterRestClient(configKey = "peer")
 @Path("/")
 public interface PeerClient {

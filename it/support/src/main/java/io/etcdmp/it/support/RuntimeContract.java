@@ -104,7 +104,7 @@ public abstract class RuntimeContract {
         return "it-" + runtime();
     }
 
-    /** The service the application calls through its Rest Client, {@code peer/mp-rest/uri=etcd://<this>}. */
+    /** The service the application calls through its Rest Client, {@code peer/mp-rest/uri=http://<this>.etcd}. */
     protected final String peerService() {
         return service() + "-peer";
     }
@@ -128,7 +128,8 @@ public abstract class RuntimeContract {
         // the first etcd read loads gRPC, Netty and Vert.x in a cold server JVM: on this shared 2-core machine
         // it once took over the 5 s default inside Payara, and the deployment failed
         p.put("etcd.request-timeout", "20s");
-        p.put("peer/mp-rest/uri", "etcd://" + peerService());
+        // the form every Rest Client implementation accepts (Jersey turns the base URI into a java.net.URL)
+        p.put("peer/mp-rest/uri", "http://" + peerService() + ServiceRegistry.HOST_SUFFIX);
         p.put("etcd.registry.drain-time", DRAIN_TIME.toMillis() + "ms");
         return p;
     }
@@ -295,7 +296,10 @@ public abstract class RuntimeContract {
             timings.put("record gone after exit", millis(System.nanoTime() - exited));
             Awaitility.await("the watcher saw the record go").atMost(Duration.ofSeconds(5)).until(() -> statuses.contains("gone"));
             assertEquals(List.of("DRAINING", "gone"), statuses, "the record said DRAINING before it was revoked");
-            timings.put("HTTP status while draining", servedWhileDraining.toString());
+            Awaitility.await("the request sent while draining answered or failed").atMost(Duration.ofSeconds(10))
+                    .until(() -> !servedWhileDraining.isEmpty());
+            timings.put("HTTP status of a request sent while draining", servedWhileDraining.toString());
+            assertEquals(List.of(200), servedWhileDraining, "the application still serves while it drains");
         }
     }
 
