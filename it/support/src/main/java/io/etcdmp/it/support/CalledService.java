@@ -21,6 +21,7 @@ public final class CalledService implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService threads;
     private final AtomicInteger received = new AtomicInteger();
+    private volatile long lastReceived = Long.MIN_VALUE / 2;
 
     public CalledService(String name) {
         this.name = name;
@@ -33,6 +34,7 @@ public final class CalledService implements AutoCloseable {
         server.setExecutor(threads);
         server.createContext("/", exchange -> {
             received.incrementAndGet();
+            lastReceived = System.nanoTime();
             byte[] body = (name + " " + exchange.getRequestURI().getRawPath()).getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "text/plain");
             exchange.sendResponseHeaders(200, body.length);
@@ -54,6 +56,11 @@ public final class CalledService implements AutoCloseable {
     /** Requests received so far. */
     public int received() {
         return received.get();
+    }
+
+    /** {@link System#nanoTime()} when the last request arrived; far in the past when none did. */
+    public long lastReceivedNanos() {
+        return lastReceived;
     }
 
     @Override

@@ -109,6 +109,14 @@ public abstract class RuntimeContract {
         return service() + "-peer";
     }
 
+    /**
+     * Whether the runtime still serves the application while the library drains at a graceful stop (the
+     * drain runs in CDI's {@code @BeforeDestroyed(ApplicationScoped.class)}, before Helidon stops its server).
+     */
+    protected boolean servesWhileDraining() {
+        return true;
+    }
+
     /** The application's context root: empty, or e.g. {@code /it-liberty}. */
     protected String contextRoot() {
         return "";
@@ -218,8 +226,13 @@ public abstract class RuntimeContract {
     void restClientCallsAServiceByNameAlternatingBetweenItsTwoInstances() {
         registerPeer("a");
         registerPeer("b");
+        long start = System.nanoTime();
+        // the first call creates the Rest Client and starts the cache of the service: slow in a cold server
+        Awaitility.await("a first answer through http://" + peerService() + ".etcd").atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100)).until(() -> Http.get(url("peer/hello")).ok());
+        timings.put("first call by name", millis(System.nanoTime() - start));
         List<String> answers = new ArrayList<>();
-        Awaitility.await("both instances of " + peerService() + " answer through etcd://" + peerService())
+        Awaitility.await("both instances of " + peerService() + " answer through http://" + peerService() + ".etcd")
                 .atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> {
                     answers.add(callPeer("hello"));
                     return answers.contains("a /hello") && answers.contains("b /hello");
@@ -240,10 +253,11 @@ public abstract class RuntimeContract {
         Registration b = peerRegistrations.get("b");
         long start = System.nanoTime();
         CompletableFuture<Void> drained = CompletableFuture.runAsync(() -> b.drain(Duration.ofSeconds(5)));
-        Awaitility.await("calls only to a after b drains").atMost(NO_CALLS_LIMIT).pollInterval(Duration.ofMillis(10))
-                .until(() -> callPeer("x").startsWith("a ") && callPeer("x").startsWith("a "));
-        timings.put("DRAINING to calls only to the other instance", millis(System.nanoTime() - start));
+        int sent = callPeerFor(start);
+        timings.put("last call reaching the draining instance, after the drain began", lastCall("b", start, sent));
         assertOnlyCalled("a", "b");
+        assertTrue(called("b").lastReceivedNanos() - start < NO_CALLS_LIMIT.toNanos(), "b got a call more than "
+                + NO_CALLS_LIMIT + " after it began draining");
         drained.get(30, TimeUnit.SECONDS);
     }
 
@@ -255,10 +269,11 @@ public abstract class RuntimeContract {
                 .until(() -> callPeer("x").startsWith("c "));
         long start = System.nanoTime();
         peerRegistrations.remove("a").close();
-        Awaitility.await("calls only to c after a left").atMost(NO_CALLS_LIMIT).pollInterval(Duration.ofMillis(10))
-                .until(() -> callPeer("x").startsWith("c ") && callPeer("x").startsWith("c "));
-        timings.put("leave (revoke) to calls only to the other instance", millis(System.nanoTime() - start));
+        int sent = callPeerFor(start);
+        timings.put("last call reaching the instance that left, after its revoke began", lastCall("a", start, sent));
         assertOnlyCalled("c", "a");
+        assertTrue(called("a").lastReceivedNanos() - start < NO_CALLS_LIMIT.toNanos(), "a got a call more than "
+                + NO_CALLS_LIMIT + " after it left");
     }
 
     @Test
@@ -299,7 +314,9 @@ public abstract class RuntimeContract {
             Awaitility.await("the request sent while draining answered or failed").atMost(Duration.ofSeconds(10))
                     .until(() -> !servedWhileDraining.isEmpty());
             timings.put("HTTP status of a request sent while draining", servedWhileDraining.toString());
-            assertEquals(List.of(200), servedWhileDraining, "the application still serves while it drains");
+            if (servesWhileDraining()) {
+                assertEquals(List.of(200), servedWhileDraining, "the application still serves while it drains");
+            }
         }
     }
 
@@ -321,6 +338,21 @@ public abstract class RuntimeContract {
 
     private CalledService called(String name) {
         return called.stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    /** Calls the peer through the application until {@link #NO_CALLS_LIMIT} has passed since {@code start}; how many calls. */
+    private int callPeerFor(long start) {
+        int sent = 0;
+        while (System.nanoTime() - start < NO_CALLS_LIMIT.toNanos()) {
+            callPeer("x");
+            sent++;
+        }
+        return sent;
+    }
+
+    private String lastCall(String instance, long start, int sent) {
+        long last = called(instance).lastReceivedNanos() - start;
+        return (last < 0 ? "none" : millis(last)) + " (" + sent + " calls in the first " + NO_CALLS_LIMIT.toMillis() + " ms)";
     }
 
     /** The application's answer to {@code GET /api/peer/<path>}. */
