@@ -185,7 +185,7 @@ public final class BenchMain {
         }
         double etcdMs = Long.parseLong(cost[1]) / 1e6;
         double httpMs = Long.parseLong(cost[2]) / 1e6;
-        report.add("one `etcd://` request through MP Rest Client (RESTEasy, Weld SE), median of " + cost[3],
+        report.add("one request by service name (`http://<service>.etcd`, the `etcd://` figure) through MP Rest Client (RESTEasy, Weld SE), median of " + cost[3],
                 Report.ms(etcdMs), "direct `http://` request, same client implementation, in turn: " + Report.ms(httpMs),
                 etcdMs / httpMs, "≤ 1.05×", etcdMs <= 1.05 * httpMs);
         long requestsSent = Long.parseLong(drain[1]);

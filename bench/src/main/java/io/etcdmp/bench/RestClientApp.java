@@ -34,7 +34,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * The MicroProfile Rest Client figures, in a JVM of their own: a Weld SE + SmallRye Config application with
  * RESTEasy's MicroProfile Rest Client calls a service registered in etcd by another registry (its own
  * connection, as another process would). Prints
- * {@code COST <etcd:// median ns> <http:// median ns> <requests each>} (one request each way in turn, to
+ * {@code COST <by-name median ns> <http:// median ns> <requests each>} (one request each way in turn, to
  * the same instance) and {@code DRAIN <requests> <to the stopping instance> <started after its DRAINING
  * reached the cache> <failed> <announce to cache update, ms>}.
  * Usage: {@code RestClientApp <endpoint> <requests each way> <drain seconds>}.
@@ -60,7 +60,8 @@ public final class RestClientApp {
             ServiceRegistry registry = container.select(ServiceRegistry.class).get();
             callees.register(instance(a));
             awaitUp(registry, 1);
-            CalleeClient byName = RestClientBuilder.newBuilder().baseUri(URI.create("etcd://" + SERVICE)).build(CalleeClient.class);
+            CalleeClient byName = RestClientBuilder.newBuilder()
+                    .baseUri(URI.create("http://" + SERVICE + ServiceRegistry.HOST_SUFFIX)).build(CalleeClient.class);
             CalleeClient direct = RestClientBuilder.newBuilder().baseUri(URI.create("http://127.0.0.1:" + a.port()))
                     .build(CalleeClient.class);
             cost(byName, direct, requests);

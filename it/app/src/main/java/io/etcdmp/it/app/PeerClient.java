@@ -2,17 +2,19 @@ package io.etcdmp.it.app;
 
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
-import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
-/** Another service, called by name: the tests set {@code peer/mp-rest/uri=http://<service>.etcd}. */
+/**
+ * Another service, called by name: the tests set {@code peer/mp-rest/uri=http://<service>.etcd}. No path
+ * parameter: Open Liberty's Rest Client refused {@code @Path("{path}")} with {@code @PathParam("path")}
+ * ("Parameters and variables don't match") where RESTEasy's own accepted it.
+ */
 @RegisterRestClient(configKey = "peer")
-@Path("/")
 public interface PeerClient {
     @GET
-    @Path("{path}")
+    @Path("hello")
     @Produces(MediaType.TEXT_PLAIN)
-    String get(@PathParam("path") String path);
+    String hello();
 }

@@ -4,7 +4,6 @@ import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
-import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
@@ -12,11 +11,11 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 /**
- * {@code GET /api/peer/<path>}: calls {@code <path>} on the service named by {@code peer/mp-rest/uri}
+ * {@code GET /api/peer}: calls {@code /hello} on the service named by {@code peer/mp-rest/uri}
  * through the MicroProfile Rest Client and answers what it answered; 503 with the exception (class and
  * message) when the call failed before any answer.
  */
-@Path("peer/{path}")
+@Path("peer")
 @RequestScoped
 public class PeerResource {
     @Inject
@@ -25,9 +24,9 @@ public class PeerResource {
 
     @GET
     @Produces(MediaType.TEXT_PLAIN)
-    public Response call(@PathParam("path") String path) {
+    public Response call() {
         try {
-            return Response.ok(peer.get(path)).build();
+            return Response.ok(peer.hello()).build();
         } catch (ProcessingException e) {
             return Response.status(503).entity(e.getClass().getName() + ": " + e.getMessage()).build();
         }

@@ -229,7 +229,7 @@ public abstract class RuntimeContract {
         long start = System.nanoTime();
         // the first call creates the Rest Client and starts the cache of the service: slow in a cold server
         Awaitility.await("a first answer through http://" + peerService() + ".etcd").atMost(Duration.ofSeconds(60))
-                .pollInterval(Duration.ofMillis(100)).until(() -> Http.get(url("peer/hello")).ok());
+                .pollInterval(Duration.ofMillis(100)).until(() -> Http.get(url("peer")).ok());
         timings.put("first call by name", millis(System.nanoTime() - start));
         List<String> answers = new ArrayList<>();
         Awaitility.await("both instances of " + peerService() + " answer through http://" + peerService() + ".etcd")
@@ -266,7 +266,7 @@ public abstract class RuntimeContract {
     void anInstanceThatLeftGetsNoFurtherCallsWithinOneSecond() {
         registerPeer("c");
         Awaitility.await("c answers too").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10))
-                .until(() -> callPeer("x").startsWith("c "));
+                .until(() -> callPeer("hello").startsWith("c "));
         long start = System.nanoTime();
         peerRegistrations.remove("a").close();
         int sent = callPeerFor(start);
@@ -281,8 +281,8 @@ public abstract class RuntimeContract {
     void aCallWithNoInstanceFailsNamingTheServiceAndThePrefix() {
         peerRegistrations.remove("c").close();
         Awaitility.await("no instance left").atMost(NO_CALLS_LIMIT).pollInterval(Duration.ofMillis(10))
-                .until(() -> Http.get(url("peer/x")).status() == 503);
-        Http.Response r = Http.get(url("peer/x"));
+                .until(() -> Http.get(url("peer")).status() == 503);
+        Http.Response r = Http.get(url("peer"));
         assertEquals(503, r.status(), r.body());
         assertTrue(r.body().contains("jakarta.ws.rs.ProcessingException") && r.body().contains("'" + peerService() + "'")
                 && r.body().contains("/services/" + peerService() + "/"), "the error names the service and the prefix: " + r.body());
@@ -344,7 +344,7 @@ public abstract class RuntimeContract {
     private int callPeerFor(long start) {
         int sent = 0;
         while (System.nanoTime() - start < NO_CALLS_LIMIT.toNanos()) {
-            callPeer("x");
+            callPeer("hello");
             sent++;
         }
         return sent;
@@ -355,9 +355,9 @@ public abstract class RuntimeContract {
         return (last < 0 ? "none" : millis(last)) + " (" + sent + " calls in the first " + NO_CALLS_LIMIT.toMillis() + " ms)";
     }
 
-    /** The application's answer to {@code GET /api/peer/<path>}. */
+    /** The application's answer to {@code GET /api/peer}, which calls {@code <path>} (always /hello) by name. */
     private String callPeer(String path) {
-        Http.Response r = Http.get(url("peer/" + path));
+        Http.Response r = Http.get(url("peer"));
         assertEquals(200, r.status(), r.body());
         return r.body();
     }
@@ -366,7 +366,7 @@ public abstract class RuntimeContract {
     private void assertOnlyCalled(String to, String notTo) {
         int before = called(notTo).received();
         for (int i = 0; i < 6; i++) {
-            String answer = callPeer("y");
+            String answer = callPeer("hello");
             assertTrue(answer.startsWith(to + " "), "answered by " + to + ": " + answer);
         }
         assertEquals(before, called(notTo).received(), notTo + " received no further calls");
