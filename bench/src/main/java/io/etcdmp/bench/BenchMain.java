@@ -169,8 +169,11 @@ public final class BenchMain {
     /** The MicroProfile Rest Client figures, measured by {@link RestClientApp} in its own JVM. */
     private static void restClient(String endpoint, boolean quick, Report report) throws Exception {
         int requests = quick ? 300 : 20_000;
-        Process app = new ProcessBuilder(javaCommand(), "-Xmx256m", "-cp", classpath().toString(),
-                RestClientApp.class.getName(), endpoint, Integer.toString(requests), "2").redirectErrorStream(true).start();
+        // TCP_NODELAY on the JDK HTTP server of the called instances: it writes headers and body apart, and with
+        // Nagle's algorithm a reused connection waits ~40 ms for the client's delayed ACK on every response
+        Process app = new ProcessBuilder(javaCommand(), "-Xmx256m", "-Dsun.net.httpserver.nodelay=true", "-cp",
+                classpath().toString(), RestClientApp.class.getName(), endpoint, Integer.toString(requests), "2")
+                .redirectErrorStream(true).start();
         List<String> output = new ArrayList<>();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(app.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line = out.readLine(); line != null; line = out.readLine()) {

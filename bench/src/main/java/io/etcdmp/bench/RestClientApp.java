@@ -78,14 +78,15 @@ public final class RestClientApp {
         }
         long[] etcd = new long[requests];
         long[] http = new long[requests];
-        for (int i = 0; i < requests; i++) { // in turn, so that both meet the same machine
+        for (int i = 0; i < requests; i++) { // in turn, so that both meet the same machine; which goes first alternates
+            boolean directFirst = i % 2 == 0;
             long t0 = System.nanoTime();
-            direct.ping();
+            (directFirst ? direct : byName).ping();
             long t1 = System.nanoTime();
-            byName.ping();
+            (directFirst ? byName : direct).ping();
             long t2 = System.nanoTime();
-            http[i] = t1 - t0;
-            etcd[i] = t2 - t1;
+            http[i] = directFirst ? t1 - t0 : t2 - t1;
+            etcd[i] = directFirst ? t2 - t1 : t1 - t0;
         }
         System.out.println("COST " + median(etcd) + " " + median(http) + " " + requests);
     }
