@@ -432,7 +432,8 @@ final class LeaseKeeper implements Registration {
                     }
                 }
                 if (stillOurs) {
-                    LOG.log(Level.INFO, "Draining {0}: record says {1}; deregistering in {2} ms", key, DRAINING, wait.toMillis());
+                    LOG.log(Level.INFO, "Draining {0}: record says {1}; deregistering in {2} ms", key, DRAINING,
+                            Long.toString(wait.toMillis()));
                 } else {
                     LOG.log(Level.DEBUG, "Draining {0}: the record changed meanwhile, not rewritten", key);
                 }
