@@ -3,7 +3,7 @@
 # free 127.0.0.1 ports, and prints one table: figure, baseline measured in the same run, ratio, bar.
 #   ./bench.sh           the full run (~10 minutes on 2 cores); table also in bench/target/bench-results.md
 #   ./bench.sh --quick   tiny counts: checks that the harness works and produces every row (CI)
-#   ./bench.sh --only=lookup,change,startup,cache,registry,threads,registry-scale   a subset of the figures
+#   ./bench.sh --only=lookup,change,startup,cache,registry,threads,restclient,registry-scale   a subset of the figures
 set -euo pipefail
 cd "$(dirname "$0")"
 ./scripts/install-deps.sh

@@ -19,7 +19,6 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.enterprise.event.Observes;
 import io.etcdmp.health.EtcdReadinessCheck;
-import io.etcdmp.registry.Registration;
 import io.etcdmp.registry.RegistrySettings;
 import io.etcdmp.registry.ServiceChangeEvent;
 import io.etcdmp.registry.ServiceInstance;
@@ -69,6 +68,8 @@ public class EtcdExtension implements Extension {
     private static final System.Logger LOG = System.getLogger(EtcdExtension.class.getName());
     /** After the runtime's own start observers (its HTTP server among them). */
     static final int SELF_REGISTRATION_PRIORITY = Interceptor.Priority.PLATFORM_AFTER + 500;
+    /** Before the runtime's own stop observers, its HTTP server among them: a draining instance still serves. */
+    static final int DRAIN_PRIORITY = Interceptor.Priority.PLATFORM_BEFORE - 100;
 
     private boolean applicationClient;
     private RegistrySettings registry;
@@ -230,10 +231,17 @@ public class EtcdExtension implements Extension {
         }
     }
 
-    void deregister(@Observes @BeforeDestroyed(ApplicationScoped.class) Object ignored, BeanManager beans) {
+    /**
+     * Drains and deregisters the deployment before the runtime stops serving (Helidon MP stops its server at
+     * {@code PLATFORM_BEFORE}): readiness DOWN, record {@code DRAINING}, {@code etcd.registry.drain-time} of
+     * serving the requests already sent, then the lease revoked.
+     */
+    void deregister(@Observes @Priority(DRAIN_PRIORITY) @BeforeDestroyed(ApplicationScoped.class) Object ignored,
+                    BeanManager beans) {
         try {
             if (registry != null && registry.selfRegistration()) {
-                beans.createInstance().select(ServiceRegistry.class).get().selfRegistration().ifPresent(Registration::close);
+                beans.createInstance().select(ServiceRegistry.class).get().selfRegistration()
+                        .ifPresent(self -> self.drain(registry.drainTime()));
             }
         } finally {
             NettyThreadState.release();

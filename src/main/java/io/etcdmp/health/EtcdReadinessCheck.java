@@ -12,9 +12,9 @@ import org.eclipse.microprofile.health.Readiness;
 
 /**
  * MicroProfile Health readiness check {@code etcd}: UP when etcd is reachable, every config watch is
- * live and this deployment's registration is held. Added by the CDI extension only when the
- * MicroProfile Health API is on the class path; it has no bean-defining annotation (so it is
- * {@code @Dependent}), so that discovery never finds it in the library's bean archive on its own.
+ * live and this deployment's registration is held; DOWN from the start of a drain at shutdown. Added by
+ * the CDI extension only when the MicroProfile Health API is on the class path; it has no bean-defining
+ * annotation (so it is {@code @Dependent}), so that discovery never finds it in the library's bean archive on its own.
  */
 @Readiness
 public class EtcdReadinessCheck implements HealthCheck {
@@ -33,7 +33,8 @@ public class EtcdReadinessCheck implements HealthCheck {
                 .withData("configWatchLive", status.configWatchLive())
                 .withData("configRevision", status.configRevision())
                 .withData("configStale", status.configStale())
-                .withData("registrationHeld", status.registrationHeld());
+                .withData("registrationHeld", status.registrationHeld())
+                .withData("draining", status.draining());
         status.registrationKey().ifPresent(key -> response.withData("registration", key));
         return response.build();
     }

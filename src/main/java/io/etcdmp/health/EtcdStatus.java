@@ -26,24 +26,26 @@ import java.util.concurrent.TimeUnit;
  * @param registrationKey the etcd key of this deployment's record, if any
  * @param configStale     a config source serves its cache file ({@code etcd.config.cache-file}): etcd not read yet;
  *                        {@code configRevision} is then the file's revision
+ * @param draining        this deployment is stopping ({@link Registration#drain}): not ready, whatever else holds
  */
 public record EtcdStatus(boolean reachable, boolean configWatchLive, boolean registrationHeld,
-                         long configRevision, Optional<String> registrationKey, boolean configStale) {
+                         long configRevision, Optional<String> registrationKey, boolean configStale, boolean draining) {
     static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
 
     public boolean up() {
-        return reachable && configWatchLive && registrationHeld;
+        return !draining && reachable && configWatchLive && registrationHeld;
     }
 
     /** Probes etcd (one count-only read, bounded) and reads the other states locally. */
     public static EtcdStatus probe(EtcdConnection connection, List<EtcdConfigSource> sources, ServiceRegistry registry) {
         Optional<Registration> self = registry.selfRegistration();
+        boolean draining = self.map(Registration::isDraining).orElse(false);
         return new EtcdStatus(reachable(connection, registry.settings().prefix()),
                 sources.stream().allMatch(EtcdConfigSource::isLive),
                 self.map(Registration::isRegistered).orElse(true),
                 sources.stream().mapToLong(EtcdConfigSource::revision).min().orElse(0),
                 self.map(Registration::key),
-                sources.stream().anyMatch(EtcdConfigSource::isStale));
+                sources.stream().anyMatch(EtcdConfigSource::isStale), draining);
     }
 
     private static boolean reachable(EtcdConnection connection, String key) {

@@ -53,6 +53,8 @@ import java.util.function.Consumer;
  */
 final class LeaseKeeper implements Registration {
     private static final System.Logger LOG = System.getLogger(LeaseKeeper.class.getName());
+    /** Status of a record whose instance is stopping: callers choose only {@code UP} instances. */
+    static final String DRAINING = "DRAINING";
 
     private final EtcdConnection connection;
     private final ServiceInstance instance;
@@ -78,6 +80,8 @@ final class LeaseKeeper implements Registration {
     private ByteSequence record;
     private PrefixMirror recordWatch;
     private volatile int restorations;
+    /** Set by {@link #drain}: a record written from then on (a restore, a new lease) says {@code DRAINING}. */
+    private volatile boolean draining;
 
     LeaseKeeper(EtcdConnection connection, String prefix, ServiceInstance instance, Duration ttl, Consumer<LeaseKeeper> onClose) {
         this.connection = connection;
@@ -191,7 +195,7 @@ final class LeaseKeeper implements Registration {
             revokeNow(lease, "granted while closing");
             return;
         }
-        String json = InstanceRecords.toJson(instance.withRegisteredAt(java.time.Instant.now()));
+        String json = InstanceRecords.toJson(published().withRegisteredAt(java.time.Instant.now()));
         ByteSequence value = ByteSequence.from(json, StandardCharsets.UTF_8);
         try {
             claim(value, lease);
@@ -384,6 +388,76 @@ final class LeaseKeeper implements Registration {
         }
     }
 
+    /** The instance as its record says now: with status {@code DRAINING} once {@link #drain} began. */
+    private ServiceInstance published() {
+        if (!draining) {
+            return instance;
+        }
+        java.util.Map<String, String> metadata = new java.util.TreeMap<>(instance.metadata());
+        metadata.put(ServiceInstance.STATUS, DRAINING);
+        return instance.withMetadata(metadata);
+    }
+
+    /**
+     * Drains, then deregisters: the record is rewritten under the same lease with status {@code DRAINING}
+     * (callers stop choosing it with their next cache update), then this waits {@code wait} while requests
+     * already sent finish, then {@link #close()} revokes the lease. Readiness reports DOWN from the first
+     * step ({@link #isDraining()}). The rewrite is conditional on the record being the one this keeper
+     * wrote; a lost lease replaced meanwhile is written as {@code DRAINING} too.
+     */
+    @Override
+    public void drain(Duration wait) {
+        ByteSequence current;
+        long lease;
+        synchronized (lock) {
+            if (closed || draining) {
+                return;
+            }
+            draining = true;
+            current = record;
+            lease = registered ? leaseId : 0;
+        }
+        if (lease != 0 && current != null) {
+            ByteSequence value = bytes(InstanceRecords.toJson(published().withRegisteredAt(java.time.Instant.now())));
+            try {
+                ByteSequence k = bytes(key);
+                TxnResponse written = await(connection.client().getKVClient().txn()
+                        .If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.value(current)))
+                        .Then(Op.put(k, value, PutOption.builder().withLeaseId(lease).build())).commit());
+                boolean stillOurs;
+                synchronized (lock) {
+                    stillOurs = !closed && written.isSucceeded();
+                    if (stillOurs && record == current) {
+                        record = value;
+                    }
+                }
+                if (stillOurs) {
+                    LOG.log(Level.INFO, "Draining {0}: record says {1}; deregistering in {2} ms", key, DRAINING,
+                            Long.toString(wait.toMillis()));
+                } else {
+                    LOG.log(Level.DEBUG, "Draining {0}: the record changed meanwhile, not rewritten", key);
+                }
+            } catch (Exception e) {
+                LOG.log(Level.WARNING, "Draining " + key + ": writing status " + DRAINING + " failed (" + explain(e)
+                        + "); callers keep choosing it until the lease is revoked");
+            }
+        }
+        if (!wait.isZero() && !wait.isNegative()) {
+            try {
+                Thread.sleep(wait.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                LOG.log(Level.DEBUG, "Draining {0}: wait interrupted, deregistering now", key);
+            }
+        }
+        close();
+    }
+
+    @Override
+    public boolean isDraining() {
+        return draining;
+    }
+
     /**
      * Revokes the lease (and a lease a registration in progress was granted), so the record is gone
      * when this returns. Nothing is called while the keeper's lock is held: the record watch calls the
@@ -502,7 +576,8 @@ final class LeaseKeeper implements Registration {
 
     @Override
     public String toString() {
-        return "Registration[" + key + " -> " + instance.address() + (registered ? ", registered" : "") + "]";
+        return "Registration[" + key + " -> " + instance.address() + (registered ? ", registered" : "")
+                + (draining ? ", draining" : "") + "]";
     }
 
     private static ByteSequence bytes(String s) {

@@ -1,5 +1,6 @@
 package io.etcdmp.registry;
 
+import java.time.Duration;
 import java.util.OptionalLong;
 
 /**
@@ -21,6 +22,18 @@ public interface Registration extends AutoCloseable {
 
     /** How many times the registration was re-created after a lost lease. */
     int reRegistrations();
+
+    /**
+     * Stops the way a load balancer expects: marks this registration draining (the readiness check
+     * reports DOWN), rewrites the record with status {@code DRAINING} (callers stop choosing it with their
+     * next cache update, within milliseconds), waits {@code wait} while requests already sent finish,
+     * then {@link #close() deregisters}. Blocks for about {@code wait}; idempotent; after a close it does
+     * nothing.
+     */
+    void drain(Duration wait);
+
+    /** True from the start of {@link #drain} on. */
+    boolean isDraining();
 
     /** Deregisters (revokes the lease, bounded by {@code etcd.request-timeout}); idempotent. */
     @Override

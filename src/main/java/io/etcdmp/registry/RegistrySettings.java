@@ -29,6 +29,7 @@ public final class RegistrySettings {
     public static final String TTL = "etcd.registry.ttl";
     public static final String PREFIX = "etcd.registry.prefix";
     public static final String STRATEGY = "etcd.discovery.strategy";
+    public static final String DRAIN_TIME = "etcd.registry.drain-time";
     public static final String DEFAULT_PREFIX = "/services/";
     public static final Duration DEFAULT_TTL = Duration.ofSeconds(10);
     /** Where runtimes publish their HTTP port, tried in order when {@value #PORT} is not set. */
@@ -53,6 +54,7 @@ public final class RegistrySettings {
     private final Duration ttl;
     private final String prefix;
     private final ServiceRegistry.Strategy strategy;
+    private final Duration drainTime;
 
     private RegistrySettings(SettingValues values, Map<String, String> metadata) {
         this.enabled = values.bool(ENABLED, true);
@@ -78,6 +80,10 @@ public final class RegistrySettings {
             ServiceInstance.weight(metadata.get(ServiceInstance.WEIGHT), () -> "setting " + METADATA + ServiceInstance.WEIGHT);
         }
         this.strategy = strategy(values);
+        this.drainTime = values.duration(DRAIN_TIME, Duration.ZERO);
+        if (drainTime.isNegative()) {
+            throw SettingValues.invalid(DRAIN_TIME, drainTime.toString(), "a duration of 0s or more");
+        }
     }
 
     private static ServiceRegistry.Strategy strategy(SettingValues values) {
@@ -146,6 +152,15 @@ public final class RegistrySettings {
     /** How {@link ServiceRegistry#choose(String)} picks: {@value #STRATEGY}, default round-robin. */
     public ServiceRegistry.Strategy strategy() {
         return strategy;
+    }
+
+    /**
+     * How long this deployment keeps serving after it announced {@code DRAINING} at shutdown, before its
+     * lease is revoked ({@value #DRAIN_TIME}, default 0s): callers stop choosing it within one cache update,
+     * requests already sent to it finish meanwhile.
+     */
+    public Duration drainTime() {
+        return drainTime;
     }
 
     /** This deployment's zone, {@code etcd.registry.metadata.zone}: choices prefer instances in it. */

@@ -81,6 +81,31 @@ public record ServiceInstance(String service, String instanceId, String host, in
         return URI.create(scheme + "://" + address());
     }
 
+    /**
+     * Where a request addressed by service name goes on this instance: {@code etcd://billing/api/x?y=1}
+     * becomes {@code <scheme>://<host>:<port>[<record path>]/api/x?y=1} (the record path is metadata
+     * {@code path}, kept from URL records); the request's path, query and fragment are kept as they are
+     * encoded.
+     */
+    public URI resolve(URI byName) {
+        StringBuilder uri = new StringBuilder(scheme).append("://").append(address());
+        String base = metadata.get("path");
+        if (base != null && !base.isEmpty() && !base.equals("/")) {
+            uri.append(base.startsWith("/") ? "" : "/").append(base.endsWith("/") ? base.substring(0, base.length() - 1) : base);
+        }
+        String path = byName.getRawPath();
+        if (path != null && !path.isEmpty()) {
+            uri.append(path.startsWith("/") ? "" : "/").append(path);
+        }
+        if (byName.getRawQuery() != null) {
+            uri.append('?').append(byName.getRawQuery());
+        }
+        if (byName.getRawFragment() != null) {
+            uri.append('#').append(byName.getRawFragment());
+        }
+        return URI.create(uri.toString());
+    }
+
     /** Metadata {@value #STATUS}, {@code UP} when absent. */
     public String status() {
         return metadata.getOrDefault(STATUS, "UP");

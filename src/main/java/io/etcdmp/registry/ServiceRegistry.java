@@ -10,6 +10,7 @@ import io.etcdmp.client.EtcdFailures;
 import io.etcdmp.watch.KeyRanges;
 
 import java.lang.System.Logger.Level;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +35,14 @@ import java.util.function.Consumer;
  */
 public class ServiceRegistry implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ServiceRegistry.class.getName());
+    /** The URI scheme that names a service instead of a host: {@code etcd://billing/api}. */
+    public static final String SCHEME = "etcd";
+    /**
+     * The host name suffix that names a service in an {@code http}/{@code https} URI: {@code http://billing.etcd/api}.
+     * Rest Client implementations that turn the base URI into a {@code java.net.URL} (Jersey's, in Helidon and
+     * Payara) refuse the {@code etcd} scheme; this form passes everywhere.
+     */
+    public static final String HOST_SUFFIX = ".etcd";
 
     /**
      * How {@link #choose(String, Strategy)} picks among the instances that qualify (status {@code UP},
@@ -157,6 +166,38 @@ public class ServiceRegistry implements AutoCloseable {
     /** One instance from the cache: empty when no instance has status {@code UP}. */
     public Optional<ServiceInstance> choose(String service, Strategy strategy) {
         return selector.choose(service, instances(service), strategy);
+    }
+
+    /**
+     * The base URI of one instance of {@code service}, chosen like {@link #choose(String)}: for plain JAX-RS
+     * clients, {@code client.target(registry.uri("billing").orElseThrow()).path("api")}. Ask again per
+     * request to spread the requests and skip instances that left or are draining.
+     */
+    public Optional<URI> uri(String service) {
+        return choose(service).map(i -> i.resolve(URI.create(SCHEME + "://" + service)));
+    }
+
+    /**
+     * The service a URI names: {@code etcd://<service>/...}, or {@code http(s)://<service>.etcd/...} (no port);
+     * empty for any other URI. A name not valid as a host name (such as {@code billing_v2}) is taken as written.
+     */
+    public static Optional<String> serviceOf(URI uri) {
+        if (uri == null || uri.getScheme() == null) {
+            return Optional.empty();
+        }
+        String host = uri.getHost() != null ? uri.getHost() : uri.getAuthority();
+        if (host == null || host.isEmpty()) {
+            return Optional.empty();
+        }
+        if (SCHEME.equalsIgnoreCase(uri.getScheme())) {
+            return Optional.of(host);
+        }
+        boolean web = uri.getScheme().equalsIgnoreCase("http") || uri.getScheme().equalsIgnoreCase("https");
+        if (web && uri.getPort() == -1 && host.length() > HOST_SUFFIX.length()
+                && host.regionMatches(true, host.length() - HOST_SUFFIX.length(), HOST_SUFFIX, 0, HOST_SUFFIX.length())) {
+            return Optional.of(host.substring(0, host.length() - HOST_SUFFIX.length()));
+        }
+        return Optional.empty();
     }
 
     /** The requests in flight per instance that {@link Strategy#POWER_OF_TWO} compares; callers count theirs here. */

@@ -30,8 +30,8 @@ import java.util.concurrent.TimeUnit;
  * {@code target/bench-results.md} too.
  */
 public final class BenchMain {
-    static final int ROWS = 20;
-    static final String ALL = "lookup,change,startup,cache,registry,threads,registry-scale";
+    static final int ROWS = 22;
+    static final String ALL = "lookup,change,startup,cache,registry,threads,restclient,registry-scale";
 
     private BenchMain() {
     }
@@ -70,6 +70,9 @@ public final class BenchMain {
             if (figures.contains("threads")) {
                 threads(endpoint, report);
             }
+            if (only.contains("restclient")) {
+                restClient(endpoint, quick, report);
+            }
         }
         if (figures.contains("registry-scale")) {
             // its own 3-member cluster; sizes: -Dscale.instances, -Dscale.services, -Dscale.jvms, -Dscale.churn, -Dscale.churn-seconds
@@ -87,7 +90,8 @@ public final class BenchMain {
         Files.writeString(Path.of("target", "bench-results.md"), text);
         System.out.println();
         System.out.println(text);
-        if (only.equals(ALL) && report.rows().size() != ROWS) {
+    static final int ROWS = 22;
+    static final String ALL = "lookup,change,startup,cache,registry,threads,restclient,registry-scale";
             System.out.println("[bench] FAILED: " + report.rows().size() + " rows, expected " + ROWS);
             System.exit(2);
         }
@@ -174,6 +178,41 @@ public final class BenchMain {
         report.add("threads added to a Weld SE app using everything", added.size() + " added, " + unnamed
                 + " unnamed, " + left.size() + " left after stop", "–", Double.NaN, "≤ 8, all named, 0 after stop", pass);
         report.note("threads added: " + String.join(", ", added) + (left.isEmpty() ? "" : "; left after stop: " + String.join(", ", left)));
+    }
+
+    /** The MicroProfile Rest Client figures, measured by {@link RestClientApp} in its own JVM. */
+    private static void restClient(String endpoint, boolean quick, Report report) throws Exception {
+        int requests = quick ? 300 : 20_000;
+        // TCP_NODELAY on the JDK HTTP server of the called instances: it writes headers and body apart, and with
+        // Nagle's algorithm a reused connection waits ~40 ms for the client's delayed ACK on every response
+        Process app = new ProcessBuilder(javaCommand(), "-Xmx256m", "-Dsun.net.httpserver.nodelay=true", "-cp",
+                classpath().toString(), RestClientApp.class.getName(), endpoint, Integer.toString(requests), "2")
+                .redirectErrorStream(true).start();
+        List<String> output = new ArrayList<>();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(app.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line = out.readLine(); line != null; line = out.readLine()) {
+                output.add(line);
+            }
+        }
+        String[] cost = output.stream().filter(l -> l.startsWith("COST ")).findFirst().map(l -> l.split(" ")).orElse(null);
+        String[] drain = output.stream().filter(l -> l.startsWith("DRAIN ")).findFirst().map(l -> l.split(" ")).orElse(null);
+        if (!app.waitFor(120, TimeUnit.SECONDS) || cost == null || drain == null || !output.contains("DONE")) {
+            app.destroyForcibly();
+            throw new IllegalStateException("the Rest Client app failed:\n" + String.join("\n", output));
+        }
+        double etcdMs = Long.parseLong(cost[1]) / 1e6;
+        double httpMs = Long.parseLong(cost[2]) / 1e6;
+        report.add("one request by service name (`http://<service>.etcd`, the `etcd://` figure) through MP Rest Client (RESTEasy, Weld SE), median of " + cost[3],
+                Report.ms(etcdMs), "direct `http://` request, same client implementation, in turn: " + Report.ms(httpMs),
+                etcdMs / httpMs, "≤ 1.05×", etcdMs <= 1.05 * httpMs);
+        long requestsSent = Long.parseLong(drain[1]);
+        long afterUpdate = Long.parseLong(drain[3]);
+        long failed = Long.parseLong(drain[4]);
+        report.add("drain (drain-time 2 s), a caller looping through the Rest Client: requests to the stopping instance"
+                        + " started after its DRAINING reached the caller's cache; failed requests",
+                afterUpdate + " after the update; " + failed + " failed", requestsSent + " requests in all, " + drain[2]
+                        + " to the stopping instance; DRAINING written → caller's cache updated " + drain[5] + " ms",
+                Double.NaN, "0 and 0", afterUpdate == 0 && failed == 0);
     }
 
     static Path classpath() {

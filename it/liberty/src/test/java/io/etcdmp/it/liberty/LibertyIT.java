@@ -68,6 +68,15 @@ class LibertyIT extends AppServerContract {
         return Duration.ofSeconds(1);
     }
 
+    /**
+     * A request sent while the record said DRAINING (the library drains in CDI's BeforeDestroyed, during
+     * the server's stop) got no answer: Open Liberty no longer serves the application by then.
+     */
+    @Override
+    protected boolean servesWhileDraining() {
+        return false;
+    }
+
     @Override
     protected List<Path> logFiles() {
         return List.of(Path.of("target/liberty-console.log").toAbsolutePath(), SERVER.resolve("logs/messages.log"));

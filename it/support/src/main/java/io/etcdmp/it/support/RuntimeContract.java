@@ -1,5 +1,12 @@
 package io.etcdmp.it.support;
 
+import io.etcdmp.client.EtcdConnection;
+import io.etcdmp.client.EtcdConnections;
+import io.etcdmp.client.EtcdSettings;
+import io.etcdmp.registry.Registration;
+import io.etcdmp.registry.RegistrySettings;
+import io.etcdmp.registry.ServiceInstance;
+import io.etcdmp.registry.ServiceRegistry;
 import io.etcdmp.testing.EtcdCluster;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -21,6 +28,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
@@ -41,6 +51,10 @@ public abstract class RuntimeContract {
     /** Longer than any test step: a record that disappears quickly was revoked, not expired. */
     protected static final Duration REGISTRY_TTL = Duration.ofSeconds(60);
     private static final Duration DEREGISTRATION_LIMIT = Duration.ofSeconds(1);
+    /** How soon callers must stop calling an instance that drains or leaves. */
+    private static final Duration NO_CALLS_LIMIT = Duration.ofSeconds(1);
+    /** The application's own drain at its graceful stop. */
+    protected static final Duration DRAIN_TIME = Duration.ofSeconds(1);
     /** A warning or error line logged by one of the library's loggers (io.etcdmp.*). */
     private static final Pattern LEVEL_WORD = Pattern.compile("\\b(WARNING|WARN|SEVERE|ERROR)\\b");
     /** A thread of the library's (or jetcd's) that died, or that ran after its class loader was gone. */
@@ -52,6 +66,11 @@ public abstract class RuntimeContract {
     protected int port;
     protected ServerProcess server;
     protected final Map<String, String> timings = new LinkedHashMap<>();
+    /** The called services' side: a registry in this JVM that registers them and watches the application. */
+    private EtcdConnection peerConnection;
+    private ServiceRegistry peerRegistry;
+    private final List<CalledService> called = new ArrayList<>();
+    private final Map<String, Registration> peerRegistrations = new LinkedHashMap<>();
 
     /** Short runtime name, also the service name's suffix: {@code it-<name>}. */
     protected abstract String runtime();
@@ -85,6 +104,19 @@ public abstract class RuntimeContract {
         return "it-" + runtime();
     }
 
+    /** The service the application calls through its Rest Client, {@code peer/mp-rest/uri=http://<this>.etcd}. */
+    protected final String peerService() {
+        return service() + "-peer";
+    }
+
+    /**
+     * Whether the runtime still serves the application while the library drains at a graceful stop (the
+     * drain runs in CDI's {@code @BeforeDestroyed(ApplicationScoped.class)}, before Helidon stops its server).
+     */
+    protected boolean servesWhileDraining() {
+        return true;
+    }
+
     /** The application's context root: empty, or e.g. {@code /it-liberty}. */
     protected String contextRoot() {
         return "";
@@ -104,6 +136,9 @@ public abstract class RuntimeContract {
         // the first etcd read loads gRPC, Netty and Vert.x in a cold server JVM: on this shared 2-core machine
         // it once took over the 5 s default inside Payara, and the deployment failed
         p.put("etcd.request-timeout", "20s");
+        // the form every Rest Client implementation accepts (Jersey turns the base URI into a java.net.URL)
+        p.put("peer/mp-rest/uri", "http://" + peerService() + ServiceRegistry.HOST_SUFFIX);
+        p.put("etcd.registry.drain-time", DRAIN_TIME.toMillis() + "ms");
         return p;
     }
 
@@ -124,6 +159,11 @@ public abstract class RuntimeContract {
             if (server != null) {
                 server.close();
             }
+            if (peerRegistry != null) {
+                peerRegistry.close();
+                peerConnection.close();
+            }
+            called.forEach(CalledService::close);
         } finally {
             if (etcd != null) {
                 etcd.close();
@@ -182,16 +222,154 @@ public abstract class RuntimeContract {
     }
 
     @Test
-    @Order(100)
-    void gracefulStopRemovesTheRecordWithinOneSecond() throws Exception {
-        onlyRecord();
+    @Order(6)
+    void restClientCallsAServiceByNameAlternatingBetweenItsTwoInstances() {
+        registerPeer("a");
+        registerPeer("b");
         long start = System.nanoTime();
-        stopGracefully();
-        long exited = System.nanoTime();
-        Awaitility.await("the registration of " + service() + " removed").atMost(DEREGISTRATION_LIMIT)
-                .pollInterval(Duration.ofMillis(20)).until(() -> records().isEmpty());
-        timings.put("stop to process exit", seconds(exited - start));
-        timings.put("record gone after exit", millis(System.nanoTime() - exited));
+        // the first call creates the Rest Client and starts the cache of the service: slow in a cold server
+        Awaitility.await("a first answer through http://" + peerService() + ".etcd").atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100)).until(() -> Http.get(url("peer")).ok());
+        timings.put("first call by name", millis(System.nanoTime() - start));
+        List<String> answers = new ArrayList<>();
+        Awaitility.await("both instances of " + peerService() + " answer through http://" + peerService() + ".etcd")
+                .atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> {
+                    answers.add(callPeer("hello"));
+                    return answers.contains("a /hello") && answers.contains("b /hello");
+                });
+        List<String> next = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            next.add(callPeer("hello"));
+        }
+        for (int i = 1; i < next.size(); i++) {
+            assertTrue(List.of("a /hello", "b /hello").contains(next.get(i)) && !next.get(i).equals(next.get(i - 1)),
+                    "requests alternate between the two instances: " + next);
+        }
+    }
+
+    @Test
+    @Order(7)
+    void aDrainingInstanceGetsNoFurtherCallsWithinOneSecond() throws Exception {
+        Registration b = peerRegistrations.get("b");
+        long start = System.nanoTime();
+        CompletableFuture<Void> drained = CompletableFuture.runAsync(() -> b.drain(Duration.ofSeconds(5)));
+        int sent = callPeerFor(start);
+        timings.put("last call reaching the draining instance, after the drain began", lastCall("b", start, sent));
+        assertOnlyCalled("a", "b");
+        assertTrue(called("b").lastReceivedNanos() - start < NO_CALLS_LIMIT.toNanos(), "b got a call more than "
+                + NO_CALLS_LIMIT + " after it began draining");
+        drained.get(30, TimeUnit.SECONDS);
+    }
+
+    @Test
+    @Order(8)
+    void anInstanceThatLeftGetsNoFurtherCallsWithinOneSecond() {
+        registerPeer("c");
+        Awaitility.await("c answers too").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10))
+                .until(() -> callPeer("hello").startsWith("c "));
+        long start = System.nanoTime();
+        peerRegistrations.remove("a").close();
+        int sent = callPeerFor(start);
+        timings.put("last call reaching the instance that left, after its revoke began", lastCall("a", start, sent));
+        assertOnlyCalled("c", "a");
+        assertTrue(called("a").lastReceivedNanos() - start < NO_CALLS_LIMIT.toNanos(), "a got a call more than "
+                + NO_CALLS_LIMIT + " after it left");
+    }
+
+    @Test
+    @Order(9)
+    void aCallWithNoInstanceFailsNamingTheServiceAndThePrefix() {
+        peerRegistrations.remove("c").close();
+        Awaitility.await("no instance left").atMost(NO_CALLS_LIMIT).pollInterval(Duration.ofMillis(10))
+                .until(() -> Http.get(url("peer")).status() == 503);
+        Http.Response r = Http.get(url("peer"));
+        assertEquals(503, r.status(), r.body());
+        assertTrue(r.body().contains("jakarta.ws.rs.ProcessingException") && r.body().contains("'" + peerService() + "'")
+                && r.body().contains("/services/" + peerService() + "/"), "the error names the service and the prefix: " + r.body());
+    }
+
+    @Test
+    @Order(100)
+    void gracefulStopDrainsThenRemovesTheRecordWithinOneSecondOfTheExit() throws Exception {
+        onlyRecord();
+        List<String> statuses = new CopyOnWriteArrayList<>();
+        List<Integer> servedWhileDraining = new CopyOnWriteArrayList<>();
+        peers().instances(service());
+        try (AutoCloseable watch = peers().watch(service(), instances -> {
+            String status = instances.isEmpty() ? "gone" : instances.get(0).status();
+            statuses.add(status);
+            if (status.equals("DRAINING")) {
+                CompletableFuture.runAsync(() -> servedWhileDraining.add(Http.get(url("greeting")).status()));
+            }
+        })) {
+            long start = System.nanoTime();
+            stopGracefully();
+            long exited = System.nanoTime();
+            Awaitility.await("the registration of " + service() + " removed").atMost(DEREGISTRATION_LIMIT)
+                    .pollInterval(Duration.ofMillis(20)).until(() -> records().isEmpty());
+            timings.put("stop to process exit", seconds(exited - start));
+            timings.put("record gone after exit", millis(System.nanoTime() - exited));
+            Awaitility.await("the watcher saw the record go").atMost(Duration.ofSeconds(5)).until(() -> statuses.contains("gone"));
+            assertEquals(List.of("DRAINING", "gone"), statuses, "the record said DRAINING before it was revoked");
+            Awaitility.await("the request sent while draining answered or failed").atMost(Duration.ofSeconds(10))
+                    .until(() -> !servedWhileDraining.isEmpty());
+            timings.put("HTTP status of a request sent while draining", servedWhileDraining.toString());
+            if (servesWhileDraining()) {
+                assertEquals(List.of(200), servedWhileDraining, "the application still serves while it drains");
+            }
+        }
+    }
+
+    private ServiceRegistry peers() {
+        if (peerRegistry == null) {
+            Map<String, String> settings = Map.of("etcd.endpoints", etcd.endpoints());
+            peerConnection = EtcdConnections.acquire(EtcdSettings.from(name -> Optional.ofNullable(settings.get(name))));
+            peerRegistry = new ServiceRegistry(peerConnection, RegistrySettings.from(name -> Optional.empty(), Map.of()));
+        }
+        return peerRegistry;
+    }
+
+    private void registerPeer(String name) {
+        CalledService service = new CalledService(name);
+        called.add(service);
+        peerRegistrations.put(name, peers().register(new ServiceInstance(peerService(), name, "127.0.0.1", service.port(),
+                "http", Map.of(), Optional.empty())));
+    }
+
+    private CalledService called(String name) {
+        return called.stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    /** Calls the peer through the application until {@link #NO_CALLS_LIMIT} has passed since {@code start}; how many calls. */
+    private int callPeerFor(long start) {
+        int sent = 0;
+        while (System.nanoTime() - start < NO_CALLS_LIMIT.toNanos()) {
+            callPeer("hello");
+            sent++;
+        }
+        return sent;
+    }
+
+    private String lastCall(String instance, long start, int sent) {
+        long last = called(instance).lastReceivedNanos() - start;
+        return (last < 0 ? "none" : millis(last)) + " (" + sent + " calls in the first " + NO_CALLS_LIMIT.toMillis() + " ms)";
+    }
+
+    /** The application's answer to {@code GET /api/peer}, which calls {@code <path>} (always /hello) by name. */
+    private String callPeer(String path) {
+        Http.Response r = Http.get(url("peer"));
+        assertEquals(200, r.status(), r.body());
+        return r.body();
+    }
+
+    /** The next calls all go to {@code to}, and {@code notTo} receives none of them. */
+    private void assertOnlyCalled(String to, String notTo) {
+        int before = called(notTo).received();
+        for (int i = 0; i < 6; i++) {
+            String answer = callPeer("hello");
+            assertTrue(answer.startsWith(to + " "), "answered by " + to + ": " + answer);
+        }
+        assertEquals(before, called(notTo).received(), notTo + " received no further calls");
     }
 
     @Test

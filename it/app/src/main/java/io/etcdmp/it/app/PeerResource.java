@@ -1,0 +1,34 @@
+package io.etcdmp.it.app;
+
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.ProcessingException;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+
+/**
+ * {@code GET /api/peer}: calls {@code /hello} on the service named by {@code peer/mp-rest/uri}
+ * through the MicroProfile Rest Client and answers what it answered; 503 with the exception (class and
+ * message) when the call failed before any answer.
+ */
+@Path("peer")
+@RequestScoped
+public class PeerResource {
+    @Inject
+    @RestClient
+    PeerClient peer;
+
+    @GET
+    @Produces(MediaType.TEXT_PLAIN)
+    public Response call() {
+        try {
+            return Response.ok(peer.hello()).build();
+        } catch (ProcessingException e) {
+            return Response.status(503).entity(e.getClass().getName() + ": " + e.getMessage()).build();
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package io.etcdmp.restclient;
+
+import io.etcdmp.registry.InFlightRequests;
+import io.etcdmp.registry.ServiceInstance;
+import io.etcdmp.registry.ServiceRegistry;
+import jakarta.enterprise.inject.spi.CDI;
+import jakarta.ws.rs.ProcessingException;
+import jakarta.ws.rs.client.ClientRequestContext;
+import jakarta.ws.rs.client.ClientRequestFilter;
+import jakarta.ws.rs.client.ClientResponseContext;
+import jakarta.ws.rs.client.ClientResponseFilter;
+
+import java.net.URI;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Sends a request addressed to {@code http://<service>.etcd/<path>} (or {@code etcd://<service>/<path>}) to
+ * one live instance of the service, chosen
+ * per request from the registry's local cache (no network call): {@code <scheme>://<host>:<port>/<path>},
+ * query kept, scheme from the instance. Other URIs pass untouched. Counts the request in flight to the
+ * chosen instance ({@link ServiceRegistry#inFlight()}, which {@code power-of-two} compares) until its
+ * response is in. MicroProfile Rest Client clients get it from {@link EtcdRestClientListener}; a plain
+ * JAX-RS client registers it itself: {@code client.register(new ServiceNameFilter(registry))}.
+ *
+ * <p>A request that fails without a response (connection refused, timeout) gets no response filter; its
+ * count ends with the next request this filter sees on the same thread (blocking clients send one request
+ * per thread at a time).
+ */
+public final class ServiceNameFilter implements ClientRequestFilter, ClientResponseFilter {
+    /** Before the other request filters (which then see the real URI) and after the other response filters. */
+    public static final int PRIORITY = 500;
+    private static final String CALL = ServiceNameFilter.class.getName() + ".call";
+
+    private volatile ServiceRegistry registry;
+    /** The call each thread has open: per filter, not a ThreadLocal, so no server thread keeps the application's classes. */
+    private final Map<Long, InFlightRequests.Call> open = new ConcurrentHashMap<>();
+
+    /** A filter that uses {@code registry}. */
+    public ServiceNameFilter(ServiceRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** A filter that uses the application's {@code ServiceRegistry} bean, looked up on its first {@code etcd://} request. */
+    ServiceNameFilter() {
+    }
+
+    @Override
+    public void filter(ClientRequestContext request) {
+        URI uri = request.getUri();
+        Optional<String> name = ServiceRegistry.serviceOf(uri);
+        if (name.isEmpty()) {
+            return;
+        }
+        String service = name.get();
+        ServiceRegistry services = registry(uri);
+        ServiceInstance chosen = services.choose(service).orElseThrow(() -> new ProcessingException("No instance of service '"
+                + service + "' to call for " + uri + ": none with status UP under " + services.settings().prefix() + service
+                + "/ in etcd (" + services.instances(service).size() + " registered)"));
+        request.setUri(chosen.resolve(uri));
+        InFlightRequests.Call call = services.inFlight().begin(chosen);
+        request.setProperty(CALL, call);
+        InFlightRequests.Call leftover = open.put(Thread.currentThread().getId(), call);
+        if (leftover != null) {
+            leftover.close(); // the previous request on this thread failed without a response
+        }
+    }
+
+    @Override
+    public void filter(ClientRequestContext request, ClientResponseContext response) {
+        Object call = request.getProperty(CALL);
+        if (call instanceof InFlightRequests.Call) {
+            ((InFlightRequests.Call) call).close();
+            request.removeProperty(CALL);
+            open.remove(Thread.currentThread().getId(), call);
+        }
+    }
+
+    private ServiceRegistry registry(URI uri) {
+        ServiceRegistry r = registry;
+        if (r == null) {
+            try {
+                r = CDI.current().select(ServiceRegistry.class).get();
+            } catch (RuntimeException | LinkageError e) {
+                throw new ProcessingException("Cannot call " + uri + ": no ServiceRegistry bean to choose an instance of "
+                        + ServiceRegistry.serviceOf(uri).orElse("?") + " (" + e + "); outside CDI register "
+                        + "new ServiceNameFilter(registry) on the client", e);
+            }
+            registry = r;
+        }
+        return r;
+    }
+}
