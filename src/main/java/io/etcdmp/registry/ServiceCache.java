@@ -124,9 +124,10 @@ final class ServiceCache implements AutoCloseable {
         List<ServiceInstance> now = new ArrayList<>(byKey.values());
         now.sort(Comparator.comparing(ServiceInstance::instanceId));
         List<ServiceInstance> snapshot = List.copyOf(now);
-        boolean same = snapshot.equals(instances);
         instances = snapshot;
-        if (started && !same && !listeners.isEmpty()) {
+        // every applied change is reported, an unchanged list too: skipping those (tried) left Open Liberty
+        // holding the undeployed application's class loader (it/liberty redeploy test); cause not found yet
+        if (started && !listeners.isEmpty()) {
             ServiceChangeEvent event = new ServiceChangeEvent(service, snapshot, revision);
             try {
                 connection.events().execute(() -> listeners.forEach(l -> notify(l, event)));
