@@ -1,6 +1,7 @@
 package io.etcdmp.it.app;
 
 import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -18,15 +19,16 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 @Path("peer")
 @RequestScoped
 public class PeerResource {
+    /** Resolved at the call: a runtime without MicroProfile Rest Client still deploys the application (WildFly, see docs/RUNTIMES.md). */
     @Inject
     @RestClient
-    PeerClient peer;
+    Instance<PeerClient> peer;
 
     @GET
     @Produces(MediaType.TEXT_PLAIN)
     public Response call() {
         try {
-            return Response.ok(peer.hello()).build();
+            return Response.ok(peer.get().hello()).build();
         } catch (ProcessingException e) {
             return Response.status(503).entity(e.getClass().getName() + ": " + e.getMessage()).build();
         }
