@@ -62,6 +62,12 @@ class WildFlyIT extends AppServerContract {
 
     private int managementPort;
 
+    /** WildFly stops serving the application before CDI's {@code @BeforeDestroyed}, where the drain runs (as Payara and Liberty do). */
+    @Override
+    protected boolean servesWhileDraining() {
+        return false;
+    }
+
     /** WildFly 39's standalone-microprofile.xml leaves an {@code @RestClient} injection point unsatisfied (WELD-001408). */
     @Override
     protected boolean callsByName() {
