@@ -62,7 +62,8 @@ final class LeaseKeeper implements Registration {
     private final String servicePrefix;
     private final long ttlSeconds;
     private final Consumer<LeaseKeeper> onClose;
-    private final Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(5));
+    /** Retries of a registration: 200 ms doubling up to half the TTL (at most 5 s), so one comes within a TTL of etcd's return. */
+    private final Backoff backoff;
 
     private final Object lock = new Object();
     private boolean closed;
@@ -89,6 +90,8 @@ final class LeaseKeeper implements Registration {
         this.servicePrefix = prefix + instance.service() + "/";
         this.key = servicePrefix + instance.instanceId();
         this.ttlSeconds = Math.max(1, ttl.toSeconds());
+        long ceiling = Math.min(5000, Math.max(200, ttlSeconds * 1000 / 2));
+        this.backoff = new Backoff(Duration.ofMillis(200), Duration.ofMillis(ceiling));
         this.onClose = onClose;
     }
 
