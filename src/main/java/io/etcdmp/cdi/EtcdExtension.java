@@ -1,43 +1,45 @@
 package io.etcdmp.cdi;
 
 import io.etcd.jetcd.Client;
-import io.etcdmp.EtcdException;
-import io.etcdmp.OptionalApis;
-import io.etcdmp.client.EtcdConnection;
-import io.etcdmp.client.EtcdConnections;
-import io.etcdmp.client.EtcdSettings;
-import io.etcdmp.client.NettyThreadState;
-import io.etcdmp.client.PropertyLookup;
+import io.etcdmp.EtcdMicroprofileException;
 import io.etcdmp.config.ConfigChangeEvent;
 import io.etcdmp.config.ConfigChanged;
-import io.etcdmp.config.ConfigSourceSettings;
 import io.etcdmp.config.ConfigStore;
-import io.etcdmp.config.EtcdConfigSource;
+import io.etcdmp.internal.client.EtcdConnection;
+import io.etcdmp.internal.client.EtcdConnections;
+import io.etcdmp.internal.client.EtcdSettings;
+import io.etcdmp.internal.client.NettyThreadState;
+import io.etcdmp.internal.client.OptionalApis;
+import io.etcdmp.internal.client.PropertyLookup;
+import io.etcdmp.internal.config.ConfigSourceSettings;
+import io.etcdmp.internal.config.EtcdConfigStore;
+import io.etcdmp.internal.config.PrefixConfigSource;
+import io.etcdmp.internal.health.EtcdReadinessCheck;
+import io.etcdmp.internal.registry.EtcdServiceRegistry;
+import io.etcdmp.internal.registry.RegistrySettings;
+import io.etcdmp.registry.ServiceChangeEvent;
+import io.etcdmp.registry.ServiceInstance;
+import io.etcdmp.registry.ServiceRegistry;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.BeforeDestroyed;
 import jakarta.enterprise.context.Destroyed;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.enterprise.event.Observes;
-import io.etcdmp.health.EtcdReadinessCheck;
-import io.etcdmp.registry.RegistrySettings;
-import io.etcdmp.registry.ServiceChangeEvent;
-import io.etcdmp.registry.ServiceInstance;
-import io.etcdmp.registry.ServiceRegistry;
-import jakarta.enterprise.context.BeforeDestroyed;
+import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.spi.AfterBeanDiscovery;
 import jakarta.enterprise.inject.spi.AfterDeploymentValidation;
-import jakarta.enterprise.inject.spi.BeforeBeanDiscovery;
 import jakarta.enterprise.inject.spi.BeanManager;
+import jakarta.enterprise.inject.spi.BeforeBeanDiscovery;
 import jakarta.enterprise.inject.spi.BeforeShutdown;
-import jakarta.enterprise.inject.spi.Extension;
 import jakarta.enterprise.inject.spi.EventContext;
 import jakarta.enterprise.inject.spi.EventMetadata;
+import jakarta.enterprise.inject.spi.Extension;
 import jakarta.enterprise.inject.spi.ObserverMethod;
 import jakarta.enterprise.inject.spi.ProcessBean;
 import jakarta.enterprise.inject.spi.ProcessObserverMethod;
 import jakarta.inject.Singleton;
-import jakarta.annotation.Priority;
-import jakarta.enterprise.inject.Instance;
 import jakarta.interceptor.Interceptor;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -49,8 +51,8 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Set;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 
@@ -80,7 +82,7 @@ public class EtcdExtension implements Extension {
      * at shutdown some runtimes (Open Liberty) answer {@code ConfigProvider.getConfig()} with another
      * Config, so looking them up then would leave them, their connection and its threads running.
      */
-    private final Set<EtcdConfigSource> configSources = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Set<PrefixConfigSource> configSources = Collections.newSetFromMap(new IdentityHashMap<>());
 
     void addHealthCheck(@Observes BeforeBeanDiscovery bbd, BeanManager beans) {
         if (OptionalApis.HEALTH) {
@@ -128,15 +130,15 @@ public class EtcdExtension implements Extension {
         RegistrySettings registrySettings;
         try {
             Config config = ConfigProvider.getConfig();
-            List<EtcdConfigSource> sources = EtcdConfigSource.of(config);
+            List<PrefixConfigSource> sources = PrefixConfigSource.of(config);
             configSources.addAll(sources);
             // the runtime may hand this container the Config of an earlier one in this JVM, whose shutdown closed them
-            sources.forEach(EtcdConfigSource::reopen);
+            sources.forEach(PrefixConfigSource::reopen);
             PropertyLookup lookup = name -> config.getOptionalValue(name, String.class);
             settings = EtcdSettings.from(lookup);
             writePrefix = ConfigSourceSettings.from(lookup).writePrefix();
             registrySettings = RegistrySettings.from(lookup, metadata(config));
-        } catch (EtcdException e) {
+        } catch (EtcdMicroprofileException e) {
             abd.addDefinitionError(e);
             return;
         }
@@ -152,12 +154,12 @@ public class EtcdExtension implements Extension {
                     .produceWith(beans -> new ContainerClient(beans.select(EtcdConnection.class).get().client()));
         }
         abd.addBean().beanClass(EtcdExtension.class).types(ConfigStore.class, Object.class).scope(Singleton.class)
-                .produceWith(beans -> new ConfigStore(beans.select(EtcdConnection.class).get(), writePrefix));
+                .produceWith(beans -> new EtcdConfigStore(beans.select(EtcdConnection.class).get(), writePrefix));
         // the registry holds a connection of its own: CDI destroys the two singletons in no fixed order, and the
         // registry's close must revoke its leases on an open connection
         abd.addBean().beanClass(EtcdExtension.class).types(ServiceRegistry.class, Object.class).scope(Singleton.class)
-                .produceWith(beans -> ServiceRegistry.withOwnConnection(connect.apply(beans), registrySettings))
-                .disposeWith((registry, beans) -> ((ServiceRegistry) registry).close());
+                .produceWith(beans -> EtcdServiceRegistry.withOwnConnection(connect.apply(beans), registrySettings))
+                .disposeWith((registry, beans) -> ((EtcdServiceRegistry) registry).close());
         this.registry = registrySettings;
         LOG.log(Level.INFO, "etcd-microprofile active: {0}, {1}", settings.endpointList(), useApplicationClient
                 ? "using the application's own Client bean" : "Client bean provided");
@@ -177,7 +179,7 @@ public class EtcdExtension implements Extension {
                     + "itself; set {1} (or {2}) to register it", registry.serviceName().get(), RegistrySettings.PORT,
                     RegistrySettings.SERVICE_NAME);
         } else if (OptionalApis.jsonProblem().isPresent()) {
-            adv.addDeploymentProblem(new EtcdException("Service " + registry.serviceName().get() + " cannot register itself: "
+            adv.addDeploymentProblem(new EtcdMicroprofileException("Service " + registry.serviceName().get() + " cannot register itself: "
                     + OptionalApis.jsonProblem().get()));
         } else {
             // where the runtime tells its bound port (Helidon), a random port (0) is resolved once it listens:
@@ -185,7 +187,7 @@ public class EtcdExtension implements Extension {
             int stillUnknown = RuntimeServer.of(beans).isPresent() ? 1 : 0;
             try {
                 registry.selfInstance(stillUnknown);
-            } catch (EtcdException e) {
+            } catch (EtcdMicroprofileException e) {
                 adv.addDeploymentProblem(e);
             }
         }
@@ -194,9 +196,9 @@ public class EtcdExtension implements Extension {
     /** Subscribes the CDI events to the config source and the registry. */
     void subscribe(@Observes @Initialized(ApplicationScoped.class) Object ignored, BeanManager beans) {
         try {
-            List<EtcdConfigSource> sources = EtcdConfigSource.of(ConfigProvider.getConfig());
+            List<PrefixConfigSource> sources = PrefixConfigSource.of(ConfigProvider.getConfig());
             configSources.addAll(sources);
-            for (EtcdConfigSource source : sources) {
+            for (PrefixConfigSource source : sources) {
                 subscriptions.add(source.addChangeListener(
                         event -> beans.getEvent().select(ConfigChangeEvent.class).fire(event)));
             }
@@ -225,7 +227,7 @@ public class EtcdExtension implements Extension {
             ServiceRegistry services = beans.createInstance().select(ServiceRegistry.class).get();
             ServiceInstance self = registry.selfInstance(boundPort);
             registry.unreachableAddress(self).ifPresent(problem -> LOG.log(Level.WARNING, problem));
-            services.registerSelf(self);
+            ((EtcdServiceRegistry) services).registerSelf(self);
         } finally {
             NettyThreadState.release();
         }
@@ -258,7 +260,7 @@ public class EtcdExtension implements Extension {
             closeQuietly(subscription);
         }
         subscriptions.clear();
-        configSources.forEach(EtcdConfigSource::close);
+        configSources.forEach(PrefixConfigSource::close);
         configSources.clear();
         NettyThreadState.release();
     }

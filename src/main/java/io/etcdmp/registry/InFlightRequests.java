@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class InFlightRequests {
     private final Map<String, Integer> counts = new ConcurrentHashMap<>();
 
-    InFlightRequests() {
+    /** An empty count; each {@link ServiceRegistry} has one ({@link ServiceRegistry#inFlight()}). */
+    public InFlightRequests() {
     }
 
     /** One request to {@code instance} has started; closing the result (once or more) ends it. */

@@ -1,13 +1,13 @@
 package io.etcdmp.registry;
 
-import io.etcdmp.EtcdException;
+import io.etcdmp.EtcdMicroprofileException;
+import io.etcdmp.internal.registry.InstanceRecords;
 
 import java.net.URI;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.function.Supplier;
 
 /**
  * One instance of a service: where to call it and what it says about itself.
@@ -28,17 +28,17 @@ public record ServiceInstance(String service, String instanceId, String host, in
         requireText("instance id", instanceId);
         requireText("host", host);
         if (service.contains("/") || instanceId.contains("/")) {
-            throw new EtcdException("Service name '" + service + "' and instance id '" + instanceId
+            throw new EtcdMicroprofileException("Service name '" + service + "' and instance id '" + instanceId
                     + "' must not contain '/': they are segments of the etcd key");
         }
         if (port < 0 || port > 65535) {
-            throw new EtcdException("Port " + port + " of service instance " + service + "/" + instanceId
+            throw new EtcdMicroprofileException("Port " + port + " of service instance " + service + "/" + instanceId
                     + " is not a TCP port");
         }
         scheme = scheme == null || scheme.isBlank() ? "http" : scheme.intern();
         metadata = shared(metadata);
         if (metadata.containsKey(WEIGHT)) {
-            weight(metadata.get(WEIGHT), () -> "metadata " + WEIGHT + " of service instance " + service + "/" + instanceId);
+            InstanceRecords.weight(metadata.get(WEIGHT), () -> "metadata " + WEIGHT + " of service instance " + service + "/" + instanceId);
         }
         registeredAt = registeredAt == null ? Optional.empty() : registeredAt;
     }
@@ -122,20 +122,6 @@ public record ServiceInstance(String service, String instanceId, String host, in
         return w == null ? DEFAULT_WEIGHT : Integer.parseInt(w.strip());
     }
 
-    /**
-     * Checks a weight: a whole number from 0 to {@link Integer#MAX_VALUE}.
-     *
-     * @param what names the weight in the error, e.g. the setting it came from
-     * @throws EtcdException naming it when it is not one
-     */
-    static int weight(String text, Supplier<String> what) {
-        String w = text.strip();
-        if (w.matches("[0-9]{1,10}") && Long.parseLong(w) <= Integer.MAX_VALUE) {
-            return Integer.parseInt(w);
-        }
-        throw new EtcdException("Invalid value '" + text + "' for " + what.get() + ": expected a whole number >= 0");
-    }
-
     public ServiceInstance withMetadata(Map<String, String> newMetadata) {
         return new ServiceInstance(service, instanceId, host, port, scheme, newMetadata, registeredAt);
     }
@@ -146,7 +132,7 @@ public record ServiceInstance(String service, String instanceId, String host, in
 
     private static void requireText(String what, String value) {
         if (value == null || value.isBlank()) {
-            throw new EtcdException("A service instance needs a " + what);
+            throw new EtcdMicroprofileException("A service instance needs a " + what);
         }
     }
 }

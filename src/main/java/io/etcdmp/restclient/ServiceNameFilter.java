@@ -43,7 +43,7 @@ public final class ServiceNameFilter implements ClientRequestFilter, ClientRespo
     }
 
     /** A filter that uses the application's {@code ServiceRegistry} bean, looked up on its first {@code etcd://} request. */
-    ServiceNameFilter() {
+    public ServiceNameFilter() {
     }
 
     @Override
@@ -56,7 +56,7 @@ public final class ServiceNameFilter implements ClientRequestFilter, ClientRespo
         String service = name.get();
         ServiceRegistry services = registry(uri);
         ServiceInstance chosen = services.choose(service).orElseThrow(() -> new ProcessingException("No instance of service '"
-                + service + "' to call for " + uri + ": none with status UP under " + services.settings().prefix() + service
+                + service + "' to call for " + uri + ": none with status UP under " + services.prefix() + service
                 + "/ in etcd (" + services.instances(service).size() + " registered)"));
         request.setUri(chosen.resolve(uri));
         InFlightRequests.Call call = services.inFlight().begin(chosen);

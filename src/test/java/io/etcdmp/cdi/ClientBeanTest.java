@@ -2,9 +2,9 @@ package io.etcdmp.cdi;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
-import io.etcdmp.client.EtcdConnection;
-import io.etcdmp.client.EtcdConnections;
 import io.etcdmp.config.ConfigStore;
+import io.etcdmp.internal.client.EtcdConnection;
+import io.etcdmp.internal.client.EtcdConnections;
 import io.etcdmp.support.CdiApp;
 import io.etcdmp.testing.SharedEtcd;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,7 +1,7 @@
 package io.etcdmp.cdi;
 
-import io.etcdmp.client.EtcdConnections;
 import io.etcdmp.config.EtcdConfigSource;
+import io.etcdmp.internal.client.EtcdConnections;
 import io.etcdmp.support.CdiApp;
 import io.etcdmp.testing.SharedEtcd;
 import org.eclipse.microprofile.config.spi.ConfigProviderResolver;

@@ -1,10 +1,11 @@
 package io.etcdmp.cdi;
 
-import io.etcdmp.client.EtcdConnection;
-import io.etcdmp.client.EtcdConnections;
-import io.etcdmp.client.EtcdSettings;
+import io.etcdmp.internal.client.EtcdConnection;
+import io.etcdmp.internal.client.EtcdConnections;
+import io.etcdmp.internal.client.EtcdSettings;
+import io.etcdmp.internal.registry.EtcdServiceRegistry;
+import io.etcdmp.internal.registry.RegistrySettings;
 import io.etcdmp.registry.Registration;
-import io.etcdmp.registry.RegistrySettings;
 import io.etcdmp.registry.ServiceInstance;
 import io.etcdmp.registry.ServiceRegistry;
 import io.etcdmp.support.CdiApp;
@@ -48,7 +49,7 @@ class DrainBeforeStopTest {
     void watcher() {
         connection = EtcdConnections.acquire(EtcdSettings.from(name -> Optional.ofNullable(
                 name.equals("etcd.endpoints") ? etcd.endpoints() : null)));
-        watcher = new ServiceRegistry(connection, RegistrySettings.from(name -> Optional.empty(), Map.of()));
+        watcher = new EtcdServiceRegistry(connection, RegistrySettings.from(name -> Optional.empty(), Map.of()));
     }
 
     @AfterEach
@@ -147,7 +148,7 @@ class DrainBeforeStopTest {
     private static final class RegistryOnItsOwn implements AutoCloseable {
         final EtcdConnection connection = EtcdConnections.acquire(EtcdSettings.from(name -> Optional.ofNullable(
                 name.equals("etcd.endpoints") ? etcd.endpoints() : name.equals("etcd.request-timeout") ? "4s" : null)));
-        final ServiceRegistry registry = new ServiceRegistry(connection, RegistrySettings.from(name -> Optional.empty(), Map.of()));
+        final ServiceRegistry registry = new EtcdServiceRegistry(connection, RegistrySettings.from(name -> Optional.empty(), Map.of()));
 
         @Override
         public void close() {

@@ -1,6 +1,6 @@
 package io.etcdmp.cdi;
 
-import io.etcdmp.client.EtcdConnection;
+import io.etcdmp.internal.client.EtcdConnection;
 import io.etcdmp.registry.ServiceInstance;
 import io.etcdmp.registry.ServiceRegistry;
 import io.etcdmp.support.CdiApp;

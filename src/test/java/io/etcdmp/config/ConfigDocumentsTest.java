@@ -1,8 +1,10 @@
 package io.etcdmp.config;
 
-import io.etcdmp.EtcdException;
-import io.etcdmp.client.EtcdSettings;
-import io.etcdmp.client.PropertyLookup;
+import io.etcdmp.EtcdMicroprofileException;
+import io.etcdmp.internal.client.EtcdSettings;
+import io.etcdmp.internal.client.PropertyLookup;
+import io.etcdmp.internal.config.ConfigSourceSettings;
+import io.etcdmp.internal.config.PrefixConfigSource;
 import io.etcdmp.support.LogCapture;
 import io.etcdmp.testing.SharedEtcd;
 import org.junit.jupiter.api.Test;
@@ -27,11 +29,11 @@ class ConfigDocumentsTest {
     @RegisterExtension
     static final SharedEtcd etcd = new SharedEtcd("/config/");
 
-    private EtcdConfigSource start(String documents) {
+    private PrefixConfigSource start(String documents) {
         Map<String, String> values = new HashMap<>(Map.of("etcd.endpoints", etcd.endpoints(), "mp.app.name", "orders",
                 ConfigSourceSettings.DOCUMENTS, documents));
         PropertyLookup lookup = name -> Optional.ofNullable(values.get(name));
-        EtcdConfigSource source = EtcdConfigSource.create(ConfigSourceSettings.from(lookup), EtcdSettings.from(lookup));
+        PrefixConfigSource source = PrefixConfigSource.create(ConfigSourceSettings.from(lookup), EtcdSettings.from(lookup));
         source.start();
         return source;
     }
@@ -42,7 +44,7 @@ class ConfigDocumentsTest {
         etcd.ctl().put("/config/orders/application.yaml", "db:\n  url: orders-yaml\n  pool: 5\n");
         etcd.ctl().put("/config/orders/orders.properties", "db.pool=9\ncolor=blue\n");
         etcd.ctl().put("/config/orders/color", "red");
-        try (EtcdConfigSource source = start("application.yaml,orders.properties")) {
+        try (PrefixConfigSource source = start("application.yaml,orders.properties")) {
             assertThat(source.getValue("db.url")).as("later prefix wins").isEqualTo("orders-yaml");
             assertThat(source.getValue("db.user")).as("earlier prefix still answers what the later lacks").isEqualTo("app");
             assertThat(source.getValue("db.pool")).as("later document in the list wins").isEqualTo("9");
@@ -56,7 +58,7 @@ class ConfigDocumentsTest {
     @Test
     void aChangedDocumentEmitsOneEventWithEachAddedChangedAndRemovedProperty() {
         etcd.ctl().put("/config/orders/application.yaml", "a: 1\nb: 2\nc: 3\n");
-        try (EtcdConfigSource source = start("application.yaml")) {
+        try (PrefixConfigSource source = start("application.yaml")) {
             List<ConfigChangeEvent> events = new CopyOnWriteArrayList<>();
             source.addChangeListener(events::add);
 
@@ -77,7 +79,7 @@ class ConfigDocumentsTest {
     @Test
     void aDocumentThatDoesNotParseKeepsItsLastGoodPropertiesAndWarnsWithKeyRevisionAndPosition() {
         etcd.ctl().put("/config/orders/application.yaml", "db:\n  url: good\n");
-        try (EtcdConfigSource source = start("application.yaml"); LogCapture log = LogCapture.configured()) {
+        try (PrefixConfigSource source = start("application.yaml"); LogCapture log = LogCapture.configured()) {
             List<ConfigChangeEvent> events = new CopyOnWriteArrayList<>();
             source.addChangeListener(events::add);
             etcd.ctl().put("/config/orders/application.yaml", "db:\n  url: [broken\n");
@@ -98,7 +100,7 @@ class ConfigDocumentsTest {
     @Test
     void aDeletedDocumentTakesItsPropertiesAway() {
         etcd.ctl().put("/config/orders/settings.json", "{\"db\": {\"url\": \"json\"}, \"tags\": [\"a\", \"b\"]}");
-        try (EtcdConfigSource source = start("settings.json")) {
+        try (PrefixConfigSource source = start("settings.json")) {
             assertThat(source.getValue("db.url")).isEqualTo("json");
             assertThat(source.getValue("tags")).isEqualTo("a,b");
             etcd.ctl().del("/config/orders/settings.json");
@@ -110,7 +112,7 @@ class ConfigDocumentsTest {
     @Test
     void aDocumentNameWithoutAKnownExtensionIsRefusedNamingTheSetting() {
         PropertyLookup lookup = name -> Optional.ofNullable(Map.of(ConfigSourceSettings.DOCUMENTS, "app.toml").get(name));
-        assertThatThrownBy(() -> ConfigSourceSettings.from(lookup)).isInstanceOf(EtcdException.class)
+        assertThatThrownBy(() -> ConfigSourceSettings.from(lookup)).isInstanceOf(EtcdMicroprofileException.class)
                 .hasMessageContaining("etcd.config.documents").hasMessageContaining("app.toml");
     }
 }

@@ -1,8 +1,9 @@
 package io.etcdmp.config;
 
-import io.etcdmp.client.EtcdConnection;
-import io.etcdmp.client.EtcdConnections;
-import io.etcdmp.client.EtcdSettings;
+import io.etcdmp.internal.client.EtcdConnection;
+import io.etcdmp.internal.client.EtcdConnections;
+import io.etcdmp.internal.client.EtcdSettings;
+import io.etcdmp.internal.config.EtcdConfigStore;
 import io.etcdmp.testing.SharedEtcd;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,7 +29,7 @@ class ConfigHistoryTest {
     void connect() {
         connection = EtcdConnections.acquire(EtcdSettings.from(name -> Optional.ofNullable(
                 Map.of("etcd.endpoints", etcd.endpoints()).get(name))));
-        store = new ConfigStore(connection, "/config/history/");
+        store = new EtcdConfigStore(connection, "/config/history/");
     }
 
     @AfterEach

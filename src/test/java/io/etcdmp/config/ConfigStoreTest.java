@@ -1,6 +1,6 @@
 package io.etcdmp.config;
 
-import io.etcdmp.EtcdException;
+import io.etcdmp.EtcdMicroprofileException;
 import io.etcdmp.support.CdiApp;
 import io.etcdmp.testing.SharedEtcd;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -109,7 +109,7 @@ class ConfigStoreTest {
     void oversizedValueAndEmptyNameAreRefusedNamingTheKey() {
         ConfigStore store = app.bean(ConfigStore.class);
         assertThatThrownBy(() -> store.saveConfig("huge", "x".repeat(2 * 1024 * 1024)))
-                .isInstanceOf(EtcdException.class).hasMessageContaining("/config/orders/huge").hasMessageContaining("1.5 MiB");
-        assertThatThrownBy(() -> store.saveConfig("", "x")).isInstanceOf(EtcdException.class).hasMessageContaining("/config/orders/");
+                .isInstanceOf(EtcdMicroprofileException.class).hasMessageContaining("/config/orders/huge").hasMessageContaining("1.5 MiB");
+        assertThatThrownBy(() -> store.saveConfig("", "x")).isInstanceOf(EtcdMicroprofileException.class).hasMessageContaining("/config/orders/");
     }
 }

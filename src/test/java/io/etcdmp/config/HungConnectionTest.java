@@ -1,7 +1,9 @@
 package io.etcdmp.config;
 
-import io.etcdmp.client.EtcdSettings;
-import io.etcdmp.client.PropertyLookup;
+import io.etcdmp.internal.client.EtcdSettings;
+import io.etcdmp.internal.client.PropertyLookup;
+import io.etcdmp.internal.config.ConfigSourceSettings;
+import io.etcdmp.internal.config.PrefixConfigSource;
 import io.etcdmp.testing.EtcdCluster;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -29,7 +31,7 @@ class HungConnectionTest {
             Map<String, String> values = Map.of("etcd.endpoints", etcd.endpoints(), "mp.app.name", "hung",
                     EtcdSettings.KEEPALIVE_TIME, "10s", EtcdSettings.KEEPALIVE_TIMEOUT, "2s");
             PropertyLookup lookup = name -> Optional.ofNullable(values.get(name));
-            try (EtcdConfigSource source = EtcdConfigSource.create(ConfigSourceSettings.from(lookup), EtcdSettings.from(lookup))) {
+            try (PrefixConfigSource source = PrefixConfigSource.create(ConfigSourceSettings.from(lookup), EtcdSettings.from(lookup))) {
                 source.start();
                 await().atMost(Duration.ofSeconds(10)).until(source::isLive);
 

@@ -4,19 +4,21 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.options.GetOption;
-import io.etcdmp.client.EtcdConnection;
-import io.etcdmp.client.EtcdConnections;
-import io.etcdmp.client.EtcdSettings;
 import io.etcdmp.config.ConfigChange;
 import io.etcdmp.config.ConfigChangeEvent;
 import io.etcdmp.config.EtcdConfigSource;
+import io.etcdmp.internal.client.EtcdConnection;
+import io.etcdmp.internal.client.EtcdConnections;
+import io.etcdmp.internal.client.EtcdSettings;
+import io.etcdmp.internal.registry.EtcdServiceRegistry;
+import io.etcdmp.internal.registry.RegistrySettings;
+import io.etcdmp.internal.watch.KeyRanges;
 import io.etcdmp.registry.Registration;
-import io.etcdmp.registry.RegistrySettings;
 import io.etcdmp.registry.ServiceInstance;
 import io.etcdmp.registry.ServiceRegistry;
 import io.etcdmp.support.CdiApp;
+import io.etcdmp.support.Threads;
 import io.etcdmp.testing.EtcdCluster;
-import io.etcdmp.watch.KeyRanges;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -31,8 +33,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-
-import io.etcdmp.support.Threads;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -89,7 +89,7 @@ final class FaultRig implements AutoCloseable {
         this.startReRegistrations = registration.reRegistrations();
         Map<String, String> watcherSettings = Map.of("etcd.endpoints", etcd.endpoints(), "etcd.connect-timeout", "3s");
         this.watcherConnection = EtcdConnections.acquire(EtcdSettings.from(n -> Optional.ofNullable(watcherSettings.get(n))));
-        this.watcher = new ServiceRegistry(watcherConnection, RegistrySettings.from(n -> Optional.empty(), Map.of()));
+        this.watcher = new EtcdServiceRegistry(watcherConnection, RegistrySettings.from(n -> Optional.empty(), Map.of()));
         assertThat(watcher.instances(SERVICE)).hasSize(1);
         this.watch = watcher.watch(SERVICE, this::seen);
         this.writer = new ConfigWriter(probe, PREFIXES, 60, writes, scenario.hashCode());

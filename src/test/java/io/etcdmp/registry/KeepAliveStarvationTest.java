@@ -4,10 +4,12 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.PutOption;
+import io.etcdmp.internal.registry.EtcdServiceRegistry;
+import io.etcdmp.internal.registry.RegistrySettings;
+import io.etcdmp.internal.watch.PrefixMirror;
 import io.etcdmp.support.ScriptedClient;
 import io.etcdmp.support.ScriptedConnection;
 import io.etcdmp.testing.SharedEtcd;
-import io.etcdmp.watch.PrefixMirror;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -55,7 +57,7 @@ class KeepAliveStarvationTest {
                             : real.get((ByteSequence) args[0], (io.etcd.jetcd.options.GetOption) args[1]).thenApplyAsync(r -> r, late);
                 })), "etcd.request-timeout", "10s")) {
             fill(scripted, "/starve/", KEYS);
-            ServiceRegistry registry = new ServiceRegistry(scripted.connection, settings("3s"));
+            ServiceRegistry registry = new EtcdServiceRegistry(scripted.connection, settings("3s"));
             Registration registration = registry.register(ServiceInstance.of("orders", "127.0.0.1", 8080));
             long lease = registration.leaseId().orElseThrow();
 

@@ -9,6 +9,8 @@ import io.etcd.jetcd.api.ResponseHeader;
 import io.etcd.jetcd.kv.TxnResponse;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.watch.WatchResponse;
+import io.etcdmp.internal.registry.EtcdServiceRegistry;
+import io.etcdmp.internal.registry.RegistrySettings;
 import io.etcdmp.support.ScriptedClient;
 import io.etcdmp.support.ScriptedConnection;
 import io.etcdmp.support.ScriptedWatch;
@@ -45,7 +47,7 @@ class RegistrationCloseRaceTest {
     void closingWhileTheRecordWatchReportsTheRecordDeletedDoesNotDeadlock() throws Exception {
         ScriptedWatch watch = new ScriptedWatch();
         try (ScriptedConnection scripted = ScriptedConnection.open(etcd.clientUrls(), client -> client.watch(watch))) {
-            ServiceRegistry registry = new ServiceRegistry(scripted.connection, settings("10s"));
+            ServiceRegistry registry = new EtcdServiceRegistry(scripted.connection, settings("10s"));
             Registration registration = registry.register(ServiceInstance.of("orders", "127.0.0.1", 8080));
             ByteSequence key = bytes(registration.key());
             await("the record watch").atMost(Duration.ofSeconds(10)).until(() -> watch.openOn(key) != null);
@@ -79,7 +81,7 @@ class RegistrationCloseRaceTest {
     void closingWhileAReRegistrationHasClaimedTheRecordLeavesNoRecord() throws Exception {
         TxnGate gate = new TxnGate();
         try (ScriptedConnection scripted = ScriptedConnection.open(etcd.clientUrls(), client -> client.kv(gate::wrap))) {
-            ServiceRegistry registry = new ServiceRegistry(scripted.connection, settings("10s"));
+            ServiceRegistry registry = new EtcdServiceRegistry(scripted.connection, settings("10s"));
             Registration registration = registry.register(ServiceInstance.of("orders", "127.0.0.1", 8080));
             long first = registration.leaseId().orElseThrow();
 

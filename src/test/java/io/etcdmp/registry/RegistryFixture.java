@@ -1,26 +1,28 @@
 package io.etcdmp.registry;
 
-import io.etcdmp.client.EtcdConnection;
-import io.etcdmp.client.EtcdConnections;
-import io.etcdmp.client.EtcdSettings;
+import io.etcdmp.internal.client.EtcdConnection;
+import io.etcdmp.internal.client.EtcdConnections;
+import io.etcdmp.internal.client.EtcdSettings;
+import io.etcdmp.internal.registry.EtcdServiceRegistry;
+import io.etcdmp.internal.registry.RegistrySettings;
 
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
 /** A {@link ServiceRegistry} outside CDI, on its own connection, for the registry tests. */
-final class RegistryFixture implements AutoCloseable {
+public final class RegistryFixture implements AutoCloseable {
     final EtcdConnection connection;
-    final ServiceRegistry registry;
+    public final EtcdServiceRegistry registry;
 
-    RegistryFixture(String endpoints, String... settings) {
+    public RegistryFixture(String endpoints, String... settings) {
         Map<String, String> map = new HashMap<>();
         map.put("etcd.endpoints", endpoints);
         for (int i = 0; i + 1 < settings.length; i += 2) {
             map.put(settings[i], settings[i + 1]);
         }
         connection = EtcdConnections.acquire(EtcdSettings.from(name -> Optional.ofNullable(map.get(name))));
-        registry = new ServiceRegistry(connection, RegistrySettings.from(name -> Optional.ofNullable(map.get(name)), Map.of()));
+        registry = new EtcdServiceRegistry(connection, RegistrySettings.from(name -> Optional.ofNullable(map.get(name)), Map.of()));
     }
 
     @Override

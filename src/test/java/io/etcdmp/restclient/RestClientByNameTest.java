@@ -1,10 +1,11 @@
 package io.etcdmp.restclient;
 
-import io.etcdmp.client.EtcdConnection;
-import io.etcdmp.client.EtcdConnections;
-import io.etcdmp.client.EtcdSettings;
+import io.etcdmp.internal.client.EtcdConnection;
+import io.etcdmp.internal.client.EtcdConnections;
+import io.etcdmp.internal.client.EtcdSettings;
+import io.etcdmp.internal.registry.EtcdServiceRegistry;
+import io.etcdmp.internal.registry.RegistrySettings;
 import io.etcdmp.registry.Registration;
-import io.etcdmp.registry.RegistrySettings;
 import io.etcdmp.registry.ServiceInstance;
 import io.etcdmp.registry.ServiceRegistry;
 import io.etcdmp.support.CdiApp;
@@ -53,7 +54,7 @@ class RestClientByNameTest {
     void start() {
         connection = EtcdConnections.acquire(EtcdSettings.from(name -> Optional.ofNullable(
                 name.equals("etcd.endpoints") ? etcd.endpoints() : null)));
-        registrar = new ServiceRegistry(connection, RegistrySettings.from(name -> Optional.empty(), Map.of()));
+        registrar = new EtcdServiceRegistry(connection, RegistrySettings.from(name -> Optional.empty(), Map.of()));
         a = new StubService("a");
         b = new StubService("b");
         app = CdiApp.start(CdiApp.settings(etcd.endpoints(), "billing/mp-rest/uri", "http://billing.etcd/api"),

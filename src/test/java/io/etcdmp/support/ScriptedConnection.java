@@ -1,9 +1,9 @@
 package io.etcdmp.support;
 
 import io.etcd.jetcd.Client;
-import io.etcdmp.client.EtcdConnection;
-import io.etcdmp.client.EtcdConnections;
-import io.etcdmp.client.EtcdSettings;
+import io.etcdmp.internal.client.EtcdConnection;
+import io.etcdmp.internal.client.EtcdConnections;
+import io.etcdmp.internal.client.EtcdSettings;
 
 import java.util.HashMap;
 import java.util.List;

@@ -1,11 +1,11 @@
 package io.etcdmp.bench;
 
 import io.etcd.jetcd.KV;
-import io.etcdmp.client.EtcdConnection;
-import io.etcdmp.client.EtcdConnections;
-import io.etcdmp.client.EtcdSettings;
 import io.etcdmp.config.EtcdConfigSource;
-import io.etcdmp.config.EtcdConfigSourceProvider;
+import io.etcdmp.internal.client.EtcdConnection;
+import io.etcdmp.internal.client.EtcdConnections;
+import io.etcdmp.internal.client.EtcdSettings;
+import io.etcdmp.internal.config.EtcdConfigSourceProvider;
 import org.eclipse.microprofile.config.spi.ConfigSource;
 
 import java.net.InetAddress;

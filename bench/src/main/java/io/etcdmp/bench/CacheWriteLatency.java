@@ -3,7 +3,7 @@ package io.etcdmp.bench;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcdmp.config.EtcdConfigSource;
-import io.etcdmp.config.EtcdConfigSourceProvider;
+import io.etcdmp.internal.config.EtcdConfigSourceProvider;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import org.eclipse.microprofile.config.spi.ConfigSource;

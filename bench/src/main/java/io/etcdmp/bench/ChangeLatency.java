@@ -6,7 +6,7 @@ import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.etcdmp.config.EtcdConfigSource;
-import io.etcdmp.config.EtcdConfigSourceProvider;
+import io.etcdmp.internal.config.EtcdConfigSourceProvider;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import org.eclipse.microprofile.config.spi.ConfigSource;

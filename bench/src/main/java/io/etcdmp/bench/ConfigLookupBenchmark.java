@@ -1,7 +1,7 @@
 package io.etcdmp.bench;
 
 import io.etcd.jetcd.Client;
-import io.etcdmp.config.EtcdConfigSourceProvider;
+import io.etcdmp.internal.config.EtcdConfigSourceProvider;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;

@@ -5,11 +5,12 @@ import io.etcd.jetcd.Client;
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
-import io.etcdmp.client.EtcdConnection;
-import io.etcdmp.client.EtcdConnections;
-import io.etcdmp.client.EtcdSettings;
+import io.etcdmp.internal.client.EtcdConnection;
+import io.etcdmp.internal.client.EtcdConnections;
+import io.etcdmp.internal.client.EtcdSettings;
+import io.etcdmp.internal.registry.EtcdServiceRegistry;
+import io.etcdmp.internal.registry.RegistrySettings;
 import io.etcdmp.registry.Registration;
-import io.etcdmp.registry.RegistrySettings;
 import io.etcdmp.registry.ServiceInstance;
 import io.etcdmp.registry.ServiceRegistry;
 import io.grpc.CallOptions;
@@ -66,8 +67,8 @@ final class RegistryLatency {
                      });
              EtcdConnection registrantConnection = EtcdConnections.acquire(etcdSettings);
              EtcdConnection watcherConnection = EtcdConnections.borrow(watcherClient, etcdSettings);
-             ServiceRegistry registrant = new ServiceRegistry(registrantConnection, settings);
-             ServiceRegistry watcher = new ServiceRegistry(watcherConnection, settings)) {
+             ServiceRegistry registrant = new EtcdServiceRegistry(registrantConnection, settings);
+             ServiceRegistry watcher = new EtcdServiceRegistry(watcherConnection, settings)) {
             watcher.instances(SERVICE);
             Samples join = new Samples();
             Samples joinRaw = new Samples();

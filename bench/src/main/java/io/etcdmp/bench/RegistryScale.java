@@ -8,10 +8,11 @@ import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
-import io.etcdmp.client.EtcdConnection;
-import io.etcdmp.client.EtcdConnections;
-import io.etcdmp.client.EtcdSettings;
-import io.etcdmp.registry.RegistrySettings;
+import io.etcdmp.internal.client.EtcdConnection;
+import io.etcdmp.internal.client.EtcdConnections;
+import io.etcdmp.internal.client.EtcdSettings;
+import io.etcdmp.internal.registry.EtcdServiceRegistry;
+import io.etcdmp.internal.registry.RegistrySettings;
 import io.etcdmp.registry.ServiceInstance;
 import io.etcdmp.registry.ServiceRegistry;
 import io.etcdmp.testing.EtcdCluster;
@@ -107,7 +108,7 @@ final class RegistryScale {
             int rawCount = rawRead(raw, root).size();
             double rawMillis = (System.nanoTime() - rawStart) / 1e6;
 
-            ServiceRegistry watcher = new ServiceRegistry(connection,
+            ServiceRegistry watcher = new EtcdServiceRegistry(connection,
                     RegistrySettings.from(name -> Optional.empty(), Map.of()));
             long heapBefore = usedHeap();
             long threadsBefore = ourThreads();

@@ -1,11 +1,12 @@
 package io.etcdmp.bench;
 
 import com.sun.net.httpserver.HttpServer;
-import io.etcdmp.client.EtcdConnection;
-import io.etcdmp.client.EtcdConnections;
-import io.etcdmp.client.EtcdSettings;
+import io.etcdmp.internal.client.EtcdConnection;
+import io.etcdmp.internal.client.EtcdConnections;
+import io.etcdmp.internal.client.EtcdSettings;
+import io.etcdmp.internal.registry.EtcdServiceRegistry;
+import io.etcdmp.internal.registry.RegistrySettings;
 import io.etcdmp.registry.Registration;
-import io.etcdmp.registry.RegistrySettings;
 import io.etcdmp.registry.ServiceInstance;
 import io.etcdmp.registry.ServiceRegistry;
 import jakarta.enterprise.inject.spi.Extension;
@@ -56,7 +57,7 @@ public final class RestClientApp {
         try (Callee a = new Callee("a"); Callee b = new Callee("b");
              WeldContainer container = weld.initialize();
              EtcdConnection otherConnection = EtcdConnections.acquire(EtcdSettings.from(n -> Optional.ofNullable(settings.get(n))));
-             ServiceRegistry callees = new ServiceRegistry(otherConnection, RegistrySettings.from(n -> Optional.empty(), Map.of()))) {
+             ServiceRegistry callees = new EtcdServiceRegistry(otherConnection, RegistrySettings.from(n -> Optional.empty(), Map.of()))) {
             ServiceRegistry registry = container.select(ServiceRegistry.class).get();
             callees.register(instance(a));
             awaitUp(registry, 1);

@@ -1,18 +1,17 @@
 package io.etcdmp.bench;
 
 import io.etcd.jetcd.ByteSequence;
-import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
-import io.etcdmp.client.EtcdConnection;
-import io.etcdmp.client.EtcdConnections;
-import io.etcdmp.client.EtcdSettings;
 import io.etcdmp.config.EtcdConfigSource;
-import io.etcdmp.config.EtcdConfigSourceProvider;
+import io.etcdmp.internal.client.EtcdConnection;
+import io.etcdmp.internal.client.EtcdConnections;
+import io.etcdmp.internal.client.EtcdSettings;
+import io.etcdmp.internal.config.EtcdConfigSourceProvider;
 import org.eclipse.microprofile.config.spi.ConfigSource;
 
 import java.lang.management.ManagementFactory;

@@ -1,6 +1,5 @@
 package io.etcdmp.it.app;
 
-import io.etcdmp.registry.ServiceInstance;
 import io.etcdmp.registry.ServiceRegistry;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;

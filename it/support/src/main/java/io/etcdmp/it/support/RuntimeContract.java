@@ -1,10 +1,11 @@
 package io.etcdmp.it.support;
 
-import io.etcdmp.client.EtcdConnection;
-import io.etcdmp.client.EtcdConnections;
-import io.etcdmp.client.EtcdSettings;
+import io.etcdmp.internal.client.EtcdConnection;
+import io.etcdmp.internal.client.EtcdConnections;
+import io.etcdmp.internal.client.EtcdSettings;
+import io.etcdmp.internal.registry.EtcdServiceRegistry;
+import io.etcdmp.internal.registry.RegistrySettings;
 import io.etcdmp.registry.Registration;
-import io.etcdmp.registry.RegistrySettings;
 import io.etcdmp.registry.ServiceInstance;
 import io.etcdmp.registry.ServiceRegistry;
 import io.etcdmp.testing.EtcdCluster;
@@ -338,7 +339,7 @@ public abstract class RuntimeContract {
         if (peerRegistry == null) {
             Map<String, String> settings = Map.of("etcd.endpoints", etcd.endpoints());
             peerConnection = EtcdConnections.acquire(EtcdSettings.from(name -> Optional.ofNullable(settings.get(name))));
-            peerRegistry = new ServiceRegistry(peerConnection, RegistrySettings.from(name -> Optional.empty(), Map.of()));
+            peerRegistry = new EtcdServiceRegistry(peerConnection, RegistrySettings.from(name -> Optional.empty(), Map.of()));
         }
         return peerRegistry;
     }
@@ -410,7 +411,7 @@ public abstract class RuntimeContract {
     protected void awaitAnswer(URI uri, Duration limit) {
         Awaitility.await(server + " to answer " + uri).atMost(limit).pollInterval(Duration.ofMillis(100))
                 .failFast("the server process ended, or the library failed to start; see " + server,
-                        () -> !server.isAlive() || serverLog().contains("io.etcdmp.EtcdException"))
+                        () -> !server.isAlive() || serverLog().contains("io.etcdmp.EtcdMicroprofileException"))
                 .until(() -> Http.get(uri).ok());
     }
 

@@ -1,0 +1,108 @@
+package io.etcdmp.internal.client;
+
+import io.grpc.Status;
+
+/**
+ * Turns etcd's terse refusals into messages that say what to fix. etcd answers a missing permission
+ * with only "permission denied"; the library knows which permission on which key range it needed.
+ */
+public final class EtcdFailures {
+    private EtcdFailures() {
+    }
+
+    /**
+     * A failure in one line for messages: the innermost useful exception's simple class name and message,
+     * looking through {@code ExecutionException}/{@code CompletionException} wrappers and through
+     * exceptions that only repeat their cause (no message, or a message naming the cause's class).
+     */
+    public static String describe(Throwable error) {
+        Throwable t = error;
+        while (t.getCause() != null && t.getCause() != t
+                && (t instanceof java.util.concurrent.ExecutionException || t instanceof java.util.concurrent.CompletionException
+                    || t.getMessage() == null || t.getMessage().contains("Exception"))) {
+            t = t.getCause();
+        }
+        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+    }
+
+    /** True when etcd refused the request for lack of a permission (PERMISSION_DENIED anywhere in the causes). */
+    public static boolean isPermissionDenied(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (Status.fromThrowable(t).getCode() == Status.Code.PERMISSION_DENIED
+                    || (t.getMessage() != null && t.getMessage().contains("permission denied"))) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
+
+    /** True when etcd refused the credentials (wrong user or password). */
+    public static boolean isAuthenticationFailure(Throwable error) {
+        for (Throwable t = error; t != null && t.getCause() != t; t = t.getCause()) {
+            if (Status.fromThrowable(t).getCode() == Status.Code.UNAUTHENTICATED
+                    || (t.getMessage() != null && t.getMessage().contains("authentication failed"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * For a TLS connection that got no answer: the likely causes and the settings to check (a failed
+     * TLS handshake looks like silence to a gRPC client waiting for the channel). Empty without TLS.
+     */
+    public static String tlsHint(EtcdSettings settings) {
+        if (!settings.tls()) {
+            return "";
+        }
+        return " (TLS is on: if the server's certificate is not signed by the CA in " + EtcdSettings.TLS_CA_FILE
+                + ", or the server does not accept the client certificate of " + EtcdSettings.TLS_CERT_FILE + "/"
+                + EtcdSettings.TLS_KEY_FILE + ", the handshake fails and etcd never answers)";
+    }
+
+    /**
+     * What a TCP connect to each endpoint says, for a failure that looks like silence (a timeout): e.g.
+     * "; connection refused at 127.0.0.1:2379 (nothing listens there: is etcd running?)". Each connect is
+     * bounded by 300 ms; endpoints that accept connections are not mentioned. Empty when all accept.
+     */
+    public static String reachability(EtcdSettings settings) {
+        StringBuilder out = new StringBuilder();
+        for (java.net.URI endpoint : settings.endpoints()) {
+            String address = endpoint.getHost() + ":" + endpoint.getPort();
+            try (java.net.Socket socket = new java.net.Socket()) {
+                socket.connect(new java.net.InetSocketAddress(endpoint.getHost(), endpoint.getPort()), 300);
+            } catch (java.net.ConnectException e) {
+                out.append("; connection refused at ").append(address).append(" (nothing listens there: is etcd running?)");
+            } catch (java.net.UnknownHostException e) {
+                out.append("; unknown host ").append(endpoint.getHost());
+            } catch (java.net.SocketTimeoutException e) {
+                out.append("; no TCP answer from ").append(address).append(" within 300 ms (host down or packets dropped)");
+            } catch (java.io.IOException | RuntimeException e) {
+                out.append("; cannot connect to ").append(address).append(": ").append(describe(e));
+            }
+        }
+        return out.toString();
+    }
+
+    /** "etcd refused the credentials of user 'x' (authentication failed): check etcd.user and etcd.password". */
+    public static String badCredentials(EtcdSettings settings) {
+        return "etcd refused the credentials" + settings.user().map(u -> " of user '" + u + "'").orElse("")
+                + " (authentication failed): check " + EtcdSettings.USER + " and " + EtcdSettings.PASSWORD;
+    }
+
+    /**
+     * "etcd user 'orders' lacks read permission on prefix '/config/orders/' (etcd: permission denied);
+     * grant it: etcdctl role grant-permission --prefix=true &lt;role&gt; read /config/orders/".
+     *
+     * @param permission {@code read}, {@code write} or {@code readwrite}
+     */
+    public static String missingPermission(EtcdSettings settings, String permission, String prefix) {
+        String who = settings.user().map(u -> "etcd user '" + u + "'")
+                .orElse("the etcd client (no " + EtcdSettings.USER + " set)");
+        return who + " lacks " + permission + " permission on prefix '" + prefix + "' (etcd: permission denied); grant it: "
+                + "etcdctl role grant-permission --prefix=true <role of the user> " + permission + " " + prefix;
+    }
+}

@@ -1,0 +1,534 @@
+package io.etcdmp.internal.config;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.KeyValue;
+import io.etcdmp.config.ConfigChange;
+import io.etcdmp.internal.watch.KeyChange;
+import io.etcdmp.internal.watch.KeyRanges;
+
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.StampedLock;
+import java.util.function.BiFunction;
+
+/**
+ * The local copy of the properties under the configured prefixes: a later prefix overrides an earlier
+ * one. Reads never block writers for long and never touch the network; a batch of changes (one etcd
+ * revision, or one re-read of a prefix) becomes visible at once: a reader that sees one of its values
+ * sees all of them.
+ *
+ * <p>Compact by design, because a prefix may hold 100,000 keys: per property one map entry holding the
+ * name and the value's UTF-8 bytes. In the rare case that several keys of one prefix map to the same
+ * name ({@code db/pool.size} and {@code db.pool.size}) the entry is a {@link Candidates} list, and the
+ * key written last (highest modification revision) wins. No key is kept in the one-key case: a put that
+ * did not create its key (etcd version &gt; 1) updates the key already known for the name, a put that
+ * did creates a second candidate, and the first one's key stays unknown until a put or delete names a
+ * key that is not a known one.
+ *
+ * <p>Values are decoded on first lookup into a <em>ready form</em> (the {@code String}, or what the
+ * config source makes of it) that is kept until the property changes: lookups of a property in use cost
+ * one map read and allocate nothing, and properties never looked up cost no decoded copy.
+ */
+final class ConfigSnapshot {
+    private static final System.Logger LOG = System.getLogger(ConfigSnapshot.class.getName());
+
+    private final List<ByteSequence> prefixes;
+    /** Per prefix: property name -> value bytes ({@code byte[]}) or {@link Candidates}. Replaced only under the write lock. */
+    private final Map<String, Object>[] byPrefix;
+    /** Per prefix, keys whose value is not UTF-8: left out, and their later fix is a new key to us. */
+    private final List<Set<ByteSequence>> undecodable = new ArrayList<>();
+    /** Ready forms of the properties looked up so far; an entry is removed (under the write lock) when its property changes. */
+    private final ReadyForms ready = new ReadyForms();
+    private final BiFunction<String, String, Object> readyForm;
+    private final StampedLock lock = new StampedLock();
+    /** Per prefix, its documents ({@code etcd.config.documents}); null when none are configured. */
+    private final DocumentLayer[] layers;
+    /** Per prefix, what its documents give (name -> value bytes, immutable), below its plain keys; null without documents. */
+    private final Map<String, Object>[] documented;
+
+    /** A snapshot whose lookups give the value {@code String} itself. */
+    ConfigSnapshot(List<ByteSequence> prefixes) {
+        this(prefixes, List.of(), (name, value) -> value);
+    }
+
+    /**
+     * {@code documents}: key names below each prefix whose value is a document ({@link ConfigDocument});
+     * {@code readyForm} turns (name, value) into what {@link #ready} returns; it must not call back into the snapshot.
+     */
+    @SuppressWarnings("unchecked")
+    ConfigSnapshot(List<ByteSequence> prefixes, List<String> documents, BiFunction<String, String, Object> readyForm) {
+        this.prefixes = List.copyOf(prefixes);
+        this.readyForm = readyForm;
+        this.byPrefix = new Map[prefixes.size()];
+        this.layers = documents.isEmpty() ? null : new DocumentLayer[prefixes.size()];
+        this.documented = documents.isEmpty() ? null : new Map[prefixes.size()];
+        for (int i = 0; i < prefixes.size(); i++) {
+            byPrefix[i] = new ConcurrentHashMap<>();
+            undecodable.add(new HashSet<>());
+            if (layers != null) {
+                layers[i] = new DocumentLayer(prefixes.get(i).toString(StandardCharsets.UTF_8), documents);
+                documented[i] = Map.of();
+            }
+        }
+    }
+
+    /**
+     * The ready form of {@code name}'s value, or {@code null} when no prefix holds it.
+     *
+     * <p>A cached ready form is returned without the lock: writers remove the forms of every property of
+     * a batch before they release the write lock, and forms are only made under the read lock, so a form
+     * found here is never older than a batch whose other values this reader has already seen.
+     */
+    Object ready(String name) {
+        Object form = ready.get(name); // kept small so that it inlines into the config implementation's lookup
+        return form != null ? form : lookUpAndKeep(name);
+    }
+
+    /** {@link #ready} for a property without a kept form: absent, or looked up for the first time since it changed. */
+    private Object lookUpAndKeep(String name) {
+        long stamp = lock.tryOptimisticRead();
+        Object entry = entry(name);
+        if (entry == null && lock.validate(stamp)) {
+            return null; // not here: the common answer for a property of another source, without locking
+        }
+        stamp = lock.readLock();
+        try {
+            Object now = entry(name);
+            if (now == null) {
+                return null;
+            }
+            Object made = ready.get(name); // another reader may have made it meanwhile
+            return made != null ? made : ready.put(name, readyForm.apply(name, KeyNames.decode(value(now))));
+        } finally {
+            lock.unlockRead(stamp);
+        }
+    }
+
+    Map<String, String> copy() {
+        long stamp = lock.readLock();
+        try {
+            Map<String, String> all = new HashMap<>();
+            for (int i = 0; i < byPrefix.length; i++) { // later prefixes override; in one, plain keys override documents
+                if (documented != null) {
+                    documented[i].forEach((name, entry) -> all.put(name, KeyNames.decode(value(entry))));
+                }
+                byPrefix[i].forEach((name, entry) -> all.put(name, KeyNames.decode(value(entry))));
+            }
+            return Map.copyOf(all);
+        } finally {
+            lock.unlockRead(stamp);
+        }
+    }
+
+    Set<String> names() {
+        long stamp = lock.readLock();
+        try {
+            Set<String> all = new HashSet<>();
+            for (int i = 0; i < byPrefix.length; i++) {
+                all.addAll(byPrefix[i].keySet());
+                if (documented != null) {
+                    all.addAll(documented[i].keySet());
+                }
+            }
+            return Set.copyOf(all);
+        } finally {
+            lock.unlockRead(stamp);
+        }
+    }
+
+    /** How many names each prefix holds, in prefix order (a name in two prefixes counts in both); quick. */
+    List<Integer> sizes() {
+        List<Integer> sizes = new ArrayList<>(byPrefix.length);
+        for (int i = 0; i < byPrefix.length; i++) {
+            sizes.add(byPrefix[i].size() + (documented == null ? 0 : documented[i].size()));
+        }
+        return sizes;
+    }
+
+    /**
+     * Applies watch events under prefix number {@code index}; returns the properties whose value changed
+     * (nothing when {@code report} is false: then no one listens and the work is skipped).
+     */
+    synchronized Map<String, ConfigChange> apply(int index, List<KeyChange> changes, boolean report) {
+        ByteSequence prefix = prefixes.get(index);
+        Map<String, Object> names = byPrefix[index];
+        Set<ByteSequence> bad = undecodable.get(index);
+        Map<String, Object> pending = new HashMap<>();
+        boolean documentsChanged = false;
+        for (KeyChange change : changes) {
+            String document = documentName(index, change.key());
+            if (document != null) {
+                documentsChanged |= layers[index].accept(document, change.isDelete() ? null : change.value().getBytes(),
+                        change.modRevision());
+                continue;
+            }
+            String name = KeyNames.propertyName(prefix, change.key());
+            if (name == null) {
+                if (!change.isDelete()) {
+                    warnNoName(change.key(), prefix);
+                }
+                continue;
+            }
+            Object current = pending.containsKey(name) ? pending.get(name) : names.get(name);
+            boolean wasBad = !bad.isEmpty() && bad.remove(change.key());
+            if (change.isDelete()) {
+                if (!wasBad) {
+                    pending.put(name, Candidates.without(current, change.key()));
+                }
+                continue;
+            }
+            byte[] value = change.value().getBytes();
+            if (KeyNames.isUtf8(value)) {
+                pending.put(name, Candidates.with(current, change, value, change.isCreation() || wasBad));
+            } else {
+                warnNotUtf8(change.key(), name);
+                if (!wasBad && !change.isCreation()) { // a key we held now holds bytes that are not UTF-8: gone for us
+                    pending.put(name, Candidates.without(current, change.key()));
+                }
+                bad.add(change.key());
+            }
+        }
+        return publish(index, pending, Set.of(), documentsChanged ? layers[index].remerge() : null, report);
+    }
+
+    /**
+     * Replaces what prefix number {@code index} holds by {@code all}, every key under it at one revision
+     * (the first load, or a re-read after a lost watch); returns the properties whose value changed
+     * (nothing when {@code report} is false).
+     */
+    synchronized Map<String, ConfigChange> reset(int index, List<KeyValue> all, boolean report) {
+        ByteSequence prefix = prefixes.get(index);
+        Set<ByteSequence> bad = undecodable.get(index);
+        bad.clear();
+        Map<String, Object> names = byPrefix[index];
+        // nothing held and no one to tell (the first load): build the map readers will use, with no copy
+        boolean swap = names.isEmpty() && !report;
+        Map<String, Object> fresh = swap ? new ConcurrentHashMap<>(all.size()) : new HashMap<>(all.size() * 4 / 3 + 16);
+        Set<String> shared = null;
+        Set<String> documentsTouched = layers == null ? null : resetDocuments(index, all);
+        for (KeyValue kv : all) {
+            if (documentsTouched != null && documentName(index, kv.getKey()) != null) {
+                continue;
+            }
+            String name = KeyNames.propertyName(prefix, kv.getKey());
+            if (name == null) {
+                warnNoName(kv.getKey(), prefix);
+                continue;
+            }
+            byte[] value = kv.getValue().getBytes();
+            if (!KeyNames.isUtf8(value)) {
+                warnNotUtf8(kv.getKey(), name);
+                bad.add(kv.getKey());
+            } else if (fresh.put(name, value) != null) {
+                if (shared == null) {
+                    shared = new HashSet<>();
+                }
+                shared.add(name);
+            }
+        }
+        if (shared != null) { // several keys for one name: keep them all, with their keys and revisions
+            Map<String, List<KeyValue>> keys = new HashMap<>();
+            for (KeyValue kv : all) {
+                String name = KeyNames.propertyName(prefix, kv.getKey());
+                if (name != null && shared.contains(name) && !bad.contains(kv.getKey())
+                        && (documentsTouched == null || documentName(index, kv.getKey()) == null)) {
+                    keys.computeIfAbsent(name, n -> new ArrayList<>()).add(kv);
+                }
+            }
+            keys.forEach((name, list) -> fresh.put(name, Candidates.of(list)));
+        }
+        if (swap) {
+            long stamp = lock.writeLock();
+            try {
+                byPrefix[index] = fresh;
+                if (documented != null) {
+                    documented[index] = layers[index].merged();
+                }
+                ready.clear(); // this prefix may now override names whose ready form came from another
+            } finally {
+                lock.unlockWrite(stamp);
+            }
+            return Map.of();
+        }
+        Set<String> gone = new HashSet<>();
+        for (String name : names.keySet()) {
+            if (!fresh.containsKey(name)) {
+                gone.add(name);
+            }
+        }
+        fresh.entrySet().removeIf(e -> sameEntry(e.getValue(), names.get(e.getKey())));
+        return publish(index, fresh, gone, documentsTouched, report);
+    }
+
+    /** Takes the documents of a whole read of prefix {@code index}; returns the names whose document value changed. */
+    private Set<String> resetDocuments(int index, List<KeyValue> all) {
+        Map<String, byte[]> present = new HashMap<>();
+        Map<String, Long> revisions = new HashMap<>();
+        for (KeyValue kv : all) {
+            String document = documentName(index, kv.getKey());
+            if (document != null) {
+                present.put(document, kv.getValue().getBytes());
+                revisions.put(document, kv.getModRevision());
+            }
+        }
+        return layers[index].reset(present, revisions) ? layers[index].remerge() : Set.of();
+    }
+
+    /** The document name of {@code key} under prefix {@code index}, or null when it is not a document (or none are configured). */
+    private String documentName(int index, ByteSequence key) {
+        if (layers == null) {
+            return null;
+        }
+        ByteSequence prefix = prefixes.get(index);
+        if (key.size() <= prefix.size() || !key.startsWith(prefix)) {
+            return null;
+        }
+        byte[] bytes = key.getBytes();
+        String relative = new String(bytes, prefix.size(), bytes.length - prefix.size(), StandardCharsets.UTF_8);
+        return layers[index].isDocument(relative) ? relative : null;
+    }
+
+    /**
+     * Prefix {@code index}'s plain properties (name -> UTF-8 value bytes, never to be modified), consistent
+     * with its {@link #documents}. Copies references only: writers wait for no decoding.
+     */
+    synchronized Map<String, byte[]> plain(int index) {
+        Map<String, byte[]> out = new HashMap<>(byPrefix[index].size() * 4 / 3 + 1);
+        byPrefix[index].forEach((name, entry) -> out.put(name, value(entry)));
+        return out;
+    }
+
+    /** Prefix {@code index}'s documents (key name -> last good text); empty without documents. */
+    synchronized Map<String, String> documents(int index) {
+        Map<String, String> out = new HashMap<>();
+        if (layers != null) {
+            layers[index].rawDocuments().forEach((name, raw) -> out.put(name, KeyNames.decode(raw)));
+        }
+        return out;
+    }
+
+    /**
+     * Replaces prefix {@code index}'s content by what a cache file holds, without reporting changes (the
+     * source is not published yet): plain properties, and document texts that are parsed again.
+     */
+    synchronized void restore(int index, Map<String, String> properties, Map<String, String> documentTexts) {
+        Map<String, Object> fresh = new ConcurrentHashMap<>(properties.size() * 4 / 3 + 1);
+        properties.forEach((name, value) -> fresh.put(name, value.getBytes(StandardCharsets.UTF_8)));
+        if (layers != null) {
+            Map<String, byte[]> present = new HashMap<>();
+            documentTexts.forEach((name, text) -> present.put(name, text.getBytes(StandardCharsets.UTF_8)));
+            if (layers[index].reset(present, Map.of())) {
+                layers[index].remerge();
+            }
+        }
+        long stamp = lock.writeLock();
+        try {
+            byPrefix[index] = fresh;
+            if (documented != null) {
+                documented[index] = layers[index].merged();
+            }
+            ready.clear();
+        } finally {
+            lock.unlockWrite(stamp);
+        }
+    }
+
+    /**
+     * Makes {@code updates} (a null entry: remove) and {@code removals} of one prefix visible at once, with
+     * its documents' merged properties when {@code documentsTouched} is not null (the names they changed).
+     */
+    private Map<String, ConfigChange> publish(int index, Map<String, Object> updates, Set<String> removals,
+                                              Set<String> documentsTouched, boolean report) {
+        if (updates.isEmpty() && removals.isEmpty() && (documentsTouched == null || documentsTouched.isEmpty())) {
+            return Map.of();
+        }
+        Map<String, Object> names = byPrefix[index];
+        Set<String> touched = new LinkedHashSet<>(updates.keySet());
+        touched.addAll(removals);
+        if (documentsTouched != null) {
+            touched.addAll(documentsTouched);
+        }
+        Map<String, String> before = new HashMap<>();
+        if (report) {
+            touched.forEach(name -> before.put(name, text(name)));
+        }
+        long stamp = lock.writeLock();
+        try {
+            ready.removeAll(touched);
+            updates.forEach((name, entry) -> {
+                if (entry == null) {
+                    names.remove(name);
+                } else {
+                    names.put(name, entry);
+                }
+            });
+            removals.forEach(names::remove);
+            if (documentsTouched != null) {
+                documented[index] = layers[index].merged();
+            }
+        } finally {
+            lock.unlockWrite(stamp);
+        }
+        if (!report) {
+            return Map.of();
+        }
+        Map<String, ConfigChange> changed = new HashMap<>();
+        for (String name : touched) {
+            String was = before.get(name);
+            String now = text(name);
+            if (!Objects.equals(was, now)) {
+                changed.put(name, new ConfigChange(name, Optional.ofNullable(was), Optional.ofNullable(now)));
+            }
+        }
+        return changed;
+    }
+
+    /** The entry of the last prefix holding {@code name}; callers validate a stamp or hold a lock. */
+    private Object entry(String name) {
+        for (int i = byPrefix.length - 1; i >= 0; i--) {
+            Object entry = byPrefix[i].get(name);
+            if (entry == null && documented != null) {
+                entry = documented[i].get(name);
+            }
+            if (entry != null) {
+                return entry;
+            }
+        }
+        return null;
+    }
+
+    private String text(String name) {
+        Object entry = entry(name);
+        return entry == null ? null : KeyNames.decode(value(entry));
+    }
+
+    private static byte[] value(Object entry) {
+        return entry instanceof byte[] ? (byte[]) entry : ((Candidates) entry).effective;
+    }
+
+    private static boolean sameEntry(Object fresh, Object held) {
+        return fresh instanceof byte[] && held instanceof byte[] && Arrays.equals((byte[]) fresh, (byte[]) held);
+    }
+
+    private static void warnNoName(ByteSequence key, ByteSequence prefix) {
+        LOG.log(Level.WARNING, "etcd key ''{0}'' gives no property name under prefix ''{1}'': ignored",
+                KeyRanges.describe(key), KeyRanges.describe(prefix));
+    }
+
+    private static void warnNotUtf8(ByteSequence key, String name) {
+        LOG.log(Level.WARNING, "Value of etcd key ''{0}'' is not valid UTF-8: property {1} is left out",
+                KeyRanges.describe(key), name);
+    }
+
+    /**
+     * The keys of one prefix that map to one name (two or more; one key is kept as its value alone).
+     * Immutable. A candidate with a null key is the one that was alone before: its key is not known.
+     */
+    static final class Candidates {
+        final ByteSequence[] keys;
+        final byte[][] values;
+        final long[] modRevisions;
+        final byte[] effective;
+
+        private Candidates(ByteSequence[] keys, byte[][] values, long[] modRevisions) {
+            this.keys = keys;
+            this.values = values;
+            this.modRevisions = modRevisions;
+            int best = 0;
+            for (int i = 1; i < keys.length; i++) {
+                if (modRevisions[i] > modRevisions[best]) {
+                    best = i;
+                }
+            }
+            this.effective = values[best];
+        }
+
+        /** Every key of {@code list} (two or more, values valid UTF-8), as read at one revision. */
+        static Candidates of(List<KeyValue> list) {
+            ByteSequence[] keys = new ByteSequence[list.size()];
+            byte[][] values = new byte[list.size()][];
+            long[] revisions = new long[list.size()];
+            for (int i = 0; i < list.size(); i++) {
+                keys[i] = list.get(i).getKey();
+                values[i] = list.get(i).getValue().getBytes();
+                revisions[i] = list.get(i).getModRevision();
+            }
+            return new Candidates(keys, values, revisions);
+        }
+
+        /** {@code current} with {@code change}'s key set to {@code value}; {@code newKey}: the key did not exist before. */
+        static Object with(Object current, KeyChange change, byte[] value, boolean newKey) {
+            if (current == null) {
+                return value;
+            }
+            if (current instanceof byte[]) {
+                return newKey ? new Candidates(new ByteSequence[] {null, change.key()},
+                        new byte[][] {(byte[]) current, value}, new long[] {0, change.modRevision()}) : value;
+            }
+            Candidates c = (Candidates) current;
+            int at = c.indexOf(change.key());
+            if (at < 0 && !newKey) {
+                at = c.indexOf(null); // an existing key we hold no key for: the unknown one
+            }
+            int n = c.keys.length;
+            ByteSequence[] keys = Arrays.copyOf(c.keys, at < 0 ? n + 1 : n);
+            byte[][] values = Arrays.copyOf(c.values, keys.length);
+            long[] revisions = Arrays.copyOf(c.modRevisions, keys.length);
+            int slot = at < 0 ? n : at;
+            keys[slot] = change.key();
+            values[slot] = value;
+            revisions[slot] = change.modRevision();
+            return new Candidates(keys, values, revisions);
+        }
+
+        /** {@code current} without {@code key} (a key it holds, else the unknown one); null when none is left. */
+        static Object without(Object current, ByteSequence key) {
+            if (!(current instanceof Candidates)) {
+                return null;
+            }
+            Candidates c = (Candidates) current;
+            int at = c.indexOf(key);
+            if (at < 0) {
+                at = c.indexOf(null);
+            }
+            if (at < 0) {
+                return c;
+            }
+            if (c.keys.length == 2) {
+                return c.values[1 - at];
+            }
+            int n = c.keys.length - 1;
+            ByteSequence[] keys = new ByteSequence[n];
+            byte[][] values = new byte[n][];
+            long[] revisions = new long[n];
+            for (int i = 0, j = 0; i < c.keys.length; i++) {
+                if (i != at) {
+                    keys[j] = c.keys[i];
+                    values[j] = c.values[i];
+                    revisions[j++] = c.modRevisions[i];
+                }
+            }
+            return new Candidates(keys, values, revisions);
+        }
+
+        private int indexOf(ByteSequence key) {
+            for (int i = 0; i < keys.length; i++) {
+                if (Objects.equals(keys[i], key)) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+    }
+}

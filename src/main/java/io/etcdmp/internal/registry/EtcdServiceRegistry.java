@@ -1,0 +1,285 @@
+package io.etcdmp.internal.registry;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.options.GetOption;
+import io.etcdmp.EtcdMicroprofileException;
+import io.etcdmp.internal.client.EtcdConnection;
+import io.etcdmp.internal.client.EtcdFailures;
+import io.etcdmp.internal.client.OptionalApis;
+import io.etcdmp.internal.watch.KeyRanges;
+import io.etcdmp.registry.InFlightRequests;
+import io.etcdmp.registry.Registration;
+import io.etcdmp.registry.ServiceChangeEvent;
+import io.etcdmp.registry.ServiceInstance;
+import io.etcdmp.registry.ServiceRegistry;
+
+import java.lang.System.Logger.Level;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The {@link ServiceRegistry} on one etcd connection: a {@link LeaseKeeper} per registration, a
+ * {@link ServiceCache} per followed service (fed by one {@link RegistryWatch} once many are followed).
+ * Outside CDI (our tools and tests): {@code new EtcdServiceRegistry(connection, settings)}, closed when done.
+ */
+public class EtcdServiceRegistry implements ServiceRegistry {
+    private static final System.Logger LOG = System.getLogger(EtcdServiceRegistry.class.getName());
+
+    private final EtcdConnection connection;
+    private final RegistrySettings settings;
+    private final Map<String, ServiceCache> caches = new ConcurrentHashMap<>();
+    /** More followed services than this: one watch on the registry prefix instead of one per service. */
+    static final int WATCH_ALL_AFTER = 16;
+    /** The watch on the whole registry prefix, once the registry follows many services; null before. */
+    private volatile RegistryWatch wide;
+    private final InstanceSelector selector;
+    private final List<LeaseKeeper> registrations = new CopyOnWriteArrayList<>();
+    private final List<Consumer<ServiceChangeEvent>> everyChange = new CopyOnWriteArrayList<>();
+    /** Null until checked; empty when JSON-P can be used. */
+    private static volatile Optional<String> jsonProblem;
+    private volatile LeaseKeeper self;
+    private volatile boolean closed;
+    private final boolean ownsConnection;
+
+    /** A registry on {@code connection}, which stays the caller's: close the registry first, then the connection. */
+    public EtcdServiceRegistry(EtcdConnection connection, RegistrySettings settings) {
+        this(connection, settings, false);
+    }
+
+    private EtcdServiceRegistry(EtcdConnection connection, RegistrySettings settings, boolean ownsConnection) {
+        this.connection = connection;
+        this.settings = settings;
+        this.ownsConnection = ownsConnection;
+        this.selector = new InstanceSelector(settings.zone());
+    }
+
+    /**
+     * A registry that closes {@code connection} when it is closed, after revoking its leases: its
+     * registrations never outlive their connection, whatever else closes first.
+     */
+    public static EtcdServiceRegistry withOwnConnection(EtcdConnection connection, RegistrySettings settings) {
+        return new EtcdServiceRegistry(connection, settings, true);
+    }
+
+    @Override
+    public String prefix() {
+        return settings.prefix();
+    }
+
+    public RegistrySettings settings() {
+        return settings;
+    }
+
+    @Override
+    public Registration register(ServiceInstance instance) {
+        requireJson();
+        if (closed) {
+            throw new EtcdMicroprofileException("The service registry is closed; cannot register " + instance.service());
+        }
+        LeaseKeeper keeper = new LeaseKeeper(connection, settings.prefix(), instance, settings.ttl(), registrations::remove);
+        registrations.add(keeper);
+        keeper.start();
+        return keeper;
+    }
+
+    /** Registers this deployment as configured ({@code etcd.registry.*}); done by the CDI extension at start. */
+    public Registration registerSelf() {
+        return registerSelf(settings.selfInstance());
+    }
+
+    /** Registers {@code instance} as this deployment's own instance (see {@link #selfRegistration()}). */
+    public Registration registerSelf(ServiceInstance instance) {
+        LeaseKeeper keeper = (LeaseKeeper) register(instance);
+        self = keeper;
+        return keeper;
+    }
+
+    @Override
+    public Optional<Registration> selfRegistration() {
+        return Optional.ofNullable(self);
+    }
+
+    @Override
+    public List<ServiceInstance> instances(String service) {
+        return cache(service).instances();
+    }
+
+    @Override
+    public Set<String> services() {
+        ByteSequence root = ByteSequence.from(settings.prefix(), StandardCharsets.UTF_8);
+        GetOption keysOnly = GetOption.builder().withRange(KeyRanges.prefixEnd(root)).withKeysOnly(true).build();
+        Set<String> names = new TreeSet<>();
+        try {
+            for (KeyValue kv : connection.client().getKVClient().get(root, keysOnly)
+                    .get(connection.settings().requestTimeout().toMillis(), TimeUnit.MILLISECONDS).getKvs()) {
+                String rest = kv.getKey().substring(root.size()).toString(StandardCharsets.UTF_8);
+                int slash = rest.indexOf('/');
+                if (slash > 0) {
+                    names.add(rest.substring(0, slash));
+                }
+            }
+        } catch (Exception e) {
+            throw new EtcdMicroprofileException("Cannot list services under " + settings.prefix() + " at "
+                    + connection.settings().endpointList() + ": " + (EtcdFailures.isPermissionDenied(e)
+                    ? EtcdFailures.missingPermission(connection.settings(), "read", settings.prefix())
+                    : EtcdFailures.describe(e)), e);
+        }
+        return names;
+    }
+
+    @Override
+    public Optional<ServiceInstance> choose(String service) {
+        return choose(service, settings.strategy());
+    }
+
+    @Override
+    public Optional<ServiceInstance> choose(String service, Strategy strategy) {
+        return selector.choose(service, instances(service), strategy);
+    }
+
+    @Override
+    public Optional<URI> uri(String service) {
+        return choose(service).map(i -> i.resolve(URI.create(SCHEME + "://" + service)));
+    }
+
+    @Override
+    public InFlightRequests inFlight() {
+        return selector.inFlight();
+    }
+
+    @Override
+    public AutoCloseable watch(String service, Consumer<List<ServiceInstance>> listener) {
+        return cache(service).addListener(event -> listener.accept(event.instances()));
+    }
+
+    @Override
+    public AutoCloseable onEveryChange(Consumer<ServiceChangeEvent> listener) {
+        everyChange.add(listener);
+        return () -> everyChange.remove(listener);
+    }
+
+    @Override
+    public boolean isWatchLive() {
+        return caches.values().stream().allMatch(ServiceCache::isLive);
+    }
+
+    /** JSON-P is there (checked once): a clear error instead of a NoClassDefFoundError deep in a call. */
+    private static void requireJson() {
+        Optional<String> problem = jsonProblem;
+        if (problem == null) {
+            problem = OptionalApis.jsonProblem();
+            jsonProblem = problem;
+        }
+        problem.ifPresent(message -> {
+            throw new EtcdMicroprofileException(message);
+        });
+    }
+
+    private ServiceCache cache(String service) {
+        requireJson();
+        if (closed) {
+            throw new EtcdMicroprofileException("The service registry is closed");
+        }
+        ServiceCache existing = caches.get(service);
+        if (existing != null) {
+            return existing;
+        }
+        synchronized (caches) {
+            existing = caches.get(service);
+            if (existing != null) {
+                return existing;
+            }
+            if (wide != null) {
+                return caches.computeIfAbsent(service, this::fedCache); // none of its records yet
+            }
+            if (caches.size() >= WATCH_ALL_AFTER) {
+                watchAll(service);
+                return caches.computeIfAbsent(service, this::fedCache);
+            }
+            ServiceCache cache = new ServiceCache(connection, settings.prefix(), service);
+            try {
+                cache.start();
+            } catch (Exception e) {
+                cache.close();
+                throw readFailure(settings.prefix() + service + "/", e);
+            }
+            cache.addListener(event -> everyChange.forEach(l -> l.accept(event)));
+            caches.put(service, cache);
+            return cache;
+        }
+    }
+
+    /**
+     * Replaces the watch per followed service by one on the whole registry prefix, which then feeds a
+     * cache for every service under it: one read and one watch however many services are followed.
+     */
+    private void watchAll(String reason) {
+        RegistryWatch all = new RegistryWatch(connection, settings.prefix(), caches, this::fedCache);
+        try {
+            all.start();
+        } catch (Exception e) {
+            all.close();
+            throw readFailure(settings.prefix(), e);
+        }
+        wide = all;
+        LOG.log(Level.INFO, "Following {0} services (the last: {1}): one watch on {2} instead of one per service",
+                caches.size() + 1, reason, settings.prefix());
+    }
+
+    private ServiceCache fedCache(String service) {
+        ServiceCache cache = ServiceCache.fed(connection, settings.prefix(), service, this::wideWatchLive);
+        cache.addListener(event -> everyChange.forEach(l -> l.accept(event)));
+        return cache;
+    }
+
+    private boolean wideWatchLive() {
+        RegistryWatch all = wide;
+        return all != null && all.isLive();
+    }
+
+    /** Whether one watch on the registry prefix serves every followed service (for tests and diagnostics). */
+    boolean watchesWholeRegistry() {
+        return wide != null;
+    }
+
+    private EtcdMicroprofileException readFailure(String prefix, Exception e) {
+        return new EtcdMicroprofileException("Cannot read the instances under " + prefix + " at " + connection.settings().endpointList()
+                + ": " + (EtcdFailures.isPermissionDenied(e) ? EtcdFailures.missingPermission(connection.settings(), "read", prefix)
+                : EtcdFailures.describe(e)), e);
+    }
+
+    /** Deregisters every instance registered here (this deployment's too) and stops the watches. */
+    @Override
+    public void close() {
+        closed = true;
+        for (LeaseKeeper keeper : new ArrayList<>(registrations)) {
+            keeper.close();
+        }
+        RegistryWatch all = wide;
+        if (all != null) {
+            all.close();
+        }
+        caches.values().forEach(ServiceCache::close);
+        caches.clear();
+        if (ownsConnection) {
+            connection.close();
+        }
+        LOG.log(Level.DEBUG, "Service registry closed");
+    }
+
+    @Override
+    public String toString() {
+        return "ServiceRegistry[" + settings.prefix() + ", " + connection.settings().endpointList() + "]";
+    }
+}

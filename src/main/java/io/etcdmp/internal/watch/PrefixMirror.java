@@ -1,0 +1,470 @@
+package io.etcdmp.internal.watch;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.common.exception.CompactedException;
+import io.etcd.jetcd.options.WatchOption;
+import io.etcd.jetcd.watch.WatchEvent;
+import io.etcd.jetcd.watch.WatchResponse;
+import io.etcdmp.EtcdMicroprofileException;
+import io.etcdmp.internal.client.EtcdConnection;
+import io.etcdmp.internal.client.EtcdFailures;
+
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Follows one etcd prefix (or key): reads it at a revision, watches from the next one, and whenever the
+ * watch ends or jetcd re-creates it, re-reads or watches again so that nothing is missed or applied
+ * twice; hands every change to its listener in revision order, never holding a lock of its own while
+ * it calls jetcd or the listener. Why each step is as it is: docs/DESIGN.md ("The prefix mirror").
+ */
+public final class PrefixMirror implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(PrefixMirror.class.getName());
+
+    /** Receives the changes of one revision (from the watch) or of one re-read (a diff). */
+    @FunctionalInterface
+    public interface Listener {
+        /** Called in revision order, one call at a time, with no lock of the mirror held; must be quick. */
+        void onChanges(List<KeyChange> changes, long revision);
+
+        /** etcd sent a progress notification at {@code revision} (see {@link #requestProgress()}). Called like {@link #onChanges}. */
+        default void onProgress(long revision) {
+        }
+
+        /** A read or watch response without changes: nothing of the prefix up to {@code revision} is missing. */
+        default void onCaughtUp(long revision) {
+            onProgress(revision);
+        }
+    }
+
+    /**
+     * A listener that holds every key of the prefix itself (large prefixes: the mirror then keeps nothing
+     * per key). Watch events arrive through {@link #onChanges}; each read of the whole prefix (the first
+     * load, and every re-read after a lost watch) through {@link #onReset}, and the listener works out the
+     * difference from what it holds.
+     */
+    public interface ContentListener extends Listener {
+        /** Every key under the prefix at {@code revision}: keys the listener holds and this lacks were deleted. */
+        void onReset(List<KeyValue> all, long revision);
+    }
+
+    private final EtcdConnection connection;
+    private final ByteSequence prefix;
+    private final ByteSequence end;
+    private final String label;
+    /** The listener, or a {@link DiffingListener} in front of one that keeps no copy of the prefix. */
+    private final ContentListener listener;
+    private final RangeReader reader;
+    private final Backoff backoff = Backoff.standard();
+
+    /** The revision of the last whole read: watch events must be newer. */
+    private long readRevision;
+    private long revision;
+    /**
+     * The newest revision of a read or of a received event: unlike {@link #revision}, never moved by a
+     * progress notification, so a new watch from the next revision misses nothing.
+     */
+    private long delivered;
+    private int generation;
+    private volatile Watch.Watcher watcher;
+    private boolean closed;
+    private boolean recovering;
+    private int failures;
+    private volatile boolean live;
+    private volatile Throwable lastFailure;
+    /** Listener calls waiting to be made, in revision order; made by one thread at a time, outside the lock. */
+    private final SerialCalls deliveries;
+
+    /** A mirror of every key starting with {@code prefix}. */
+    public PrefixMirror(EtcdConnection connection, ByteSequence prefix, Listener listener) {
+        this(connection, prefix, KeyRanges.prefixEnd(prefix), "prefix", listener);
+    }
+
+    private PrefixMirror(EtcdConnection connection, ByteSequence start, ByteSequence end, String kind, Listener listener) {
+        this.connection = connection;
+        this.prefix = start;
+        this.end = end;
+        this.listener = listener instanceof ContentListener content ? content : new DiffingListener(listener);
+        this.label = kind + " '" + KeyRanges.describe(start) + "' at " + connection.settings().endpointList();
+        this.deliveries = new SerialCalls(label);
+        Duration timeout = connection.settings().requestTimeout();
+        this.reader = new RangeReader(connection.client().getKVClient(), timeout);
+    }
+
+    /** A mirror of the one key {@code key}. */
+    public static PrefixMirror ofKey(EtcdConnection connection, ByteSequence key, Listener listener) {
+        return new PrefixMirror(connection, key, KeyRanges.successor(key), "key", listener);
+    }
+
+    /**
+     * Loads every mirror at one revision (the current one), then starts their watches from the next
+     * revision. Throws when etcd cannot be read; the mirrors are then left without a watch.
+     */
+    public static long startAll(List<PrefixMirror> mirrors) throws Exception {
+        long at = 0;
+        for (PrefixMirror mirror : mirrors) {
+            at = mirror.load(at);
+        }
+        for (PrefixMirror mirror : mirrors) {
+            mirror.watchFrom(at + 1);
+        }
+        return at;
+    }
+
+    /** The prefix this mirror follows. */
+    public ByteSequence prefix() {
+        return prefix;
+    }
+
+    /** The highest revision applied so far (0 before the first load). */
+    public synchronized long revision() {
+        return revision;
+    }
+
+    /** True while a watch is open and etcd has confirmed it (created, or an event) since its last error. */
+    public boolean isLive() {
+        return live;
+    }
+
+    /** The last failure to read or watch, if the mirror is not live because of one. */
+    public Optional<Throwable> lastFailure() {
+        return live ? Optional.empty() : Optional.ofNullable(lastFailure);
+    }
+
+    /**
+     * Reads the prefix at {@code atRevision} (0: the current revision) and applies the difference from
+     * the local copy. An open watch is superseded: its later events are ignored.
+     *
+     * @return the revision that was read
+     */
+    public long load(long atRevision) throws Exception {
+        return load(atRevision, connection.settings().requestTimeout());
+    }
+
+    /** {@link #load(long)} with each page read bounded by {@code limit} instead of the request timeout. */
+    public long load(long atRevision, Duration limit) throws Exception {
+        int gen;
+        synchronized (this) {
+            if (closed) {
+                throw new EtcdMicroprofileException("Mirror of " + label + " is closed");
+            }
+            gen = ++generation;
+            live = false;
+        }
+        List<KeyValue> current = new ArrayList<>();
+        long read = reader.read(prefix, end, atRevision, current::addAll, limit);
+        synchronized (this) {
+            if (!closed && gen == generation) {
+                applyRead(current, read);
+            }
+        }
+        deliver();
+        return read;
+    }
+
+    /** Opens the watch from {@code startRevision}, replacing any earlier one. */
+    public void watchFrom(long startRevision) {
+        int gen;
+        Watch.Watcher previous;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            gen = ++generation;
+            previous = detachWatcher();
+        }
+        watchAs(gen, startRevision, previous);
+    }
+
+    /**
+     * Closes {@code previous} and opens the watch of generation {@code gen}, both outside the lock: jetcd
+     * takes its own lock in {@code watch} and {@code close}, and holds it while it calls our listener.
+     */
+    private void watchAs(int gen, long startRevision, Watch.Watcher previous) {
+        closeQuietly(previous);
+        WatchOption option = WatchOption.builder()
+                .withRange(end)
+                .withRevision(startRevision)
+                .withRequireLeader(true)
+                .withCreateNotify(true)
+                .build();
+        Watch.Watcher opened;
+        try {
+            opened = connection.client().getWatchClient().watch(prefix, option, new WatchListener(gen));
+        } catch (RuntimeException e) {
+            LOG.log(Level.DEBUG, "Not watching " + label + ": the client is closing", e);
+            return;
+        }
+        synchronized (this) {
+            if (!closed && gen == generation) {
+                watcher = opened;
+                return;
+            }
+        }
+        closeQuietly(opened); // superseded or closed while it was being opened
+    }
+    /**
+     * Asks etcd to confirm how far the watch has delivered; the answer arrives as
+     * {@link Listener#onProgress}. Does nothing while no watch is open. Never blocks, takes no lock.
+     */
+    public void requestProgress() {
+        Watch.Watcher current = watcher;
+        if (current != null) {
+            try {
+                current.requestProgress();
+            } catch (RuntimeException e) {
+                LOG.log(Level.DEBUG, "Progress request on " + label + " failed", e);
+            }
+        }
+    }
+
+    /** Starts in the background: reads and watches as soon as etcd answers, retrying with backoff. */
+    public void startInBackground() {
+        scheduleResync(Duration.ZERO);
+    }
+
+    /**
+     * Gives up the current watch and re-reads the prefix at the current revision, then watches from
+     * there (in the background, retrying with backoff). Its events until then are dropped: the re-read
+     * brings what they carried.
+     */
+    public void resyncNow() {
+        scheduleResync(Duration.ZERO);
+    }
+
+    @Override
+    public void close() {
+        Watch.Watcher previous;
+        synchronized (this) {
+            closed = true;
+            generation++;
+            live = false;
+            deliveries.clear();
+            previous = detachWatcher();
+        }
+        closeQuietly(previous);
+    }
+
+    private void applyRead(List<KeyValue> current, long read) {
+        readRevision = read;
+        revision = Math.max(revision, read);
+        delivered = Math.max(delivered, read);
+        queue(() -> listener.onReset(current, read));
+    }
+
+    /**
+     * Applies one watch response. Its changes are reported at the highest revision seen so far, a
+     * progress notification's included: etcd before 3.4.24 can announce progress at a revision before
+     * sending older events, and reporting those late events at their own, lower revision would put
+     * them behind changes of other prefixes already released (see RevisionOrder).
+     */
+    private void applyEvents(WatchResponse response) {
+        List<KeyChange> changes = new ArrayList<>();
+        long highest = revision;
+        for (WatchEvent event : response.getEvents()) {
+            KeyValue kv = event.getKeyValue();
+            ByteSequence key = kv.getKey();
+            long rev = kv.getModRevision();
+            delivered = Math.max(delivered, rev);
+            // the watch starts after the last whole read; only a superseded watch could repeat an older event
+            if (rev > readRevision && event.getEventType() != WatchEvent.EventType.UNRECOGNIZED) {
+                boolean put = event.getEventType() == WatchEvent.EventType.PUT;
+                changes.add(new KeyChange(key, put ? kv.getValue() : null, rev, put ? kv.getVersion() : 0));
+                highest = Math.max(highest, rev);
+            }
+        }
+        revision = highest;
+        long at = highest;
+        queue(changes.isEmpty() ? () -> listener.onCaughtUp(at) : () -> listener.onChanges(changes, at));
+    }
+
+    /** Queues a listener call; called under the lock, made by {@link #deliver()} after it is released. */
+    private void queue(Runnable call) {
+        deliveries.add(call);
+    }
+
+    /** Makes the queued listener calls in order, outside the lock. */
+    private void deliver() {
+        deliveries.run();
+    }
+
+    private void scheduleResync(Duration delay) {
+        synchronized (this) {
+            if (closed || recovering) {
+                return;
+            }
+            recovering = true;
+            live = false;
+        }
+        try {
+            connection.runBlocking(this::resync, delay.toMillis());
+        } catch (RuntimeException e) {
+            LOG.log(Level.DEBUG, "Not re-reading " + label + ": the connection is closing", e);
+        }
+    }
+
+    private void resync() {
+        Watch.Watcher previous;
+        synchronized (this) {
+            generation++; // the old watch's events are superseded: the read brings what they carried
+            previous = detachWatcher();
+        }
+        closeQuietly(previous);
+        long read;
+        try {
+            read = load(0);
+        } catch (Exception e) {
+            int attempt;
+            synchronized (this) {
+                recovering = false;
+                if (closed) {
+                    return;
+                }
+                attempt = ++failures;
+            }
+            lastFailure = e;
+            Duration wait = backoff.next();
+            String why = EtcdFailures.isPermissionDenied(e)
+                    ? EtcdFailures.missingPermission(connection.settings(), "read", KeyRanges.describe(prefix))
+                    : EtcdFailures.describe(e);
+            LOG.log(attempt == 1 ? Level.WARNING : Level.DEBUG, "Cannot read " + label + " (attempt " + attempt
+                    + "): " + why + "; retrying in " + wait.toMillis() + " ms and every few seconds after, quietly");
+            scheduleResync(wait);
+            return;
+        }
+        int hadFailures;
+        synchronized (this) {
+            recovering = false;
+            hadFailures = failures;
+            failures = 0;
+        }
+        watchFrom(read + 1);
+        backoff.reset();
+        if (hadFailures > 0) {
+            LOG.log(Level.INFO, "Read " + label + " at revision " + read + " after " + hadFailures
+                    + " failed attempt(s); watching again");
+        }
+    }
+
+    /** Replaces a watch jetcd re-created by one from the revision after the last one received. */
+    private void watchAgain(int gen) {
+        long from;
+        int next;
+        Watch.Watcher previous;
+        synchronized (this) {
+            if (closed || gen != generation) {
+                return;
+            }
+            from = delivered + 1;
+            next = ++generation;
+            previous = detachWatcher();
+        }
+        watchAs(next, from, previous);
+        LOG.log(Level.INFO, "Watch on " + label + " was resumed by the client; watching again from revision " + from
+                + ", the one after the last received, so that nothing between the interruption and the resume is missed");
+    }
+
+    /** Takes the current watcher out (under the lock); the caller closes it after releasing the lock. */
+    private Watch.Watcher detachWatcher() {
+        Watch.Watcher current = watcher;
+        watcher = null;
+        return current;
+    }
+
+    private void closeQuietly(Watch.Watcher w) {
+        if (w != null) {
+            try {
+                w.close();
+            } catch (RuntimeException e) {
+                LOG.log(Level.DEBUG, "Closing the watch on " + label + " failed", e);
+            }
+        }
+    }
+
+    private final class WatchListener implements Watch.Listener {
+        private final int gen;
+        private boolean confirmed;
+        private boolean resumed;
+
+        WatchListener(int gen) {
+            this.gen = gen;
+        }
+
+        @Override
+        public void onNext(WatchResponse response) {
+            boolean resumedNow = false;
+            synchronized (PrefixMirror.this) {
+                if (closed || gen != generation || resumed) {
+                    return; // superseded, or resumed by jetcd: the watch below covers what this one sends
+                }
+                if (response.isCreatedNotify() && confirmed) {
+                    // jetcd re-created the watch after an interruption: watch again instead of trusting its resume point
+                    resumed = true;
+                    resumedNow = true;
+                    live = false;
+                } else {
+                    confirmed |= response.isCreatedNotify();
+                    live = true;
+                    if (response.isProgressNotify()) {
+                        long at = response.getHeader().getRevision();
+                        revision = Math.max(revision, at);
+                        queue(() -> listener.onProgress(at));
+                    } else {
+                        applyEvents(response);
+                    }
+                }
+            }
+            if (!resumedNow) {
+                deliver();
+                return;
+            }
+            try {
+                connection.scheduler().execute(() -> watchAgain(gen));
+            } catch (RuntimeException e) {
+                LOG.log(Level.DEBUG, "Not watching " + label + " again: the connection is closing", e);
+            }
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            boolean wasLive;
+            synchronized (PrefixMirror.this) {
+                if (closed || gen != generation) {
+                    return;
+                }
+                wasLive = live;
+                live = false;
+            }
+            lastFailure = error;
+            if (error instanceof CompactedException) {
+                LOG.log(Level.INFO, "Watch on " + label + " started at a compacted revision (compacted up to "
+                        + ((CompactedException) error).getCompactedRevision() + "); re-reading the prefix");
+                scheduleResync(Duration.ZERO);
+            } else if (EtcdFailures.isPermissionDenied(error) || EtcdFailures.isAuthenticationFailure(error)) {
+                // jetcd would re-create this watch every 500 ms forever; re-read instead (with backoff),
+                // which names the missing permission once
+                scheduleResync(Duration.ZERO);
+            } else {
+                // jetcd retries every 500 ms while etcd is away: say it once per interruption, not per retry
+                LOG.log(wasLive ? Level.INFO : Level.DEBUG, "Watch on " + label + " interrupted: " + EtcdFailures.describe(error)
+                        + "; it is watched again from the last revision received when etcd answers");
+            }
+        }
+
+        @Override
+        public void onCompleted() {
+            synchronized (PrefixMirror.this) {
+                if (closed || gen != generation) {
+                    return;
+                }
+            }
+            LOG.log(Level.INFO, "Watch on " + label + " was closed by the client; re-reading the prefix and watching again");
+            scheduleResync(Duration.ZERO);
+        }
+    }
+}
