@@ -36,7 +36,7 @@ import java.util.function.BiFunction;
  * did creates a second candidate, and the first one's key stays unknown until a put or delete names a
  * key that is not a known one.
  *
- * <p>Values are decoded on first lookup into a <em>ready form</em> (the {@code String}, or what the
+ * <p>Values are decoded on first lookup into a <em>looked-up value</em> (the {@code String}, or what the
  * config source makes of it) that is kept until the property changes: lookups of a property in use cost
  * one map read and allocate nothing, and properties never looked up cost no decoded copy.
  */
@@ -49,8 +49,8 @@ final class ConfigSnapshot {
     /** Per prefix, keys whose value is not UTF-8: left out, and their later fix is a new key to us. */
     private final List<Set<ByteSequence>> undecodable = new ArrayList<>();
     /** Ready forms of the properties looked up so far; an entry is removed (under the write lock) when its property changes. */
-    private final ReadyForms ready = new ReadyForms();
-    private final BiFunction<String, String, Object> readyForm;
+    private final LookupCache lookups = new LookupCache();
+    private final BiFunction<String, String, Object> lookupValue;
     private final StampedLock lock = new StampedLock();
     /** Per prefix, its documents ({@code etcd.config.documents}); null when none are configured. */
     private final DocumentLayer[] layers;
@@ -64,12 +64,12 @@ final class ConfigSnapshot {
 
     /**
      * {@code documents}: key names below each prefix whose value is a document ({@link ConfigDocument});
-     * {@code readyForm} turns (name, value) into what {@link #ready} returns; it must not call back into the snapshot.
+     * {@code lookupValue} turns (name, value) into what {@link #lookup} returns; it must not call back into the snapshot.
      */
     @SuppressWarnings("unchecked")
-    ConfigSnapshot(List<ByteSequence> prefixes, List<String> documents, BiFunction<String, String, Object> readyForm) {
+    ConfigSnapshot(List<ByteSequence> prefixes, List<String> documents, BiFunction<String, String, Object> lookupValue) {
         this.prefixes = List.copyOf(prefixes);
-        this.readyForm = readyForm;
+        this.lookupValue = lookupValue;
         this.byPrefix = new Map[prefixes.size()];
         this.layers = documents.isEmpty() ? null : new DocumentLayer[prefixes.size()];
         this.documented = documents.isEmpty() ? null : new Map[prefixes.size()];
@@ -84,18 +84,18 @@ final class ConfigSnapshot {
     }
 
     /**
-     * The ready form of {@code name}'s value, or {@code null} when no prefix holds it.
+     * The looked-up value of {@code name}'s value, or {@code null} when no prefix holds it.
      *
-     * <p>A cached ready form is returned without the lock: writers remove the forms of every property of
+     * <p>A cached looked-up value is returned without the lock: writers remove the forms of every property of
      * a batch before they release the write lock, and forms are only made under the read lock, so a form
      * found here is never older than a batch whose other values this reader has already seen.
      */
-    Object ready(String name) {
-        Object form = ready.get(name); // kept small so that it inlines into the config implementation's lookup
+    Object lookup(String name) {
+        Object form = lookups.get(name); // kept small so that it inlines into the config implementation's lookup
         return form != null ? form : lookUpAndKeep(name);
     }
 
-    /** {@link #ready} for a property without a kept form: absent, or looked up for the first time since it changed. */
+    /** {@link #lookup} for a property without a kept form: absent, or looked up for the first time since it changed. */
     private Object lookUpAndKeep(String name) {
         long stamp = lock.tryOptimisticRead();
         Object entry = entry(name);
@@ -108,8 +108,8 @@ final class ConfigSnapshot {
             if (now == null) {
                 return null;
             }
-            Object made = ready.get(name); // another reader may have made it meanwhile
-            return made != null ? made : ready.put(name, readyForm.apply(name, KeyNames.decode(value(now))));
+            Object made = lookups.get(name); // another reader may have made it meanwhile
+            return made != null ? made : lookups.put(name, lookupValue.apply(name, KeyNames.decode(value(now))));
         } finally {
             lock.unlockRead(stamp);
         }
@@ -255,7 +255,7 @@ final class ConfigSnapshot {
                 if (documented != null) {
                     documented[index] = layers[index].merged();
                 }
-                ready.clear(); // this prefix may now override names whose ready form came from another
+                lookups.clear(); // this prefix may now override names whose looked-up value came from another
             } finally {
                 lock.unlockWrite(stamp);
             }
@@ -338,7 +338,7 @@ final class ConfigSnapshot {
             if (documented != null) {
                 documented[index] = layers[index].merged();
             }
-            ready.clear();
+            lookups.clear();
         } finally {
             lock.unlockWrite(stamp);
         }
@@ -365,7 +365,7 @@ final class ConfigSnapshot {
         }
         long stamp = lock.writeLock();
         try {
-            ready.removeAll(touched);
+            lookups.removeAll(touched);
             updates.forEach((name, entry) -> {
                 if (entry == null) {
                     names.remove(name);

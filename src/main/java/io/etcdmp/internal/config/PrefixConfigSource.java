@@ -80,7 +80,7 @@ public class PrefixConfigSource implements EtcdConfigSource {
         this.etcd = etcd;
         List<ByteSequence> prefixes = settings.prefixes().stream()
                 .map(p -> ByteSequence.from(p, StandardCharsets.UTF_8)).toList();
-        this.snapshot = new ConfigSnapshot(prefixes, settings.documents(), this::readyForm);
+        this.snapshot = new ConfigSnapshot(prefixes, settings.documents(), this::lookupValue);
         this.name = NAME + "[endpoints=" + etcd.endpointList() + ", prefixes=" + settings.prefixes() + "]";
         this.cache = settings.cacheFile().map(file -> new CacheWriter(file, this::cacheContent)).orElse(null);
     }
@@ -102,13 +102,13 @@ public class PrefixConfigSource implements EtcdConfigSource {
      * What lookups of a property return until it changes, made once from its name and value: the value
      * itself here; a subclass may keep a richer form. Called under the snapshot's read lock.
      */
-    Object readyForm(String propertyName, String value) {
+    Object lookupValue(String propertyName, String value) {
         return value;
     }
 
-    /** The ready form of a property ({@link #readyForm}), or {@code null} when etcd does not hold it. */
-    final Object ready(String propertyName) {
-        return snapshot.ready(propertyName);
+    /** The looked-up value of a property ({@link #lookupValue}), or {@code null} when etcd does not hold it. */
+    final Object lookup(String propertyName) {
+        return snapshot.lookup(propertyName);
     }
 
     /** The etcd config sources of a {@code Config} that this library made (normally one). */
@@ -505,7 +505,7 @@ public class PrefixConfigSource implements EtcdConfigSource {
 
     @Override
     public String getValue(String propertyName) {
-        return (String) ready(propertyName);
+        return (String) lookup(propertyName);
     }
 
     @Override

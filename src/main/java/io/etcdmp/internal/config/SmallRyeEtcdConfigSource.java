@@ -26,7 +26,7 @@ final class SmallRyeEtcdConfigSource extends PrefixConfigSource implements Confi
     static PrefixConfigSource createOrNull(ConfigSourceSettings settings, EtcdSettings etcd) {
         try {
             SmallRyeEtcdConfigSource source = new SmallRyeEtcdConfigSource(settings, etcd);
-            source.readyForm("probe", "probe"); // links the ConfigValue builder now rather than at the first lookup
+            source.lookupValue("probe", "probe"); // links the ConfigValue builder now rather than at the first lookup
             return source;
         } catch (LinkageError e) {
             LOG.log(Level.DEBUG, "SmallRye Config is visible but not usable here; using the plain config source", e);
@@ -35,7 +35,7 @@ final class SmallRyeEtcdConfigSource extends PrefixConfigSource implements Confi
     }
 
     @Override
-    Object readyForm(String propertyName, String value) {
+    Object lookupValue(String propertyName, String value) {
         return ConfigValue.builder()
                 .withName(propertyName)
                 .withValue(value)
@@ -47,7 +47,7 @@ final class SmallRyeEtcdConfigSource extends PrefixConfigSource implements Confi
 
     @Override
     public ConfigValue getConfigValue(String propertyName) {
-        return (ConfigValue) ready(propertyName);
+        return (ConfigValue) lookup(propertyName);
     }
 
     @Override
@@ -59,7 +59,7 @@ final class SmallRyeEtcdConfigSource extends PrefixConfigSource implements Confi
     @Override
     public Map<String, ConfigValue> getConfigValueProperties() {
         Map<String, ConfigValue> all = new HashMap<>();
-        getProperties().forEach((name, value) -> all.put(name, (ConfigValue) readyForm(name, value)));
+        getProperties().forEach((name, value) -> all.put(name, (ConfigValue) lookupValue(name, value)));
         return all;
     }
 }

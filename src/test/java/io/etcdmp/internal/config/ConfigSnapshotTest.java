@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The snapshot's bookkeeping of keys that map to one name (it keeps no key for the one-key case) and of
- * the ready forms it hands to lookups. Pure data structure: the etcd behaviour is in ConfigSourceTest.
+ * the looked-up values it hands to lookups. Pure data structure: the etcd behaviour is in ConfigSourceTest.
  */
 @Tag("unit")
 class ConfigSnapshotTest {
@@ -27,13 +27,13 @@ class ConfigSnapshotTest {
     void secondKeyForANameWinsAndDeletingEitherLeavesTheOther() {
         snapshot.reset(1, whole(put("db/pool.size", "1", 10, 1)), false);
         snapshot.apply(1, List.of(put("db.pool.size", "2", 11, 1)), false);
-        assertThat(snapshot.ready("db.pool.size")).isEqualTo("2");
+        assertThat(snapshot.lookup("db.pool.size")).isEqualTo("2");
         snapshot.apply(1, List.of(put("db/pool.size", "3", 12, 2)), false);
-        assertThat(snapshot.ready("db.pool.size")).isEqualTo("3");
+        assertThat(snapshot.lookup("db.pool.size")).isEqualTo("3");
         snapshot.apply(1, List.of(delete("db/pool.size", 13)), false);
-        assertThat(snapshot.ready("db.pool.size")).isEqualTo("2");
+        assertThat(snapshot.lookup("db.pool.size")).isEqualTo("2");
         snapshot.apply(1, List.of(delete("db.pool.size", 14)), false);
-        assertThat(snapshot.ready("db.pool.size")).isNull();
+        assertThat(snapshot.lookup("db.pool.size")).isNull();
     }
 
     @Test
@@ -41,9 +41,9 @@ class ConfigSnapshotTest {
         snapshot.reset(1, whole(put("a/b", "old", 10, 1)), false);
         snapshot.apply(1, List.of(put("a.b", "new", 11, 1)), false);
         snapshot.apply(1, List.of(delete("a.b", 12)), false);
-        assertThat(snapshot.ready("a.b")).isEqualTo("old");
+        assertThat(snapshot.lookup("a.b")).isEqualTo("old");
         snapshot.apply(1, List.of(put("a/b", "older-updated", 13, 2)), false);
-        assertThat(snapshot.ready("a.b")).isEqualTo("older-updated");
+        assertThat(snapshot.lookup("a.b")).isEqualTo("older-updated");
         assertThat(snapshot.names()).containsExactly("a.b");
     }
 
@@ -51,11 +51,11 @@ class ConfigSnapshotTest {
     void laterPrefixWinsAndResetReportsWhatChanged() {
         snapshot.reset(0, whole(put0("x", "shared", 5)), false);
         snapshot.reset(1, whole(put("x", "own", 6, 1), put("y", "1", 6, 1)), false);
-        assertThat(snapshot.ready("x")).isEqualTo("own");
+        assertThat(snapshot.lookup("x")).isEqualTo("own");
         Map<String, ConfigChange> changed = snapshot.reset(1, whole(put("y", "2", 9, 2)), true);
         assertThat(changed).containsOnlyKeys("x", "y");
-        assertThat(snapshot.ready("x")).isEqualTo("shared");
-        assertThat(snapshot.ready("y")).isEqualTo("2");
+        assertThat(snapshot.lookup("x")).isEqualTo("shared");
+        assertThat(snapshot.lookup("y")).isEqualTo("2");
         assertThat(snapshot.copy()).isEqualTo(Map.of("x", "shared", "y", "2"));
     }
 
@@ -63,41 +63,41 @@ class ConfigSnapshotTest {
     void valueThatBecomesUtf8AgainIsANewKey() {
         snapshot.reset(1, whole(put("k/v", "first", 10, 1)), false);
         snapshot.apply(1, List.of(new KeyChange(bytes(APP + "k.v"), ByteSequence.from(new byte[] {(byte) 0xc3, 0x28}), 11, 1)), false);
-        assertThat(snapshot.ready("k.v")).isEqualTo("first");
+        assertThat(snapshot.lookup("k.v")).isEqualTo("first");
         snapshot.apply(1, List.of(put("k.v", "second", 12, 2)), false);
-        assertThat(snapshot.ready("k.v")).isEqualTo("second");
+        assertThat(snapshot.lookup("k.v")).isEqualTo("second");
         snapshot.apply(1, List.of(delete("k.v", 13)), false);
-        assertThat(snapshot.ready("k.v")).isEqualTo("first");
+        assertThat(snapshot.lookup("k.v")).isEqualTo("first");
     }
 
     @Test
-    void readyFormIsMadeOnceAndDroppedWhenItsPropertyChanges() {
+    void lookupValueIsMadeOnceAndDroppedWhenItsPropertyChanges() {
         List<String> made = new java.util.ArrayList<>();
         ConfigSnapshot counted = new ConfigSnapshot(List.of(bytes(APP)), List.of(), (name, value) -> {
             made.add(name + "=" + value);
             return new StringBuilder(value); // a distinct object per form
         });
         counted.reset(0, whole(put("x", "1", 10, 1), put("y", "1", 10, 1)), false);
-        Object first = counted.ready("x");
+        Object first = counted.lookup("x");
         assertThat(first).hasToString("1");
-        assertThat(counted.ready("x")).isSameAs(first);
-        assertThat(counted.ready("absent")).isNull();
+        assertThat(counted.lookup("x")).isSameAs(first);
+        assertThat(counted.lookup("absent")).isNull();
         counted.apply(0, List.of(put("x", "2", 11, 2)), false);
-        assertThat(counted.ready("x")).hasToString("2");
+        assertThat(counted.lookup("x")).hasToString("2");
         counted.apply(0, List.of(delete("x", 12)), false);
-        assertThat(counted.ready("x")).isNull();
+        assertThat(counted.lookup("x")).isNull();
         assertThat(made).containsExactly("x=1", "x=2");
     }
 
     @Test
-    void readyFormOfALowerPrefixGivesWayWhenAHigherPrefixIsLoaded() {
+    void lookupValueOfALowerPrefixGivesWayWhenAHigherPrefixIsLoaded() {
         snapshot.reset(0, whole(put0("x", "shared", 5)), false);
-        assertThat(snapshot.ready("x")).isEqualTo("shared");
+        assertThat(snapshot.lookup("x")).isEqualTo("shared");
         snapshot.reset(1, whole(put("x", "own", 6, 1)), false);
-        assertThat(snapshot.ready("x")).isEqualTo("own");
+        assertThat(snapshot.lookup("x")).isEqualTo("own");
         Map<String, ConfigChange> changed = snapshot.reset(1, whole(), true);
         assertThat(changed.get("x").newValue()).contains("shared");
-        assertThat(snapshot.ready("x")).isEqualTo("shared");
+        assertThat(snapshot.lookup("x")).isEqualTo("shared");
     }
 
     /** Every key of a prefix as a read returns them. */

@@ -3,14 +3,14 @@ package io.etcdmp.internal.config;
 import java.util.Collection;
 
 /**
- * The ready forms of the properties looked up so far (see {@link ConfigSnapshot#ready}): a small
+ * The looked-up values of the properties looked up so far (see {@link ConfigSnapshot#lookup}): a small
  * open-addressing table of (name, form) pairs, replaced whole on every change and read without locks.
  * Lookups are the hot path of every {@code Config.getValue}, so {@link #get} is kept tiny (the JIT
  * inlines it into the config implementation's loop over its sources); changes are rare (a property's
  * first lookup, a property changing in etcd) and copy the table. It holds at most {@link #CAPACITY}
  * properties: beyond that, forms are made on each lookup rather than kept.
  */
-final class ReadyForms {
+final class LookupCache {
     static final int CAPACITY = 4096;
     private static final Object[] EMPTY = new Object[32]; // 16 slots of (name, form)
 

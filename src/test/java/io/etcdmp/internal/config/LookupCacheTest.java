@@ -1,6 +1,6 @@
 package io.etcdmp.internal.config;
 
-import io.etcdmp.internal.config.ReadyForms;
+import io.etcdmp.internal.config.LookupCache;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -9,10 +9,10 @@ import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The lock-free table of ready forms: lookups by equal (not only identical) names, replacement, removal, its bound. */
+/** The lock-free table of looked-up values: lookups by equal (not only identical) names, replacement, removal, its bound. */
 @Tag("unit")
-class ReadyFormsTest {
-    private final ReadyForms forms = new ReadyForms();
+class LookupCacheTest {
+    private final LookupCache forms = new LookupCache();
 
     @Test
     void findsFormsByEqualNamesAndReplacesThem() {
@@ -56,14 +56,14 @@ class ReadyFormsTest {
 
     @Test
     void stopsKeepingNewNamesAtItsCapacityButStillReplacesKeptOnes() {
-        for (int i = 0; i < ReadyForms.CAPACITY; i++) {
+        for (int i = 0; i < LookupCache.CAPACITY; i++) {
             forms.put("p" + i, i);
         }
         assertThat(forms.put("one.more", "x")).isEqualTo("x");
         assertThat(forms.get("one.more")).isNull();
         forms.put("p7", "seven");
         assertThat(forms.get("p7")).isEqualTo("seven");
-        assertThat(forms.size()).isEqualTo(ReadyForms.CAPACITY);
+        assertThat(forms.size()).isEqualTo(LookupCache.CAPACITY);
         forms.removeAll(List.of("p0"));
         forms.put("one.more", "x");
         assertThat(forms.get("one.more")).isEqualTo("x");
