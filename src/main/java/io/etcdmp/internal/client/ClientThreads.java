@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The threads behind one jetcd client that the library makes: its Vert.x instance (event loops, gRPC
@@ -29,7 +28,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class ClientThreads {
     private static final System.Logger LOG = System.getLogger(ClientThreads.class.getName());
-    private static final AtomicInteger EXECUTOR_THREADS = new AtomicInteger();
     private static final String EXECUTOR_PREFIX = "jetcd-etcdmp-";
 
     private final Vertx vertx;
@@ -38,11 +36,7 @@ final class ClientThreads {
     ClientThreads() {
         // one event loop carries jetcd's gRPC transport and lease timers: a client needs no more
         this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setUseDaemonThread(true));
-        this.executor = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(NettyThreadState.releasedAtEnd(r), EXECUTOR_PREFIX + EXECUTOR_THREADS.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.executor = Executors.newCachedThreadPool(EtcdConnections.daemonThreads(EXECUTOR_PREFIX));
     }
 
     Vertx vertx() {

@@ -89,4 +89,19 @@ public final class EtcdConnection implements AutoCloseable {
     public String toString() {
         return "EtcdConnection[" + settings.endpointList() + (closed.get() ? ", closed" : "") + "]";
     }
+
+    /**
+     * Hands work to one of this connection's executors ({@code submit} calls {@code execute},
+     * {@code schedule} or {@link #runBlocking}). Once the connection is closing its executors refuse work:
+     * then logs "{@code notDone}: the connection is closing" at DEBUG and returns false.
+     */
+    public static boolean unlessClosing(System.Logger log, String notDone, Runnable submit) {
+        try {
+            submit.run();
+            return true;
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            log.log(System.Logger.Level.DEBUG, notDone + ": the connection is closing");
+            return false;
+        }
+    }
 }

@@ -68,7 +68,7 @@ public final class EtcdConnections {
     }
 
     private static ScheduledExecutorService newTimer() {
-        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, named(TIMER_PREFIX));
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, daemonThreads(TIMER_PREFIX));
         timer.setRemoveOnCancelPolicy(true);
         timer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         return timer;
@@ -80,7 +80,7 @@ public final class EtcdConnections {
      * lease keep-alives.
      */
     private static ExecutorService newEventThread() {
-        return new ThreadPoolExecutor(0, 1, IDLE_SECONDS, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), named(EVENTS_PREFIX));
+        return new ThreadPoolExecutor(0, 1, IDLE_SECONDS, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), daemonThreads(EVENTS_PREFIX));
     }
 
     /**
@@ -90,12 +90,13 @@ public final class EtcdConnections {
      */
     private static ExecutorService newWorkers() {
         ThreadPoolExecutor workers = new ThreadPoolExecutor(WORKERS, WORKERS, IDLE_SECONDS, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), named(WORKER_PREFIX));
+                new LinkedBlockingQueue<>(), daemonThreads(WORKER_PREFIX));
         workers.allowCoreThreadTimeOut(true);
         return workers;
     }
 
-    private static ThreadFactory named(String prefix) {
+    /** The library's threads: daemon, named {@code <prefix>N}, releasing Netty's thread-locals when they end. */
+    static ThreadFactory daemonThreads(String prefix) {
         return r -> {
             Thread t = new Thread(NettyThreadState.releasedAtEnd(r), prefix + THREADS.incrementAndGet());
             t.setDaemon(true);

@@ -1,5 +1,6 @@
 package io.etcdmp.internal.client;
 
+import io.etcd.jetcd.common.exception.EtcdException;
 import io.grpc.Status;
 
 /**
@@ -25,29 +26,45 @@ public final class EtcdFailures {
         return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
     }
 
-    /** True when etcd refused the request for lack of a permission (PERMISSION_DENIED anywhere in the causes). */
-    public static boolean isPermissionDenied(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause()) {
-            if (Status.fromThrowable(t).getCode() == Status.Code.PERMISSION_DENIED
-                    || (t.getMessage() != null && t.getMessage().contains("permission denied"))) {
+    /**
+     * True when {@code error} or one of its causes has the gRPC status {@code code} (also as jetcd's
+     * {@code EtcdException} error code, which carries no gRPC status), is of the type jetcd
+     * uses for it ({@code types}), or carries etcd's message for it ({@code message}, may be null). The one
+     * walk of a cause chain in the library: bounded, safe against causes that loop.
+     */
+    public static boolean hasCause(Throwable error, Status.Code code, String message, Class<?>... types) {
+        int depth = 0;
+        for (Throwable t = error; t != null && depth++ < 32; t = t.getCause() == t ? null : t.getCause()) {
+            if (Status.fromThrowable(t).getCode() == code
+                    || (t instanceof EtcdException jetcd && jetcd.getErrorCode().name().equals(code.name()))
+                    || (message != null && t.getMessage() != null && t.getMessage().contains(message))) {
                 return true;
             }
-            if (t.getCause() == t) {
-                break;
+            for (Class<?> type : types) {
+                if (type.isInstance(t)) {
+                    return true;
+                }
             }
         }
         return false;
     }
 
+    /** True when etcd refused the request for lack of a permission (PERMISSION_DENIED anywhere in the causes). */
+    public static boolean isPermissionDenied(Throwable error) {
+        return hasCause(error, Status.Code.PERMISSION_DENIED, "permission denied");
+    }
+
     /** True when etcd refused the credentials (wrong user or password). */
     public static boolean isAuthenticationFailure(Throwable error) {
-        for (Throwable t = error; t != null && t.getCause() != t; t = t.getCause()) {
-            if (Status.fromThrowable(t).getCode() == Status.Code.UNAUTHENTICATED
-                    || (t.getMessage() != null && t.getMessage().contains("authentication failed"))) {
-                return true;
-            }
-        }
-        return false;
+        return hasCause(error, Status.Code.UNAUTHENTICATED, "authentication failed");
+    }
+
+    /**
+     * Why a call on {@code range} failed, for a message: the missing {@code permission} and the command
+     * that grants it when etcd refused one ({@link #missingPermission}), else {@link #describe}.
+     */
+    public static String explain(EtcdSettings settings, String permission, String range, Throwable error) {
+        return isPermissionDenied(error) ? missingPermission(settings, permission, range) : describe(error);
     }
 
     /**

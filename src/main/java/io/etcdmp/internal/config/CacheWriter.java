@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 
 /**
@@ -57,9 +56,8 @@ final class CacheWriter {
             scheduled = true;
             delayMillis = Math.max(0, (lastWriteNanos + pauseNanos - System.nanoTime()) / 1_000_000);
         }
-        try {
-            connection.runBlocking(this::writeIfChanged, delayMillis);
-        } catch (RejectedExecutionException closing) {
+        if (!EtcdConnection.unlessClosing(LOG, "Cache file write not scheduled",
+                () -> connection.runBlocking(this::writeIfChanged, delayMillis))) {
             synchronized (lock) {
                 scheduled = false; // the close writes what is left
             }

@@ -14,6 +14,7 @@ import io.etcdmp.config.ConfigChange;
 import io.etcdmp.config.ConfigHistory;
 import io.etcdmp.config.ConfigStore;
 import io.etcdmp.config.Rollback;
+import io.etcdmp.internal.client.EtcdCalls;
 import io.etcdmp.internal.client.EtcdConnection;
 import io.etcdmp.internal.client.EtcdFailures;
 import io.etcdmp.internal.watch.KeyChange;
@@ -28,9 +29,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
@@ -205,13 +203,7 @@ public class EtcdConfigStore implements ConfigStore {
 
     /** etcd answers a read at a compacted revision with OUT_OF_RANGE ("required revision has been compacted"). */
     private static boolean isCompacted(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause()) {
-            if (t instanceof CompactedException || Status.fromThrowable(t).getCode() == Status.Code.OUT_OF_RANGE
-                    || String.valueOf(t.getMessage()).contains("has been compacted")) {
-                return true;
-            }
-        }
-        return false;
+        return EtcdFailures.hasCause(error, Status.Code.OUT_OF_RANGE, "has been compacted", CompactedException.class);
     }
 
     /** Internal signal of a compacted revision; never leaves this class. */
@@ -231,23 +223,15 @@ public class EtcdConfigStore implements ConfigStore {
     }
 
     private <T> T call(String action, String name, CompletableFuture<T> future) {
-        long timeout = connection.settings().requestTimeout().toMillis();
         try {
-            return future.get(timeout, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            return EtcdCalls.await(future, connection.settings().requestTimeout());
+        } catch (Exception e) {
             throw failure(action, name, e);
-        } catch (ExecutionException e) {
-            throw failure(action, name, e.getCause());
-        } catch (TimeoutException e) {
-            future.cancel(true);
-            throw failure(action, name, new TimeoutException("no answer within " + timeout + " ms"));
         }
     }
 
     private EtcdMicroprofileException failure(String action, String name, Throwable cause) {
-        String why = EtcdFailures.isPermissionDenied(cause) ? EtcdFailures.missingPermission(connection.settings(),
-                action.equals("read") ? "read" : "write", prefix) : cause.getMessage();
+        String why = EtcdFailures.explain(connection.settings(), action.equals("read") ? "read" : "write", prefix, cause);
         return new EtcdMicroprofileException("Cannot " + action + " etcd key '" + prefix + name + "' at "
                 + connection.settings().endpointList() + ": " + why, cause);
     }

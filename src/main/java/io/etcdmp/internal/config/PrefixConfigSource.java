@@ -378,11 +378,8 @@ public class PrefixConfigSource implements EtcdConfigSource {
             step.run();
             if (order.waiting() && !askAgainScheduled) {
                 askAgainScheduled = true;
-                try {
-                    connection.scheduler().schedule(this::askAgain, ASK_AGAIN_MILLIS, TimeUnit.MILLISECONDS);
-                } catch (RuntimeException e) {
-                    LOG.log(Level.DEBUG, "Not waiting for other prefixes: the source is closing");
-                }
+                EtcdConnection.unlessClosing(LOG, "Not waiting for other prefixes",
+                        () -> connection.scheduler().schedule(this::askAgain, ASK_AGAIN_MILLIS, TimeUnit.MILLISECONDS));
             }
             if (mirrorCalls.isEmpty()) {
                 return;
@@ -449,11 +446,8 @@ public class PrefixConfigSource implements EtcdConfigSource {
             return;
         }
         ConfigChangeEvent event = new ConfigChangeEvent(revision, changed);
-        try {
-            connection.events().execute(() -> deliver(event));
-        } catch (RuntimeException e) {
-            LOG.log(Level.DEBUG, "Change at revision {0} not delivered: the source is closing", revision);
-        }
+        EtcdConnection.unlessClosing(LOG, "Change at revision " + revision + " not delivered",
+                () -> connection.events().execute(() -> deliver(event)));
     }
 
     private void deliver(ConfigChangeEvent event) {

@@ -3,17 +3,16 @@ package io.etcdmp.internal.health;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.options.GetOption;
 import io.etcdmp.config.EtcdConfigSource;
+import io.etcdmp.internal.client.EtcdCalls;
 import io.etcdmp.internal.client.EtcdConnection;
+import io.etcdmp.internal.client.EtcdFailures;
 import io.etcdmp.registry.Registration;
 import io.etcdmp.registry.ServiceRegistry;
-import io.grpc.Status;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 
 /**
  * What the readiness check reports, without depending on the MicroProfile Health API: etcd reachable,
@@ -51,16 +50,11 @@ public record EtcdStatus(boolean reachable, boolean configWatchLive, boolean reg
     private static boolean reachable(EtcdConnection connection, String key) {
         long timeout = Math.min(PROBE_TIMEOUT.toMillis(), connection.settings().requestTimeout().toMillis());
         try {
-            connection.client().getKVClient().get(ByteSequence.from(key, StandardCharsets.UTF_8),
-                    GetOption.builder().withCountOnly(true).build()).get(timeout, TimeUnit.MILLISECONDS);
+            EtcdCalls.await(connection.client().getKVClient().get(ByteSequence.from(key, StandardCharsets.UTF_8),
+                    GetOption.builder().withCountOnly(true).build()), Duration.ofMillis(timeout));
             return true;
-        } catch (ExecutionException e) {
-            return Status.fromThrowable(e.getCause()).getCode() == Status.Code.PERMISSION_DENIED;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
         } catch (Exception e) {
-            return false;
+            return EtcdFailures.isPermissionDenied(e); // etcd answered, though not to this user
         }
     }
 }

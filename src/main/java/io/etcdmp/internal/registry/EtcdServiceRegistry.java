@@ -4,6 +4,7 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.options.GetOption;
 import io.etcdmp.EtcdMicroprofileException;
+import io.etcdmp.internal.client.EtcdCalls;
 import io.etcdmp.internal.client.EtcdConnection;
 import io.etcdmp.internal.client.EtcdFailures;
 import io.etcdmp.internal.client.OptionalApis;
@@ -25,7 +26,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -121,8 +121,8 @@ public class EtcdServiceRegistry implements ServiceRegistry {
         GetOption keysOnly = GetOption.builder().withRange(KeyRanges.prefixEnd(root)).withKeysOnly(true).build();
         Set<String> names = new TreeSet<>();
         try {
-            for (KeyValue kv : connection.client().getKVClient().get(root, keysOnly)
-                    .get(connection.settings().requestTimeout().toMillis(), TimeUnit.MILLISECONDS).getKvs()) {
+            for (KeyValue kv : EtcdCalls.await(connection.client().getKVClient().get(root, keysOnly),
+                    connection.settings().requestTimeout()).getKvs()) {
                 String rest = kv.getKey().substring(root.size()).toString(StandardCharsets.UTF_8);
                 int slash = rest.indexOf('/');
                 if (slash > 0) {
@@ -131,9 +131,8 @@ public class EtcdServiceRegistry implements ServiceRegistry {
             }
         } catch (Exception e) {
             throw new EtcdMicroprofileException("Cannot list services under " + settings.prefix() + " at "
-                    + connection.settings().endpointList() + ": " + (EtcdFailures.isPermissionDenied(e)
-                    ? EtcdFailures.missingPermission(connection.settings(), "read", settings.prefix())
-                    : EtcdFailures.describe(e)), e);
+                    + connection.settings().endpointList() + ": "
+                    + EtcdFailures.explain(connection.settings(), "read", settings.prefix(), e), e);
         }
         return names;
     }
@@ -255,8 +254,7 @@ public class EtcdServiceRegistry implements ServiceRegistry {
 
     private EtcdMicroprofileException readFailure(String prefix, Exception e) {
         return new EtcdMicroprofileException("Cannot read the instances under " + prefix + " at " + connection.settings().endpointList()
-                + ": " + (EtcdFailures.isPermissionDenied(e) ? EtcdFailures.missingPermission(connection.settings(), "read", prefix)
-                : EtcdFailures.describe(e)), e);
+                + ": " + EtcdFailures.explain(connection.settings(), "read", prefix, e), e);
     }
 
     /** Deregisters every instance registered here (this deployment's too) and stops the watches. */

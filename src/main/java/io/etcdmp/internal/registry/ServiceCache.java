@@ -131,11 +131,8 @@ final class ServiceCache implements AutoCloseable {
         // holding the undeployed application's class loader (it/liberty redeploy test); cause not found yet
         if (started && !listeners.isEmpty()) {
             ServiceChangeEvent event = new ServiceChangeEvent(service, snapshot, revision);
-            try {
-                connection.events().execute(() -> listeners.forEach(l -> notify(l, event)));
-            } catch (RuntimeException e) {
-                LOG.log(Level.DEBUG, "Change of {0} not delivered: the registry is closing", service);
-            }
+            EtcdConnection.unlessClosing(LOG, "Change of " + service + " not delivered",
+                    () -> connection.events().execute(() -> listeners.forEach(l -> notify(l, event))));
         }
     }
 

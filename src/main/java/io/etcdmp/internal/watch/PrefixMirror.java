@@ -301,11 +301,7 @@ public final class PrefixMirror implements AutoCloseable {
             recovering = true;
             live = false;
         }
-        try {
-            connection.runBlocking(this::resync, delay.toMillis());
-        } catch (RuntimeException e) {
-            LOG.log(Level.DEBUG, "Not re-reading " + label + ": the connection is closing", e);
-        }
+        EtcdConnection.unlessClosing(LOG, "Not re-reading " + label, () -> connection.runBlocking(this::resync, delay.toMillis()));
     }
 
     private void resync() {
@@ -329,9 +325,7 @@ public final class PrefixMirror implements AutoCloseable {
             }
             lastFailure = e;
             Duration wait = backoff.next();
-            String why = EtcdFailures.isPermissionDenied(e)
-                    ? EtcdFailures.missingPermission(connection.settings(), "read", KeyRanges.describe(prefix))
-                    : EtcdFailures.describe(e);
+            String why = EtcdFailures.explain(connection.settings(), "read", KeyRanges.describe(prefix), e);
             LOG.log(attempt == 1 ? Level.WARNING : Level.DEBUG, "Cannot read " + label + " (attempt " + attempt
                     + "): " + why + "; retrying in " + wait.toMillis() + " ms and every few seconds after, quietly");
             scheduleResync(wait);
@@ -423,11 +417,8 @@ public final class PrefixMirror implements AutoCloseable {
                 deliver();
                 return;
             }
-            try {
-                connection.scheduler().execute(() -> watchAgain(gen));
-            } catch (RuntimeException e) {
-                LOG.log(Level.DEBUG, "Not watching " + label + " again: the connection is closing", e);
-            }
+            EtcdConnection.unlessClosing(LOG, "Not watching " + label + " again",
+                    () -> connection.scheduler().execute(() -> watchAgain(gen)));
         }
 
         @Override

@@ -3,18 +3,14 @@ package io.etcdmp.internal.watch;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.KeyValue;
-import io.etcd.jetcd.common.exception.ErrorCode;
-import io.etcd.jetcd.common.exception.EtcdException;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.GetOption;
+import io.etcdmp.internal.client.EtcdCalls;
+import io.etcdmp.internal.client.EtcdFailures;
 import io.grpc.Status;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
@@ -100,24 +96,10 @@ final class RangeReader {
     }
 
     private static boolean tooLarge(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (Status.fromThrowable(t).getCode() == Status.Code.RESOURCE_EXHAUSTED
-                    || t instanceof EtcdException && ((EtcdException) t).getErrorCode() == ErrorCode.RESOURCE_EXHAUSTED) {
-                return true;
-            }
-        }
-        return false;
+        return EtcdFailures.hasCause(e, Status.Code.RESOURCE_EXHAUSTED, null);
     }
 
     private GetResponse get(ByteSequence from, GetOption option, Duration timeout) throws Exception {
-        CompletableFuture<GetResponse> answer = kv.get(from, option);
-        try {
-            return answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
-        } catch (TimeoutException e) {
-            answer.cancel(true);
-            throw new TimeoutException("no answer within " + timeout.toMillis() + " ms");
-        }
+        return EtcdCalls.await(kv.get(from, option), timeout);
     }
 }
