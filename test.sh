@@ -3,9 +3,12 @@
 #  1. the library's own suite (Weld SE + SmallRye Config);
 #  2. it/: the library inside real runtimes, Payara Micro 6, Open Liberty and WildFly on this JDK (17+),
 #     then Helidon MP 4 on a JDK 21+ (JAVA21_HOME, else the newest one found under /usr/lib/jvm).
-#     it/ builds the library in its own reactor (clean: a WAR never keeps an older copy of the jar)
+#     it/ builds the library and the etcd harness (testing/) in its own reactor (clean: a WAR never keeps
+#     an older copy of the jar)
 #     and skips the library's unit tests there.
 # Installs what it needs first (etcd from Debian's etcd-server, openssl for test certificates).
+# The library's suite compiles and runs the etcd harness (testing/) from its sources; ./bench.sh installs
+# it as io.etcdmp:etcd-microprofile-testing for bench/.
 # First checks that the benchmark harness runs and produces every row (./bench.sh --quick: tiny counts,
 # the numbers mean nothing there; ./bench.sh runs the real benchmarks).
 set -euo pipefail

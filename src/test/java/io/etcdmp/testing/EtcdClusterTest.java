@@ -194,8 +194,9 @@ class EtcdClusterTest {
             // 3 members: fails with or without a Docker engine (the container fallback is single-member)
             IllegalStateException e = assertThrows(IllegalStateException.class,
                     () -> EtcdCluster.builder().members(3).start());
-            assertTrue(e.getMessage().startsWith("etcd server binary not found at /nonexistent/etcd: install it"
-                    + " (apt-get install etcd-server) or set -Detcd.test.binary=/path/to/etcd"), e.getMessage());
+            assertTrue(e.getMessage().startsWith("etcd server binary not found at /nonexistent/etcd nor on the PATH:"
+                    + " install etcd (Debian/Ubuntu: apt-get install etcd-server etcd-client;"), e.getMessage());
+            assertTrue(e.getMessage().contains("set -Detcd.binary=/path/to/etcd"), e.getMessage());
         } finally {
             if (before == null) {
                 System.clearProperty("etcd.test.binary");

@@ -2,6 +2,7 @@ package io.etcdmp.bench;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
+import io.etcdmp.testing.EtcdCluster;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
@@ -46,8 +47,8 @@ public final class BenchMain {
         String machine = machine();
         String loadBefore = load();
         System.out.println("[bench] " + (quick ? "QUICK mode (checks the harness, not the numbers); " : "") + machine);
-        try (LocalEtcd etcd = LocalEtcd.start()) {
-            String endpoint = etcd.clientUrl();
+        try (EtcdCluster etcd = EtcdCluster.start()) {
+            String endpoint = etcd.endpoint(0);
             System.setProperty("etcd.endpoints", endpoint);
             if (figures.contains("lookup")) {
                 seedLookup(endpoint);

@@ -13,6 +13,7 @@ import io.etcdmp.internal.registry.RegistrySettings;
 import io.etcdmp.registry.Registration;
 import io.etcdmp.registry.ServiceInstance;
 import io.etcdmp.registry.ServiceRegistry;
+import io.etcdmp.testing.EtcdCluster;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
@@ -46,8 +47,8 @@ final class RegistryLatency {
     private volatile int rawPuts;
     private volatile int rawDeletes;
 
-    void run(LocalEtcd etcd, int cycles, int crashes, Path javaCommandClasspath, Report report) throws Exception {
-        String endpoint = etcd.clientUrl();
+    void run(EtcdCluster etcd, int cycles, int crashes, Path javaCommandClasspath, Report report) throws Exception {
+        String endpoint = etcd.endpoint(0);
         EtcdSettings etcdSettings = EtcdSettings.builder().endpoints(endpoint).build();
         RegistrySettings settings = RegistrySettings.from(
                 name -> Optional.ofNullable(Map.of("etcd.registry.ttl", "3s").get(name)), Map.of());
@@ -108,7 +109,7 @@ final class RegistryLatency {
     }
 
     /** list/choose never call etcd: count the gRPC calls started meanwhile, then freeze etcd and ask again. */
-    private void fromCache(LocalEtcd etcd, ServiceRegistry watcher, ServiceRegistry registrant, Report report) throws Exception {
+    private void fromCache(EtcdCluster etcd, ServiceRegistry watcher, ServiceRegistry registrant, Report report) throws Exception {
         for (int i = 0; i < 3; i++) {
             registrant.register(ServiceInstance.of(SERVICE, "10.0.1." + (i + 1), 9000 + i));
         }
@@ -126,11 +127,11 @@ final class RegistryLatency {
         double pausedNanos = Double.MAX_VALUE;
         for (int round = 0; round < 5; round++) { // best of 5 each, alternating, so load spikes hit both alike
             upNanos = Math.min(upNanos, lookups(watcher, calls));
-            etcd.pause();
+            etcd.pause(0);
             try {
                 pausedNanos = Math.min(pausedNanos, lookups(watcher, calls));
             } finally {
-                etcd.resume();
+                etcd.resume(0);
             }
         }
         long rpcsDuring = rpcs.get() - rpcsBefore;

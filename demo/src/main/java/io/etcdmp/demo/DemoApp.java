@@ -7,6 +7,7 @@ import io.etcdmp.config.ConfigStore;
 import io.etcdmp.registry.Registration;
 import io.etcdmp.registry.ServiceInstance;
 import io.etcdmp.registry.ServiceRegistry;
+import io.etcdmp.testing.EtcdCluster;
 import jakarta.enterprise.inject.se.SeContainer;
 import jakarta.enterprise.inject.se.SeContainerInitializer;
 
@@ -35,11 +36,16 @@ public final class DemoApp {
             java.util.logging.LogManager.getLogManager().readConfiguration(logging);
         }
         boolean wait = List.of(args).contains("--wait");
-        LocalEtcd local = null;
+        EtcdCluster local = null;
         if (System.getProperty("etcd.endpoints") == null && System.getenv("ETCD_ENDPOINTS") == null) {
-            local = LocalEtcd.start();
-            System.setProperty("etcd.endpoints", local.endpoint());
-            System.out.println("No etcd configured: started a local etcd at " + local.endpoint());
+            try {
+                local = EtcdCluster.start(); // the testing artifact's etcd: free loopback ports, a temp dir
+            } catch (IllegalStateException e) {
+                throw new IllegalStateException("No etcd configured (set ETCD_ENDPOINTS or -Detcd.endpoints) and none could"
+                        + " be started here: " + e.getMessage(), e);
+            }
+            System.setProperty("etcd.endpoints", local.endpoints());
+            System.out.println("No etcd configured: started a local etcd at " + local.endpoints());
         }
         try (SeContainer container = SeContainerInitializer.newInstance().initialize()) {
             GreetingPrinter printer = container.select(GreetingPrinter.class).get();

@@ -33,8 +33,9 @@ import java.util.stream.Collectors;
  * }
  * }</pre>
  *
- * <p>The server binary is {@code /usr/bin/etcd}, or system property {@code etcd.test.binary}, or
- * env {@code ETCD_BINARY}. When it is missing: if Testcontainers finds a Docker engine, a single
+ * <p>The server binary is the one named by system property {@code etcd.test.binary} or
+ * {@code etcd.binary} or env {@code ETCD_BINARY}, else {@code /usr/bin/etcd}, else {@code etcd} on
+ * the PATH. When there is none: if Testcontainers finds a Docker engine, a single
  * plain member runs in a container (member control then throws
  * {@link UnsupportedOperationException}); otherwise {@link Builder#start()} throws
  * {@link IllegalStateException}: tests fail, they never skip.
@@ -279,6 +280,11 @@ public final class EtcdCluster implements AutoCloseable {
             throw new IllegalStateException("no member is running (and unpaused) in " + this);
         }
         awaitHealthy(targets, timeout);
+    }
+
+    /** Whether a local member is stopped or paused (what {@link #startAll()} would repair). */
+    synchronized boolean needsRepair() {
+        return container == null && !closed && members.stream().anyMatch(m -> !m.isRunning() || m.isPaused());
     }
 
     /** Stops all members as {@link #stopAll()} does and deletes the temp dir. Idempotent. */

@@ -31,9 +31,9 @@ import java.util.Set;
  * return new ones. Every call is bounded ({@value #PROCESS_BOUND_SECONDS} s for the process, plus
  * etcdctl's own {@code --command-timeout}). Keys and values are handled as UTF-8 text.
  *
- * <p>The binary is {@code /usr/bin/etcdctl}, or the one named by system property
- * {@code etcdctl.test.binary} / env {@code ETCDCTL_BINARY}, or an {@code etcdctl} next to the
- * configured etcd server binary.
+ * <p>The binary is the one named by system property {@code etcdctl.test.binary} or
+ * {@code etcdctl.binary} or env {@code ETCDCTL_BINARY}, else an {@code etcdctl} next to the etcd
+ * server binary, else {@code /usr/bin/etcdctl}, else {@code etcdctl} on the PATH.
  */
 public final class Etcdctl {
 
@@ -183,6 +183,11 @@ public final class Etcdctl {
     /** Deletes every key starting with {@code prefix}; returns how many were deleted. */
     public long delPrefix(String prefix) {
         return Long.parseLong(run("del", "--prefix", "--", prefix).strip());
+    }
+
+    /** Deletes every key ({@code etcdctl del --from-key ""}); returns how many were deleted. */
+    public long delAll() {
+        return Long.parseLong(run("del", "--from-key=true", "--", "").strip());
     }
 
     /**
@@ -352,7 +357,8 @@ public final class Etcdctl {
         return (args, timeout) -> {
             if (!Binaries.usable(binary)) {
                 throw new IllegalStateException("etcdctl binary not found at " + binary
-                        + ": install it (apt-get install etcd-client) or set -Detcdctl.test.binary=/path/to/etcdctl");
+                        + ": install it (Debian/Ubuntu: apt-get install etcd-client; elsewhere it comes with etcd:"
+                        + " https://github.com/etcd-io/etcd/releases) or set -Detcdctl.binary=/path/to/etcdctl");
             }
             List<String> command = new ArrayList<>();
             command.add(binary.toString());
