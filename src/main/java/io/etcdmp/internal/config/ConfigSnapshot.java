@@ -23,28 +23,15 @@ import java.util.concurrent.locks.StampedLock;
 import java.util.function.BiFunction;
 
 /**
- * The local copy of the properties under the configured prefixes: a later prefix overrides an earlier
- * one. Reads never block writers for long and never touch the network; a batch of changes (one etcd
- * revision, or one re-read of a prefix) becomes visible at once: a reader that sees one of its values
- * sees all of them.
- *
- * <p>Compact by design, because a prefix may hold 100,000 keys: per property one map entry holding the
- * name and the value's UTF-8 bytes. In the rare case that several keys of one prefix map to the same
- * name ({@code db/pool.size} and {@code db.pool.size}) the entry is a {@link Candidates} list, and the
- * key written last (highest modification revision) wins. No key is kept in the one-key case: a put that
- * did not create its key (etcd version &gt; 1) updates the key already known for the name, a put that
- * did creates a second candidate, and the first one's key stays unknown until a put or delete names a
- * key that is not a known one.
- *
- * <p>Values are decoded on first lookup into a <em>looked-up value</em> (the {@code String}, or what the
- * config source makes of it) that is kept until the property changes: lookups of a property in use cost
- * one map read and allocate nothing, and properties never looked up cost no decoded copy.
+ * The local copy of the properties under the configured prefixes (a later prefix overrides an earlier
+ * one): per property one map entry of name and value bytes, a batch of changes visible at once, lookups
+ * without locks from a {@link LookupCache}. How and why it is built so: docs/DESIGN.md, "The config snapshot".
  */
 final class ConfigSnapshot {
     private static final System.Logger LOG = System.getLogger(ConfigSnapshot.class.getName());
 
     private final List<ByteSequence> prefixes;
-    /** Per prefix: property name -> value bytes ({@code byte[]}) or {@link Candidates}. Replaced only under the write lock. */
+    /** Per prefix: property name -> value bytes ({@code byte[]}) or {@link KeyCandidates}. Replaced only under the write lock. */
     private final Map<String, Object>[] byPrefix;
     /** Per prefix, keys whose value is not UTF-8: left out, and their later fix is a new key to us. */
     private final List<Set<ByteSequence>> undecodable = new ArrayList<>();
@@ -184,17 +171,17 @@ final class ConfigSnapshot {
             boolean wasBad = !bad.isEmpty() && bad.remove(change.key());
             if (change.isDelete()) {
                 if (!wasBad) {
-                    pending.put(name, Candidates.without(current, change.key()));
+                    pending.put(name, KeyCandidates.without(current, change.key()));
                 }
                 continue;
             }
             byte[] value = change.value().getBytes();
             if (KeyNames.isUtf8(value)) {
-                pending.put(name, Candidates.with(current, change, value, change.isCreation() || wasBad));
+                pending.put(name, KeyCandidates.with(current, change, value, change.isCreation() || wasBad));
             } else {
                 warnNotUtf8(change.key(), name);
                 if (!wasBad && !change.isCreation()) { // a key we held now holds bytes that are not UTF-8: gone for us
-                    pending.put(name, Candidates.without(current, change.key()));
+                    pending.put(name, KeyCandidates.without(current, change.key()));
                 }
                 bad.add(change.key());
             }
@@ -246,7 +233,7 @@ final class ConfigSnapshot {
                     keys.computeIfAbsent(name, n -> new ArrayList<>()).add(kv);
                 }
             }
-            keys.forEach((name, list) -> fresh.put(name, Candidates.of(list)));
+            keys.forEach((name, list) -> fresh.put(name, KeyCandidates.of(list)));
         }
         if (swap) {
             long stamp = lock.writeLock();
@@ -414,7 +401,7 @@ final class ConfigSnapshot {
     }
 
     private static byte[] value(Object entry) {
-        return entry instanceof byte[] ? (byte[]) entry : ((Candidates) entry).effective;
+        return entry instanceof byte[] ? (byte[]) entry : ((KeyCandidates) entry).effective;
     }
 
     private static boolean sameEntry(Object fresh, Object held) {
@@ -429,106 +416,5 @@ final class ConfigSnapshot {
     private static void warnNotUtf8(ByteSequence key, String name) {
         LOG.log(Level.WARNING, "Value of etcd key ''{0}'' is not valid UTF-8: property {1} is left out",
                 KeyRanges.describe(key), name);
-    }
-
-    /**
-     * The keys of one prefix that map to one name (two or more; one key is kept as its value alone).
-     * Immutable. A candidate with a null key is the one that was alone before: its key is not known.
-     */
-    static final class Candidates {
-        final ByteSequence[] keys;
-        final byte[][] values;
-        final long[] modRevisions;
-        final byte[] effective;
-
-        private Candidates(ByteSequence[] keys, byte[][] values, long[] modRevisions) {
-            this.keys = keys;
-            this.values = values;
-            this.modRevisions = modRevisions;
-            int best = 0;
-            for (int i = 1; i < keys.length; i++) {
-                if (modRevisions[i] > modRevisions[best]) {
-                    best = i;
-                }
-            }
-            this.effective = values[best];
-        }
-
-        /** Every key of {@code list} (two or more, values valid UTF-8), as read at one revision. */
-        static Candidates of(List<KeyValue> list) {
-            ByteSequence[] keys = new ByteSequence[list.size()];
-            byte[][] values = new byte[list.size()][];
-            long[] revisions = new long[list.size()];
-            for (int i = 0; i < list.size(); i++) {
-                keys[i] = list.get(i).getKey();
-                values[i] = list.get(i).getValue().getBytes();
-                revisions[i] = list.get(i).getModRevision();
-            }
-            return new Candidates(keys, values, revisions);
-        }
-
-        /** {@code current} with {@code change}'s key set to {@code value}; {@code newKey}: the key did not exist before. */
-        static Object with(Object current, KeyChange change, byte[] value, boolean newKey) {
-            if (current == null) {
-                return value;
-            }
-            if (current instanceof byte[]) {
-                return newKey ? new Candidates(new ByteSequence[] {null, change.key()},
-                        new byte[][] {(byte[]) current, value}, new long[] {0, change.modRevision()}) : value;
-            }
-            Candidates c = (Candidates) current;
-            int at = c.indexOf(change.key());
-            if (at < 0 && !newKey) {
-                at = c.indexOf(null); // an existing key we hold no key for: the unknown one
-            }
-            int n = c.keys.length;
-            ByteSequence[] keys = Arrays.copyOf(c.keys, at < 0 ? n + 1 : n);
-            byte[][] values = Arrays.copyOf(c.values, keys.length);
-            long[] revisions = Arrays.copyOf(c.modRevisions, keys.length);
-            int slot = at < 0 ? n : at;
-            keys[slot] = change.key();
-            values[slot] = value;
-            revisions[slot] = change.modRevision();
-            return new Candidates(keys, values, revisions);
-        }
-
-        /** {@code current} without {@code key} (a key it holds, else the unknown one); null when none is left. */
-        static Object without(Object current, ByteSequence key) {
-            if (!(current instanceof Candidates)) {
-                return null;
-            }
-            Candidates c = (Candidates) current;
-            int at = c.indexOf(key);
-            if (at < 0) {
-                at = c.indexOf(null);
-            }
-            if (at < 0) {
-                return c;
-            }
-            if (c.keys.length == 2) {
-                return c.values[1 - at];
-            }
-            int n = c.keys.length - 1;
-            ByteSequence[] keys = new ByteSequence[n];
-            byte[][] values = new byte[n][];
-            long[] revisions = new long[n];
-            for (int i = 0, j = 0; i < c.keys.length; i++) {
-                if (i != at) {
-                    keys[j] = c.keys[i];
-                    values[j] = c.values[i];
-                    revisions[j++] = c.modRevisions[i];
-                }
-            }
-            return new Candidates(keys, values, revisions);
-        }
-
-        private int indexOf(ByteSequence key) {
-            for (int i = 0; i < keys.length; i++) {
-                if (Objects.equals(keys[i], key)) {
-                    return i;
-                }
-            }
-            return -1;
-        }
     }
 }
