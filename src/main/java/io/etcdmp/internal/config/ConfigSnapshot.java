@@ -4,9 +4,7 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KeyValue;
 import io.etcdmp.config.ConfigChange;
 import io.etcdmp.internal.watch.KeyChange;
-import io.etcdmp.internal.watch.KeyRanges;
 
-import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -154,37 +152,13 @@ final class ConfigSnapshot {
         Map<String, Object> pending = new HashMap<>();
         boolean documentsChanged = false;
         for (KeyChange change : changes) {
-            String document = documentName(index, change.key());
+            String document = (layers == null ? null : layers[index].documentOf(change.key()));
             if (document != null) {
                 documentsChanged |= layers[index].accept(document, change.isDelete() ? null : change.value().getBytes(),
                         change.modRevision());
                 continue;
             }
-            String name = KeyNames.propertyName(prefix, change.key());
-            if (name == null) {
-                if (!change.isDelete()) {
-                    warnNoName(change.key(), prefix);
-                }
-                continue;
-            }
-            Object current = pending.containsKey(name) ? pending.get(name) : names.get(name);
-            boolean wasBad = !bad.isEmpty() && bad.remove(change.key());
-            if (change.isDelete()) {
-                if (!wasBad) {
-                    pending.put(name, KeyCandidates.without(current, change.key()));
-                }
-                continue;
-            }
-            byte[] value = change.value().getBytes();
-            if (KeyNames.isUtf8(value)) {
-                pending.put(name, KeyCandidates.with(current, change, value, change.isCreation() || wasBad));
-            } else {
-                warnNotUtf8(change.key(), name);
-                if (!wasBad && !change.isCreation()) { // a key we held now holds bytes that are not UTF-8: gone for us
-                    pending.put(name, KeyCandidates.without(current, change.key()));
-                }
-                bad.add(change.key());
-            }
+            KeyCandidates.apply(change, prefix, names, pending, bad);
         }
         return publish(index, pending, Set.of(), documentsChanged ? layers[index].remerge() : null, report);
     }
@@ -203,19 +177,19 @@ final class ConfigSnapshot {
         boolean swap = names.isEmpty() && !report;
         Map<String, Object> fresh = swap ? new ConcurrentHashMap<>(all.size()) : new HashMap<>(all.size() * 4 / 3 + 16);
         Set<String> shared = null;
-        Set<String> documentsTouched = layers == null ? null : resetDocuments(index, all);
+        Set<String> documentsTouched = layers == null ? null : layers[index].resetFrom(all);
         for (KeyValue kv : all) {
-            if (documentsTouched != null && documentName(index, kv.getKey()) != null) {
+            if (documentsTouched != null && layers[index].documentOf(kv.getKey()) != null) {
                 continue;
             }
             String name = KeyNames.propertyName(prefix, kv.getKey());
             if (name == null) {
-                warnNoName(kv.getKey(), prefix);
+                KeyNames.warnNoName(kv.getKey(), prefix);
                 continue;
             }
             byte[] value = kv.getValue().getBytes();
             if (!KeyNames.isUtf8(value)) {
-                warnNotUtf8(kv.getKey(), name);
+                KeyNames.warnNotUtf8(kv.getKey(), name);
                 bad.add(kv.getKey());
             } else if (fresh.put(name, value) != null) {
                 if (shared == null) {
@@ -225,27 +199,12 @@ final class ConfigSnapshot {
             }
         }
         if (shared != null) { // several keys for one name: keep them all, with their keys and revisions
-            Map<String, List<KeyValue>> keys = new HashMap<>();
-            for (KeyValue kv : all) {
-                String name = KeyNames.propertyName(prefix, kv.getKey());
-                if (name != null && shared.contains(name) && !bad.contains(kv.getKey())
-                        && (documentsTouched == null || documentName(index, kv.getKey()) == null)) {
-                    keys.computeIfAbsent(name, n -> new ArrayList<>()).add(kv);
-                }
-            }
-            keys.forEach((name, list) -> fresh.put(name, KeyCandidates.of(list)));
+            DocumentLayer layer = documentsTouched == null ? null : layers[index];
+            fresh.putAll(KeyCandidates.ofShared(prefix, all, shared, key -> bad.contains(key)
+                    || (layer != null && layer.documentOf(key) != null)));
         }
         if (swap) {
-            long stamp = lock.writeLock();
-            try {
-                byPrefix[index] = fresh;
-                if (documented != null) {
-                    documented[index] = layers[index].merged();
-                }
-                lookups.clear(); // this prefix may now override names whose looked-up value came from another
-            } finally {
-                lock.unlockWrite(stamp);
-            }
+            replace(index, fresh);
             return Map.of();
         }
         Set<String> gone = new HashSet<>();
@@ -256,34 +215,6 @@ final class ConfigSnapshot {
         }
         fresh.entrySet().removeIf(e -> sameEntry(e.getValue(), names.get(e.getKey())));
         return publish(index, fresh, gone, documentsTouched, report);
-    }
-
-    /** Takes the documents of a whole read of prefix {@code index}; returns the names whose document value changed. */
-    private Set<String> resetDocuments(int index, List<KeyValue> all) {
-        Map<String, byte[]> present = new HashMap<>();
-        Map<String, Long> revisions = new HashMap<>();
-        for (KeyValue kv : all) {
-            String document = documentName(index, kv.getKey());
-            if (document != null) {
-                present.put(document, kv.getValue().getBytes());
-                revisions.put(document, kv.getModRevision());
-            }
-        }
-        return layers[index].reset(present, revisions) ? layers[index].remerge() : Set.of();
-    }
-
-    /** The document name of {@code key} under prefix {@code index}, or null when it is not a document (or none are configured). */
-    private String documentName(int index, ByteSequence key) {
-        if (layers == null) {
-            return null;
-        }
-        ByteSequence prefix = prefixes.get(index);
-        if (key.size() <= prefix.size() || !key.startsWith(prefix)) {
-            return null;
-        }
-        byte[] bytes = key.getBytes();
-        String relative = new String(bytes, prefix.size(), bytes.length - prefix.size(), StandardCharsets.UTF_8);
-        return layers[index].isDocument(relative) ? relative : null;
     }
 
     /**
@@ -313,19 +244,20 @@ final class ConfigSnapshot {
         Map<String, Object> fresh = new ConcurrentHashMap<>(properties.size() * 4 / 3 + 1);
         properties.forEach((name, value) -> fresh.put(name, value.getBytes(StandardCharsets.UTF_8)));
         if (layers != null) {
-            Map<String, byte[]> present = new HashMap<>();
-            documentTexts.forEach((name, text) -> present.put(name, text.getBytes(StandardCharsets.UTF_8)));
-            if (layers[index].reset(present, Map.of())) {
-                layers[index].remerge();
-            }
+            layers[index].restore(documentTexts);
         }
+        replace(index, fresh);
+    }
+
+    /** Makes {@code fresh} (read by lookups without a copy) prefix {@code index}'s content, with its documents' now. */
+    private void replace(int index, Map<String, Object> fresh) {
         long stamp = lock.writeLock();
         try {
             byPrefix[index] = fresh;
             if (documented != null) {
                 documented[index] = layers[index].merged();
             }
-            lookups.clear();
+            lookups.clear(); // this prefix may now override names whose looked-up value came from another
         } finally {
             lock.unlockWrite(stamp);
         }
@@ -408,13 +340,4 @@ final class ConfigSnapshot {
         return fresh instanceof byte[] && held instanceof byte[] && Arrays.equals((byte[]) fresh, (byte[]) held);
     }
 
-    private static void warnNoName(ByteSequence key, ByteSequence prefix) {
-        LOG.log(Level.WARNING, "etcd key ''{0}'' gives no property name under prefix ''{1}'': ignored",
-                KeyRanges.describe(key), KeyRanges.describe(prefix));
-    }
-
-    private static void warnNotUtf8(ByteSequence key, String name) {
-        LOG.log(Level.WARNING, "Value of etcd key ''{0}'' is not valid UTF-8: property {1} is left out",
-                KeyRanges.describe(key), name);
-    }
 }

@@ -1,5 +1,8 @@
 package io.etcdmp.internal.config;
 
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.KeyValue;
+
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -20,6 +23,7 @@ final class DocumentLayer {
     private static final System.Logger LOG = System.getLogger(DocumentLayer.class.getName());
 
     private final String prefix;
+    private final ByteSequence prefixBytes;
     private final List<String> documents;
     /** Per document: its last good properties, and the raw text they came from (for the cache file). */
     private final Map<String, Map<String, String>> parsed = new HashMap<>();
@@ -29,12 +33,46 @@ final class DocumentLayer {
 
     DocumentLayer(String prefix, List<String> documents) {
         this.prefix = prefix;
+        this.prefixBytes = ByteSequence.from(prefix, StandardCharsets.UTF_8);
         this.documents = List.copyOf(documents);
     }
 
     /** True when the key named {@code relative} (below the prefix) is one of the documents. */
     boolean isDocument(String relative) {
         return documents.contains(relative);
+    }
+
+    /** The document name of {@code key}, or null when it is not one of this prefix's documents. */
+    String documentOf(ByteSequence key) {
+        if (key.size() <= prefixBytes.size() || !key.startsWith(prefixBytes)) {
+            return null;
+        }
+        byte[] bytes = key.getBytes();
+        String relative = new String(bytes, prefixBytes.size(), bytes.length - prefixBytes.size(), StandardCharsets.UTF_8);
+        return isDocument(relative) ? relative : null;
+    }
+
+    /** Takes document texts kept in a cache file (no revisions known). */
+    void restore(Map<String, String> texts) {
+        Map<String, byte[]> present = new HashMap<>();
+        texts.forEach((name, text) -> present.put(name, text.getBytes(StandardCharsets.UTF_8)));
+        if (reset(present, Map.of())) {
+            remerge();
+        }
+    }
+
+    /** Takes the documents of a whole read of the prefix; returns the names whose document value changed. */
+    Set<String> resetFrom(List<KeyValue> all) {
+        Map<String, byte[]> present = new HashMap<>();
+        Map<String, Long> revisions = new HashMap<>();
+        for (KeyValue kv : all) {
+            String document = documentOf(kv.getKey());
+            if (document != null) {
+                present.put(document, kv.getValue().getBytes());
+                revisions.put(document, kv.getModRevision());
+            }
+        }
+        return reset(present, revisions) ? remerge() : Set.of();
     }
 
     /**

@@ -4,9 +4,14 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KeyValue;
 import io.etcdmp.internal.watch.KeyChange;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * The keys of one prefix that map to one name (two or more; one key is kept as its value alone).
@@ -42,6 +47,58 @@ final class KeyCandidates {
             revisions[i] = list.get(i).getModRevision();
         }
         return new KeyCandidates(keys, values, revisions);
+    }
+
+    /**
+     * For each name of {@code shared} (names that several keys of one whole read of {@code prefix} map to):
+     * its candidates, every key under the prefix that maps to it, except keys that {@code skip} accepts.
+     */
+    static Map<String, KeyCandidates> ofShared(ByteSequence prefix, List<KeyValue> all, Set<String> shared,
+                                               Predicate<ByteSequence> skip) {
+        Map<String, List<KeyValue>> keys = new HashMap<>();
+        for (KeyValue kv : all) {
+            String name = KeyNames.propertyName(prefix, kv.getKey());
+            if (name != null && shared.contains(name) && !skip.test(kv.getKey())) {
+                keys.computeIfAbsent(name, n -> new ArrayList<>()).add(kv);
+            }
+        }
+        Map<String, KeyCandidates> out = new HashMap<>();
+        keys.forEach((name, list) -> out.put(name, of(list)));
+        return out;
+    }
+
+    /**
+     * Adds to {@code pending} (name -> new entry, null: gone) what a watched change of a plain key under
+     * {@code prefix} does to its property, on top of {@code held} (the entries published) and earlier
+     * pending ones; keeps {@code bad} (keys whose value is not UTF-8, left out) current.
+     */
+    static void apply(KeyChange change, ByteSequence prefix, Map<String, Object> held, Map<String, Object> pending,
+                      Set<ByteSequence> bad) {
+        String name = KeyNames.propertyName(prefix, change.key());
+        if (name == null) {
+            if (!change.isDelete()) {
+                KeyNames.warnNoName(change.key(), prefix);
+            }
+            return;
+        }
+        Object current = pending.containsKey(name) ? pending.get(name) : held.get(name);
+        boolean wasBad = !bad.isEmpty() && bad.remove(change.key());
+        if (change.isDelete()) {
+            if (!wasBad) {
+                pending.put(name, without(current, change.key()));
+            }
+            return;
+        }
+        byte[] value = change.value().getBytes();
+        if (KeyNames.isUtf8(value)) {
+            pending.put(name, with(current, change, value, change.isCreation() || wasBad));
+        } else {
+            KeyNames.warnNotUtf8(change.key(), name);
+            if (!wasBad && !change.isCreation()) { // a key we held now holds bytes that are not UTF-8: gone for us
+                pending.put(name, without(current, change.key()));
+            }
+            bad.add(change.key());
+        }
     }
 
     /** {@code current} with {@code change}'s key set to {@code value}; {@code newKey}: the key did not exist before. */

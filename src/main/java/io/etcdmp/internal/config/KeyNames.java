@@ -1,6 +1,7 @@
 package io.etcdmp.internal.config;
 
 import io.etcd.jetcd.ByteSequence;
+import io.etcdmp.internal.watch.KeyRanges;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -9,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 
 /** Maps etcd keys to property names and checks and decodes values; both strictly UTF-8. */
 final class KeyNames {
+    private static final System.Logger LOG = System.getLogger(ConfigSnapshot.class.getName());
     private KeyNames() {
     }
 
@@ -74,5 +76,15 @@ final class KeyNames {
         } catch (CharacterCodingException e) {
             return null;
         }
+    }
+
+    static void warnNoName(ByteSequence key, ByteSequence prefix) {
+        LOG.log(System.Logger.Level.WARNING, "etcd key ''{0}'' gives no property name under prefix ''{1}'': ignored",
+                KeyRanges.describe(key), KeyRanges.describe(prefix));
+    }
+
+    static void warnNotUtf8(ByteSequence key, String name) {
+        LOG.log(System.Logger.Level.WARNING, "Value of etcd key ''{0}'' is not valid UTF-8: property {1} is left out",
+                KeyRanges.describe(key), name);
     }
 }
