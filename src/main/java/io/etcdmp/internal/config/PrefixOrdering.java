@@ -4,6 +4,7 @@ import io.etcd.jetcd.KeyValue;
 import io.etcdmp.internal.client.EtcdConnection;
 import io.etcdmp.internal.watch.KeyChange;
 import io.etcdmp.internal.watch.KeyRanges;
+import io.etcdmp.internal.watch.MirrorListener;
 import io.etcdmp.internal.watch.PrefixMirror;
 
 import java.lang.System.Logger.Level;
@@ -48,8 +49,8 @@ final class PrefixOrdering {
     }
 
     /** The listener of prefix {@code index}: every call goes through the one order. */
-    PrefixMirror.ContentListener listener(int index) {
-        return new PrefixMirror.ContentListener() {
+    MirrorListener.Content listener(int index) {
+        return new MirrorListener.Content() {
             @Override
             public void onChanges(List<KeyChange> changes, long revision) {
                 ordered(() -> order.offer(index, changes, revision));

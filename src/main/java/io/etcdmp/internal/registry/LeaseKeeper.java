@@ -16,6 +16,7 @@ import io.etcdmp.internal.client.EtcdConnection;
 import io.etcdmp.internal.client.EtcdFailures;
 import io.etcdmp.internal.watch.Backoff;
 import io.etcdmp.internal.watch.KeyChange;
+import io.etcdmp.internal.watch.MirrorListener;
 import io.etcdmp.internal.watch.PrefixMirror;
 import io.etcdmp.registry.Registration;
 import io.etcdmp.registry.ServiceInstance;
@@ -106,7 +107,7 @@ final class LeaseKeeper implements Registration {
                     + " now: " + explain(e) + "; retrying in the background");
             scheduleAttempt(backoff.next());
         }
-        PrefixMirror watch = PrefixMirror.ofKey(connection, bytes(key), new PrefixMirror.ContentListener() {
+        PrefixMirror watch = PrefixMirror.ofKey(connection, bytes(key), new MirrorListener.Content() {
             @Override
             public void onReset(List<KeyValue> all, long revision) {
                 if (all.isEmpty()) { // gone already before the watch (re)started

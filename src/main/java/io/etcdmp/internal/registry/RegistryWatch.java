@@ -4,6 +4,7 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KeyValue;
 import io.etcdmp.internal.client.EtcdConnection;
 import io.etcdmp.internal.watch.KeyChange;
+import io.etcdmp.internal.watch.MirrorListener;
 import io.etcdmp.internal.watch.PrefixMirror;
 
 import java.nio.charset.StandardCharsets;
@@ -33,7 +34,7 @@ final class RegistryWatch implements AutoCloseable {
         this.root = ByteSequence.from(registryPrefix, StandardCharsets.UTF_8);
         this.caches = caches;
         this.newCache = newCache;
-        this.mirror = new PrefixMirror(connection, root, new PrefixMirror.ContentListener() {
+        this.mirror = new PrefixMirror(connection, root, new MirrorListener.Content() {
             @Override
             public void onReset(List<KeyValue> all, long revision) {
                 Map<String, List<KeyChange>> byService = new LinkedHashMap<>();

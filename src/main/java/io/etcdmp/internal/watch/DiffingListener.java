@@ -11,15 +11,15 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Turns the mirror's whole reads into differences for a {@link PrefixMirror.Listener} that keeps no copy
+ * Turns the mirror's whole reads into differences for a {@link MirrorListener} that keeps no copy
  * of the prefix: it keeps each key's modification revision, reports a re-read as the keys that changed
  * or disappeared since, and drops events it has already reported. The mirror calls it one call at a time.
  */
-final class DiffingListener implements PrefixMirror.ContentListener {
-    private final PrefixMirror.Listener listener;
+final class DiffingListener implements MirrorListener.Content {
+    private final MirrorListener listener;
     private final Map<ByteSequence, Long> modRevisions = new HashMap<>();
 
-    DiffingListener(PrefixMirror.Listener listener) {
+    DiffingListener(MirrorListener listener) {
         this.listener = listener;
     }
 

@@ -3,7 +3,6 @@ package io.etcdmp.internal.watch;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Watch;
-import io.etcd.jetcd.common.exception.CompactedException;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.watch.WatchResponse;
@@ -26,39 +25,12 @@ import java.util.Optional;
 public final class PrefixMirror implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(PrefixMirror.class.getName());
 
-    /** Receives the changes of one revision (from the watch) or of one re-read (a diff). */
-    @FunctionalInterface
-    public interface Listener {
-        /** Called in revision order, one call at a time, with no lock of the mirror held; must be quick. */
-        void onChanges(List<KeyChange> changes, long revision);
-
-        /** etcd sent a progress notification at {@code revision} (see {@link #requestProgress()}). Called like {@link #onChanges}. */
-        default void onProgress(long revision) {
-        }
-
-        /** A read or watch response without changes: nothing of the prefix up to {@code revision} is missing. */
-        default void onCaughtUp(long revision) {
-            onProgress(revision);
-        }
-    }
-
-    /**
-     * A listener that holds every key of the prefix itself (large prefixes: the mirror then keeps nothing
-     * per key). Watch events arrive through {@link #onChanges}; each read of the whole prefix (the first
-     * load, and every re-read after a lost watch) through {@link #onReset}, and the listener works out the
-     * difference from what it holds.
-     */
-    public interface ContentListener extends Listener {
-        /** Every key under the prefix at {@code revision}: keys the listener holds and this lacks were deleted. */
-        void onReset(List<KeyValue> all, long revision);
-    }
-
     private final EtcdConnection connection;
     private final ByteSequence prefix;
     private final ByteSequence end;
     private final String label;
     /** The listener, or a {@link DiffingListener} in front of one that keeps no copy of the prefix. */
-    private final ContentListener listener;
+    private final MirrorListener.Content listener;
     private final RangeReader reader;
     private final Backoff backoff = Backoff.standard();
 
@@ -81,15 +53,15 @@ public final class PrefixMirror implements AutoCloseable {
     private final SerialCalls deliveries;
 
     /** A mirror of every key starting with {@code prefix}. */
-    public PrefixMirror(EtcdConnection connection, ByteSequence prefix, Listener listener) {
+    public PrefixMirror(EtcdConnection connection, ByteSequence prefix, MirrorListener listener) {
         this(connection, prefix, KeyRanges.prefixEnd(prefix), "prefix", listener);
     }
 
-    private PrefixMirror(EtcdConnection connection, ByteSequence start, ByteSequence end, String kind, Listener listener) {
+    private PrefixMirror(EtcdConnection connection, ByteSequence start, ByteSequence end, String kind, MirrorListener listener) {
         this.connection = connection;
         this.prefix = start;
         this.end = end;
-        this.listener = listener instanceof ContentListener content ? content : new DiffingListener(listener);
+        this.listener = listener instanceof MirrorListener.Content content ? content : new DiffingListener(listener);
         this.label = kind + " '" + KeyRanges.describe(start) + "' at " + connection.settings().endpointList();
         this.deliveries = new SerialCalls(label);
         Duration timeout = connection.settings().requestTimeout();
@@ -97,7 +69,7 @@ public final class PrefixMirror implements AutoCloseable {
     }
 
     /** A mirror of the one key {@code key}. */
-    public static PrefixMirror ofKey(EtcdConnection connection, ByteSequence key, Listener listener) {
+    public static PrefixMirror ofKey(EtcdConnection connection, ByteSequence key, MirrorListener listener) {
         return new PrefixMirror(connection, key, KeyRanges.successor(key), "key", listener);
     }
 
@@ -195,7 +167,7 @@ public final class PrefixMirror implements AutoCloseable {
                 .build();
         Watch.Watcher opened;
         try {
-            opened = connection.client().getWatchClient().watch(prefix, option, new WatchListener(gen));
+            opened = connection.client().getWatchClient().watch(prefix, option, new MirrorWatchListener(this, gen));
         } catch (RuntimeException e) {
             LOG.log(Level.DEBUG, "Not watching " + label + ": the client is closing", e);
             return;
@@ -210,7 +182,7 @@ public final class PrefixMirror implements AutoCloseable {
     }
     /**
      * Asks etcd to confirm how far the watch has delivered; the answer arrives as
-     * {@link Listener#onProgress}. Does nothing while no watch is open. Never blocks, takes no lock.
+     * {@link MirrorListener#onProgress}. Does nothing while no watch is open. Never blocks, takes no lock.
      */
     public void requestProgress() {
         Watch.Watcher current = watcher;
@@ -263,7 +235,7 @@ public final class PrefixMirror implements AutoCloseable {
      * sending older events, and reporting those late events at their own, lower revision would put
      * them behind changes of other prefixes already released (see RevisionOrder).
      */
-    private void applyEvents(WatchResponse response) {
+    void applyEvents(WatchResponse response) {
         List<KeyChange> changes = new ArrayList<>();
         long highest = revision;
         for (WatchEvent event : response.getEvents()) {
@@ -289,7 +261,7 @@ public final class PrefixMirror implements AutoCloseable {
     }
 
     /** Makes the queued listener calls in order, outside the lock. */
-    private void deliver() {
+    void deliver() {
         deliveries.run();
     }
 
@@ -380,82 +352,48 @@ public final class PrefixMirror implements AutoCloseable {
         }
     }
 
-    private final class WatchListener implements Watch.Listener {
-        private final int gen;
-        private boolean confirmed;
-        private boolean resumed;
+    // For MirrorWatchListener; "under the lock": called holding this mirror's monitor.
 
-        WatchListener(int gen) {
-            this.gen = gen;
+    /** Under the lock: whether the watch of generation {@code gen} no longer counts (superseded, or closed). */
+    boolean superseded(int gen) {
+        return closed || gen != generation;
+    }
+
+    /** Under the lock: the watch is confirmed ({@code true}), or down or being replaced. */
+    void setLive(boolean now) {
+        live = now;
+    }
+
+    /** Under the lock: whether the watch was live before it failed; it is not now. */
+    boolean watchFailed() {
+        boolean was = live;
+        live = false;
+        return was;
+    }
+
+    /** Under the lock: a progress notification at {@code at}. */
+    void progress(long at) {
+        revision = Math.max(revision, at);
+        queue(() -> listener.onProgress(at));
+    }
+
+    /** Outside the lock: jetcd re-created the watch of generation {@code gen}; it is replaced by one of ours. */
+    void replaceResumedWatch(int gen) {
+        EtcdConnection.unlessClosing(LOG, "Not watching " + label + " again",
+                () -> connection.scheduler().execute(() -> watchAgain(gen)));
+    }
+
+    /** Outside the lock: the watch failed ({@code cause}, null when it just ended); {@code resync}: re-read now. */
+    void watchEnded(Throwable cause, boolean resync) {
+        if (cause != null) {
+            lastFailure = cause;
         }
-
-        @Override
-        public void onNext(WatchResponse response) {
-            boolean resumedNow = false;
-            synchronized (PrefixMirror.this) {
-                if (closed || gen != generation || resumed) {
-                    return; // superseded, or resumed by jetcd: the watch below covers what this one sends
-                }
-                if (response.isCreatedNotify() && confirmed) {
-                    // jetcd re-created the watch after an interruption: watch again instead of trusting its resume point
-                    resumed = true;
-                    resumedNow = true;
-                    live = false;
-                } else {
-                    confirmed |= response.isCreatedNotify();
-                    live = true;
-                    if (response.isProgressNotify()) {
-                        long at = response.getHeader().getRevision();
-                        revision = Math.max(revision, at);
-                        queue(() -> listener.onProgress(at));
-                    } else {
-                        applyEvents(response);
-                    }
-                }
-            }
-            if (!resumedNow) {
-                deliver();
-                return;
-            }
-            EtcdConnection.unlessClosing(LOG, "Not watching " + label + " again",
-                    () -> connection.scheduler().execute(() -> watchAgain(gen)));
-        }
-
-        @Override
-        public void onError(Throwable error) {
-            boolean wasLive;
-            synchronized (PrefixMirror.this) {
-                if (closed || gen != generation) {
-                    return;
-                }
-                wasLive = live;
-                live = false;
-            }
-            lastFailure = error;
-            if (error instanceof CompactedException) {
-                LOG.log(Level.INFO, "Watch on " + label + " started at a compacted revision (compacted up to "
-                        + ((CompactedException) error).getCompactedRevision() + "); re-reading the prefix");
-                scheduleResync(Duration.ZERO);
-            } else if (EtcdFailures.isPermissionDenied(error) || EtcdFailures.isAuthenticationFailure(error)) {
-                // jetcd would re-create this watch every 500 ms forever; re-read instead (with backoff),
-                // which names the missing permission once
-                scheduleResync(Duration.ZERO);
-            } else {
-                // jetcd retries every 500 ms while etcd is away: say it once per interruption, not per retry
-                LOG.log(wasLive ? Level.INFO : Level.DEBUG, "Watch on " + label + " interrupted: " + EtcdFailures.describe(error)
-                        + "; it is watched again from the last revision received when etcd answers");
-            }
-        }
-
-        @Override
-        public void onCompleted() {
-            synchronized (PrefixMirror.this) {
-                if (closed || gen != generation) {
-                    return;
-                }
-            }
-            LOG.log(Level.INFO, "Watch on " + label + " was closed by the client; re-reading the prefix and watching again");
+        if (resync) {
             scheduleResync(Duration.ZERO);
         }
+    }
+
+    String label() {
+        return label;
     }
 }
