@@ -65,11 +65,14 @@ public class ServiceRegistry implements AutoCloseable {
     /** The watch on the whole registry prefix, once the registry follows many services; null before. */
     private volatile RegistryWatch wide;
     private final InstanceSelector selector;
-    private final List<LeaseKeeper> registrations = new CopyOnWriteArrayList<>();
+    private final List<RecordKeeper> registrations = new CopyOnWriteArrayList<>();
+    /** The one lease all registrations made here share, and the watch that restores their deleted records. */
+    private final SharedLease lease;
+    private final RecordGuard guard;
     private final List<Consumer<ServiceChangeEvent>> everyChange = new CopyOnWriteArrayList<>();
     /** Null until checked; empty when JSON-P can be used. */
     private static volatile Optional<String> jsonProblem;
-    private volatile LeaseKeeper self;
+    private volatile RecordKeeper self;
     private volatile boolean closed;
     private final boolean ownsConnection;
 
@@ -83,6 +86,8 @@ public class ServiceRegistry implements AutoCloseable {
         this.settings = settings;
         this.ownsConnection = ownsConnection;
         this.selector = new InstanceSelector(settings.zone());
+        this.lease = new SharedLease(connection, Math.max(1, settings.ttl().toSeconds()), settings.prefix());
+        this.guard = new RecordGuard(connection, settings.prefix());
     }
 
     /**
@@ -98,8 +103,8 @@ public class ServiceRegistry implements AutoCloseable {
     }
 
     /**
-     * Registers an instance under a new lease (TTL {@code etcd.registry.ttl}) and keeps it registered
-     * until the returned handle is closed. When etcd cannot be reached now, the registration is
+     * Registers an instance under the lease this registry's registrations share (TTL {@code etcd.registry.ttl})
+     * and keeps it registered until the returned handle is closed. When etcd cannot be reached now, the registration is
      * retried in the background (see {@link Registration#isRegistered()}).
      */
     public Registration register(ServiceInstance instance) {
@@ -107,7 +112,7 @@ public class ServiceRegistry implements AutoCloseable {
         if (closed) {
             throw new EtcdException("The service registry is closed; cannot register " + instance.service());
         }
-        LeaseKeeper keeper = new LeaseKeeper(connection, settings.prefix(), instance, settings.ttl(), registrations::remove);
+        RecordKeeper keeper = new RecordKeeper(connection, settings.prefix(), instance, lease, guard, registrations::remove);
         registrations.add(keeper);
         keeper.start();
         return keeper;
@@ -120,7 +125,7 @@ public class ServiceRegistry implements AutoCloseable {
 
     /** Registers {@code instance} as this deployment's own instance (see {@link #selfRegistration()}). */
     public Registration registerSelf(ServiceInstance instance) {
-        LeaseKeeper keeper = (LeaseKeeper) register(instance);
+        RecordKeeper keeper = (RecordKeeper) register(instance);
         self = keeper;
         return keeper;
     }
@@ -298,6 +303,11 @@ public class ServiceRegistry implements AutoCloseable {
         return all != null && all.isLive();
     }
 
+    /** How many watches guard the records registered here (for tests and diagnostics). */
+    int recordWatches() {
+        return guard.watchCount();
+    }
+
     /** Whether one watch on the registry prefix serves every followed service (for tests and diagnostics). */
     boolean watchesWholeRegistry() {
         return wide != null;
@@ -313,9 +323,11 @@ public class ServiceRegistry implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        for (LeaseKeeper keeper : new ArrayList<>(registrations)) {
-            keeper.close();
+        for (RecordKeeper keeper : new ArrayList<>(registrations)) {
+            keeper.close(false);
         }
+        guard.close();
+        lease.close(); // one revoke removes every record registered here
         RegistryWatch all = wide;
         if (all != null) {
             all.close();

@@ -56,7 +56,7 @@ class LeaseRecoveryTest {
                 System.out.printf("record restored %d ms after the delete%n", (System.nanoTime() - deleted) / 1_000_000);
                 assertThat(etcd.ctl().get(registration.key())).contains(record);
                 assertThat(registration.leaseId()).hasValue(lease);
-                assertThat(((LeaseKeeper) registration).restorations()).isEqualTo(round);
+                assertThat(((RecordKeeper) registration).restorations()).isEqualTo(round);
             }
             assertThat(registration.reRegistrations()).isZero();
             assertThat(etcd.ctl().leaseList()).containsExactly(lease);

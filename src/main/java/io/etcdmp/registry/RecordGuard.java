@@ -1,0 +1,155 @@
+package io.etcdmp.registry;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.KeyValue;
+import io.etcdmp.client.EtcdConnection;
+import io.etcdmp.watch.KeyChange;
+import io.etcdmp.watch.PrefixMirror;
+
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Watches the records a registry registers and tells their keepers when one is deleted: one watch per
+ * service registered, and one on the whole registry prefix instead once more than
+ * {@link ServiceRegistry#WATCH_ALL_AFTER} services are, so the watches grow with the registry, never with
+ * its registrations. A record absent from a read, or deleted by an event, is reported with the revision
+ * at which it was seen gone; the keeper compares it with the revision of its own last write.
+ */
+final class RecordGuard implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(RecordGuard.class.getName());
+
+    /** A registration whose record is guarded. */
+    interface Guarded {
+        String key();
+
+        String service();
+
+        /** The record was seen gone at {@code revision}. Called with no lock held; must be quick. */
+        void recordGone(long revision);
+    }
+
+    private final EtcdConnection connection;
+    private final String prefix;
+    private final Map<String, Guarded> byKey = new ConcurrentHashMap<>();
+    private final Object lock = new Object();
+    /** Guarded registrations per service; a service's own watch ends with its last one. */
+    private final Map<String, Integer> perService = new HashMap<>();
+    private final Map<String, PrefixMirror> serviceWatches = new HashMap<>();
+    private PrefixMirror wide;
+    private boolean closed;
+
+    RecordGuard(EtcdConnection connection, String prefix) {
+        this.connection = connection;
+        this.prefix = prefix;
+    }
+
+    /** Guards {@code record} from now on (call before its record is first written). */
+    void add(Guarded record) {
+        List<PrefixMirror> start = new ArrayList<>();
+        List<PrefixMirror> stop = new ArrayList<>();
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            byKey.put(record.key(), record);
+            int count = perService.merge(record.service(), 1, Integer::sum);
+            if (wide == null && count == 1) {
+                if (perService.size() > ServiceRegistry.WATCH_ALL_AFTER) {
+                    wide = mirror(prefix, null);
+                    start.add(wide);
+                    stop.addAll(serviceWatches.values());
+                    serviceWatches.clear();
+                } else {
+                    PrefixMirror own = mirror(prefix + record.service() + "/", record.service());
+                    serviceWatches.put(record.service(), own);
+                    start.add(own);
+                }
+            }
+        }
+        start.forEach(PrefixMirror::startInBackground);
+        stop.forEach(PrefixMirror::close); // after the wide watch started: it reads every record, so no delete is missed
+        if (!stop.isEmpty()) {
+            LOG.log(Level.DEBUG, "Registering more than {0} services: one watch on {1} guards their records",
+                    ServiceRegistry.WATCH_ALL_AFTER, prefix);
+        }
+    }
+
+    /** Stops guarding {@code record}. */
+    void remove(Guarded record) {
+        PrefixMirror stop = null;
+        synchronized (lock) {
+            if (!byKey.remove(record.key(), record)) {
+                return;
+            }
+            Integer left = perService.computeIfPresent(record.service(), (s, n) -> n > 1 ? n - 1 : null);
+            if (left == null && wide == null) {
+                stop = serviceWatches.remove(record.service());
+            }
+        }
+        if (stop != null) {
+            stop.close();
+        }
+    }
+
+    /** How many watches guard the records now (for tests and diagnostics). */
+    int watchCount() {
+        synchronized (lock) {
+            return wide != null ? 1 : serviceWatches.size();
+        }
+    }
+
+    private PrefixMirror mirror(String watched, String service) {
+        return new PrefixMirror(connection, ByteSequence.from(watched, StandardCharsets.UTF_8), new PrefixMirror.ContentListener() {
+            @Override
+            public void onReset(List<KeyValue> all, long revision) {
+                Set<String> present = new HashSet<>();
+                for (KeyValue kv : all) {
+                    present.add(kv.getKey().toString(StandardCharsets.UTF_8));
+                }
+                for (Guarded record : byKey.values()) {
+                    boolean covered = service == null || record.service().equals(service);
+                    if (covered && !present.contains(record.key())) {
+                        record.recordGone(revision);
+                    }
+                }
+            }
+
+            @Override
+            public void onChanges(List<KeyChange> changes, long revision) {
+                for (KeyChange change : changes) {
+                    if (change.isDelete()) {
+                        Guarded record = byKey.get(change.key().toString(StandardCharsets.UTF_8));
+                        if (record != null) {
+                            record.recordGone(change.modRevision());
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        List<PrefixMirror> stop = new ArrayList<>();
+        synchronized (lock) {
+            closed = true;
+            stop.addAll(serviceWatches.values());
+            serviceWatches.clear();
+            if (wide != null) {
+                stop.add(wide);
+                wide = null;
+            }
+            byKey.clear();
+            perService.clear();
+        }
+        stop.forEach(PrefixMirror::close);
+    }
+}
