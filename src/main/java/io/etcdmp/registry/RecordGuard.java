@@ -44,6 +44,8 @@ final class RecordGuard implements AutoCloseable {
     private final Map<String, Integer> perService = new HashMap<>();
     private final Map<String, PrefixMirror> serviceWatches = new HashMap<>();
     private PrefixMirror wide;
+    /** Set once more than {@link ServiceRegistry#WATCH_ALL_AFTER} services are registered: one watch on the prefix from then on. */
+    private boolean wideMode;
     private boolean closed;
 
     RecordGuard(EtcdConnection connection, String prefix) {
@@ -53,29 +55,38 @@ final class RecordGuard implements AutoCloseable {
 
     /** Guards {@code record} from now on (call before its record is first written). */
     void add(Guarded record) {
-        List<PrefixMirror> start = new ArrayList<>();
-        List<PrefixMirror> stop = new ArrayList<>();
+        String service = record.service();
+        boolean wideNow;
         synchronized (lock) {
             if (closed) {
                 return;
             }
             byKey.put(record.key(), record);
-            int count = perService.merge(record.service(), 1, Integer::sum);
-            if (wide == null && count == 1) {
-                if (perService.size() > ServiceRegistry.WATCH_ALL_AFTER) {
-                    wide = mirror(prefix, null);
-                    start.add(wide);
-                    stop.addAll(serviceWatches.values());
-                    serviceWatches.clear();
-                } else {
-                    PrefixMirror own = mirror(prefix + record.service() + "/", record.service());
-                    serviceWatches.put(record.service(), own);
-                    start.add(own);
-                }
+            int count = perService.merge(service, 1, Integer::sum);
+            if (wideMode || count > 1) {
+                return; // watched already
+            }
+            wideNow = perService.size() > ServiceRegistry.WATCH_ALL_AFTER;
+            wideMode = wideNow;
+        }
+        // made outside the lock (a mirror asks jetcd for its KV client), installed under it unless superseded
+        PrefixMirror made = wideNow ? mirror(prefix, null) : mirror(prefix + service + "/", service);
+        List<PrefixMirror> stop = new ArrayList<>();
+        boolean install;
+        synchronized (lock) {
+            install = !closed && (wideNow || (!wideMode && perService.containsKey(service) && !serviceWatches.containsKey(service)));
+            if (install && wideNow) {
+                wide = made;
+                stop.addAll(serviceWatches.values());
+                serviceWatches.clear();
+            } else if (install) {
+                serviceWatches.put(service, made);
             }
         }
-        start.forEach(PrefixMirror::startInBackground);
-        stop.forEach(PrefixMirror::close); // after the wide watch started: it reads every record, so no delete is missed
+        if (install) {
+            made.startInBackground();
+        }
+        stop.forEach(PrefixMirror::close); // after the wide watch started: its first read finds what was deleted meanwhile
         if (!stop.isEmpty()) {
             LOG.log(Level.DEBUG, "Registering more than {0} services: one watch on {1} guards their records",
                     ServiceRegistry.WATCH_ALL_AFTER, prefix);
@@ -90,7 +101,7 @@ final class RecordGuard implements AutoCloseable {
                 return;
             }
             Integer left = perService.computeIfPresent(record.service(), (s, n) -> n > 1 ? n - 1 : null);
-            if (left == null && wide == null) {
+            if (left == null && !wideMode) {
                 stop = serviceWatches.remove(record.service());
             }
         }
@@ -102,7 +113,7 @@ final class RecordGuard implements AutoCloseable {
     /** How many watches guard the records now (for tests and diagnostics). */
     int watchCount() {
         synchronized (lock) {
-            return wide != null ? 1 : serviceWatches.size();
+            return wideMode ? 1 : serviceWatches.size();
         }
     }
 
