@@ -4,9 +4,10 @@ import java.time.Duration;
 import java.util.OptionalLong;
 
 /**
- * A service instance kept registered under a lease. While open, the lease is kept alive and a lost
- * lease is replaced by a new registration. {@link #close()} deregisters: the lease is revoked, so the
- * record vanishes at once; nothing re-creates it afterwards.
+ * A service instance kept registered under the lease its registry's registrations share. While open, the
+ * lease is kept alive and a lost lease is replaced by a new one under which every record is claimed again.
+ * {@link #close()} deregisters: the record is deleted at once (the last registration on the lease revokes
+ * it); nothing re-creates it afterwards.
  */
 public interface Registration extends AutoCloseable {
     ServiceInstance instance();
@@ -35,7 +36,7 @@ public interface Registration extends AutoCloseable {
     /** True from the start of {@link #drain} on. */
     boolean isDraining();
 
-    /** Deregisters (revokes the lease, bounded by {@code etcd.request-timeout}); idempotent. */
+    /** Deregisters (deletes the record, or revokes the lease if this was the last on it; each bounded by {@code etcd.request-timeout}); idempotent. */
     @Override
     void close();
 }

@@ -49,9 +49,9 @@ class RegistrationCloseRaceTest {
         try (ScriptedConnection scripted = ScriptedConnection.open(etcd.clientUrls(), client -> client.watch(watch))) {
             ServiceRegistry registry = new EtcdServiceRegistry(scripted.connection, settings("10s"));
             Registration registration = registry.register(ServiceInstance.of("orders", "127.0.0.1", 8080));
-            ByteSequence key = bytes(registration.key());
-            await("the record watch").atMost(Duration.ofSeconds(10)).until(() -> watch.openOn(key) != null);
-            ScriptedWatch.ScriptedWatcher recordWatch = watch.openOn(key);
+            ByteSequence service = bytes("/services/orders/"); // the watch guarding the records of the service
+            await("the record watch").atMost(Duration.ofSeconds(10)).until(() -> watch.openOn(service) != null);
+            ScriptedWatch.ScriptedWatcher recordWatch = watch.openOn(service);
 
             Thread closer = Threads.daemon("test-registration-close", registration::close);
             // the delete event is read while the mirror handles it: that is where the close is made to arrive

@@ -12,7 +12,7 @@ import java.util.Optional;
 
 /** A {@link ServiceRegistry} outside CDI, on its own connection, for the registry tests. */
 public final class RegistryFixture implements AutoCloseable {
-    final EtcdConnection connection;
+    public final EtcdConnection connection;
     public final EtcdServiceRegistry registry;
 
     public RegistryFixture(String endpoints, String... settings) {

@@ -38,6 +38,12 @@ public final class BenchMain {
     }
 
     public static void main(String[] args) throws Exception {
+        for (String arg : args) { // bench.sh passes its arguments after the main class: -Dname=value sets a size here
+            int eq = arg.indexOf('=');
+            if (arg.startsWith("-D") && eq > 2) {
+                System.setProperty(arg.substring(2, eq), arg.substring(eq + 1));
+            }
+        }
         boolean quick = List.of(args).contains("--quick");
         String only = List.of(args).stream().filter(a -> a.startsWith("--only=")).map(a -> a.substring(7))
                 .findFirst().orElse(ALL);

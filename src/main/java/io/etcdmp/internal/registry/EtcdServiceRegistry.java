@@ -29,7 +29,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
- * The {@link ServiceRegistry} on one etcd connection: a {@link LeaseKeeper} per registration, a
+ * The {@link ServiceRegistry} on one etcd connection: a {@link RecordKeeper} per registration, all on one
+ * {@link SharedLease} and guarded by one {@link RecordGuard}, a
  * {@link ServiceCache} per followed service (fed by one {@link RegistryWatch} once many are followed).
  * Outside CDI (our tools and tests): {@code new EtcdServiceRegistry(connection, settings)}, closed when done.
  */
@@ -44,11 +45,14 @@ public class EtcdServiceRegistry implements ServiceRegistry {
     /** The watch on the whole registry prefix, once the registry follows many services; null before. */
     private volatile RegistryWatch wide;
     private final InstanceSelector selector;
-    private final List<LeaseKeeper> registrations = new CopyOnWriteArrayList<>();
+    private final List<RecordKeeper> registrations = new CopyOnWriteArrayList<>();
+    /** The one lease all registrations made here share, and the watch that restores their deleted records. */
+    private final SharedLease lease;
+    private final RecordGuard guard;
     private final List<Consumer<ServiceChangeEvent>> everyChange = new CopyOnWriteArrayList<>();
     /** Null until checked; empty when JSON-P can be used. */
     private static volatile Optional<String> jsonProblem;
-    private volatile LeaseKeeper self;
+    private volatile RecordKeeper self;
     private volatile boolean closed;
     private final boolean ownsConnection;
 
@@ -62,6 +66,8 @@ public class EtcdServiceRegistry implements ServiceRegistry {
         this.settings = settings;
         this.ownsConnection = ownsConnection;
         this.selector = new InstanceSelector(settings.zone());
+        this.lease = new SharedLease(connection, Math.max(1, settings.ttl().toSeconds()), settings.prefix());
+        this.guard = new RecordGuard(connection, settings.prefix());
     }
 
     /**
@@ -87,7 +93,7 @@ public class EtcdServiceRegistry implements ServiceRegistry {
         if (closed) {
             throw new EtcdMicroprofileException("The service registry is closed; cannot register " + instance.service());
         }
-        LeaseKeeper keeper = new LeaseKeeper(connection, settings.prefix(), instance, settings.ttl(), registrations::remove);
+        RecordKeeper keeper = new RecordKeeper(connection, settings.prefix(), instance, lease, guard, registrations::remove);
         registrations.add(keeper);
         keeper.start();
         return keeper;
@@ -100,7 +106,7 @@ public class EtcdServiceRegistry implements ServiceRegistry {
 
     /** Registers {@code instance} as this deployment's own instance (see {@link #selfRegistration()}). */
     public Registration registerSelf(ServiceInstance instance) {
-        LeaseKeeper keeper = (LeaseKeeper) register(instance);
+        RecordKeeper keeper = (RecordKeeper) register(instance);
         self = keeper;
         return keeper;
     }
@@ -247,6 +253,11 @@ public class EtcdServiceRegistry implements ServiceRegistry {
         return all != null && all.isLive();
     }
 
+    /** How many watches guard the records registered here (for tests and diagnostics). */
+    int recordWatches() {
+        return guard.watchCount();
+    }
+
     /** Whether one watch on the registry prefix serves every followed service (for tests and diagnostics). */
     boolean watchesWholeRegistry() {
         return wide != null;
@@ -261,9 +272,11 @@ public class EtcdServiceRegistry implements ServiceRegistry {
     @Override
     public void close() {
         closed = true;
-        for (LeaseKeeper keeper : new ArrayList<>(registrations)) {
-            keeper.close();
+        for (RecordKeeper keeper : new ArrayList<>(registrations)) {
+            keeper.close(false);
         }
+        guard.close();
+        lease.close(); // one revoke removes every record registered here
         RegistryWatch all = wide;
         if (all != null) {
             all.close();

@@ -1,6 +1,5 @@
 package io.etcdmp.internal.registry;
 
-import io.etcdmp.internal.registry.LeaseKeeper;
 import io.etcdmp.registry.Registration;
 import io.etcdmp.registry.RegistryFixture;
 import io.etcdmp.registry.ServiceInstance;
@@ -60,7 +59,7 @@ class LeaseRecoveryTest {
                 System.out.printf("record restored %d ms after the delete%n", (System.nanoTime() - deleted) / 1_000_000);
                 assertThat(etcd.ctl().get(registration.key())).contains(record);
                 assertThat(registration.leaseId()).hasValue(lease);
-                assertThat(((LeaseKeeper) registration).restorations()).isEqualTo(round);
+                assertThat(((RecordKeeper) registration).restorations()).isEqualTo(round);
             }
             assertThat(registration.reRegistrations()).isZero();
             assertThat(etcd.ctl().leaseList()).containsExactly(lease);

@@ -1,0 +1,130 @@
+package io.etcdmp.internal.registry;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.KV;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.kv.TxnResponse;
+import io.etcd.jetcd.lease.NoSuchLeaseException;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.PutOption;
+import io.etcdmp.internal.client.EtcdCalls;
+import io.etcdmp.internal.client.EtcdConnection;
+import io.etcdmp.internal.client.EtcdFailures;
+import io.etcdmp.registry.ServiceInstance;
+import io.grpc.Status;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The conditional writes of one instance record: claiming its key under a lease unless another live
+ * instance holds it, rewriting it only while it is still the record this registration wrote, and deleting
+ * it on the same condition. Each is one etcd transaction, so two instances cannot both win a key.
+ */
+final class RecordClaim {
+    private final EtcdConnection connection;
+    private final ServiceInstance instance;
+    private final ByteSequence key;
+
+    RecordClaim(EtcdConnection connection, ServiceInstance instance, String key) {
+        this.connection = connection;
+        this.instance = instance;
+        this.key = bytes(key);
+    }
+
+    /**
+     * Writes {@code value} under {@code lease} unless another live instance holds the key: the key is
+     * free, or its record is ours ({@code ours}: the value this registration wrote last, or the same
+     * address: this instance before a restart). Each write is conditional on what was read.
+     *
+     * @return the revision of the write
+     */
+    long claim(ByteSequence value, long lease, ByteSequence ours) throws Exception {
+        KV kv = connection.client().getKVClient();
+        PutOption put = PutOption.builder().withLeaseId(lease).build();
+        TxnResponse created = await(connection, kv.txn().If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
+                .Then(Op.put(key, value, put)).Else(Op.get(key, GetOption.DEFAULT)).commit());
+        if (created.isSucceeded()) {
+            return created.getHeader().getRevision();
+        }
+        List<KeyValue> existing = created.getGetResponses().isEmpty() ? List.of() : created.getGetResponses().get(0).getKvs();
+        if (existing.isEmpty()) {
+            throw new IllegalStateException("record " + name() + " changed while registering; trying again");
+        }
+        KeyValue current = existing.get(0);
+        String holder = holderAddress(current);
+        if (!current.getValue().equals(ours) && !instance.address().equals(holder)) {
+            throw new DuplicateInstanceException("instance id " + instance.instanceId() + " of service "
+                    + instance.service() + " is held by another live instance at " + holder + " (lease "
+                    + Long.toHexString(current.getLease()) + "); set a unique etcd.registry.instance-id. "
+                    + "Retrying until that record is gone");
+        }
+        TxnResponse replaced = await(connection, kv.txn().If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(current.getModRevision())))
+                .Then(Op.put(key, value, put)).commit());
+        if (!replaced.isSucceeded()) {
+            throw new IllegalStateException("record " + name() + " changed while registering; trying again");
+        }
+        return replaced.getHeader().getRevision();
+    }
+
+    /** Writes {@code value} under {@code lease} if the record is still {@code expected}; the revision, or 0 when it was not. */
+    long rewrite(ByteSequence expected, ByteSequence value, long lease) throws Exception {
+        TxnResponse written = await(connection, connection.client().getKVClient().txn()
+                .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.value(expected)))
+                .Then(Op.put(key, value, PutOption.builder().withLeaseId(lease).build())).commit());
+        return written.isSucceeded() ? written.getHeader().getRevision() : 0;
+    }
+
+    /** Deletes the record if it is {@code expected} (a record now held by another instance is left to it). */
+    boolean deleteIf(ByteSequence expected) throws Exception {
+        return await(connection, connection.client().getKVClient().txn()
+                .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.value(expected)))
+                .Then(Op.delete(key, DeleteOption.DEFAULT)).commit()).isSucceeded();
+    }
+
+    /** What went wrong, naming the missing permission when etcd refused one. */
+    String explain(Throwable e) {
+        String name = name();
+        return EtcdFailures.explain(connection.settings(), "write", name.substring(0, name.lastIndexOf('/') + 1), e);
+    }
+
+    private String name() {
+        return key.toString(StandardCharsets.UTF_8);
+    }
+
+    private static String holderAddress(KeyValue kv) {
+        try {
+            return InstanceRecords.parse("-", "-", kv.getValue().toString(StandardCharsets.UTF_8)).address();
+        } catch (IllegalArgumentException e) {
+            return "(unreadable record)";
+        }
+    }
+
+    /** Another live instance has registered the same instance id. */
+    static final class DuplicateInstanceException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        DuplicateInstanceException(String message) {
+            super(message);
+        }
+    }
+
+    /** Waits for etcd's answer ({@link EtcdCalls#await}), bounded by the request timeout. */
+    static <T> T await(EtcdConnection connection, CompletableFuture<T> future) throws Exception {
+        return EtcdCalls.await(future, connection.settings().requestTimeout());
+    }
+
+    /** etcd does not know the lease: revoked or expired. */
+    static boolean isNotFound(Throwable t) {
+        return EtcdFailures.hasCause(t, Status.Code.NOT_FOUND, "requested lease not found", NoSuchLeaseException.class);
+    }
+
+    static ByteSequence bytes(String s) {
+        return ByteSequence.from(s, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,350 @@
+package io.etcdmp.internal.registry;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcdmp.internal.client.EtcdConnection;
+import io.etcdmp.internal.client.EtcdFailures;
+import io.etcdmp.registry.Registration;
+import io.etcdmp.registry.ServiceInstance;
+
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * One registration: keeps its instance record in etcd under the registry's {@link SharedLease}, claims it
+ * again (with backoff) when the lease is lost or the claim fails, writes it back when the
+ * {@link RecordGuard} sees it deleted while the lease lives, and deletes it on {@link #close()}; a
+ * record written by a claim or restore that finishes after the close is deleted by that claim.
+ */
+final class RecordKeeper implements Registration, SharedLease.Member {
+    private static final System.Logger LOG = System.getLogger(RecordKeeper.class.getName());
+    /** Status of a record whose instance is stopping: callers choose only {@code UP} instances. */
+    static final String DRAINING = "DRAINING";
+
+    private final EtcdConnection connection;
+    private final ServiceInstance instance;
+    private final String key;
+    private final SharedLease lease;
+    private final RecordGuard guard;
+    private final RecordClaim claim;
+    private final RecordRestorer restorer;
+    private final Consumer<RecordKeeper> onClose;
+    private final RetrySchedule retries;
+
+    private final Object lock = new Object();
+    private boolean closed;
+    private int generation;
+    private volatile boolean registered;
+    /** The lease the record was last written under (it may be lost since), 0 before the first claim. */
+    private volatile long heldLease;
+    /** The lease and value of a claim in flight: {@link #close()} deletes what it may have written. */
+    private long pendingLease;
+    private ByteSequence pendingValue;
+    /** The record as written last; re-claims write the same bytes, so it also tells our record from another's. */
+    private ByteSequence record;
+    private boolean recordDraining;
+    private long claimRevision;
+    private volatile int reRegistrations;
+    /** Set by {@link #drain}: a record written from then on (a restore, a new lease) says {@code DRAINING}. */
+    private volatile boolean draining;
+
+    RecordKeeper(EtcdConnection connection, String prefix, ServiceInstance instance, SharedLease lease, RecordGuard guard,
+                 Consumer<RecordKeeper> onClose) {
+        this.connection = connection;
+        this.instance = instance;
+        this.key = prefix + instance.service() + "/" + instance.instanceId();
+        this.lease = lease;
+        this.guard = guard;
+        this.claim = new RecordClaim(connection, instance, key);
+        this.restorer = new RecordRestorer(this, connection, claim, lease);
+        this.retries = new RetrySchedule(connection, lease.ttlSeconds(), key, this::register, claim::explain);
+        this.onClose = onClose;
+    }
+
+    /** Joins the lease and the guard, then registers synchronously; on failure retries in the background and logs it. */
+    void start() {
+        lease.join(this);
+        guard.add(restorer);
+        try {
+            register();
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, "Cannot register " + key + " in etcd at " + connection.settings().endpointList()
+                    + " now: " + claim.explain(e) + "; retrying in the background");
+            retries.afterFailure();
+        }
+    }
+
+    /** Claims the record under the shared lease (granted first if there is none). A {@link #close()} meanwhile wins. */
+    private void register() throws Exception {
+        int gen;
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            gen = generation;
+        }
+        long id = lease.acquire();
+        ByteSequence value;
+        synchronized (lock) {
+            if (closed || gen != generation) {
+                return;
+            }
+            value = record != null && recordDraining == draining ? record
+                    : RecordClaim.bytes(InstanceRecords.toJson(published().withRegisteredAt(Instant.now())));
+            pendingLease = id;
+            pendingValue = value;
+        }
+        long revision;
+        try {
+            if (lease.current() != id) { // lost between acquire() and pendingLease: its leaseLost() did not see us
+                throw new IllegalStateException("lease " + Long.toHexString(id) + " lost while registering; trying again");
+            }
+            revision = claim.claim(value, id, value);
+        } catch (Exception e) {
+            clearPending(id);
+            if (RecordClaim.isNotFound(e)) {
+                lease.lost(id, "not found when claiming " + key);
+            }
+            throw e;
+        }
+        boolean closedNow;
+        boolean superseded;
+        long previous = 0;
+        synchronized (lock) {
+            clearPendingLocked(id);
+            closedNow = closed;
+            superseded = closed || gen != generation;
+            if (!superseded) {
+                previous = heldLease;
+                heldLease = id;
+                record = value;
+                recordDraining = draining;
+                claimRevision = revision;
+                registered = true;
+            }
+        }
+        if (closedNow) {
+            deleteQuietly(value, "claimed while closing");
+            return;
+        }
+        if (superseded) {
+            return; // the lease was lost meanwhile: the attempt scheduled then claims again
+        }
+        if (previous != 0 && previous != id) {
+            lease.moved(previous);
+        }
+        LOG.log(Level.INFO, "Registered {0} at {1} under lease {2} (TTL {3}s)", key, instance.address(),
+                Long.toHexString(id), lease.ttlSeconds());
+        restorer.claimed(revision);
+    }
+
+    private void clearPending(long id) {
+        synchronized (lock) {
+            clearPendingLocked(id);
+        }
+    }
+
+    private void clearPendingLocked(long id) {
+        if (pendingLease == id) {
+            pendingLease = 0;
+            pendingValue = null;
+        }
+    }
+
+    @Override
+    public void leaseLost(long id, String why) {
+        boolean wasRegistered;
+        synchronized (lock) {
+            wasRegistered = registered && heldLease == id;
+            if (closed || (!wasRegistered && pendingLease != id)) {
+                return;
+            }
+            registered = false;
+            generation++;
+        }
+        if (wasRegistered) {
+            reRegistrations++;
+        }
+        LOG.log(Level.DEBUG, "Registration {0} lost its lease ({1}); registering again", key, why);
+        retries.now();
+    }
+
+    @Override
+    public long heldLease() {
+        return heldLease;
+    }
+
+    /** What the record is now, for a restore: null once closed or while not registered. */
+    Written written() {
+        synchronized (lock) {
+            return closed || !registered ? null : new Written(generation, heldLease, record, claimRevision);
+        }
+    }
+
+    /** The record as last written: the keeper's generation then, its lease, value and revision. */
+    record Written(int generation, long lease, ByteSequence value, long revision) {
+    }
+
+    /** A restore of {@code written} wrote it again at {@code revision}; false when the keeper was closed meanwhile. */
+    boolean restored(Written written, long revision) {
+        synchronized (lock) {
+            if (!closed && written.generation() == generation) {
+                claimRevision = Math.max(claimRevision, revision);
+            }
+            return !closed;
+        }
+    }
+
+    /** The instance as its record says now: with status {@code DRAINING} once {@link #drain} began. */
+    private ServiceInstance published() {
+        if (!draining) {
+            return instance;
+        }
+        Map<String, String> metadata = new TreeMap<>(instance.metadata());
+        metadata.put(ServiceInstance.STATUS, DRAINING);
+        return instance.withMetadata(metadata);
+    }
+
+    /**
+     * Rewrites the record with status {@code DRAINING} (if it is still the one this keeper wrote), waits
+     * {@code wait} while requests already sent finish, then {@link #close()}s; see {@link Registration#drain}.
+     */
+    @Override
+    public void drain(Duration wait) {
+        ByteSequence current;
+        long id;
+        synchronized (lock) {
+            if (closed || draining) {
+                return;
+            }
+            draining = true;
+            current = record;
+            id = registered ? heldLease : 0;
+        }
+        if (id != 0 && current != null) {
+            ByteSequence value = RecordClaim.bytes(InstanceRecords.toJson(published().withRegisteredAt(Instant.now())));
+            try {
+                long revision = claim.rewrite(current, value, id);
+                boolean stillOurs;
+                synchronized (lock) {
+                    stillOurs = !closed && revision != 0;
+                    if (stillOurs && record == current) {
+                        record = value;
+                        recordDraining = true;
+                        claimRevision = Math.max(claimRevision, revision);
+                    }
+                }
+                LOG.log(Level.INFO, stillOurs ? "Draining {0}: record says {1}; deregistering in {2} ms"
+                        : "Draining {0}: the record changed meanwhile, not rewritten", key, DRAINING, Long.toString(wait.toMillis()));
+            } catch (Exception e) {
+                LOG.log(Level.WARNING, "Draining " + key + ": writing status " + DRAINING + " failed (" + claim.explain(e)
+                        + "); callers keep choosing it until it is deregistered");
+            }
+        }
+        if (!wait.isZero() && !wait.isNegative()) {
+            try {
+                Thread.sleep(wait.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                LOG.log(Level.DEBUG, "Draining {0}: wait interrupted, deregistering now", key);
+            }
+        }
+        close();
+    }
+
+    @Override
+    public boolean isDraining() {
+        return draining;
+    }
+
+    /** Deletes the record (if still ours) and leaves the lease; the last registration on it revokes it. */
+    @Override
+    public void close() {
+        close(true);
+    }
+
+    /**
+     * @param deleteRecord false when the whole registry closes: revoking the lease then removes every record at once
+     */
+    void close(boolean deleteRecord) {
+        ByteSequence written;
+        ByteSequence pending;
+        long held;
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            generation++;
+            registered = false;
+            held = heldLease;
+            written = held != 0 ? record : null;
+            pending = pendingValue;
+        }
+        retries.stop();
+        guard.remove(restorer);
+        if (deleteRecord) {
+            if (written != null) {
+                deleteQuietly(written, "deregistered");
+            }
+            if (pending != null && !pending.equals(written)) {
+                deleteQuietly(pending, "claim in flight at close");
+            }
+            lease.moved(held);
+            lease.leave(this);
+        }
+        onClose.accept(this);
+    }
+
+    /** Deletes the record if it is still {@code value}; a failure is logged (the record then expires with its lease). */
+    void deleteQuietly(ByteSequence value, String why) {
+        try {
+            boolean deleted = claim.deleteIf(value);
+            LOG.log(Level.DEBUG, "Record {0} {1} ({2})", key, deleted ? "deleted" : "not ours any more, left", why);
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, "Deleting record " + key + " (" + why + ") failed (" + EtcdFailures.describe(e)
+                    + "); it expires with its lease within " + lease.ttlSeconds() + "s");
+        }
+    }
+
+    @Override
+    public ServiceInstance instance() {
+        return instance;
+    }
+
+    @Override
+    public String key() {
+        return key;
+    }
+
+    @Override
+    public boolean isRegistered() {
+        return registered;
+    }
+
+    @Override
+    public OptionalLong leaseId() {
+        synchronized (lock) {
+            return registered ? OptionalLong.of(heldLease) : OptionalLong.empty();
+        }
+    }
+
+    @Override
+    public int reRegistrations() {
+        return reRegistrations;
+    }
+
+    /** How often the record was written again after someone deleted it while its lease lived. */
+    int restorations() {
+        return restorer.restorations();
+    }
+
+    @Override
+    public String toString() {
+        return "Registration[" + key + " -> " + instance.address() + (registered ? ", registered" : "") + (draining ? ", draining" : "") + "]";
+    }
+}
