@@ -263,7 +263,7 @@ public class EtcdExtension implements Extension {
         NettyThreadState.release();
     }
 
-    private static Map<String, String> metadata(Config config) {
+    static Map<String, String> metadata(Config config) {
         Map<String, String> metadata = new TreeMap<>();
         for (String name : config.getPropertyNames()) {
             if (name.startsWith(RegistrySettings.METADATA) && name.length() > RegistrySettings.METADATA.length()) {

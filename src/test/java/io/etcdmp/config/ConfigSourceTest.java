@@ -78,7 +78,7 @@ class ConfigSourceTest {
         Greeting settings = app.bean(Greeting.class);
         assertThat(settings.greeting).isEqualTo("hello from etcd");
         assertThat(settings.greetingValue.getSourceName()).startsWith("etcd[");
-        assertThat(settings.greetingValue.getSourceOrdinal()).isEqualTo(250);
+        assertThat(settings.greetingValue.getSourceOrdinal()).isEqualTo(ConfigSourceSettings.DEFAULT_ORDINAL);
     }
 
     @Test
