@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test against real etcd servers that the tests start themselves:
 #  1. the library's own suite (Weld SE + SmallRye Config);
-#  2. it/: the library inside real runtimes, Payara Micro 6, Open Liberty and WildFly on this JDK (17+),
+#  2. it/: the library inside real runtimes, Payara Micro 6, Open Liberty, WildFly and Quarkus on this JDK (17+),
 #     then Helidon MP 4 on a JDK 21+ (JAVA21_HOME, else the newest one found under /usr/lib/jvm).
 #     it/ builds the library and the etcd harness (testing/) in its own reactor (clean: a WAR never keeps
 #     an older copy of the jar)
@@ -36,4 +36,4 @@ if [ -z "$jdk21" ]; then
 fi
 JAVA_HOME="$jdk21" mvn -B -f it/pom.xml -pl helidon -am clean verify "${only_its[@]}"
 t3=$(seconds)
-echo "test.sh: library $((t1 - t0)) s, it/ Payara + Liberty + WildFly $((t2 - t1)) s, it/ Helidon $((t3 - t2)) s"
+echo "test.sh: library $((t1 - t0)) s, it/ Payara + Liberty + WildFly + Quarkus $((t2 - t1)) s, it/ Helidon $((t3 - t2)) s"

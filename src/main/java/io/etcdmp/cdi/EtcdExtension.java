@@ -5,6 +5,9 @@ import io.etcdmp.EtcdMicroprofileException;
 import io.etcdmp.config.ConfigChangeEvent;
 import io.etcdmp.config.ConfigChanged;
 import io.etcdmp.config.ConfigStore;
+import io.etcdmp.internal.cdi.CdiSupport;
+import io.etcdmp.internal.cdi.ContainerClient;
+import io.etcdmp.internal.cdi.RuntimeServer;
 import io.etcdmp.internal.client.EtcdConnection;
 import io.etcdmp.internal.client.EtcdConnections;
 import io.etcdmp.internal.client.EtcdSettings;
@@ -40,7 +43,6 @@ import jakarta.enterprise.inject.spi.ObserverMethod;
 import jakarta.enterprise.inject.spi.ProcessBean;
 import jakarta.enterprise.inject.spi.ProcessObserverMethod;
 import jakarta.inject.Singleton;
-import jakarta.interceptor.Interceptor;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 
@@ -51,9 +53,7 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
@@ -68,10 +68,6 @@ import java.util.function.Function;
  */
 public class EtcdExtension implements Extension {
     private static final System.Logger LOG = System.getLogger(EtcdExtension.class.getName());
-    /** After the runtime's own start observers (its HTTP server among them). */
-    static final int SELF_REGISTRATION_PRIORITY = Interceptor.Priority.PLATFORM_AFTER + 500;
-    /** Before the runtime's own stop observers, its HTTP server among them: a draining instance still serves. */
-    static final int DRAIN_PRIORITY = Interceptor.Priority.PLATFORM_BEFORE - 100;
 
     private boolean applicationClient;
     private RegistrySettings registry;
@@ -137,7 +133,7 @@ public class EtcdExtension implements Extension {
             PropertyLookup lookup = name -> config.getOptionalValue(name, String.class);
             settings = EtcdSettings.from(lookup);
             writePrefix = ConfigSourceSettings.from(lookup).writePrefix();
-            registrySettings = RegistrySettings.from(lookup, metadata(config));
+            registrySettings = RegistrySettings.from(lookup, CdiSupport.metadata(config));
         } catch (EtcdMicroprofileException e) {
             abd.addDefinitionError(e);
             return;
@@ -217,7 +213,7 @@ public class EtcdExtension implements Extension {
      * {@code PLATFORM_AFTER + 100}), so callers never find an instance that refuses connections; with the
      * port the server bound where the runtime tells it.
      */
-    void registerSelf(@Observes @Priority(SELF_REGISTRATION_PRIORITY) @Initialized(ApplicationScoped.class) Object ignored,
+    void registerSelf(@Observes @Priority(CdiSupport.SELF_REGISTRATION_PRIORITY) @Initialized(ApplicationScoped.class) Object ignored,
                       BeanManager beans) {
         if (registry == null || !registry.selfRegistration()) {
             return;
@@ -238,7 +234,7 @@ public class EtcdExtension implements Extension {
      * {@code PLATFORM_BEFORE}): readiness DOWN, record {@code DRAINING}, {@code etcd.registry.drain-time} of
      * serving the requests already sent, then the lease revoked.
      */
-    void deregister(@Observes @Priority(DRAIN_PRIORITY) @BeforeDestroyed(ApplicationScoped.class) Object ignored,
+    void deregister(@Observes @Priority(CdiSupport.DRAIN_PRIORITY) @BeforeDestroyed(ApplicationScoped.class) Object ignored,
                     BeanManager beans) {
         try {
             if (registry != null && registry.selfRegistration()) {
@@ -263,17 +259,6 @@ public class EtcdExtension implements Extension {
         configSources.forEach(PrefixConfigSource::close);
         configSources.clear();
         NettyThreadState.release();
-    }
-
-    private static Map<String, String> metadata(Config config) {
-        Map<String, String> metadata = new TreeMap<>();
-        for (String name : config.getPropertyNames()) {
-            if (name.startsWith(RegistrySettings.METADATA) && name.length() > RegistrySettings.METADATA.length()) {
-                config.getOptionalValue(name, String.class)
-                        .ifPresent(v -> metadata.put(name.substring(RegistrySettings.METADATA.length()), v));
-            }
-        }
-        return metadata;
     }
 
     private static void closeQuietly(AutoCloseable closeable) {

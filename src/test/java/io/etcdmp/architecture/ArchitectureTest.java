@@ -101,7 +101,7 @@ class ArchitectureTest {
                 .layer("registry").definedBy("io.etcdmp.registry..", "io.etcdmp.internal.registry..",
                         "io.etcdmp.restclient..", "io.etcdmp.internal.restclient..")
                 .layer("health").definedBy("io.etcdmp.internal.health..")
-                .layer("cdi").definedBy("io.etcdmp.cdi..")
+                .layer("cdi").definedBy("io.etcdmp.cdi..", "io.etcdmp.internal.cdi..")
                 .whereLayer("cdi").mayNotBeAccessedByAnyLayer()
                 .whereLayer("health").mayOnlyBeAccessedByLayers("cdi")
                 .whereLayer("registry").mayOnlyBeAccessedByLayers("health", "cdi")
@@ -112,9 +112,10 @@ class ArchitectureTest {
     }
 
     @Test
-    void internalCodeNeverDependsOnTheCdiExtension() {
-        classes().that().resideInAPackage(INTERNAL).should().onlyDependOnClassesThat()
-                .resideOutsideOfPackage("io.etcdmp.cdi..").check(library);
+    void internalCodeOutsideTheCdiLayerNeverDependsOnTheCdiExtension() {
+        classes().that().resideInAPackage(INTERNAL).and().resideOutsideOfPackage("io.etcdmp.internal.cdi..")
+                .should().onlyDependOnClassesThat().resideOutsideOfPackages("io.etcdmp.cdi..", "io.etcdmp.internal.cdi..")
+                .check(library);
     }
 
     private static ArchCondition<JavaClass> exposeNoInternalType() {

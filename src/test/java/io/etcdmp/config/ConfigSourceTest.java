@@ -4,6 +4,7 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.PutOption;
+import io.etcdmp.internal.config.ConfigSourceSettings;
 import io.etcdmp.support.CdiApp;
 import io.etcdmp.testing.SharedEtcd;
 import jakarta.enterprise.context.Dependent;
@@ -78,7 +79,7 @@ class ConfigSourceTest {
         Greeting settings = app.bean(Greeting.class);
         assertThat(settings.greeting).isEqualTo("hello from etcd");
         assertThat(settings.greetingValue.getSourceName()).startsWith("etcd[");
-        assertThat(settings.greetingValue.getSourceOrdinal()).isEqualTo(250);
+        assertThat(settings.greetingValue.getSourceOrdinal()).isEqualTo(ConfigSourceSettings.DEFAULT_ORDINAL);
     }
 
     @Test

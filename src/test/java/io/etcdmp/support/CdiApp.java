@@ -1,5 +1,6 @@
 package io.etcdmp.support;
 
+import io.etcdmp.cdi.EtcdExtension;
 import io.etcdmp.config.EtcdConfigSource;
 import jakarta.enterprise.inject.spi.Extension;
 import org.eclipse.microprofile.config.Config;
@@ -7,9 +8,11 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.spi.ConfigProviderResolver;
 import org.jboss.weld.environment.se.Weld;
 import org.jboss.weld.environment.se.WeldContainer;
+import org.jboss.weld.lite.extension.translator.LiteExtensionTranslator;
 
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 
@@ -24,12 +27,21 @@ public final class CdiApp implements AutoCloseable {
     private final boolean releaseConfig;
 
     private CdiApp(boolean releaseConfig, Map<String, String> properties, Class<?>... beans) {
+        this(releaseConfig, true, properties, beans);
+    }
+
+    private CdiApp(boolean releaseConfig, boolean portableExtension, Map<String, String> properties, Class<?>... beans) {
         this.releaseConfig = releaseConfig;
         properties.forEach((k, v) -> previous.put(k, v == null ? System.clearProperty(k) : System.setProperty(k, v)));
         try {
             Weld weld = new Weld().disableDiscovery().addBeanClass(Anchor.class).addBeanClasses(beans);
             // a runtime loads every Extension registered in META-INF/services; Weld SE without discovery does not
-            ServiceLoader.load(Extension.class).forEach(weld::addExtension);
+            ServiceLoader.load(Extension.class).stream()
+                    .filter(extension -> portableExtension || extension.type() != EtcdExtension.class)
+                    .forEach(extension -> weld.addExtension(extension.get()));
+            if (!portableExtension) {
+                weld.addExtension(new LiteExtensionTranslator(List.of(UnskippedLiteExtension.class), CdiApp.class.getClassLoader()));
+            }
             this.container = weld.initialize();
         } catch (RuntimeException e) {
             releaseConfigAfterFailedStart();
@@ -44,6 +56,14 @@ public final class CdiApp implements AutoCloseable {
 
     public static CdiApp start(Map<String, String> properties, Class<?>... beans) {
         return new CdiApp(true, properties, beans);
+    }
+
+    /**
+     * Like {@link #start}, without the library's portable extension and with its build compatible extension
+     * instead, as in a CDI Lite container (Quarkus).
+     */
+    public static CdiApp startWithoutPortableExtension(Map<String, String> properties, Class<?>... beans) {
+        return new CdiApp(true, false, properties, beans);
     }
 
     /**

@@ -23,11 +23,15 @@ import java.util.Properties;
  * property before etcd is consulted: system properties (400), environment variables (300, with MP's
  * name mapping: {@code etcd.config.prefixes} is also found as {@code ETCD_CONFIG_PREFIXES}) and every
  * {@code META-INF/microprofile-config.properties} on the class path (their {@code config_ordinal},
- * default 100). Works with any MP Config implementation because it calls none of them. Expressions
+ * default 100); under Quarkus also {@code application.properties} (250, where Quarkus users put every
+ * setting). Works with any MP Config implementation because it calls none of them. Expressions
  * {@code ${name}} and {@code ${name:default}} are expanded from the same places.
  */
 final class BootstrapProperties implements PropertyLookup {
     static final String FILE = "META-INF/microprofile-config.properties";
+    /** Quarkus's own file on the class path, ordinal 250; read only where Quarkus runs. */
+    static final String QUARKUS_FILE = "application.properties";
+    private static final int QUARKUS_FILE_ORDINAL = 250;
 
     private final Map<String, String> env;
     private final List<Properties> files;
@@ -113,9 +117,21 @@ final class BootstrapProperties implements PropertyLookup {
     }
 
     private static List<Properties> load(ClassLoader loader) {
+        List<Properties> found = new ArrayList<>(read(loader, FILE));
+        if (isQuarkus(loader)) {
+            for (Properties p : read(loader, QUARKUS_FILE)) {
+                p.putIfAbsent("config_ordinal", String.valueOf(QUARKUS_FILE_ORDINAL));
+                found.add(p);
+            }
+        }
+        found.sort(Comparator.comparingInt(BootstrapProperties::ordinal).reversed());
+        return found;
+    }
+
+    private static List<Properties> read(ClassLoader loader, String file) {
         List<Properties> found = new ArrayList<>();
         try {
-            Enumeration<URL> urls = loader == null ? ClassLoader.getSystemResources(FILE) : loader.getResources(FILE);
+            Enumeration<URL> urls = loader == null ? ClassLoader.getSystemResources(file) : loader.getResources(file);
             while (urls.hasMoreElements()) {
                 URL url = urls.nextElement();
                 Properties p = new Properties();
@@ -125,10 +141,18 @@ final class BootstrapProperties implements PropertyLookup {
                 found.add(p);
             }
         } catch (IOException e) {
-            throw new EtcdMicroprofileException("Cannot read " + FILE + " to find the etcd settings: " + e.getMessage(), e);
+            throw new EtcdMicroprofileException("Cannot read " + file + " to find the etcd settings: " + e.getMessage(), e);
         }
-        found.sort(Comparator.comparingInt(BootstrapProperties::ordinal).reversed());
         return found;
+    }
+
+    private static boolean isQuarkus(ClassLoader loader) {
+        try {
+            Class.forName("io.quarkus.runtime.Quarkus", false, loader == null ? ClassLoader.getSystemClassLoader() : loader);
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
     }
 
     private static int ordinal(Properties p) {

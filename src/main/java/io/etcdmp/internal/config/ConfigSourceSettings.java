@@ -24,7 +24,12 @@ public final class ConfigSourceSettings {
     /** Long enough for an etcd started alongside the application, or a first call in a cold server. */
     public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(30);
     public static final String APP_NAME = "mp.app.name";
-    public static final int DEFAULT_ORDINAL = 250;
+    /**
+     * Above the application's files (microprofile-config.properties 100, Quarkus's application.properties 250 and
+     * config/application.properties 260), below the environment (300) and system properties (400): ties with no
+     * runtime's own source.
+     */
+    public static final int DEFAULT_ORDINAL = 270;
     public static final String SHARED_PREFIX = "/config/application/";
 
     private static final System.Logger LOG = System.getLogger(ConfigSourceSettings.class.getName());

@@ -15,13 +15,17 @@ import java.util.List;
  * Registered through {@code META-INF/services}: every MicroProfile Config implementation (SmallRye,
  * Helidon's, Payara's) calls it while building a {@code Config}. Its settings come from system
  * properties, the environment and {@code microprofile-config.properties} ({@link BootstrapProperties}),
- * never from the {@code Config} being built.
+ * never from the {@code Config} being built. During a Quarkus build it returns no source ({@link QuarkusBuild}).
  */
 public final class EtcdConfigSourceProvider implements ConfigSourceProvider {
     private static final System.Logger LOG = System.getLogger(EtcdConfigSourceProvider.class.getName());
 
     @Override
     public Iterable<ConfigSource> getConfigSources(ClassLoader forClassLoader) {
+        if (QuarkusBuild.isRunning()) {
+            LOG.log(Level.INFO, "Quarkus build: no etcd config source now, etcd is read when the application starts");
+            return List.of();
+        }
         BootstrapProperties bootstrap = BootstrapProperties.forClassLoader(forClassLoader);
         ConfigSourceSettings settings = ConfigSourceSettings.from(bootstrap);
         if (!settings.enabled()) {

@@ -71,7 +71,7 @@ class ConfigSourceFormsTest {
             ConfigValue first = values.getConfigValue("port");
             assertThat(first.getValue()).isEqualTo("8080");
             assertThat(first.getConfigSourceName()).isEqualTo(source.getName());
-            assertThat(first.getConfigSourceOrdinal()).isEqualTo(250);
+            assertThat(first.getConfigSourceOrdinal()).isEqualTo(ConfigSourceSettings.DEFAULT_ORDINAL);
             assertThat(values.getConfigValue("port")).isSameAs(first);
             assertThat(values.getConfigValue("absent")).isNull();
             assertThat(values.getConfigValueProperties()).containsOnlyKeys("port");

@@ -48,6 +48,17 @@ class HelidonIT extends RuntimeContract {
         return Duration.ofSeconds(1);
     }
 
+    /**
+     * Not the library's: the JDK (24+, JEP 498) warns once per JVM when code first uses sun.misc.Unsafe's memory
+     * access, here protobuf's, which the library's jar carries relocated under io.etcdmp.shaded (the same lines named
+     * com.google.protobuf before). {@code --sun-misc-unsafe-memory-access=allow} silences them.
+     */
+    @Override
+    protected boolean isLibraryProblem(String line) {
+        return super.isLibraryProblem(line) && !line.matches("WARNING: (sun\\.misc\\.Unsafe::\\w+ has been called by"
+                + "|Please consider reporting this to the maintainers of class) io\\.etcdmp\\.shaded\\.com\\.google\\.protobuf\\..*");
+    }
+
     @Override
     protected List<Path> logFiles() {
         return List.of(TARGET.resolve("helidon/server.log"));

@@ -1,4 +1,4 @@
-package io.etcdmp.cdi;
+package io.etcdmp.internal.cdi;
 
 import jakarta.enterprise.inject.spi.BeanManager;
 
@@ -12,7 +12,7 @@ import java.util.Optional;
  * random port, is registered as the port actually bound). Read reflectively: the library does not
  * depend on any runtime.
  */
-final class RuntimeServer {
+public final class RuntimeServer {
     private static final System.Logger LOG = System.getLogger(RuntimeServer.class.getName());
     private static final String HELIDON_SERVER = "io.helidon.microprofile.server.ServerCdiExtension";
 
@@ -25,7 +25,7 @@ final class RuntimeServer {
     }
 
     /** The runtime's server, where this runtime tells its bound port; empty elsewhere. */
-    static Optional<RuntimeServer> of(BeanManager beans) {
+    public static Optional<RuntimeServer> of(BeanManager beans) {
         Class<?> type = load(HELIDON_SERVER);
         if (type == null) {
             return Optional.empty();
@@ -39,7 +39,7 @@ final class RuntimeServer {
     }
 
     /** The port the server listens on; 0 while it does not (yet). */
-    int boundPort() {
+    public int boundPort() {
         try {
             return (Integer) port.invoke(extension);
         } catch (ReflectiveOperationException | RuntimeException e) {

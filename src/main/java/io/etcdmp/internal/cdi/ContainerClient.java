@@ -1,4 +1,4 @@
-package io.etcdmp.cdi;
+package io.etcdmp.internal.cdi;
 
 import io.etcd.jetcd.Auth;
 import io.etcd.jetcd.Client;
@@ -16,11 +16,11 @@ import java.lang.System.Logger.Level;
  * The {@code Client} bean: the shared jetcd client, owned by the container. {@link #close()} does
  * nothing (other beans and the config source share the client); the container closes it at shutdown.
  */
-final class ContainerClient implements Client {
+public final class ContainerClient implements Client {
     private static final System.Logger LOG = System.getLogger(ContainerClient.class.getName());
     private final Client delegate;
 
-    ContainerClient(Client delegate) {
+    public ContainerClient(Client delegate) {
         this.delegate = delegate;
     }
 

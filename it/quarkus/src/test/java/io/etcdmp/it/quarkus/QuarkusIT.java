@@ -1,0 +1,81 @@
+package io.etcdmp.it.quarkus;
+
+import io.etcdmp.it.support.Http;
+import io.etcdmp.it.support.RuntimeContract;
+import io.etcdmp.it.support.ServerProcess;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Quarkus in JVM mode (CDI Lite: ArC runs the library's build compatible extension, not its portable
+ * extension), the built application started as {@code java -jar target/quarkus-app/quarkus-run.jar}.
+ * etcd's endpoints reach the library through {@code application.properties}
+ * ({@code etcd.endpoints=${it.etcd.endpoints}}); the build ran without any etcd. Stopped with SIGTERM.
+ */
+class QuarkusIT extends RuntimeContract {
+    private static final Path TARGET = Path.of("target");
+    private static final Path LOG = TARGET.resolve("quarkus/server.log");
+
+    @Override
+    protected String runtime() {
+        return "quarkus";
+    }
+
+    @Override
+    protected Map<String, String> librarySettings() {
+        Map<String, String> settings = super.librarySettings();
+        settings.put("it.etcd.endpoints", settings.remove("etcd.endpoints"));
+        return settings;
+    }
+
+    /**
+     * Quarkus closes its HTTP server before CDI's {@code Shutdown} event, where the library drains: the record says
+     * {@code DRAINING} for the drain-time, but requests sent then are refused (as on Payara, Liberty and WildFly).
+     */
+    @Override
+    protected boolean servesWhileDraining() {
+        return false;
+    }
+
+    @Override
+    protected ServerProcess startServer(Map<String, String> properties) {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+                "-Dquarkus.http.port=" + port));
+        properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
+        command.addAll(List.of("-jar", TARGET.resolve("quarkus-app/quarkus-run.jar").toAbsolutePath().toString()));
+        return ServerProcess.start("Quarkus", command, Map.of(), TARGET, LOG);
+    }
+
+    @Override
+    protected void stopGracefully() {
+        server.terminate(Duration.ofSeconds(30));
+    }
+
+    @Override
+    protected Duration liveWithin() {
+        return Duration.ofSeconds(1);
+    }
+
+    @Override
+    protected List<Path> logFiles() {
+        return List.of(LOG);
+    }
+
+    @Test
+    @Order(6)
+    void etcdReadinessCheckIsPartOfHealthReady() {
+        Http.Response r = Http.get(java.net.URI.create("http://127.0.0.1:" + port + "/q/health/ready"));
+        assertEquals(200, r.status(), r.body());
+        assertTrue(r.body().contains("\"etcd\""), r.body());
+    }
+}
