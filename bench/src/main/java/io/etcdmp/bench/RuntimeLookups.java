@@ -112,17 +112,20 @@ final class RuntimeLookups {
                 .getJsonObject("result");
         double etcdNs = result.getJsonNumber("etcdNs").doubleValue();
         double memoryNs = result.getJsonNumber("memoryNs").doubleValue();
-        JsonObject etcd = result.getJsonObject("etcd");
-        JsonObject memory = result.getJsonObject("memory");
+        double aboveNs = result.getJsonNumber("aboveNs").doubleValue();
+        // the stricter of the two baselines: the in-memory source consulted before etcd, or the one after it
+        double ratio = Math.max(etcdNs / memoryNs, etcdNs / aboveNs);
         report.add("`Config.getValue` inside " + RUNTIMES.get(runtime) + " (Java " + result.getString("java")
                         + "), the runtime's injected `Config`: etcd property, median of " + result.getInt("rounds") + " rounds of "
                         + result.getInt("lookups") + " lookups",
                 Report.fmt("%.1f ns", etcdNs),
-                Report.fmt("property of the WAR's `microprofile-config.properties`, same loop and request: %.1f ns", memoryNs),
-                etcdNs / memoryNs, "≤ 1.5×", etcdNs <= 1.5 * memoryNs);
-        report.note(runtime + ": `" + result.getString("config") + "`; etcd property found " + position(etcd, result)
-                + ", in-memory property " + position(memory, result) + "; etcd source class "
-                + etcdSourceClass(result));
+                Report.fmt("in-memory property, same loop and request: WAR's `microprofile-config.properties` (after etcd) %.1f ns;"
+                        + " a `microprofile-config.properties` at ordinal 260 (before etcd) %.1f ns", memoryNs, aboveNs),
+                ratio, "≤ 1.5× (the higher of the two)", ratio <= 1.5);
+        report.note(runtime + ": `" + result.getString("config") + "`; etcd property found " + position(result.getJsonObject("etcd"), result)
+                + ", in-memory properties " + position(result.getJsonObject("memory"), result) + " and "
+                + position(result.getJsonObject("above"), result) + Report.fmt(" (ratios %.2f× and %.2f×)", etcdNs / memoryNs,
+                etcdNs / aboveNs) + "; etcd source class " + etcdSourceClass(result));
     }
 
     /** Where the runtime found a property: its source's ordinal and its place among the sources it consults. */

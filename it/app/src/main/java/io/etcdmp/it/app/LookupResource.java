@@ -19,19 +19,23 @@ import java.util.Arrays;
 
 /**
  * {@code GET /api/lookups?rounds=R&warmup=W&round-ms=M}: times {@code Config.getValue} of a property held
- * in etcd ({@value #ETCD_PROPERTY}) against one of the runtime's in-memory source
- * ({@value #MEMORY_PROPERTY}, in the WAR's {@code META-INF/microprofile-config.properties}), through the
- * runtime's own injected {@link Config}, in this server process. The number of lookups per round is first
- * doubled until a round of both takes about 2 × M ms (runtimes differ by 100× per lookup); then W + R rounds
- * of that many lookups of each property, in one loop for both, the order alternating per round; the first
- * W rounds are warm-up. Answers JSON: the median per-lookup ns of each, their ratio, and where each property
- * was found among the runtime's sources.
+ * in etcd ({@value #ETCD_PROPERTY}) against properties of the runtime's in-memory sources, through the
+ * runtime's own injected {@link Config}, in this server process: {@value #MEMORY_PROPERTY} in the WAR's
+ * {@code META-INF/microprofile-config.properties} (ordinal 100: consulted after etcd's 250) and
+ * {@value #ABOVE_PROPERTY} in it-app.jar's (ordinal 260: consulted just before etcd). A runtime spends
+ * something on every source it consults, so the first baseline favours etcd and the second favours the
+ * in-memory source. The number of lookups per round is first doubled until a loop of each takes about M ms
+ * (runtimes differ by 100× per lookup); then W + R rounds of that many lookups of each property, in one
+ * loop for all, the order reversed every other round; the first W rounds are warm-up. Answers JSON: the
+ * median per-lookup ns of each, the ratios, and where each property was found among the runtime's sources.
  */
 @Path("lookups")
 @RequestScoped
 public class LookupResource {
     static final String ETCD_PROPERTY = "it.lookup.etcd";
     static final String MEMORY_PROPERTY = "it.lookup.memory";
+    static final String ABOVE_PROPERTY = "it.lookup.above";
+    private static final java.util.List<String> PROPERTIES = java.util.List.of(ETCD_PROPERTY, MEMORY_PROPERTY, ABOVE_PROPERTY);
     private static final int MAX_LOOKUPS = 1 << 24;
 
     @Inject
@@ -49,38 +53,46 @@ public class LookupResource {
             throw new jakarta.ws.rs.BadRequestException("rounds and round-ms must be at least 1, warmup at least 0");
         }
         int lookups = calibrate(roundMillis * 1_000_000L);
-        long[] etcd = new long[rounds];
-        long[] memory = new long[rounds];
+        long[][] times = new long[PROPERTIES.size()][rounds];
         for (int round = -warmup; round < rounds; round++) {
-            boolean etcdFirst = (round & 1) == 0;
-            long a = loop(etcdFirst ? ETCD_PROPERTY : MEMORY_PROPERTY, lookups);
-            long b = loop(etcdFirst ? MEMORY_PROPERTY : ETCD_PROPERTY, lookups);
-            if (round >= 0) {
-                etcd[round] = etcdFirst ? a : b;
-                memory[round] = etcdFirst ? b : a;
+            for (int k = 0; k < PROPERTIES.size(); k++) {
+                int p = (round & 1) == 0 ? k : PROPERTIES.size() - 1 - k;
+                long took = loop(PROPERTIES.get(p), lookups);
+                if (round >= 0) {
+                    times[p][round] = took;
+                }
             }
         }
-        double etcdNs = median(etcd) / (double) lookups;
-        double memoryNs = median(memory) / (double) lookups;
+        double etcdNs = median(times[0]) / (double) lookups;
+        double memoryNs = median(times[1]) / (double) lookups;
+        double aboveNs = median(times[2]) / (double) lookups;
         return Json.createObjectBuilder()
                 .add("config", config.getClass().getName()).add("java", Runtime.version().toString())
                 .add("rounds", rounds).add("lookups", lookups).add("warmup", warmup).add("roundMillis", roundMillis)
-                .add("etcdNs", etcdNs).add("memoryNs", memoryNs).add("ratio", etcdNs / memoryNs)
-                .add("etcd", where(ETCD_PROPERTY)).add("memory", where(MEMORY_PROPERTY))
+                .add("etcdNs", etcdNs).add("memoryNs", memoryNs).add("aboveNs", aboveNs)
+                .add("ratio", etcdNs / memoryNs).add("ratioAbove", etcdNs / aboveNs)
+                .add("etcd", where(ETCD_PROPERTY)).add("memory", where(MEMORY_PROPERTY)).add("above", where(ABOVE_PROPERTY))
                 .add("sources", sources())
                 .build().toString();
     }
 
-    /** Lookups per round: doubled from 100 until one lookup loop of each property takes {@code nanos} in all, or more. */
+    /** Lookups per round: doubled from 100 until one loop of each property takes {@code nanos} on average, or more. */
     private int calibrate(long nanos) {
         int n = 100;
-        while (n < MAX_LOOKUPS && loop(ETCD_PROPERTY, n) + loop(MEMORY_PROPERTY, n) < 2 * nanos) {
+        while (n < MAX_LOOKUPS) {
+            long all = 0;
+            for (String property : PROPERTIES) {
+                all += loop(property, n);
+            }
+            if (all >= PROPERTIES.size() * nanos) {
+                break;
+            }
             n *= 2;
         }
         return n;
     }
 
-    /** Nanoseconds for {@code n} lookups of {@code name}; one method for both properties, so one compiled loop. */
+    /** Nanoseconds for {@code n} lookups of {@code name}; one method for all properties, so one compiled loop. */
     private long loop(String name, int n) {
         int h = 0;
         long start = System.nanoTime();

@@ -54,7 +54,8 @@ public abstract class RuntimeContract {
     /**
      * The two properties {@code GET /api/lookups} times: one in etcd, one in the runtime's in-memory source
      * (each runtime module's {@code META-INF/microprofile-config.properties} holds {@code it.lookup.memory}
-     * with this same value), so that both lookups return the same string.
+     * with this same value, it-app.jar's holds {@code it.lookup.above} at ordinal 260), so that every lookup
+     * returns the same string.
      */
     protected static final String LOOKUP_ETCD_KEY = "/config/application/it.lookup.etcd";
     protected static final String LOOKUP_VALUE = "jdbc:postgresql://db:5432/orders";
@@ -332,7 +333,7 @@ public abstract class RuntimeContract {
         timings.put("lookups measured (" + rounds + " rounds)", seconds(System.nanoTime() - start));
         assertEquals(200, r.status(), r.body());
         JsonObject result = Json.createReader(new StringReader(r.body())).readObject();
-        for (String figure : List.of("etcdNs", "memoryNs", "ratio")) {
+        for (String figure : List.of("etcdNs", "memoryNs", "aboveNs", "ratio", "ratioAbove")) {
             assertTrue(result.getJsonNumber(figure).doubleValue() > 0, figure + " is positive: " + result);
         }
         JsonObject etcdFound = result.getJsonObject("etcd");
@@ -341,6 +342,10 @@ public abstract class RuntimeContract {
         assertTrue(etcdFound.getString("source").startsWith("etcd["), "the etcd property comes from etcd: " + etcdFound);
         assertEquals(LOOKUP_VALUE, memoryFound.getString("value"), result.toString());
         assertTrue(!memoryFound.getString("source").startsWith("etcd["), "the in-memory property does not: " + memoryFound);
+        JsonObject aboveFound = result.getJsonObject("above");
+        assertEquals(LOOKUP_VALUE, aboveFound.getString("value"), result.toString());
+        assertTrue(aboveFound.getInt("ordinal") > etcdFound.getInt("ordinal") && memoryFound.getInt("ordinal") < etcdFound.getInt("ordinal"),
+                "one in-memory property is consulted before etcd, the other after: " + result);
         JsonObject kept = Json.createObjectBuilder().add("runtime", runtime()).add("result", result).build();
         Files.writeString(Path.of("target", "lookups-" + runtime() + ".json"), kept.toString(), StandardCharsets.UTF_8);
     }
