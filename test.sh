@@ -7,7 +7,8 @@
 #     and skips the library's unit tests there.
 # Installs what it needs first (etcd from Debian's etcd-server, openssl for test certificates).
 # First checks that the benchmark harness runs and produces every row (./bench.sh --quick: tiny counts,
-# the numbers mean nothing there; ./bench.sh runs the real benchmarks).
+# the numbers mean nothing there; ./bench.sh runs the real benchmarks). Its runtimes row boots Helidon MP
+# through the it/ build, so it needs a JDK 21+ as the Helidon run below does (~1-2 min).
 set -euo pipefail
 cd "$(dirname "$0")"
 ./scripts/install-deps.sh
