@@ -5,7 +5,7 @@
 #   ./bench.sh --quick   tiny counts: checks that the harness works and produces every row (CI)
 #   ./bench.sh --only=lookup,change,startup,cache,registry,threads,restclient,registry-scale,runtimes   a subset of the figures
 #   (runtimes: Config lookups inside the it/ runtimes, through the it/ build; Helidon on a JDK 21+, JAVA21_HOME or the newest
-#   under /usr/lib/jvm; ~N minutes, --quick: Helidon only)
+#   under /usr/lib/jvm; ~3 minutes on 2 cores, --quick: Helidon only)
 set -euo pipefail
 cd "$(dirname "$0")"
 ./scripts/install-deps.sh

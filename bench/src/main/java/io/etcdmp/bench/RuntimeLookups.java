@@ -22,7 +22,7 @@ import java.util.stream.Stream;
  * with the counts given as system properties; the step boots the server as the runtime test always does,
  * asks its {@code GET /api/lookups} to time both lookups in the server and writes the answer to
  * {@code it/<runtime>/target/lookups-<runtime>.json}, which this reads. One row per runtime: etcd property
- * against the in-memory one, both measured in the same server and request.
+ * against two in-memory ones (a source consulted after etcd, one before), all measured in the same server and request.
  */
 final class RuntimeLookups {
     /** Runtime (the it/ module and RuntimeContract.runtime()) → what the row calls it. A runtime added to it/ adds one entry. */
@@ -134,7 +134,7 @@ final class RuntimeLookups {
         List<JsonObject> sources = result.getJsonArray("sources").getValuesAs(JsonObject.class);
         int place = 0;
         for (int i = 0; i < sources.size(); i++) {
-            if (sources.get(i).getString("name").equals(source)) {
+            if (sources.get(i).getString("name").equals(source) && sources.get(i).getInt("ordinal") == found.getInt("ordinal")) {
                 place = i + 1;
                 break;
             }
