@@ -25,9 +25,10 @@ import java.util.Arrays;
  * {@value #ABOVE_PROPERTY} in it-app.jar's (ordinal 260: consulted just before etcd). A runtime spends
  * something on every source it consults, so the first baseline favours etcd and the second favours the
  * in-memory source. The number of lookups per loop is doubled until a loop of each takes about M ms
- * (runtimes differ by 1000× per lookup), first on cold code, then during the warm-up rounds; then W + R rounds of that many lookups of each property, in one
- * loop for all, the order reversed every other round; the first W rounds are warm-up. Answers JSON: the
- * median per-lookup ns of each, the ratios, and where each property was found among the runtime's sources.
+ * (runtimes differ by 1000× per lookup), first on cold code, then during the warm-up rounds; then W + R
+ * rounds of that many lookups of each property, in one loop for all, the order reversed every other round;
+ * the first W rounds are warm-up. Answers JSON: the median per-lookup ns of each, the ratios, and where
+ * each property was found among the runtime's sources.
  */
 @Path("lookups")
 @RequestScoped
