@@ -8,7 +8,7 @@
 # Installs what it needs first (etcd from Debian's etcd-server, openssl for test certificates).
 # First checks that the benchmark harness runs and produces every row (./bench.sh --quick: tiny counts,
 # the numbers mean nothing there; ./bench.sh runs the real benchmarks). Its runtimes row boots Helidon MP
-# through the it/ build, so it needs a JDK 21+ as the Helidon run below does (~1-2 min).
+# through the it/ build, so it needs a JDK 21+ as the Helidon run below does (~35 s seen).
 set -euo pipefail
 cd "$(dirname "$0")"
 ./scripts/install-deps.sh
