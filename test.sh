@@ -10,7 +10,8 @@
 # The library's suite compiles and runs the etcd harness (testing/) from its sources; ./bench.sh installs
 # it as io.etcdmp:etcd-microprofile-testing for bench/.
 # First checks that the benchmark harness runs and produces every row (./bench.sh --quick: tiny counts,
-# the numbers mean nothing there; ./bench.sh runs the real benchmarks).
+# the numbers mean nothing there; ./bench.sh runs the real benchmarks). Its runtimes row boots Helidon MP
+# through the it/ build, so it needs a JDK 21+ as the Helidon run below does (~35 s seen).
 set -euo pipefail
 cd "$(dirname "$0")"
 ./scripts/install-deps.sh

@@ -31,8 +31,9 @@ import java.util.concurrent.TimeUnit;
  * {@code target/bench-results.md} too.
  */
 public final class BenchMain {
+    /** Rows of a whole run, besides one per runtime of {@link RuntimeLookups#runtimes}. */
     static final int ROWS = 22;
-    static final String ALL = "lookup,change,startup,cache,registry,threads,restclient,registry-scale";
+    static final String ALL = "lookup,change,startup,cache,registry,threads,restclient,registry-scale,runtimes";
 
     private BenchMain() {
     }
@@ -88,6 +89,10 @@ public final class BenchMain {
                     Integer.getInteger("scale.churn", quick ? 20 : 200), Integer.getInteger("scale.churn-seconds", quick ? 3 : 60))
                     .run(classpath(), report);
         }
+        if (figures.contains("runtimes")) {
+            // last: the it/ build it runs rebuilds ../target/classes, which the figures above have on their class path
+            new RuntimeLookups(Path.of("..").toAbsolutePath().normalize()).run(quick, report);
+        }
         String table = report.table();
         String when = ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
         String text = "Run " + when + (quick ? " (QUICK mode: counts too small for the numbers to mean anything)" : "")
@@ -97,8 +102,9 @@ public final class BenchMain {
         Files.writeString(Path.of("target", "bench-results.md"), text);
         System.out.println();
         System.out.println(text);
-        if (only.equals(ALL) && report.rows().size() != ROWS) {
-            System.out.println("[bench] FAILED: " + report.rows().size() + " rows, expected " + ROWS);
+        int expected = ROWS + RuntimeLookups.runtimes(quick).size();
+        if (only.equals(ALL) && report.rows().size() != expected) {
+            System.out.println("[bench] FAILED: " + report.rows().size() + " rows, expected " + expected);
             System.exit(2);
         }
     }

@@ -24,6 +24,8 @@ import org.junit.jupiter.api.Timeout;
 
 import java.io.StringReader;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,6 +52,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 public abstract class RuntimeContract {
     protected static final String GREETING_KEY = "/config/application/it.greeting";
+    /**
+     * The two properties {@code GET /api/lookups} times: one in etcd, one in the runtime's in-memory source
+     * (each runtime module's {@code META-INF/microprofile-config.properties} holds {@code it.lookup.memory}
+     * with this same value, it-app.jar's holds {@code it.lookup.above} at ordinal 260), so that every lookup
+     * returns the same string.
+     */
+    protected static final String LOOKUP_ETCD_KEY = "/config/application/it.lookup.etcd";
+    protected static final String LOOKUP_VALUE = "jdbc:postgresql://db:5432/orders";
     /** Longer than any test step: a record that disappears quickly was revoked, not expired. */
     protected static final Duration REGISTRY_TTL = Duration.ofSeconds(60);
     private static final Duration DEREGISTRATION_LIMIT = Duration.ofSeconds(1);
@@ -157,6 +167,7 @@ public abstract class RuntimeContract {
     void startEtcdAndServer() throws Exception {
         etcd = EtcdCluster.start();
         etcd.ctl().put(GREETING_KEY, "hello from etcd");
+        etcd.ctl().put(LOOKUP_ETCD_KEY, LOOKUP_VALUE);
         port = LoopbackPorts.free();
         long start = System.nanoTime();
         server = startServer(librarySettings());
@@ -301,6 +312,43 @@ public abstract class RuntimeContract {
         assertEquals(503, r.status(), r.body());
         assertTrue(r.body().contains("jakarta.ws.rs.ProcessingException") && r.body().contains("'" + peerService() + "'")
                 && r.body().contains("/services/" + peerService() + "/"), "the error names the service and the prefix: " + r.body());
+    }
+
+    /**
+     * {@code GET /api/lookups} times {@code Config.getValue} of the etcd property against the in-memory one in
+     * the server (the figure of {@code ./bench.sh --only=runtimes}, which sets the counts through the system
+     * properties {@code it.lookups.rounds}, {@code it.lookups.warmup} and {@code it.lookups.round-ms}); here it
+     * must answer with both figures, each property found in its source. The answer is kept in
+     * {@code target/lookups-<runtime>.json} for the benchmark to read. No timing is asserted: speed is the
+     * benchmark's business.
+     */
+    @Test
+    @Order(50)
+    void lookupsOfAnEtcdPropertyAndAnInMemoryOneAreTimedInsideTheServer() throws Exception {
+        int rounds = Integer.getInteger("it.lookups.rounds", 3);
+        int warmup = Integer.getInteger("it.lookups.warmup", 1);
+        int roundMillis = Integer.getInteger("it.lookups.round-ms", 2);
+        URI uri = URI.create(url("lookups") + "?rounds=" + rounds + "&warmup=" + warmup + "&round-ms=" + roundMillis);
+        long start = System.nanoTime();
+        Http.Response r = Http.get(uri, Duration.ofMinutes(3));
+        timings.put("lookups measured (" + rounds + " rounds)", seconds(System.nanoTime() - start));
+        assertEquals(200, r.status(), r.body());
+        JsonObject result = Json.createReader(new StringReader(r.body())).readObject();
+        for (String figure : List.of("etcdNs", "memoryNs", "aboveNs", "ratio", "ratioAbove")) {
+            assertTrue(result.getJsonNumber(figure).doubleValue() > 0, figure + " is positive: " + result);
+        }
+        JsonObject etcdFound = result.getJsonObject("etcd");
+        JsonObject memoryFound = result.getJsonObject("memory");
+        assertEquals(LOOKUP_VALUE, etcdFound.getString("value"), result.toString());
+        assertTrue(etcdFound.getString("source").startsWith("etcd["), "the etcd property comes from etcd: " + etcdFound);
+        assertEquals(LOOKUP_VALUE, memoryFound.getString("value"), result.toString());
+        assertTrue(!memoryFound.getString("source").startsWith("etcd["), "the in-memory property does not: " + memoryFound);
+        JsonObject aboveFound = result.getJsonObject("above");
+        assertEquals(LOOKUP_VALUE, aboveFound.getString("value"), result.toString());
+        assertTrue(aboveFound.getInt("ordinal") > etcdFound.getInt("ordinal") && memoryFound.getInt("ordinal") < etcdFound.getInt("ordinal"),
+                "one in-memory property is consulted before etcd, the other after: " + result);
+        JsonObject kept = Json.createObjectBuilder().add("runtime", runtime()).add("result", result).build();
+        Files.writeString(Path.of("target", "lookups-" + runtime() + ".json"), kept.toString(), StandardCharsets.UTF_8);
     }
 
     @Test
