@@ -37,6 +37,7 @@ final class RuntimeLookups {
         RUNTIMES.put("payara", "Payara Micro 6.2025.10 (MP Config cache off, as in it/)");
         RUNTIMES.put("liberty", "Open Liberty 26.0.0.3");
         RUNTIMES.put("wildfly", "WildFly 39.0.1 (standalone-microprofile.xml)");
+        RUNTIMES.put("quarkus", "Quarkus 3.33.2 (JVM mode, built jar)");
     }
 
     private final Path it;
