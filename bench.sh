@@ -16,5 +16,5 @@ mvn -q -B -f bench/pom.xml compile
 cd bench
 # the library's freshly built classes first, so a concurrent install of another version cannot win; the installed
 # jar itself left out: it carries jetcd with a relocated transport, the run uses plain jetcd (bench/pom.xml)
-classpath=$(tr ':' '\n' < target/classpath.txt | grep -v '/etcd-microprofile-[^/]*-SNAPSHOT\.jar$' | paste -sd:)
+classpath=$(tr ':' '\n' < target/classpath.txt | grep -v '/io/etcdmp/etcd-microprofile/' | paste -sd:)
 exec java -Xms2g -Xmx2g -cp "../target/classes:target/classes:$classpath" io.etcdmp.bench.BenchMain "$@"

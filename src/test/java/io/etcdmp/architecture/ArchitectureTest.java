@@ -86,6 +86,20 @@ class ArchitectureTest {
     }
 
     @Test
+    void noMainSourceFileIsLongerThan350Lines() throws IOException {
+        List<String> tooLong = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                long lines = Files.readAllLines(file).size();
+                if (lines > 350) {
+                    tooLong.add(file + ": " + lines + " lines");
+                }
+            }
+        }
+        assertThat(tooLong).as("split along its seams (CONTRIBUTING.md)").isEmpty();
+    }
+
+    @Test
     void noPublicApiMemberExposesAnInternalType() {
         classes().that(DescribedPredicate.describe("are public API types", (JavaClass c) -> apiTypes().contains(c)))
                 .should(exposeNoInternalType())

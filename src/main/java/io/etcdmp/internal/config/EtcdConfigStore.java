@@ -112,7 +112,7 @@ public class EtcdConfigStore implements ConfigStore {
             }
         });
         try {
-            PrefixMirror.startAll(List.of(mirror));
+            mirror.start();
         } catch (Exception e) {
             mirror.close();
             throw failure("watch", name, e);

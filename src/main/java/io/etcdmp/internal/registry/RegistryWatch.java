@@ -79,7 +79,7 @@ final class RegistryWatch implements AutoCloseable {
     /** Takes over the caches there are (their own watches end), reads the whole registry, then watches it. */
     void start() throws Exception {
         caches.values().forEach(cache -> cache.feedFrom(mirror::isLive));
-        PrefixMirror.startAll(List.of(mirror));
+        mirror.start();
     }
 
     boolean isLive() {

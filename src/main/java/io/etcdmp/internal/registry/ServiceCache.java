@@ -57,7 +57,7 @@ final class ServiceCache implements AutoCloseable {
     }
 
     void start() throws Exception {
-        PrefixMirror.startAll(List.of(mirror));
+        mirror.start();
         started = true;
     }
 

@@ -62,10 +62,10 @@ final class MirrorWatchListener implements Watch.Listener {
             if (mirror.superseded(gen)) {
                 return;
             }
-            wasLive = mirror.watchFailed();
+            wasLive = mirror.setLive(false);
         }
         if (error instanceof CompactedException compacted) {
-            LOG.log(Level.INFO, "Watch on " + mirror.label() + " started at a compacted revision (compacted up to "
+            LOG.log(Level.INFO, "Watch on " + mirror.label + " started at a compacted revision (compacted up to "
                     + compacted.getCompactedRevision() + "); re-reading the prefix");
             mirror.watchEnded(error, true);
         } else if (EtcdFailures.isPermissionDenied(error) || EtcdFailures.isAuthenticationFailure(error)) {
@@ -75,7 +75,7 @@ final class MirrorWatchListener implements Watch.Listener {
         } else {
             mirror.watchEnded(error, false);
             // jetcd retries every 500 ms while etcd is away: say it once per interruption, not per retry
-            LOG.log(wasLive ? Level.INFO : Level.DEBUG, "Watch on " + mirror.label() + " interrupted: " + EtcdFailures.describe(error)
+            LOG.log(wasLive ? Level.INFO : Level.DEBUG, "Watch on " + mirror.label + " interrupted: " + EtcdFailures.describe(error)
                     + "; it is watched again from the last revision received when etcd answers");
         }
     }
@@ -87,7 +87,7 @@ final class MirrorWatchListener implements Watch.Listener {
                 return;
             }
         }
-        LOG.log(Level.INFO, "Watch on " + mirror.label() + " was closed by the client; re-reading the prefix and watching again");
+        LOG.log(Level.INFO, "Watch on " + mirror.label + " was closed by the client; re-reading the prefix and watching again");
         mirror.watchEnded(null, true);
     }
 }

@@ -3,7 +3,6 @@ package io.etcdmp.internal.watch;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Watch;
-import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.watch.WatchResponse;
 import io.etcdmp.EtcdMicroprofileException;
@@ -28,7 +27,8 @@ public final class PrefixMirror implements AutoCloseable {
     private final EtcdConnection connection;
     private final ByteSequence prefix;
     private final ByteSequence end;
-    private final String label;
+    /** What the log lines name: kind, prefix and endpoints. */
+    final String label;
     /** The listener, or a {@link DiffingListener} in front of one that keeps no copy of the prefix. */
     private final MirrorListener.Content listener;
     private final RangeReader reader;
@@ -37,10 +37,7 @@ public final class PrefixMirror implements AutoCloseable {
     /** The revision of the last whole read: watch events must be newer. */
     private long readRevision;
     private long revision;
-    /**
-     * The newest revision of a read or of a received event: unlike {@link #revision}, never moved by a
-     * progress notification, so a new watch from the next revision misses nothing.
-     */
+    /** The newest revision read or received in an event (not moved by progress): a new watch from the next misses nothing. */
     private long delivered;
     private int generation;
     private volatile Watch.Watcher watcher;
@@ -64,8 +61,7 @@ public final class PrefixMirror implements AutoCloseable {
         this.listener = listener instanceof MirrorListener.Content content ? content : new DiffingListener(listener);
         this.label = kind + " '" + KeyRanges.describe(start) + "' at " + connection.settings().endpointList();
         this.deliveries = new SerialCalls(label);
-        Duration timeout = connection.settings().requestTimeout();
-        this.reader = new RangeReader(connection.client().getKVClient(), timeout);
+        this.reader = new RangeReader(connection.client().getKVClient(), connection.settings().requestTimeout());
     }
 
     /** A mirror of the one key {@code key}. */
@@ -73,18 +69,10 @@ public final class PrefixMirror implements AutoCloseable {
         return new PrefixMirror(connection, key, KeyRanges.successor(key), "key", listener);
     }
 
-    /**
-     * Loads every mirror at one revision (the current one), then starts their watches from the next
-     * revision. Throws when etcd cannot be read; the mirrors are then left without a watch.
-     */
-    public static long startAll(List<PrefixMirror> mirrors) throws Exception {
-        long at = 0;
-        for (PrefixMirror mirror : mirrors) {
-            at = mirror.load(at);
-        }
-        for (PrefixMirror mirror : mirrors) {
-            mirror.watchFrom(at + 1);
-        }
+    /** Loads the prefix at the current revision and watches from the next; throws (leaving no watch) when etcd cannot be read. */
+    public long start() throws Exception {
+        long at = load(0);
+        watchFrom(at + 1);
         return at;
     }
 
@@ -108,12 +96,7 @@ public final class PrefixMirror implements AutoCloseable {
         return live ? Optional.empty() : Optional.ofNullable(lastFailure);
     }
 
-    /**
-     * Reads the prefix at {@code atRevision} (0: the current revision) and applies the difference from
-     * the local copy. An open watch is superseded: its later events are ignored.
-     *
-     * @return the revision that was read
-     */
+    /** Reads the prefix at {@code atRevision} (0: the current one), hands it to the listener; returns the revision read. */
     public long load(long atRevision) throws Exception {
         return load(atRevision, connection.settings().requestTimeout());
     }
@@ -158,18 +141,9 @@ public final class PrefixMirror implements AutoCloseable {
      * takes its own lock in {@code watch} and {@code close}, and holds it while it calls our listener.
      */
     private void watchAs(int gen, long startRevision, Watch.Watcher previous) {
-        closeQuietly(previous);
-        WatchOption option = WatchOption.builder()
-                .withRange(end)
-                .withRevision(startRevision)
-                .withRequireLeader(true)
-                .withCreateNotify(true)
-                .build();
-        Watch.Watcher opened;
-        try {
-            opened = connection.client().getWatchClient().watch(prefix, option, new MirrorWatchListener(this, gen));
-        } catch (RuntimeException e) {
-            LOG.log(Level.DEBUG, "Not watching " + label + ": the client is closing", e);
+        WatchCalls.close(previous, label);
+        Watch.Watcher opened = WatchCalls.open(connection, prefix, end, startRevision, new MirrorWatchListener(this, gen), label);
+        if (opened == null) {
             return;
         }
         synchronized (this) {
@@ -178,21 +152,15 @@ public final class PrefixMirror implements AutoCloseable {
                 return;
             }
         }
-        closeQuietly(opened); // superseded or closed while it was being opened
+        WatchCalls.close(opened, label); // superseded or closed while it was being opened
     }
+
     /**
      * Asks etcd to confirm how far the watch has delivered; the answer arrives as
      * {@link MirrorListener#onProgress}. Does nothing while no watch is open. Never blocks, takes no lock.
      */
     public void requestProgress() {
-        Watch.Watcher current = watcher;
-        if (current != null) {
-            try {
-                current.requestProgress();
-            } catch (RuntimeException e) {
-                LOG.log(Level.DEBUG, "Progress request on " + label + " failed", e);
-            }
-        }
+        WatchCalls.requestProgress(watcher, label);
     }
 
     /** Starts in the background: reads and watches as soon as etcd answers, retrying with backoff. */
@@ -219,7 +187,7 @@ public final class PrefixMirror implements AutoCloseable {
             deliveries.clear();
             previous = detachWatcher();
         }
-        closeQuietly(previous);
+        WatchCalls.close(previous, label);
     }
 
     private void applyRead(List<KeyValue> current, long read) {
@@ -282,7 +250,7 @@ public final class PrefixMirror implements AutoCloseable {
             generation++; // the old watch's events are superseded: the read brings what they carried
             previous = detachWatcher();
         }
-        closeQuietly(previous);
+        WatchCalls.close(previous, label);
         long read;
         try {
             read = load(0);
@@ -342,32 +310,16 @@ public final class PrefixMirror implements AutoCloseable {
         return current;
     }
 
-    private void closeQuietly(Watch.Watcher w) {
-        if (w != null) {
-            try {
-                w.close();
-            } catch (RuntimeException e) {
-                LOG.log(Level.DEBUG, "Closing the watch on " + label + " failed", e);
-            }
-        }
-    }
-
     // For MirrorWatchListener; "under the lock": called holding this mirror's monitor.
-
     /** Under the lock: whether the watch of generation {@code gen} no longer counts (superseded, or closed). */
     boolean superseded(int gen) {
         return closed || gen != generation;
     }
 
-    /** Under the lock: the watch is confirmed ({@code true}), or down or being replaced. */
-    void setLive(boolean now) {
-        live = now;
-    }
-
-    /** Under the lock: whether the watch was live before it failed; it is not now. */
-    boolean watchFailed() {
+    /** Under the lock: the watch is confirmed ({@code true}), or down or being replaced; returns whether it was live. */
+    boolean setLive(boolean now) {
         boolean was = live;
-        live = false;
+        live = now;
         return was;
     }
 
@@ -391,9 +343,5 @@ public final class PrefixMirror implements AutoCloseable {
         if (resync) {
             scheduleResync(Duration.ZERO);
         }
-    }
-
-    String label() {
-        return label;
     }
 }
