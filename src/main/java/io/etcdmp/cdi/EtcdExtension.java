@@ -53,6 +53,7 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -165,15 +166,9 @@ public class EtcdExtension implements Extension {
         if (registry == null) {
             return;
         }
-        if (!registry.enabled()) {
-            LOG.log(Level.INFO, "Self-registration is off ({0}=false)", RegistrySettings.ENABLED);
-        } else if (registry.serviceName().isEmpty()) {
-            LOG.log(Level.INFO, "No service name ({0} or mp.app.name): this deployment does not register itself",
-                    RegistrySettings.SERVICE_NAME);
-        } else if (!registry.selfRegistration()) {
-            LOG.log(Level.INFO, "mp.app.name is {0} but no port is known ({1}): this deployment does not register "
-                    + "itself; set {1} (or {2}) to register it", registry.serviceName().get(), RegistrySettings.PORT,
-                    RegistrySettings.SERVICE_NAME);
+        Optional<String> notRegistering = registry.whyNoSelfRegistration();
+        if (notRegistering.isPresent()) {
+            LOG.log(Level.INFO, notRegistering.get());
         } else if (OptionalApis.jsonProblem().isPresent()) {
             adv.addDeploymentProblem(new EtcdMicroprofileException("Service " + registry.serviceName().get() + " cannot register itself: "
                     + OptionalApis.jsonProblem().get()));

@@ -33,6 +33,7 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -165,14 +166,9 @@ public final class LiteBeans {
             OPEN.addAll(opened);
         }
         LOG.log(Level.INFO, "etcd-microprofile active: {0}, Client bean provided (CDI Lite)", settings.endpointList());
-        if (!registry.enabled()) {
-            LOG.log(Level.INFO, "Self-registration is off ({0}=false)", RegistrySettings.ENABLED);
-        } else if (registry.serviceName().isEmpty()) {
-            LOG.log(Level.INFO, "No service name ({0} or mp.app.name): this deployment does not register itself",
-                    RegistrySettings.SERVICE_NAME);
-        } else if (!registry.selfRegistration()) {
-            LOG.log(Level.INFO, "mp.app.name is {0} but no port is known ({1}): this deployment does not register "
-                    + "itself; set {1} to register it", registry.serviceName().get(), RegistrySettings.PORT);
+        Optional<String> notRegistering = registry.whyNoSelfRegistration();
+        if (notRegistering.isPresent()) {
+            LOG.log(Level.INFO, notRegistering.get());
         } else {
             OptionalApis.jsonProblem().ifPresent(problem -> {
                 throw new EtcdMicroprofileException("Service " + registry.serviceName().get() + " cannot register itself: " + problem);

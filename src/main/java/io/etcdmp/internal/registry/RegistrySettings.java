@@ -185,6 +185,19 @@ public final class RegistrySettings {
         return enabled && serviceName.isPresent() && (port.isPresent() || explicitName);
     }
 
+    /** Why this deployment does not register itself, as a line for the log; empty when it does. */
+    public Optional<String> whyNoSelfRegistration() {
+        if (!enabled) {
+            return Optional.of("Self-registration is off (" + ENABLED + "=false)");
+        } else if (serviceName.isEmpty()) {
+            return Optional.of("No service name (" + SERVICE_NAME + " or mp.app.name): this deployment does not register itself");
+        } else if (!selfRegistration()) {
+            return Optional.of("mp.app.name is " + serviceName.get() + " but no port is known (" + PORT + "): this deployment "
+                    + "does not register itself; set " + PORT + " (or " + SERVICE_NAME + ") to register it");
+        }
+        return Optional.empty();
+    }
+
     /** The port others should call, if known. */
     public OptionalInt port() {
         return port;

@@ -33,6 +33,17 @@ class RegistrySettingsTest {
     }
 
     @Test
+    void theReasonNotToRegisterNamesTheSettingToChange() {
+        assertThat(from(Map.of("mp.app.name", "orders", "server.port", "7001"), Map.of()).whyNoSelfRegistration()).isEmpty();
+        assertThat(from(Map.of("mp.app.name", "orders", "server.port", "7001", "etcd.registry.enabled", "false"), Map.of())
+                .whyNoSelfRegistration()).hasValueSatisfying(why -> assertThat(why).contains("etcd.registry.enabled=false"));
+        assertThat(from(Map.of("server.port", "7001"), Map.of()).whyNoSelfRegistration())
+                .hasValueSatisfying(why -> assertThat(why).contains("No service name (etcd.registry.service-name or mp.app.name)"));
+        assertThat(from(Map.of("mp.app.name", "orders"), Map.of()).whyNoSelfRegistration())
+                .hasValueSatisfying(why -> assertThat(why).contains("mp.app.name is orders").contains("set etcd.registry.port"));
+    }
+
+    @Test
     void wildFlysPortIsItsHttpPortPlusItsPortOffset() {
         assertThat(from(Map.of("mp.app.name", "orders", "jboss.http.port", "8080"), Map.of()).selfInstance().port())
                 .isEqualTo(8080);
