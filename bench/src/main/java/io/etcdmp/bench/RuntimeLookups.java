@@ -121,7 +121,7 @@ final class RuntimeLookups {
                         + result.getInt("lookups") + " lookups",
                 Report.fmt("%.1f ns", etcdNs),
                 Report.fmt("in-memory property, same loop and request: WAR's `microprofile-config.properties` (after etcd) %.1f ns;"
-                        + " a `microprofile-config.properties` at ordinal 260 (before etcd) %.1f ns", memoryNs, aboveNs),
+                        + " a `microprofile-config.properties` at ordinal 280 (before etcd) %.1f ns", memoryNs, aboveNs),
                 ratio, "≤ 1.5× (the higher of the two)", ratio <= 1.5);
         report.note(runtime + ": `" + result.getString("config") + "`; etcd property found " + position(result.getJsonObject("etcd"), result)
                 + ", in-memory properties " + position(result.getJsonObject("memory"), result) + " and "

@@ -21,8 +21,8 @@ import java.util.Arrays;
  * {@code GET /api/lookups?rounds=R&warmup=W&round-ms=M}: times {@code Config.getValue} of a property held
  * in etcd ({@value #ETCD_PROPERTY}) against properties of the runtime's in-memory sources, through the
  * runtime's own injected {@link Config}, in this server process: {@value #MEMORY_PROPERTY} in the WAR's
- * {@code META-INF/microprofile-config.properties} (ordinal 100: consulted after etcd's 250) and
- * {@value #ABOVE_PROPERTY} in it-app.jar's (ordinal 260: consulted just before etcd). A runtime spends
+ * {@code META-INF/microprofile-config.properties} (ordinal 100: consulted after etcd's 270) and
+ * {@value #ABOVE_PROPERTY} in it-app.jar's (ordinal 280: consulted just before etcd). A runtime spends
  * something on every source it consults, so the first baseline favours etcd and the second favours the
  * in-memory source. The number of lookups per loop is doubled until a loop of each takes about M ms
  * (runtimes differ by 1000× per lookup), first on cold code, then during the warm-up rounds; then W + R

@@ -50,10 +50,7 @@ class QuarkusIT extends RuntimeContract {
     protected ServerProcess startServer(Map<String, String> properties) {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-                "-Dquarkus.http.port=" + port,
-                // the lookup step's in-memory property consulted before etcd: it-app.jar's file (ordinal 260) comes
-                // after etcd here (ordinal 270 under Quarkus), so it is a system property (ordinal 400) instead
-                "-Dit.lookup.above=" + LOOKUP_VALUE));
+                "-Dquarkus.http.port=" + port));
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.addAll(List.of("-jar", TARGET.resolve("quarkus-app/quarkus-run.jar").toAbsolutePath().toString()));
         return ServerProcess.start("Quarkus", command, Map.of(), TARGET, LOG);

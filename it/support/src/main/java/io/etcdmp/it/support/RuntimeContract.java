@@ -55,7 +55,7 @@ public abstract class RuntimeContract {
     /**
      * The two properties {@code GET /api/lookups} times: one in etcd, one in the runtime's in-memory source
      * (each runtime module's {@code META-INF/microprofile-config.properties} holds {@code it.lookup.memory}
-     * with this same value, it-app.jar's holds {@code it.lookup.above} at ordinal 260), so that every lookup
+     * with this same value, it-app.jar's holds {@code it.lookup.above} at ordinal 280), so that every lookup
      * returns the same string.
      */
     protected static final String LOOKUP_ETCD_KEY = "/config/application/it.lookup.etcd";
