@@ -41,15 +41,13 @@ class ArchitectureTest {
     private static final String INTERNAL = "io.etcdmp.internal..";
     private static final int MAX_API_TYPES = 15;
     private static JavaClasses library;
+    private static List<JavaClass> apiTypes;
 
     @BeforeAll
     static void importLibrary() {
         library = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("io.etcdmp");
-    }
-
-    private static List<JavaClass> apiTypes() {
-        return library.stream()
+        apiTypes = library.stream()
                 .filter(c -> c.isTopLevelClass() && c.getModifiers().contains(JavaModifier.PUBLIC))
                 .filter(c -> !c.getPackageName().startsWith("io.etcdmp.internal"))
                 .sorted((a, b) -> a.getName().compareTo(b.getName()))
@@ -58,7 +56,7 @@ class ArchitectureTest {
 
     @Test
     void thePublicApiHasAtMostFifteenTopLevelTypesOutsideInternal() {
-        assertThat(apiTypes()).as("public top-level types outside io.etcdmp.internal").hasSizeLessThanOrEqualTo(MAX_API_TYPES)
+        assertThat(apiTypes).as("public top-level types outside io.etcdmp.internal").hasSizeLessThanOrEqualTo(MAX_API_TYPES)
                 .isNotEmpty();
     }
 
@@ -67,7 +65,7 @@ class ArchitectureTest {
         Path sources = Path.of("src/main/java");
         List<String> undocumented = new ArrayList<>();
         Set<String> packages = new LinkedHashSet<>();
-        for (JavaClass type : apiTypes()) {
+        for (JavaClass type : apiTypes) {
             Path file = sources.resolve(type.getName().replace('.', '/') + ".java");
             String text = Files.readString(file);
             int declaration = text.indexOf("public ", text.indexOf("\nimport ") < 0 ? 0 : text.lastIndexOf("\nimport "));
@@ -101,7 +99,7 @@ class ArchitectureTest {
 
     @Test
     void noPublicApiMemberExposesAnInternalType() {
-        classes().that(DescribedPredicate.describe("are public API types", (JavaClass c) -> apiTypes().contains(c)))
+        classes().that(DescribedPredicate.describe("are public API types", (JavaClass c) -> apiTypes.contains(c)))
                 .should(exposeNoInternalType())
                 .check(library);
     }

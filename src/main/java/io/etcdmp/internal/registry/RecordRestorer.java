@@ -74,13 +74,11 @@ final class RecordRestorer implements RecordGuard.Guarded {
             }
             restoring = true;
         }
-        try {
-            connection.runBlocking(() -> restore(written, revision), 0);
-        } catch (RuntimeException e) {
+        if (!EtcdConnection.unlessClosing(LOG, "Not restoring " + key(),
+                () -> connection.runBlocking(() -> restore(written, revision), 0))) {
             synchronized (lock) {
                 restoring = false;
             }
-            LOG.log(Level.DEBUG, "Not restoring " + key() + ": the connection is closing", e);
         }
     }
 

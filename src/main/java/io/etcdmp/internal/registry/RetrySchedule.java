@@ -59,11 +59,7 @@ final class RetrySchedule {
             }
             pending = true;
         }
-        try {
-            connection.runBlocking(this::run, delay.toMillis());
-        } catch (RuntimeException e) {
-            LOG.log(Level.DEBUG, "Not re-registering " + what + ": the connection is closing", e);
-        }
+        EtcdConnection.unlessClosing(LOG, "Not re-registering " + what, () -> connection.runBlocking(this::run, delay.toMillis()));
     }
 
     private void run() {
