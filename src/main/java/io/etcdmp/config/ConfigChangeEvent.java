@@ -8,7 +8,7 @@ import java.util.Set;
 /**
  * The properties of the etcd config source that changed together, at one etcd revision: one event
  * per watch response (a transaction's keys arrive in one event) or per re-read after the watch was
- * lost. Fired as a CDI event and handed to every {@link ConfigChangeListener}.
+ * lost. Fired as a CDI event and handed to every config change listener of the source.
  */
 public record ConfigChangeEvent(long revision, Map<String, ConfigChange> changes) {
     public ConfigChangeEvent {

@@ -21,7 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * per request from the registry's local cache (no network call): {@code <scheme>://<host>:<port>/<path>},
  * query kept, scheme from the instance. Other URIs pass untouched. Counts the request in flight to the
  * chosen instance ({@link ServiceRegistry#inFlight()}, which {@code power-of-two} compares) until its
- * response is in. MicroProfile Rest Client clients get it from {@link EtcdRestClientListener}; a plain
+ * response is in. MicroProfile Rest Client clients get it from {@code EtcdRestClientListener} (internal); a plain
  * JAX-RS client registers it itself: {@code client.register(new ServiceNameFilter(registry))}.
  *
  * <p>A request that fails without a response (connection refused, timeout) gets no response filter; its
