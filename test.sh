@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Runs every test against real etcd servers that the tests start themselves:
-#  1. the library's own suite (Weld SE + SmallRye Config);
+#  1. the reactor (mvn -f reactor.xml install): every artifact built, tested (the etcd harness's own tests, the
+#     library's suite on Weld SE + SmallRye Config), checked (dependency convergence and duplicate classes in every
+#     module, the library's API against its baseline: japicmp) and installed;
+#     then scripts/check-reproducible.sh: two release builds (sources, Javadoc, SBOMs) give identical files;
 #  2. it/: the library inside real runtimes, Payara Micro 6, Open Liberty, WildFly and Quarkus on this JDK (17+),
 #     then Helidon MP 4 on a JDK 21+ (JAVA21_HOME, else the newest one found under /usr/lib/jvm).
-#     it/ builds the library and the etcd harness (testing/) in its own reactor (clean: a WAR never keeps
-#     an older copy of the jar)
-#     and skips the library's unit tests there.
+#     it/ builds the whole reactor again as part of its own (clean: a WAR never keeps an older copy of the jar)
+#     and skips the reactor's tests there.
 # Installs what it needs first (etcd from Debian's etcd-server, openssl for test certificates).
-# The library's suite compiles and runs the etcd harness (testing/) from its sources; ./bench.sh installs
-# it as io.etcdmp:etcd-microprofile-testing for bench/.
 # First checks that the benchmark harness runs and produces every row (./bench.sh --quick: tiny counts,
 # the numbers mean nothing there; ./bench.sh runs the real benchmarks). Its runtimes row boots Helidon MP
 # through the it/ build, so it needs a JDK 21+ as the Helidon run below does (~35 s seen).
@@ -20,8 +20,10 @@ cd "$(dirname "$0")"
 seconds() { date +%s; }
 only_its=(-Dtest=None -Dsurefire.failIfNoSpecifiedTests=false)
 t0=$(seconds)
-mvn -B verify "$@"
+mvn -B -f reactor.xml install "$@"
 t1=$(seconds)
+./scripts/check-reproducible.sh
+t1r=$(seconds)
 mvn -B -f it/pom.xml clean verify "${only_its[@]}"
 t2=$(seconds)
 
@@ -37,4 +39,4 @@ if [ -z "$jdk21" ]; then
 fi
 JAVA_HOME="$jdk21" mvn -B -f it/pom.xml -pl helidon -am clean verify "${only_its[@]}"
 t3=$(seconds)
-echo "test.sh: library $((t1 - t0)) s, it/ Payara + Liberty + WildFly + Quarkus $((t2 - t1)) s, it/ Helidon $((t3 - t2)) s"
+echo "test.sh: reactor $((t1 - t0)) s, reproducibility $((t1r - t1)) s, it/ Payara + Liberty + WildFly + Quarkus $((t2 - t1r)) s, it/ Helidon $((t3 - t2)) s"
