@@ -94,7 +94,19 @@ public class EtcdServiceRegistry implements ServiceRegistry {
             throw new EtcdMicroprofileException("The service registry is closed; cannot register " + instance.service());
         }
         RecordKeeper keeper = new RecordKeeper(connection, settings.prefix(), instance, lease, guard, registrations::remove);
-        registrations.add(keeper);
+        synchronized (registrations) { // one open registration per key: two would share one record and its guard
+            for (RecordKeeper open : registrations) {
+                if (open.key().equals(keeper.key())) {
+                    throw new EtcdMicroprofileException("Instance " + keeper.key() + " is already registered by this registry ("
+                            + open + "); close that registration first, or register the instance under another instance id");
+                }
+            }
+            registrations.add(keeper);
+        }
+        if (closed) { // close() began before the keeper was listed, so it does not close it: no keeper may outlive it
+            keeper.close(false);
+            throw new EtcdMicroprofileException("The service registry is closed; cannot register " + instance.service());
+        }
         keeper.start();
         return keeper;
     }

@@ -56,18 +56,18 @@ final class RecordGuard implements AutoCloseable {
         this.prefix = prefix;
     }
 
-    /** Guards {@code record} from now on (call before its record is first written). */
-    void add(Guarded record) {
+    /** Guards {@code record} from now on (call before its record is first written); false once the guard is closed. */
+    boolean add(Guarded record) {
         String service = record.service();
         boolean wideNow;
         synchronized (lock) {
             if (closed) {
-                return;
+                return false;
             }
             byKey.put(record.key(), record);
             int count = perService.merge(service, 1, Integer::sum);
             if (wideMode || count > 1) {
-                return; // watched already
+                return true; // watched already
             }
             wideNow = perService.size() > WATCH_ALL_AFTER;
             wideMode = wideNow;
@@ -94,6 +94,7 @@ final class RecordGuard implements AutoCloseable {
             LOG.log(Level.DEBUG, "Registering more than {0} services: one watch on {1} guards their records",
                     WATCH_ALL_AFTER, prefix);
         }
+        return true;
     }
 
     /** Stops guarding {@code record}. */

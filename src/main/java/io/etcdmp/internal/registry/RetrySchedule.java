@@ -52,6 +52,11 @@ final class RetrySchedule {
         stopped = true;
     }
 
+    /** Whether no attempt will be made any more (for tests). */
+    synchronized boolean isStopped() {
+        return stopped;
+    }
+
     private void schedule(Duration delay) {
         synchronized (this) {
             if (stopped || pending) {
