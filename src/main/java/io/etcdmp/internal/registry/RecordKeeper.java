@@ -63,13 +63,12 @@ final class RecordKeeper implements Registration, SharedLease.Member {
         this.guard = guard;
         this.claim = new RecordClaim(connection, instance, key);
         this.restorer = new RecordRestorer(this, connection, claim, lease);
-        this.retries = new RetrySchedule(connection, lease.ttlSeconds(), key, this::register, claim::explain);
+        this.retries = new RetrySchedule(connection, lease.ttlSeconds(), "Re-registering " + key, this::register, claim::explain);
         this.onClose = onClose;
     }
 
-    /**
-     * Joins the guard and the lease, then registers; on failure retries in the background and logs it. A keeper whose
-     * registry closed meanwhile (its close() did not see this keeper) ends here: refused, never retried. */
+    /** Joins the guard and the lease, then registers; on failure retries in the background and logs it. A keeper whose
+     *  registry closed meanwhile (its close() did not see this keeper) ends here: refused, never retried. */
     void start() {
         if (!guard.add(restorer)) {
             close(false);
@@ -300,14 +299,15 @@ final class RecordKeeper implements Registration, SharedLease.Member {
         onClose.accept(this);
     }
 
-    /** Deletes the record if it is still {@code value}; a failure is logged (the record then expires with its lease). */
+    /** Deletes the record if it is still {@code value}; after a failure, again in the background until etcd answers. */
     void deleteQuietly(ByteSequence value, String why) {
         try {
             boolean deleted = claim.deleteIf(value);
             LOG.log(Level.DEBUG, "Record {0} {1} ({2})", key, deleted ? "deleted" : "not ours any more, left", why);
-        } catch (Exception e) {
-            LOG.log(Level.WARNING, "Deleting record " + key + " (" + why + ") failed (" + EtcdFailures.describe(e)
-                    + "); it expires with its lease within " + lease.ttlSeconds() + "s");
+        } catch (Exception e) { // tried again until etcd answers: the shared lease may live on, and the record with it
+            LOG.log(Level.WARNING, "Deleting record " + key + " (" + why + ") failed (" + EtcdFailures.describe(e) + "); trying again");
+            new RetrySchedule(connection, lease.ttlSeconds(), "Deleting record " + key, () -> claim.deleteIf(value), claim::explain)
+                    .afterFailure();
         }
     }
 
