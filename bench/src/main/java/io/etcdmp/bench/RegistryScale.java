@@ -122,7 +122,7 @@ final class RegistryScale {
             long threads = ourThreads() - threadsBefore;
             report.add("registry scale: watcher following " + services + " services has all " + instances + " instances",
                     Report.ms(followMillis) + " (" + seen + " seen)", "raw paginated read of /services/: " + Report.ms(rawMillis)
-                    + " (" + rawCount + " keys)", followMillis / rawMillis, "–", seen == instances);
+                    + " (" + rawCount + " keys)", followMillis / rawMillis, "≤ 2×", seen == instances && followMillis <= 2 * rawMillis);
             double perInstance = (heapAfter - heapBefore) / (double) Math.max(1, seen);
             report.add("registry scale: heap per cached instance", Report.fmt("%.0f B", perInstance), "–", Double.NaN,
                     "≤ 1 KiB", perInstance <= 1024);

@@ -11,7 +11,6 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -79,8 +78,10 @@ final class PrefixOrdering {
             step.run();
             if (order.waiting() && !askAgainScheduled) {
                 askAgainScheduled = true;
+                // on a worker, not the timer: what it releases (documents, a whole re-read) may take long, and
+                // the timer sends the lease keep-alives, which never wait behind a re-read (OrderingOffTheTimerTest)
                 EtcdConnection.unlessClosing(LOG, "Not waiting for other prefixes",
-                        () -> connection.scheduler().schedule(this::askAgain, ASK_AGAIN_MILLIS, TimeUnit.MILLISECONDS));
+                        () -> connection.runBlocking(this::askAgain, ASK_AGAIN_MILLIS));
             }
             if (mirrorCalls.isEmpty()) {
                 return;

@@ -40,10 +40,10 @@ public class EtcdServiceRegistry implements ServiceRegistry {
     private final EtcdConnection connection;
     private final RegistrySettings settings;
     private final Map<String, ServiceCache> caches = new ConcurrentHashMap<>();
-    /** More followed services than this: one watch on the registry prefix instead of one per service. */
-    static final int WATCH_ALL_AFTER = 16;
     /** The watch on the whole registry prefix, once the registry follows many services; null before. */
     private volatile RegistryWatch wide;
+    /** When to switch to it (guarded by {@code caches}' monitor). */
+    private final WideWatchThreshold threshold = new WideWatchThreshold();
     private final InstanceSelector selector;
     private final List<RecordKeeper> registrations = new CopyOnWriteArrayList<>();
     /** The one lease all registrations made here share, and the watch that restores their deleted records. */
@@ -94,7 +94,19 @@ public class EtcdServiceRegistry implements ServiceRegistry {
             throw new EtcdMicroprofileException("The service registry is closed; cannot register " + instance.service());
         }
         RecordKeeper keeper = new RecordKeeper(connection, settings.prefix(), instance, lease, guard, registrations::remove);
-        registrations.add(keeper);
+        synchronized (registrations) { // one open registration per key: two would share one record and its guard
+            for (RecordKeeper open : registrations) {
+                if (open.key().equals(keeper.key())) {
+                    throw new EtcdMicroprofileException("Instance " + keeper.key() + " is already registered by this registry ("
+                            + open + "); close that registration first, or register the instance under another instance id");
+                }
+            }
+            registrations.add(keeper);
+        }
+        if (closed) { // close() began before the keeper was listed, so it does not close it: no keeper may outlive it
+            keeper.close(false);
+            throw new EtcdMicroprofileException("The service registry is closed; cannot register " + instance.service());
+        }
         keeper.start();
         return keeper;
     }
@@ -208,8 +220,7 @@ public class EtcdServiceRegistry implements ServiceRegistry {
             if (wide != null) {
                 return caches.computeIfAbsent(service, this::fedCache); // none of its records yet
             }
-            if (caches.size() >= WATCH_ALL_AFTER) {
-                watchAll(service);
+            if (threshold.wideFor(caches.size(), followedRecords(), this::countRecords) && watchAll(service)) {
                 return caches.computeIfAbsent(service, this::fedCache);
             }
             ServiceCache cache = new ServiceCache(connection, settings.prefix(), service);
@@ -227,19 +238,42 @@ public class EtcdServiceRegistry implements ServiceRegistry {
 
     /**
      * Replaces the watch per followed service by one on the whole registry prefix, which then feeds a
-     * cache for every service under it: one read and one watch however many services are followed.
+     * cache for every service under it: one read and one watch however many services are followed. When
+     * the whole prefix cannot be read, every followed service keeps its own watch: returns false.
      */
-    private void watchAll(String reason) {
+    private boolean watchAll(String reason) {
         RegistryWatch all = new RegistryWatch(connection, settings.prefix(), caches, this::fedCache);
         try {
             all.start();
         } catch (Exception e) {
             all.close();
-            throw readFailure(settings.prefix(), e);
+            threshold.failed(caches.size());
+            LOG.log(Level.WARNING, "Cannot watch all of {0} ({1}); following {2} one service at a time, each with its own watch",
+                    settings.prefix(), EtcdFailures.explain(connection.settings(), "read", settings.prefix(), e), reason);
+            return false;
         }
         wide = all;
         LOG.log(Level.INFO, "Following {0} services (the last: {1}): one watch on {2} instead of one per service",
                 caches.size() + 1, reason, settings.prefix());
+        return true;
+    }
+
+    /** The records the services followed one by one hold (those that parse). */
+    private long followedRecords() {
+        return caches.values().stream().mapToLong(cache -> cache.instances().size()).sum();
+    }
+
+    /** The records under the registry prefix (count only: no value travels); -1 when etcd cannot say. */
+    private long countRecords() {
+        ByteSequence root = ByteSequence.from(settings.prefix(), StandardCharsets.UTF_8);
+        GetOption countOnly = GetOption.builder().withRange(KeyRanges.prefixEnd(root)).withCountOnly(true).build();
+        try {
+            return EtcdCalls.await(connection.client().getKVClient().get(root, countOnly), connection.settings().requestTimeout())
+                    .getCount();
+        } catch (Exception e) {
+            LOG.log(Level.DEBUG, "Cannot count the records under " + settings.prefix() + ": " + EtcdFailures.describe(e));
+            return -1;
+        }
     }
 
     private ServiceCache fedCache(String service) {

@@ -20,7 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Watches the records a registry registers and tells their keepers when one is deleted: one watch per
  * service registered, and one on the whole registry prefix instead once more than
- * {@link EtcdServiceRegistry#WATCH_ALL_AFTER} services are, so the watches grow with the registry, never with
+ * {@link #WATCH_ALL_AFTER} services are, so the watches grow with the registry, never with
  * its registrations. A record absent from a read, or deleted by an event, is reported with the revision
  * at which it was seen gone; the keeper compares it with the revision of its own last write.
  */
@@ -45,7 +45,9 @@ final class RecordGuard implements AutoCloseable {
     private final Map<String, Integer> perService = new HashMap<>();
     private final Map<String, PrefixMirror> serviceWatches = new HashMap<>();
     private PrefixMirror wide;
-    /** Set once more than {@link EtcdServiceRegistry#WATCH_ALL_AFTER} services are registered: one watch on the prefix from then on. */
+    /** Registering more services than this: one watch on the registry prefix guards their records. */
+    static final int WATCH_ALL_AFTER = 16;
+    /** Set once more than {@link #WATCH_ALL_AFTER} services are registered: one watch on the prefix from then on. */
     private boolean wideMode;
     private boolean closed;
 
@@ -54,20 +56,20 @@ final class RecordGuard implements AutoCloseable {
         this.prefix = prefix;
     }
 
-    /** Guards {@code record} from now on (call before its record is first written). */
-    void add(Guarded record) {
+    /** Guards {@code record} from now on (call before its record is first written); false once the guard is closed. */
+    boolean add(Guarded record) {
         String service = record.service();
         boolean wideNow;
         synchronized (lock) {
             if (closed) {
-                return;
+                return false;
             }
             byKey.put(record.key(), record);
             int count = perService.merge(service, 1, Integer::sum);
             if (wideMode || count > 1) {
-                return; // watched already
+                return true; // watched already
             }
-            wideNow = perService.size() > EtcdServiceRegistry.WATCH_ALL_AFTER;
+            wideNow = perService.size() > WATCH_ALL_AFTER;
             wideMode = wideNow;
         }
         // made outside the lock (a mirror asks jetcd for its KV client), installed under it unless superseded
@@ -90,8 +92,9 @@ final class RecordGuard implements AutoCloseable {
         stop.forEach(PrefixMirror::close); // after the wide watch started: its first read finds what was deleted meanwhile
         if (!stop.isEmpty()) {
             LOG.log(Level.DEBUG, "Registering more than {0} services: one watch on {1} guards their records",
-                    EtcdServiceRegistry.WATCH_ALL_AFTER, prefix);
+                    WATCH_ALL_AFTER, prefix);
         }
+        return true;
     }
 
     /** Stops guarding {@code record}. */

@@ -1,6 +1,7 @@
 package io.etcdmp.internal.registry;
 
 import io.etcd.jetcd.ByteSequence;
+import io.etcdmp.EtcdMicroprofileException;
 import io.etcdmp.internal.client.EtcdConnection;
 import io.etcdmp.internal.client.EtcdFailures;
 import io.etcdmp.registry.Registration;
@@ -33,7 +34,8 @@ final class RecordKeeper implements Registration, SharedLease.Member {
     private final RecordClaim claim;
     private final RecordRestorer restorer;
     private final Consumer<RecordKeeper> onClose;
-    private final RetrySchedule retries;
+    /** Package-private for tests. */
+    final RetrySchedule retries;
 
     private final Object lock = new Object();
     private boolean closed;
@@ -61,14 +63,18 @@ final class RecordKeeper implements Registration, SharedLease.Member {
         this.guard = guard;
         this.claim = new RecordClaim(connection, instance, key);
         this.restorer = new RecordRestorer(this, connection, claim, lease);
-        this.retries = new RetrySchedule(connection, lease.ttlSeconds(), key, this::register, claim::explain);
+        this.retries = new RetrySchedule(connection, lease.ttlSeconds(), "Re-registering " + key, this::register, claim::explain);
         this.onClose = onClose;
     }
 
-    /** Joins the lease and the guard, then registers synchronously; on failure retries in the background and logs it. */
+    /** Joins the guard and the lease, then registers; on failure retries in the background and logs it. A keeper whose
+     *  registry closed meanwhile (its close() did not see this keeper) ends here: refused, never retried. */
     void start() {
+        if (!guard.add(restorer)) {
+            close(false);
+            throw new EtcdMicroprofileException("The service registry is closed; cannot register " + key);
+        }
         lease.join(this);
-        guard.add(restorer);
         try {
             register();
         } catch (Exception e) {
@@ -115,7 +121,7 @@ final class RecordKeeper implements Registration, SharedLease.Member {
         boolean superseded;
         long previous = 0;
         synchronized (lock) {
-            clearPendingLocked(id);
+            clearPending(id);
             closedNow = closed;
             superseded = closed || gen != generation;
             if (!superseded) {
@@ -144,14 +150,10 @@ final class RecordKeeper implements Registration, SharedLease.Member {
 
     private void clearPending(long id) {
         synchronized (lock) {
-            clearPendingLocked(id);
-        }
-    }
-
-    private void clearPendingLocked(long id) {
-        if (pendingLease == id) {
-            pendingLease = 0;
-            pendingValue = null;
+            if (pendingLease == id) {
+                pendingLease = 0;
+                pendingValue = null;
+            }
         }
     }
 
@@ -186,8 +188,7 @@ final class RecordKeeper implements Registration, SharedLease.Member {
     }
 
     /** The record as last written: the keeper's generation then, its lease, value and revision. */
-    record Written(int generation, long lease, ByteSequence value, long revision) {
-    }
+    record Written(int generation, long lease, ByteSequence value, long revision) { }
 
     /** A restore of {@code written} wrote it again at {@code revision}; false when the keeper was closed meanwhile. */
     boolean restored(Written written, long revision) {
@@ -267,9 +268,7 @@ final class RecordKeeper implements Registration, SharedLease.Member {
         close(true);
     }
 
-    /**
-     * @param deleteRecord false when the whole registry closes: revoking the lease then removes every record at once
-     */
+    /** @param deleteRecord false when the whole registry closes: revoking the lease then removes every record at once */
     void close(boolean deleteRecord) {
         ByteSequence written;
         ByteSequence pending;
@@ -300,14 +299,15 @@ final class RecordKeeper implements Registration, SharedLease.Member {
         onClose.accept(this);
     }
 
-    /** Deletes the record if it is still {@code value}; a failure is logged (the record then expires with its lease). */
+    /** Deletes the record if it is still {@code value}; after a failure, again in the background until etcd answers. */
     void deleteQuietly(ByteSequence value, String why) {
         try {
             boolean deleted = claim.deleteIf(value);
             LOG.log(Level.DEBUG, "Record {0} {1} ({2})", key, deleted ? "deleted" : "not ours any more, left", why);
-        } catch (Exception e) {
-            LOG.log(Level.WARNING, "Deleting record " + key + " (" + why + ") failed (" + EtcdFailures.describe(e)
-                    + "); it expires with its lease within " + lease.ttlSeconds() + "s");
+        } catch (Exception e) { // tried again until etcd answers: the shared lease may live on, and the record with it
+            LOG.log(Level.WARNING, "Deleting record " + key + " (" + why + ") failed (" + EtcdFailures.describe(e) + "); trying again");
+            new RetrySchedule(connection, lease.ttlSeconds(), "Deleting record " + key, () -> claim.deleteIf(value), claim::explain)
+                    .afterFailure();
         }
     }
 

@@ -19,7 +19,9 @@ import java.util.function.Function;
  * One watch on the whole registry prefix, feeding one {@link ServiceCache} per service found there: what
  * a registry uses once it follows many services, instead of one watch per service (a JVM following
  * 1,000 services would otherwise hold 1,000 watches and read 1,000 prefixes one by one). Every service
- * under the prefix is then cached, followed or not yet.
+ * under the prefix is then cached, followed or not yet. The caches there were before keep their own
+ * watches until the whole prefix was read: a read that fails (a timeout, no permission on the whole
+ * prefix) leaves them as they were.
  */
 final class RegistryWatch implements AutoCloseable {
     private final ByteSequence root;
@@ -27,6 +29,8 @@ final class RegistryWatch implements AutoCloseable {
     /** The registry's caches, service to cache: this watch feeds them all and adds those it finds. */
     private final Map<String, ServiceCache> caches;
     private final Function<String, ServiceCache> newCache;
+    /** Whether the caches there were at the start are fed by this watch yet (only the mirror's serial deliveries touch it). */
+    private boolean adopted;
 
     /** @param newCache makes the cache of a service found here (fed by this watch); it is added to {@code caches} */
     RegistryWatch(EtcdConnection connection, String registryPrefix, Map<String, ServiceCache> caches,
@@ -62,8 +66,15 @@ final class RegistryWatch implements AutoCloseable {
         });
     }
 
-    /** The services a whole read found are reset to it; a cached service it did not find is emptied. */
+    /**
+     * The services a whole read found are reset to it; a cached service it did not find is emptied. The
+     * first read also takes over the caches there are (their own watches end): only now is the switch sure.
+     */
     private void resetAll(Map<String, List<KeyChange>> byService, long revision) {
+        if (!adopted) {
+            adopted = true;
+            caches.values().forEach(cache -> cache.feedFrom(mirror::isLive));
+        }
         byService.forEach((service, list) -> cacheOf(service).reset(list, revision));
         caches.forEach((service, cache) -> {
             if (!byService.containsKey(service)) {
@@ -76,9 +87,11 @@ final class RegistryWatch implements AutoCloseable {
         return caches.computeIfAbsent(service, newCache);
     }
 
-    /** Takes over the caches there are (their own watches end), reads the whole registry, then watches it. */
+    /**
+     * Reads the whole registry, takes over the caches there are (their own watches end) and watches it;
+     * throws, leaving every cache with its own watch, when the read fails.
+     */
     void start() throws Exception {
-        caches.values().forEach(cache -> cache.feedFrom(mirror::isLive));
         mirror.start();
     }
 

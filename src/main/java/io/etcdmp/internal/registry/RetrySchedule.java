@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.util.function.Function;
 
 /**
- * Runs a registration attempt on one of the connection's worker threads, again with backoff after each
+ * Runs an attempt (to register, or to delete a record) on one of the connection's worker threads, again with backoff after each
  * failure until one succeeds: at most one attempt waiting at a time, none once {@link #stop()} was called.
  * Backoff: 200 ms doubling up to half the TTL (at most 5 s), so an attempt comes within a TTL of etcd's return.
  */
@@ -21,6 +21,7 @@ final class RetrySchedule {
     }
 
     private final EtcdConnection connection;
+    /** What is attempted, as a log line starts it: {@code Re-registering /services/orders/a}. */
     private final String what;
     private final Attempt attempt;
     private final Function<Throwable, String> explain;
@@ -52,6 +53,11 @@ final class RetrySchedule {
         stopped = true;
     }
 
+    /** Whether no attempt will be made any more (for tests). */
+    synchronized boolean isStopped() {
+        return stopped;
+    }
+
     private void schedule(Duration delay) {
         synchronized (this) {
             if (stopped || pending) {
@@ -59,7 +65,7 @@ final class RetrySchedule {
             }
             pending = true;
         }
-        EtcdConnection.unlessClosing(LOG, "Not re-registering " + what, () -> connection.runBlocking(this::run, delay.toMillis()));
+        EtcdConnection.unlessClosing(LOG, "Stopped: " + what, () -> connection.runBlocking(this::run, delay.toMillis()));
     }
 
     private void run() {
@@ -72,7 +78,7 @@ final class RetrySchedule {
             failures = 0;
         } catch (Exception e) {
             Duration wait = backoff.next();
-            LOG.log(++failures == 1 ? Level.WARNING : Level.DEBUG, "Re-registering " + what + " failed: " + explain.apply(e)
+            LOG.log(++failures == 1 ? Level.WARNING : Level.DEBUG, what + " failed: " + explain.apply(e)
                     + "; next attempt in " + wait.toMillis() + " ms");
             schedule(wait);
         }

@@ -2,6 +2,7 @@ package io.etcdmp.internal.watch;
 
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.common.exception.CompactedException;
+import io.etcd.jetcd.common.exception.EtcdException;
 import io.etcd.jetcd.watch.WatchResponse;
 import io.etcdmp.internal.client.EtcdFailures;
 
@@ -68,6 +69,10 @@ final class MirrorWatchListener implements Watch.Listener {
             LOG.log(Level.INFO, "Watch on " + mirror.label + " started at a compacted revision (compacted up to "
                     + compacted.getCompactedRevision() + "); re-reading the prefix");
             mirror.watchEnded(error, true);
+        } else if (createRefused(error)) {
+            // a "created" response with watch id -1: jetcd calls onError only, neither closes nor re-creates the watch
+            LOG.log(Level.INFO, "etcd could not create the watch on " + mirror.label + "; re-reading the prefix and watching again");
+            mirror.watchEnded(error, true);
         } else if (EtcdFailures.isPermissionDenied(error) || EtcdFailures.isAuthenticationFailure(error)) {
             // jetcd would re-create this watch every 500 ms forever; re-read instead (with backoff),
             // which names the missing permission once
@@ -78,6 +83,11 @@ final class MirrorWatchListener implements Watch.Listener {
             LOG.log(wasLive ? Level.INFO : Level.DEBUG, "Watch on " + mirror.label + " interrupted: " + EtcdFailures.describe(error)
                     + "; it is watched again from the last revision received when etcd answers");
         }
+    }
+
+    /** jetcd 0.8's error for a watch etcd answered with watch id -1 (WatchImpl: "etcd server failed to create watch id"). */
+    private static boolean createRefused(Throwable error) {
+        return error instanceof EtcdException etcd && String.valueOf(etcd.getMessage()).contains("failed to create watch id");
     }
 
     @Override
