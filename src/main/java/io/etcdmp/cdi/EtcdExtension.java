@@ -18,6 +18,7 @@ import io.etcdmp.internal.config.ConfigSourceSettings;
 import io.etcdmp.internal.config.EtcdConfigStore;
 import io.etcdmp.internal.config.PrefixConfigSource;
 import io.etcdmp.internal.health.EtcdReadinessCheck;
+import io.etcdmp.internal.health.ReadinessMode;
 import io.etcdmp.internal.registry.EtcdServiceRegistry;
 import io.etcdmp.internal.registry.RegistrySettings;
 import io.etcdmp.registry.ServiceChangeEvent;
@@ -135,6 +136,7 @@ public class EtcdExtension implements Extension {
             settings = EtcdSettings.from(lookup);
             writePrefix = ConfigSourceSettings.from(lookup).writePrefix();
             registrySettings = RegistrySettings.from(lookup, CdiSupport.metadata(config));
+            ReadinessMode.from(lookup); // a wrong value fails the deployment, not every probe
         } catch (EtcdMicroprofileException e) {
             abd.addDefinitionError(e);
             return;

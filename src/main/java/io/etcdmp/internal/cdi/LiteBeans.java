@@ -13,6 +13,7 @@ import io.etcdmp.internal.client.OptionalApis;
 import io.etcdmp.internal.client.PropertyLookup;
 import io.etcdmp.internal.config.ConfigSourceSettings;
 import io.etcdmp.internal.config.EtcdConfigStore;
+import io.etcdmp.internal.health.ReadinessMode;
 import io.etcdmp.internal.registry.EtcdServiceRegistry;
 import io.etcdmp.internal.registry.RegistrySettings;
 import io.etcdmp.registry.ServiceChangeEvent;
@@ -153,6 +154,7 @@ public final class LiteBeans {
         Config config = config();
         EtcdSettings settings = EtcdSettings.from(lookup(config));
         RegistrySettings registry = registrySettings();
+        ReadinessMode.from(lookup(config)); // a wrong value fails the start, not every probe
         CDI<Object> cdi = CDI.current();
         Event<Object> events = cdi.getBeanContainer().getEvent();
         ServiceRegistry services = cdi.select(ServiceRegistry.class).get();

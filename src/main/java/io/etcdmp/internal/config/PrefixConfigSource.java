@@ -283,6 +283,16 @@ public class PrefixConfigSource implements EtcdConfigSource {
         return cache != null && cache.staleRevision() != 0;
     }
 
+    /** Whether the configuration was loaded, from etcd or from the cache file (readiness waits for it). */
+    public boolean isLoaded() {
+        return appliedRevision > 0;
+    }
+
+    /** Since when (epoch milliseconds) some prefix may be behind etcd (its watch not live, the cache file served); 0: none. */
+    public long staleSince() {
+        return mirrors.stream().mapToLong(PrefixMirror::notLiveSince).filter(t -> t != 0).min().orElse(0);
+    }
+
     public ConfigSourceSettings settings() {
         return settings;
     }
