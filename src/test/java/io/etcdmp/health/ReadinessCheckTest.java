@@ -31,7 +31,7 @@ class ReadinessCheckTest {
             HealthCheck check = app.container().select(HealthCheck.class, Readiness.Literal.INSTANCE).get();
 
             HealthCheckResponse up = check.call();
-            assertThat(up.getName()).isEqualTo("etcd");
+            assertThat(up.getName()).isEqualTo("etcd:orders");
             assertThat(up.getStatus()).isEqualTo(HealthCheckResponse.Status.UP);
             assertThat(up.getData()).hasValueSatisfying(d -> {
                 assertThat(d).containsEntry("reachable", true).containsEntry("configWatchLive", true)

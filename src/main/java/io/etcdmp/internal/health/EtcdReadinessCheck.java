@@ -2,10 +2,10 @@ package io.etcdmp.internal.health;
 
 import io.etcdmp.internal.client.EtcdConnection;
 import io.etcdmp.internal.config.PrefixConfigSource;
+import io.etcdmp.internal.registry.EtcdServiceRegistry;
 import io.etcdmp.registry.ServiceRegistry;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.Config;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
@@ -14,7 +14,7 @@ import org.eclipse.microprofile.health.Readiness;
 import java.time.Instant;
 
 /**
- * MicroProfile Health readiness check {@code etcd}: "can this instance serve correctly". DOWN before the
+ * MicroProfile Health readiness check {@code etcd:<service>} ({@link #name}): "can this instance serve correctly". DOWN before the
  * configuration was first loaded and from the start of a drain at shutdown; otherwise UP, also while etcd is
  * unreachable and the values come from the snapshot or the cache file (the data says so), unless
  * {@code etcd.health.readiness=connected} ({@link ReadinessMode}). A probe sends etcd nothing: it reads the
@@ -30,12 +30,24 @@ public class EtcdReadinessCheck implements HealthCheck {
     @Inject
     ServiceRegistry registry;
 
+    /** This deployment's Config: in a server, the thread that probes may have another deployment's class loader. */
+    @Inject
+    Config config;
+
+    /**
+     * {@code etcd:<service>} ({@code etcd.registry.service-name}, else {@code mp.app.name}), so that the checks of
+     * several deployments in one server can be told apart; {@code etcd} when the deployment has no service name.
+     */
+    static String name(ServiceRegistry registry) {
+        return registry instanceof EtcdServiceRegistry ours
+                ? ours.settings().serviceName().map(service -> "etcd:" + service).orElse("etcd") : "etcd";
+    }
+
     @Override
     public HealthCheckResponse call() {
-        Config config = ConfigProvider.getConfig();
         ReadinessMode mode = ReadinessMode.from(name -> config.getOptionalValue(name, String.class));
         EtcdStatus status = EtcdStatus.of(PrefixConfigSource.of(config), registry);
-        HealthCheckResponseBuilder response = HealthCheckResponse.named("etcd").status(status.up(mode))
+        HealthCheckResponseBuilder response = HealthCheckResponse.named(name(registry)).status(status.up(mode))
                 .withData("readiness", mode.label())
                 .withData("endpoints", connection.settings().endpointList())
                 .withData("reachable", status.reachable())
