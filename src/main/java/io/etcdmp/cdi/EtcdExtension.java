@@ -18,6 +18,7 @@ import io.etcdmp.internal.config.ConfigSourceSettings;
 import io.etcdmp.internal.config.EtcdConfigStore;
 import io.etcdmp.internal.config.PrefixConfigSource;
 import io.etcdmp.internal.health.EtcdReadinessCheck;
+import io.etcdmp.internal.health.ReadinessMode;
 import io.etcdmp.internal.registry.EtcdServiceRegistry;
 import io.etcdmp.internal.registry.RegistrySettings;
 import io.etcdmp.registry.ServiceChangeEvent;
@@ -75,9 +76,10 @@ public class EtcdExtension implements Extension {
     private boolean ourBeansAdded;
     private final List<AutoCloseable> subscriptions = new ArrayList<>();
     /**
-     * The etcd config sources of this application's Config, remembered while the application starts:
-     * at shutdown some runtimes (Open Liberty) answer {@code ConfigProvider.getConfig()} with another
-     * Config, so looking them up then would leave them, their connection and its threads running.
+     * The etcd config sources of this application's Config, claimed for this container while the application
+     * starts: at shutdown some runtimes (Open Liberty) answer {@code ConfigProvider.getConfig()} with another
+     * Config, so looking them up then would leave them, their connection and its threads running. A source
+     * another container still runs with (two containers in one JVM and class loader) stays open.
      */
     private final Set<PrefixConfigSource> configSources = Collections.newSetFromMap(new IdentityHashMap<>());
 
@@ -127,14 +129,14 @@ public class EtcdExtension implements Extension {
         RegistrySettings registrySettings;
         try {
             Config config = ConfigProvider.getConfig();
-            List<PrefixConfigSource> sources = PrefixConfigSource.of(config);
-            configSources.addAll(sources);
             // the runtime may hand this container the Config of an earlier one in this JVM, whose shutdown closed them
-            sources.forEach(PrefixConfigSource::reopen);
+            // (claiming opens them again), or of one still running (they stay open until both stopped)
+            claim(PrefixConfigSource.of(config));
             PropertyLookup lookup = name -> config.getOptionalValue(name, String.class);
             settings = EtcdSettings.from(lookup);
             writePrefix = ConfigSourceSettings.from(lookup).writePrefix();
             registrySettings = RegistrySettings.from(lookup, CdiSupport.metadata(config));
+            ReadinessMode.from(lookup); // a wrong value fails the deployment, not every probe
         } catch (EtcdMicroprofileException e) {
             abd.addDefinitionError(e);
             return;
@@ -188,7 +190,7 @@ public class EtcdExtension implements Extension {
     void subscribe(@Observes @Initialized(ApplicationScoped.class) Object ignored, BeanManager beans) {
         try {
             List<PrefixConfigSource> sources = PrefixConfigSource.of(ConfigProvider.getConfig());
-            configSources.addAll(sources);
+            claim(sources);
             for (PrefixConfigSource source : sources) {
                 subscriptions.add(source.addChangeListener(
                         event -> beans.getEvent().select(ConfigChangeEvent.class).fire(event)));
@@ -251,9 +253,17 @@ public class EtcdExtension implements Extension {
             closeQuietly(subscription);
         }
         subscriptions.clear();
-        configSources.forEach(PrefixConfigSource::close);
+        configSources.forEach(source -> source.release(this));
         configSources.clear();
         NettyThreadState.release();
+    }
+
+    private void claim(List<PrefixConfigSource> sources) {
+        for (PrefixConfigSource source : sources) {
+            if (configSources.add(source)) {
+                source.claim(this);
+            }
+        }
     }
 
     private static void closeQuietly(AutoCloseable closeable) {

@@ -39,7 +39,11 @@ public interface EtcdConfigSource extends ConfigSource, AutoCloseable {
     /** True while the values come from the cache file ({@code etcd.config.cache-file}) because etcd was not read yet. */
     boolean isStale();
 
-    /** Stops the watches; the last values stay readable. The library closes it when the application stops. */
+    /**
+     * Gives back the hold of the {@code Config} this source was handed to. Configs of one class loader with equal
+     * settings share one source, and CDI containers hold it while they run: the watches stop with the last of them
+     * (the library releases it when the application stops). The last values stay readable.
+     */
     @Override
     void close();
 }

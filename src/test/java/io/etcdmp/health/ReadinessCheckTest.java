@@ -15,7 +15,10 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** The etcd readiness check reports up, etcd unreachable, watch down and registration lost, and recovers. */
+/**
+ * The etcd readiness check in its strict mode ({@code etcd.health.readiness=connected}) reports up, etcd unreachable,
+ * watch down and registration lost, and recovers. (The default mode: {@link ReadinessWithoutEtcdTest}.)
+ */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ReadinessCheckTest {
 
@@ -23,11 +26,12 @@ class ReadinessCheckTest {
     void reportsEachStateAsEtcdGoesAwayAndComesBack() {
         try (EtcdCluster etcd = EtcdCluster.start();
              CdiApp app = CdiApp.start(CdiApp.settings(etcd.endpoints(), "mp.app.name", "orders",
-                     "etcd.registry.port", "8080", "etcd.registry.ttl", "2s", "etcd.request-timeout", "1s"))) {
+                     "etcd.registry.port", "8080", "etcd.registry.ttl", "2s", "etcd.request-timeout", "1s",
+                     "etcd.health.readiness", "connected"))) {
             HealthCheck check = app.container().select(HealthCheck.class, Readiness.Literal.INSTANCE).get();
 
             HealthCheckResponse up = check.call();
-            assertThat(up.getName()).isEqualTo("etcd");
+            assertThat(up.getName()).isEqualTo("etcd:orders");
             assertThat(up.getStatus()).isEqualTo(HealthCheckResponse.Status.UP);
             assertThat(up.getData()).hasValueSatisfying(d -> {
                 assertThat(d).containsEntry("reachable", true).containsEntry("configWatchLive", true)

@@ -4,7 +4,6 @@ import io.etcd.jetcd.Client;
 import io.etcdmp.EtcdMicroprofileException;
 import io.etcdmp.config.ConfigChangeEvent;
 import io.etcdmp.config.ConfigStore;
-import io.etcdmp.config.EtcdConfigSource;
 import io.etcdmp.internal.client.EtcdConnection;
 import io.etcdmp.internal.client.EtcdConnections;
 import io.etcdmp.internal.client.EtcdSettings;
@@ -13,6 +12,8 @@ import io.etcdmp.internal.client.OptionalApis;
 import io.etcdmp.internal.client.PropertyLookup;
 import io.etcdmp.internal.config.ConfigSourceSettings;
 import io.etcdmp.internal.config.EtcdConfigStore;
+import io.etcdmp.internal.config.PrefixConfigSource;
+import io.etcdmp.internal.health.ReadinessMode;
 import io.etcdmp.internal.registry.EtcdServiceRegistry;
 import io.etcdmp.internal.registry.RegistrySettings;
 import io.etcdmp.registry.ServiceChangeEvent;
@@ -153,13 +154,16 @@ public final class LiteBeans {
         Config config = config();
         EtcdSettings settings = EtcdSettings.from(lookup(config));
         RegistrySettings registry = registrySettings();
+        ReadinessMode.from(lookup(config)); // a wrong value fails the start, not every probe
         CDI<Object> cdi = CDI.current();
         Event<Object> events = cdi.getBeanContainer().getEvent();
         ServiceRegistry services = cdi.select(ServiceRegistry.class).get();
         List<AutoCloseable> opened = new ArrayList<>();
-        for (EtcdConfigSource source : EtcdConfigSource.of(config)) {
+        Object application = new Object(); // this application's claim on its config sources
+        for (PrefixConfigSource source : PrefixConfigSource.of(config)) {
+            source.claim(application);
             opened.add(source.addChangeListener(e -> events.select(ConfigChangeEvent.class).fire(e)));
-            opened.add(source::close);
+            opened.add(() -> source.release(application));
         }
         opened.add(services.onEveryChange(e -> events.select(ServiceChangeEvent.class).fire(e)));
         synchronized (OPEN) { // never held while calling out (the subscriptions may start watches)

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /** The {@code etcd.config.*} settings of the config source. */
@@ -151,6 +152,19 @@ public final class ConfigSourceSettings {
     /** Where the last known good snapshot is kept ({@code etcd.config.cache-file}); empty: nowhere. */
     public Optional<Path> cacheFile() {
         return cacheFile;
+    }
+
+    /** Equal settings let Configs of one class loader share one source ({@link EtcdConfigSourceProvider}). */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ConfigSourceSettings other && enabled == other.enabled && ordinal == other.ordinal
+                && optional == other.optional && prefixes.equals(other.prefixes) && startTimeout.equals(other.startTimeout)
+                && documents.equals(other.documents) && cacheFile.equals(other.cacheFile);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(enabled, prefixes, ordinal, optional, startTimeout, documents, cacheFile);
     }
 
     /** The prefix that code writes to: the last (most specific) one. */

@@ -8,7 +8,6 @@ import io.etcdmp.internal.client.EtcdConnection;
 import io.etcdmp.internal.client.EtcdConnections;
 import io.etcdmp.internal.client.EtcdFailures;
 import io.etcdmp.internal.client.EtcdSettings;
-import io.etcdmp.internal.client.OptionalApis;
 import io.etcdmp.internal.watch.PrefixMirror;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.spi.ConfigSource;
@@ -55,6 +54,8 @@ public class PrefixConfigSource implements EtcdConfigSource {
     private final CacheFallback cache;
     /** The revision of the last batch applied (or of the start read): what the cache file is current at. */
     private volatile long appliedRevision;
+    /** The Configs and CDI containers holding this source open. */
+    private final SourceUsers users = new SourceUsers();
 
     PrefixConfigSource(ConfigSourceSettings settings, EtcdSettings etcd) {
         this.settings = settings;
@@ -68,23 +69,12 @@ public class PrefixConfigSource implements EtcdConfigSource {
                 () -> CacheFallback.content(snapshot, appliedRevision, etcd, settings.prefixes()))).orElse(null);
     }
 
-    /** A source for these settings: the SmallRye-aware one where SmallRye Config can be used, else the plain one. */
+    /** A source for these settings, not started and not shared ({@link EtcdConfigSourceProvider#newSource}). */
     public static PrefixConfigSource create(ConfigSourceSettings settings, EtcdSettings etcd) {
-        PrefixConfigSource smallRye = null;
-        if (OptionalApis.SMALLRYE_CONFIG) {
-            try {
-                smallRye = SmallRyeEtcdConfigSource.createOrNull(settings, etcd);
-            } catch (LinkageError e) {
-                LOG.log(Level.DEBUG, "SmallRye Config is visible but cannot be linked here; using the plain config source", e);
-            }
-        }
-        return smallRye != null ? smallRye : new PrefixConfigSource(settings, etcd);
+        return EtcdConfigSourceProvider.newSource(settings, etcd);
     }
 
-    /**
-     * What lookups of a property return until it changes, made once from its name and value: the value
-     * itself here; a subclass may keep a richer form. Called under the snapshot's read lock.
-     */
+    /** What lookups of a property return until it changes (the value; a subclass may keep a richer form). Under the snapshot's read lock. */
     Object lookupValue(String propertyName, String value) {
         return value;
     }
@@ -100,11 +90,8 @@ public class PrefixConfigSource implements EtcdConfigSource {
                 .filter(PrefixConfigSource.class::isInstance).map(PrefixConfigSource.class::cast).toList();
     }
 
-    /**
-     * Connects, reads every prefix at one revision and starts the watches. With
-     * {@code etcd.config.optional=false} a failure is thrown; with {@code true} the source starts empty
-     * and fills itself (with change events) once etcd answers.
-     */
+    /** Connects, reads every prefix at one revision and starts the watches. A failure is thrown with
+     *  {@code etcd.config.optional=false}; with {@code true} the source starts empty and fills itself once etcd answers. */
     public synchronized void start() {
         closed = false;
         connection = EtcdConnections.acquire(etcd);
@@ -132,7 +119,7 @@ public class PrefixConfigSource implements EtcdConfigSource {
                 Thread.currentThread().interrupt();
             }
             if (!settings.optional()) {
-                close();
+                shutDown();
                 throw reader.failure(e);
             }
             LOG.log(Level.WARNING, "etcd at {0} cannot be read now ({1}); starting without etcd values because {2}=true. "
@@ -144,19 +131,26 @@ public class PrefixConfigSource implements EtcdConfigSource {
         }
     }
 
-    /**
-     * Starts this source again after {@link #close()}: a new CDI container in the same JVM (an embedded
-     * restart, the next test class) gets the {@code Config} that the runtime kept, and with it this
-     * source. Reads etcd again, so values changed while it was closed are current. Does nothing while open.
-     */
-    public synchronized void reopen() {
-        if (closed) {
-            LOG.log(Level.DEBUG, "Reopening {0}", name);
+    /** A CDI container runs with this source: open (started again if closed: an embedded restart, the next test class) until released. */
+    public synchronized void claim(Object container) {
+        if (users.claim(container) && closed) {
             start();
         }
     }
 
-    /** Whether {@link #close()} was called (and no {@link #reopen()} since). */
+    /** The container stopped: the source closes if it was the last container using it ({@link SourceUsers}). */
+    public synchronized void release(Object container) {
+        if (users.release(container)) {
+            shutDown();
+        }
+    }
+
+    /** One more Config is handed this source (same class loader and settings); false when it is closed. */
+    synchronized boolean share() {
+        return !closed && users.addConfig();
+    }
+
+    /** Whether the source is closed: no Config or container holds it any more. */
     public synchronized boolean isClosed() {
         return closed;
     }
@@ -283,6 +277,16 @@ public class PrefixConfigSource implements EtcdConfigSource {
         return cache != null && cache.staleRevision() != 0;
     }
 
+    /** Whether the configuration was loaded, from etcd or from the cache file (readiness waits for it). */
+    public boolean isLoaded() {
+        return appliedRevision > 0;
+    }
+
+    /** Since when (epoch milliseconds) some prefix may be behind etcd (its watch not live, the cache file served); 0: none. */
+    public long staleSince() {
+        return mirrors.stream().mapToLong(PrefixMirror::notLiveSince).filter(t -> t != 0).min().orElse(0);
+    }
+
     public ConfigSourceSettings settings() {
         return settings;
     }
@@ -316,10 +320,18 @@ public class PrefixConfigSource implements EtcdConfigSource {
         return name;
     }
 
-    /** Stops the watches and gives the connection back; the last values stay readable. */
+    /** Gives back its Config's hold; the last user ({@link SourceUsers}) stops the watches and gives the connection back. */
     @Override
     public synchronized void close() {
+        if (users.closeConfig()) {
+            shutDown();
+        }
+    }
+
+    /** Stops the watches and gives the connection back, whoever holds the source. */
+    private void shutDown() {
         closed = true;
+        EtcdConfigSourceProvider.forget(this);
         mirrors.forEach(PrefixMirror::close);
         listeners.clear();
         if (cache != null) {

@@ -45,6 +45,8 @@ public final class PrefixMirror implements AutoCloseable {
     private boolean recovering;
     private int failures;
     private volatile boolean live;
+    /** Since when (wall clock, for readiness data only) the mirror is not live; 0 while it is. */
+    private volatile long notLiveSince = System.currentTimeMillis();
     private volatile Throwable lastFailure;
     /** Listener calls waiting to be made, in revision order; made by one thread at a time, outside the lock. */
     private final SerialCalls deliveries;
@@ -91,6 +93,11 @@ public final class PrefixMirror implements AutoCloseable {
         return live;
     }
 
+    /** Since when (epoch milliseconds) the mirror is not {@link #isLive() live}: its creation, or its last loss; 0 while live. */
+    public long notLiveSince() {
+        return notLiveSince;
+    }
+
     /** The last failure to read or watch, if the mirror is not live because of one. */
     public Optional<Throwable> lastFailure() {
         return live ? Optional.empty() : Optional.ofNullable(lastFailure);
@@ -109,7 +116,7 @@ public final class PrefixMirror implements AutoCloseable {
                 throw new EtcdMicroprofileException("Mirror of " + label + " is closed");
             }
             gen = ++generation;
-            live = false;
+            setLive(false);
         }
         List<KeyValue> current = new ArrayList<>();
         long read = reader.read(prefix, end, atRevision, current::addAll, limit);
@@ -155,10 +162,7 @@ public final class PrefixMirror implements AutoCloseable {
         WatchCalls.close(opened, label); // superseded or closed while it was being opened
     }
 
-    /**
-     * Asks etcd to confirm how far the watch has delivered; the answer arrives as
-     * {@link MirrorListener#onProgress}. Does nothing while no watch is open. Never blocks, takes no lock.
-     */
+    /** Asks etcd how far the watch has delivered (answer: {@link MirrorListener#onProgress}); no watch: nothing. Never blocks, takes no lock. */
     public void requestProgress() {
         WatchCalls.requestProgress(watcher, label);
     }
@@ -168,11 +172,8 @@ public final class PrefixMirror implements AutoCloseable {
         scheduleResync(Duration.ZERO);
     }
 
-    /**
-     * Gives up the current watch and re-reads the prefix at the current revision, then watches from
-     * there (in the background, retrying with backoff). Its events until then are dropped: the re-read
-     * brings what they carried.
-     */
+    /** Gives up the current watch, re-reads the prefix at the current revision and watches from there (in the background,
+     *  retrying with backoff). Its events until then are dropped: the re-read brings what they carried. */
     public void resyncNow() {
         scheduleResync(Duration.ZERO);
     }
@@ -183,7 +184,7 @@ public final class PrefixMirror implements AutoCloseable {
         synchronized (this) {
             closed = true;
             generation++;
-            live = false;
+            setLive(false);
             deliveries.clear();
             previous = detachWatcher();
         }
@@ -239,7 +240,7 @@ public final class PrefixMirror implements AutoCloseable {
                 return;
             }
             recovering = true;
-            live = false;
+            setLive(false);
         }
         EtcdConnection.unlessClosing(LOG, "Not re-reading " + label, () -> connection.runBlocking(this::resync, delay.toMillis()));
     }
@@ -320,6 +321,7 @@ public final class PrefixMirror implements AutoCloseable {
     boolean setLive(boolean now) {
         boolean was = live;
         live = now;
+        notLiveSince = now ? 0 : was ? System.currentTimeMillis() : notLiveSince;
         return was;
     }
 

@@ -141,8 +141,10 @@ class CacheFileStartTest {
         try (CdiApp app = CdiApp.start(settings)) {
             HealthCheck check = app.container().select(HealthCheck.class, Readiness.Literal.INSTANCE).get();
             HealthCheckResponse stale = check.call();
-            assertThat(stale.getStatus()).isEqualTo(HealthCheckResponse.Status.DOWN);
-            assertThat(stale.getData().orElseThrow()).containsEntry("configStale", true).containsEntry("configRevision", cachedRevision);
+            // ready: it serves its configuration, from the file (etcd.health.readiness=serving, the default)
+            assertThat(stale.getStatus()).isEqualTo(HealthCheckResponse.Status.UP);
+            assertThat(stale.getData().orElseThrow()).containsEntry("configStale", true).containsEntry("configRevision", cachedRevision)
+                    .containsEntry("stale", true).containsEntry("reachable", false);
             assertThat(app.config().getValue("db.url", String.class)).isEqualTo("cached");
 
             etcd.start(0);
