@@ -297,15 +297,28 @@ public final class EtcdSettings {
             if (uri.getHost() == null || uri.getPort() < 0) {
                 throw badEndpoint(url, "host and port are required, as in " + DEFAULT_ENDPOINT);
             }
-            if (uri.getUserInfo() != null) {
-                throw badEndpoint("(redacted)", "credentials in the URL are not supported: use "
-                        + USER + " and " + PASSWORD);
+            if (uri.getUserInfo() != null || url.indexOf('@') >= 0) {
+                throw badEndpoint(url, "credentials in the URL are not supported: use " + USER + " and " + PASSWORD);
             }
             return uri;
         }
 
+        /** Every message echoes the endpoint without what could be user info: it may hold a password. */
         private static EtcdMicroprofileException badEndpoint(String url, String reason) {
-            return new EtcdMicroprofileException("Invalid etcd endpoint '" + url + "' in setting " + ENDPOINTS + ": " + reason);
+            return new EtcdMicroprofileException("Invalid etcd endpoint '" + withoutUserInfo(url) + "' in setting "
+                    + ENDPOINTS + ": " + reason);
         }
+    }
+
+    /**
+     * {@code url} with everything between its scheme's {@code ://} (or its start) and its last {@code @}
+     * replaced by {@code ***}: works on text that does not parse as a URI, and on a password holding
+     * {@code /} or {@code @}; may hide more than the user info, never less.
+     */
+    public static String withoutUserInfo(String url) {
+        int start = url.indexOf("://");
+        start = start < 0 ? 0 : start + 3;
+        int at = url.lastIndexOf('@');
+        return at < start ? url : url.substring(0, start) + "***" + url.substring(at);
     }
 }
