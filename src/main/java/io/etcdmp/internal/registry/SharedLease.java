@@ -32,7 +32,27 @@ final class SharedLease implements AutoCloseable {
         long heldLease();
     }
 
+    /** The clocks the lease reads: the system's, or a test's (whose wall clock can be stepped). */
+    interface Clocks {
+        Clocks SYSTEM = new Clocks() {
+            @Override
+            public long wallMillis() {
+                return System.currentTimeMillis();
+            }
+
+            @Override
+            public long monotonicNanos() {
+                return System.nanoTime();
+            }
+        };
+
+        long wallMillis();
+
+        long monotonicNanos();
+    }
+
     private final EtcdConnection connection;
+    private final Clocks clocks;
     private final long ttlSeconds;
     private final String label;
     private final Object lock = new Object();
@@ -48,7 +68,12 @@ final class SharedLease implements AutoCloseable {
     private int retiredHolders;
 
     SharedLease(EtcdConnection connection, long ttlSeconds, String label) {
+        this(connection, ttlSeconds, label, Clocks.SYSTEM);
+    }
+
+    SharedLease(EtcdConnection connection, long ttlSeconds, String label, Clocks clocks) {
         this.connection = connection;
+        this.clocks = clocks;
         this.ttlSeconds = ttlSeconds;
         this.label = label;
     }
@@ -108,7 +133,7 @@ final class SharedLease implements AutoCloseable {
             count = members.size();
             if (!unused) {
                 lease = granted;
-                confirmedUntil = System.currentTimeMillis() + ttlSeconds * 1000;
+                confirmedUntil = clocks.wallMillis() + ttlSeconds * 1000;
                 long period = roundPeriodMillis();
                 rounds = connection.scheduler().scheduleAtFixedRate(() -> keepAliveRound(granted), period, period,
                         TimeUnit.MILLISECONDS);
@@ -132,7 +157,7 @@ final class SharedLease implements AutoCloseable {
 
     /** One keep-alive for every member, unless the previous one is still out; then the deadline check. */
     private void keepAliveRound(long id) {
-        if (System.currentTimeMillis() > confirmedUntil) {
+        if (clocks.wallMillis() > confirmedUntil) {
             lost(id, "no keep-alive reply for a whole TTL");
             return;
         }
@@ -142,7 +167,7 @@ final class SharedLease implements AutoCloseable {
             }
             roundInFlight = true;
         }
-        long sent = System.currentTimeMillis();
+        long sent = clocks.wallMillis();
         CompletableFuture<LeaseKeepAliveResponse> reply;
         try {
             reply = connection.client().getLeaseClient().keepAliveOnce(id);
