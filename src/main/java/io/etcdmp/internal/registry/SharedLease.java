@@ -32,7 +32,10 @@ final class SharedLease implements AutoCloseable {
         long heldLease();
     }
 
-    /** The clocks the lease reads: the system's, or a test's (whose wall clock can be stepped). */
+    /**
+     * The system's clocks, or a test's. The lease measures its deadline on {@link #monotonicNanos()} only; the
+     * wall clock is here so that a test can step it and show that the lease does not follow (LeaseClockStepTest).
+     */
     interface Clocks {
         Clocks SYSTEM = new Clocks() {
             @Override
@@ -62,6 +65,7 @@ final class SharedLease implements AutoCloseable {
     private CompletableFuture<Long> granting;
     private ScheduledFuture<?> rounds;
     private boolean roundInFlight;
+    /** Until when ({@link Clocks#monotonicNanos()}) etcd has confirmed the lease: never the wall clock, which may be stepped. */
     private volatile long confirmedUntil;
     /** A lost lease still holding records of members that have not re-claimed theirs: revoked once they all have. */
     private long retired;
@@ -133,7 +137,7 @@ final class SharedLease implements AutoCloseable {
             count = members.size();
             if (!unused) {
                 lease = granted;
-                confirmedUntil = clocks.wallMillis() + ttlSeconds * 1000;
+                confirmedUntil = clocks.monotonicNanos() + TimeUnit.SECONDS.toNanos(ttlSeconds);
                 long period = roundPeriodMillis();
                 rounds = connection.scheduler().scheduleAtFixedRate(() -> keepAliveRound(granted), period, period,
                         TimeUnit.MILLISECONDS);
@@ -157,7 +161,7 @@ final class SharedLease implements AutoCloseable {
 
     /** One keep-alive for every member, unless the previous one is still out; then the deadline check. */
     private void keepAliveRound(long id) {
-        if (clocks.wallMillis() > confirmedUntil) {
+        if (clocks.monotonicNanos() - confirmedUntil > 0) {
             lost(id, "no keep-alive reply for a whole TTL");
             return;
         }
@@ -167,7 +171,7 @@ final class SharedLease implements AutoCloseable {
             }
             roundInFlight = true;
         }
-        long sent = clocks.wallMillis();
+        long sent = clocks.monotonicNanos();
         CompletableFuture<LeaseKeepAliveResponse> reply;
         try {
             reply = connection.client().getLeaseClient().keepAliveOnce(id);
@@ -191,7 +195,8 @@ final class SharedLease implements AutoCloseable {
                 if (response.getTTL() <= 0) {
                     lost(id, "etcd answered TTL 0");
                 } else {
-                    confirmedUntil = Math.max(confirmedUntil, sent + response.getTTL() * 1000);
+                    long until = sent + TimeUnit.SECONDS.toNanos(response.getTTL());
+                    confirmedUntil = until - confirmedUntil > 0 ? until : confirmedUntil; // nanoTime may wrap: compare differences
                 }
             } else if (RecordClaim.isNotFound(error)) {
                 lost(id, "not found: revoked or expired");
