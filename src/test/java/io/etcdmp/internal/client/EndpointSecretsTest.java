@@ -29,6 +29,7 @@ class EndpointSecretsTest {
         "http://root:S3c/ret@etcd.local:2379",      // a slash in the password
         "http://root:S3cret@[::1:2379",             // a broken IPv6 literal
         "http://root:S3cret@etcd.local:2379/a@b",   // an @ after the host too
+        "http:r:S3cret@@[:1]://",                   // found by SettingsFuzzTest: the only "://" after the @
     })
     void aMalformedEndpointWithUserInfoIsReportedWithoutThePasswordButWithTheSettingAndTheHost(String endpoint) {
         Throwable thrown = catchThrowable(() -> EtcdSettings.from(name -> Optional.ofNullable(
