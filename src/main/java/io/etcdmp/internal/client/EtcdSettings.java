@@ -201,8 +201,10 @@ public final class EtcdSettings {
                         + DEFAULT_ENDPOINT);
             }
             List<URI> parsed = new ArrayList<>();
+            // a password holding a comma is split over two entries: then no entry of the list is shown whole
+            boolean credentials = urls.stream().anyMatch(u -> u.indexOf('@') >= 0);
             for (String url : urls) {
-                parsed.add(parseEndpoint(url));
+                parsed.add(parseEndpoint(url, credentials));
             }
             this.endpoints = parsed;
             return this;
@@ -283,29 +285,47 @@ public final class EtcdSettings {
             }
         }
 
-        private static URI parseEndpoint(String url) {
+        private static URI parseEndpoint(String url, boolean credentials) {
             URI uri;
             try {
                 uri = new URI(url.trim());
             } catch (URISyntaxException e) {
-                throw badEndpoint(url, e.getReason());
+                throw badEndpoint(url, credentials, e.getReason());
             }
             String scheme = uri.getScheme();
             if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
-                throw badEndpoint(url, "the scheme must be http or https");
+                throw badEndpoint(url, credentials, "the scheme must be http or https");
             }
             if (uri.getHost() == null || uri.getPort() < 0) {
-                throw badEndpoint(url, "host and port are required, as in " + DEFAULT_ENDPOINT);
+                throw badEndpoint(url, credentials, "host and port are required, as in " + DEFAULT_ENDPOINT);
             }
-            if (uri.getUserInfo() != null) {
-                throw badEndpoint("(redacted)", "credentials in the URL are not supported: use "
-                        + USER + " and " + PASSWORD);
+            if (uri.getUserInfo() != null || url.indexOf('@') >= 0) {
+                throw badEndpoint(url, credentials, "credentials in the URL are not supported: use " + USER + " and " + PASSWORD);
             }
             return uri;
         }
 
-        private static EtcdMicroprofileException badEndpoint(String url, String reason) {
-            return new EtcdMicroprofileException("Invalid etcd endpoint '" + url + "' in setting " + ENDPOINTS + ": " + reason);
+        /** Every message echoes the endpoint without what could be user info: it may hold a password. */
+        private static EtcdMicroprofileException badEndpoint(String url, boolean credentials, String reason) {
+            int scheme = url.indexOf("://");
+            String shown = !credentials || url.indexOf('@') >= 0 ? withoutUserInfo(url)
+                    : (scheme < 0 ? "" : url.substring(0, scheme + 3)) + "*** (shown in part: the list holds credentials)";
+            return new EtcdMicroprofileException("Invalid etcd endpoint '" + shown + "' in setting " + ENDPOINTS + ": " + reason);
         }
+    }
+
+    /**
+     * {@code url} with everything between its scheme's {@code ://} (or its start, when none comes before the {@code @}) and its last {@code @}
+     * replaced by {@code ***}: works on text that does not parse as a URI, and on a password holding
+     * {@code /} or {@code @}; may hide more than the user info, never less.
+     */
+    public static String withoutUserInfo(String url) {
+        int at = url.lastIndexOf('@');
+        if (at < 0) {
+            return url;
+        }
+        int scheme = url.indexOf("://");
+        int start = scheme < 0 || scheme > at ? 0 : scheme + 3;
+        return url.substring(0, start) + "***" + url.substring(at);
     }
 }

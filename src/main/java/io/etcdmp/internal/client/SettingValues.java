@@ -82,22 +82,30 @@ public final class SettingValues {
         return out;
     }
 
+    /**
+     * The duration {@code text} says, or null when it says none: a number too large for its unit, or a duration
+     * beyond ~292 years (its nanoseconds overflow a long, which every deadline computed from it would do).
+     */
     static Duration parseDuration(String text) {
         String t = text.trim();
         Matcher m = DURATION.matcher(t.toLowerCase(Locale.ROOT));
-        if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            String unit = m.group(2) == null ? "ms" : m.group(2);
-            switch (unit) {
-                case "ms": return Duration.ofMillis(n);
-                case "s": return Duration.ofSeconds(n);
-                case "m": return Duration.ofMinutes(n);
-                default: return Duration.ofHours(n);
-            }
-        }
         try {
-            return Duration.parse(t);
-        } catch (DateTimeParseException e) {
+            Duration d;
+            if (m.matches()) {
+                long n = Long.parseLong(m.group(1));
+                String unit = m.group(2) == null ? "ms" : m.group(2);
+                switch (unit) {
+                    case "ms": d = Duration.ofMillis(n); break;
+                    case "s": d = Duration.ofSeconds(n); break;
+                    case "m": d = Duration.ofMinutes(n); break;
+                    default: d = Duration.ofHours(n);
+                }
+            } else {
+                d = Duration.parse(t);
+            }
+            d.toNanos();
+            return d;
+        } catch (DateTimeParseException | ArithmeticException | NumberFormatException e) {
             return null;
         }
     }

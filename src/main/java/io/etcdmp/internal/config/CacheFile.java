@@ -195,10 +195,15 @@ final class CacheFile {
         }
     }
 
-    /** Temporary files a crash left beside {@code file}; they are never read. */
+    /**
+     * Temporary files a crash left beside {@code file} ({@code .<name>.<digits>.tmp}); they are never read.
+     * Matched by name, not by a glob: the name may hold glob characters, and the files of {@code orders.v2}
+     * ({@code .orders.v2.<digits>.tmp}), which another source may be writing, are not {@code orders}'s.
+     */
     static void removeLeftovers(Path file) {
         Path dir = file.toAbsolutePath().getParent();
-        try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(dir, tempPrefix(file) + "*.tmp")) {
+        String prefix = tempPrefix(file);
+        try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(dir, p -> isTempOf(prefix, p.getFileName().toString()))) {
             for (Path leftover : leftovers) {
                 Files.deleteIfExists(leftover);
             }
@@ -213,6 +218,14 @@ final class CacheFile {
         } catch (UnsupportedOperationException notPosix) {
             return Files.createTempFile(dir, tempPrefix(file), ".tmp");
         }
+    }
+
+    /** {@code <prefix><digits>.tmp}: what {@link Files#createTempFile} made for that prefix. */
+    private static boolean isTempOf(String prefix, String name) {
+        if (!name.startsWith(prefix) || !name.endsWith(".tmp") || name.length() <= prefix.length() + 4) {
+            return false;
+        }
+        return name.substring(prefix.length(), name.length() - 4).chars().allMatch(c -> c >= '0' && c <= '9');
     }
 
     private static String tempPrefix(Path file) {

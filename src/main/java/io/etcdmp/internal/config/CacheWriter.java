@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -25,17 +26,28 @@ final class CacheWriter {
     private final Object fileLock = new Object();
     private boolean dirty;
     private boolean scheduled;
-    private long lastWriteNanos = System.nanoTime() - MIN_INTERVAL.toNanos();
+    private final LongSupplier clock;
+    private long lastWriteNanos;
     /** Pause after the last write: {@link #MIN_INTERVAL}, or 20 times what that write took if longer. */
     private long pauseNanos = MIN_INTERVAL.toNanos();
     private boolean failing;
     private boolean leftoversRemoved;
     /** After the source's close: late scheduled writes do nothing until {@link #resume()}. */
     private boolean stopped;
+    /** Counts stops: a write scheduled before one (its connection may have dropped it) no longer counts as scheduled. */
+    private int epoch;
+    private int scheduledIn;
 
     CacheWriter(Path file, Supplier<CacheFile.Content> content) {
+        this(file, content, System::nanoTime);
+    }
+
+    /** {@code nanoClock}: {@link System#nanoTime()}, or a test's clock for the pacing. */
+    CacheWriter(Path file, Supplier<CacheFile.Content> content, LongSupplier nanoClock) {
         this.file = file;
         this.content = content;
+        this.clock = nanoClock;
+        this.lastWriteNanos = nanoClock.getAsLong() - MIN_INTERVAL.toNanos();
     }
 
     Path file() {
@@ -54,24 +66,31 @@ final class CacheWriter {
                 return;
             }
             scheduled = true;
-            delayMillis = Math.max(0, (lastWriteNanos + pauseNanos - System.nanoTime()) / 1_000_000);
+            delayMillis = Math.max(0, (lastWriteNanos + pauseNanos - clock.getAsLong()) / 1_000_000);
+            scheduledIn = epoch;
         }
+        int in = scheduledIn;
         if (!EtcdConnection.unlessClosing(LOG, "Cache file write not scheduled",
-                () -> connection.runBlocking(this::writeIfChanged, delayMillis))) {
+                () -> connection.runBlocking(() -> writeIfChanged(in), delayMillis))) {
             synchronized (lock) {
-                scheduled = false; // the close writes what is left
+                if (in == epoch) {
+                    scheduled = false; // the close writes what is left
+                }
             }
         }
     }
 
-    private void writeIfChanged() {
+    private void writeIfChanged(int scheduledEpoch) {
         synchronized (lock) {
+            if (scheduledEpoch != epoch) {
+                return; // from before a stop: the write scheduled since (if any) is another
+            }
             scheduled = false;
             if (!dirty || stopped) {
                 return;
             }
             dirty = false;
-            lastWriteNanos = System.nanoTime();
+            lastWriteNanos = clock.getAsLong();
         }
         write();
     }
@@ -92,17 +111,20 @@ final class CacheWriter {
             boolean pending = dirty;
             dirty = false;
             stopped = true;
+            // the connection closing with the source may drop the queued write: it must not block the next one
+            scheduled = false;
+            epoch++;
             if (!flush || !pending) {
                 return;
             }
-            lastWriteNanos = System.nanoTime();
+            lastWriteNanos = clock.getAsLong();
         }
         write();
     }
 
     private void write() {
         synchronized (fileLock) {
-            long started = System.nanoTime();
+            long started = clock.getAsLong();
             try {
                 if (!leftoversRemoved) {
                     CacheFile.removeLeftovers(file);
@@ -120,7 +142,7 @@ final class CacheWriter {
                         file, e.getClass().getSimpleName(), e.getMessage());
                 failing = true;
             }
-            long took = System.nanoTime() - started;
+            long took = clock.getAsLong() - started;
             synchronized (lock) {
                 pauseNanos = Math.max(MIN_INTERVAL.toNanos(), 20 * took);
             }

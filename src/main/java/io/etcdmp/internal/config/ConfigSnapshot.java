@@ -51,8 +51,14 @@ final class ConfigSnapshot {
      * {@code documents}: key names below each prefix whose value is a document ({@link ConfigDocument});
      * {@code lookupValue} turns (name, value) into what {@link #lookup} returns; it must not call back into the snapshot.
      */
-    @SuppressWarnings("unchecked")
     ConfigSnapshot(List<ByteSequence> prefixes, List<String> documents, BiFunction<String, String, Object> lookupValue) {
+        this(prefixes, documents, ConfigDocument.DEFAULT_MAX_PROPERTIES, lookupValue);
+    }
+
+    /** {@code documentMaxProperties}: the most properties one document may give ({@code etcd.config.document-max-properties}). */
+    @SuppressWarnings("unchecked")
+    ConfigSnapshot(List<ByteSequence> prefixes, List<String> documents, int documentMaxProperties,
+                   BiFunction<String, String, Object> lookupValue) {
         this.prefixes = List.copyOf(prefixes);
         this.lookupValue = lookupValue;
         this.byPrefix = new Map[prefixes.size()];
@@ -62,7 +68,7 @@ final class ConfigSnapshot {
             byPrefix[i] = new ConcurrentHashMap<>();
             undecodable.add(new HashSet<>());
             if (layers != null) {
-                layers[i] = new DocumentLayer(prefixes.get(i).toString(StandardCharsets.UTF_8), documents);
+                layers[i] = new DocumentLayer(prefixes.get(i).toString(StandardCharsets.UTF_8), documents, documentMaxProperties);
                 documented[i] = Map.of();
             }
         }

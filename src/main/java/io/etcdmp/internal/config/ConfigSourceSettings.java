@@ -22,6 +22,7 @@ public final class ConfigSourceSettings {
     public static final String START_TIMEOUT = "etcd.config.start-timeout";
     public static final String DOCUMENTS = "etcd.config.documents";
     public static final String CACHE_FILE = "etcd.config.cache-file";
+    public static final String DOCUMENT_MAX_PROPERTIES = "etcd.config.document-max-properties";
     /** Long enough for an etcd started alongside the application, or a first call in a cold server. */
     public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(30);
     public static final String APP_NAME = "mp.app.name";
@@ -42,9 +43,10 @@ public final class ConfigSourceSettings {
     private final Duration startTimeout;
     private final List<String> documents;
     private final Optional<Path> cacheFile;
+    private final int documentMaxProperties;
 
     private ConfigSourceSettings(boolean enabled, List<String> prefixes, int ordinal, boolean optional, Duration startTimeout,
-                                 List<String> documents, Optional<Path> cacheFile) {
+                                 List<String> documents, Optional<Path> cacheFile, int documentMaxProperties) {
         this.enabled = enabled;
         this.prefixes = List.copyOf(prefixes);
         this.ordinal = ordinal;
@@ -52,6 +54,7 @@ public final class ConfigSourceSettings {
         this.startTimeout = startTimeout;
         this.documents = List.copyOf(documents);
         this.cacheFile = cacheFile;
+        this.documentMaxProperties = documentMaxProperties;
     }
 
     public static ConfigSourceSettings from(PropertyLookup lookup) {
@@ -67,7 +70,17 @@ public final class ConfigSourceSettings {
         return new ConfigSourceSettings(values.bool(ENABLED, true), normalize(prefixes),
                 values.integer(ORDINAL, DEFAULT_ORDINAL), values.bool(OPTIONAL, false),
                 values.duration(START_TIMEOUT, DEFAULT_START_TIMEOUT), documents(values.list(DOCUMENTS)),
-                values.string(CACHE_FILE).map(String::trim).filter(f -> !f.isEmpty()).map(ConfigSourceSettings::cachePath));
+                values.string(CACHE_FILE).map(String::trim).filter(f -> !f.isEmpty()).map(ConfigSourceSettings::cachePath),
+                documentMaxProperties(values.integer(DOCUMENT_MAX_PROPERTIES, ConfigDocument.DEFAULT_MAX_PROPERTIES)));
+    }
+
+    private static int documentMaxProperties(int max) {
+        if (max < 1) {
+            throw new EtcdMicroprofileException("Setting " + DOCUMENT_MAX_PROPERTIES + " is " + max
+                    + "; give the most properties one document may hold (1 or more, default "
+                    + ConfigDocument.DEFAULT_MAX_PROPERTIES + ")");
+        }
+        return max;
     }
 
     private static List<String> documents(List<String> names) {
@@ -147,6 +160,11 @@ public final class ConfigSourceSettings {
     /** Key names below each prefix whose value is a document, lowest precedence first ({@code etcd.config.documents}). */
     public List<String> documents() {
         return documents;
+    }
+
+    /** The most properties one document may give ({@code etcd.config.document-max-properties}); more: it does not parse. */
+    public int documentMaxProperties() {
+        return documentMaxProperties;
     }
 
     /** Where the last known good snapshot is kept ({@code etcd.config.cache-file}); empty: nowhere. */

@@ -25,6 +25,8 @@ final class DocumentLayer {
     private final String prefix;
     private final ByteSequence prefixBytes;
     private final List<String> documents;
+    /** {@code etcd.config.document-max-properties}. */
+    private final int maxProperties;
     /** Per document: its last good properties, and the raw text they came from (for the cache file). */
     private final Map<String, Map<String, String>> parsed = new HashMap<>();
     private final Map<String, byte[]> raw = new HashMap<>();
@@ -32,7 +34,12 @@ final class DocumentLayer {
     private Map<String, Object> merged = Map.of();
 
     DocumentLayer(String prefix, List<String> documents) {
+        this(prefix, documents, ConfigDocument.DEFAULT_MAX_PROPERTIES);
+    }
+
+    DocumentLayer(String prefix, List<String> documents, int maxProperties) {
         this.prefix = prefix;
+        this.maxProperties = maxProperties;
         this.prefixBytes = ByteSequence.from(prefix, StandardCharsets.UTF_8);
         this.documents = List.copyOf(documents);
     }
@@ -92,15 +99,21 @@ final class DocumentLayer {
             if (text == null) {
                 throw new ConfigDocument.SyntaxError("the value is not valid UTF-8");
             }
-            parsed.put(name, ConfigDocument.parse(name, text));
+            parsed.put(name, ConfigDocument.parse(name, text, maxProperties));
             raw.put(name, value);
             return true;
         } catch (ConfigDocument.SyntaxError e) {
-            LOG.log(Level.WARNING, "Config document in etcd key ''{0}{1}'' at revision {2} does not parse: {3}; "
-                    + "its {4} properties of the last version that parsed stay", prefix, name, revision,
-                    e.getMessage(), parsed.containsKey(name) ? parsed.get(name).size() : 0);
-            return false;
+            return doesNotParse(name, revision, e.getMessage());
+        } catch (Throwable e) { // whatever a document does to a parser, the others and the plain keys still apply
+            return doesNotParse(name, revision, e.getClass().getName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
         }
+    }
+
+    private boolean doesNotParse(String name, long revision, String reason) {
+        LOG.log(Level.WARNING, "Config document in etcd key ''{0}{1}'' at revision {2} does not parse: {3}; "
+                + "its {4} properties of the last version that parsed stay", prefix, name, revision,
+                reason, parsed.containsKey(name) ? parsed.get(name).size() : 0);
+        return false;
     }
 
     /** Every document as read at one revision: documents not in {@code present} were deleted. */

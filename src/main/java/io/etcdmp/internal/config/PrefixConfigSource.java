@@ -63,7 +63,7 @@ public class PrefixConfigSource implements EtcdConfigSource {
         this.reader = new StartReader(settings, etcd);
         List<ByteSequence> prefixes = settings.prefixes().stream()
                 .map(p -> ByteSequence.from(p, StandardCharsets.UTF_8)).toList();
-        this.snapshot = new ConfigSnapshot(prefixes, settings.documents(), this::lookupValue);
+        this.snapshot = new ConfigSnapshot(prefixes, settings.documents(), settings.documentMaxProperties(), this::lookupValue);
         this.name = NAME + "[endpoints=" + etcd.endpointList() + ", prefixes=" + settings.prefixes() + "]";
         this.cache = settings.cacheFile().map(file -> new CacheFallback(file, etcd,
                 () -> CacheFallback.content(snapshot, appliedRevision, etcd, settings.prefixes()))).orElse(null);
@@ -126,6 +126,9 @@ public class PrefixConfigSource implements EtcdConfigSource {
                     + "They are loaded, with change events, once etcd answers", etcd.endpointList(), EtcdFailures.describe(e),
                     ConfigSourceSettings.OPTIONAL);
             mirrors.forEach(PrefixMirror::startInBackground);
+        } catch (Error e) { // not etcd's answer but a fault here: give the connection back before it goes up
+            close();
+            throw e;
         } finally {
             publishing = true;
         }

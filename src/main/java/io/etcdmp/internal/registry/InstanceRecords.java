@@ -3,7 +3,6 @@ package io.etcdmp.internal.registry;
 import io.etcdmp.EtcdMicroprofileException;
 import io.etcdmp.registry.ServiceInstance;
 import jakarta.json.Json;
-import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -66,9 +65,21 @@ public final class InstanceRecords {
      * Reads a record stored under {@code <prefix><service>/<keyId>}.
      *
      * @throws NotAnInstance when the record says it is not one (gRPC naming {@code "Op"} other than 0)
-     * @throws IllegalArgumentException with the reason when the value has none of the shapes
+     * @throws IllegalArgumentException with the reason when the value has none of the shapes; never another
+     *         exception, whatever the value holds (it comes from any writer)
      */
     static ServiceInstance parse(String service, String keyId, String value) {
+        try {
+            return parseShape(service, keyId, value);
+        } catch (IllegalArgumentException e) {
+            throw e;
+        } catch (RuntimeException | StackOverflowError e) {
+            // the parsers' message may quote the value, which may hold credentials: name the failure only
+            throw new IllegalArgumentException("the value cannot be read (" + e.getClass().getSimpleName() + ")", e);
+        }
+    }
+
+    private static ServiceInstance parseShape(String service, String keyId, String value) {
         String text = value.strip();
         if (text.isEmpty()) {
             throw new IllegalArgumentException("the value is empty");
@@ -187,6 +198,9 @@ public final class InstanceRecords {
             // the value may hold credentials: give the reason, not the text
             throw new IllegalArgumentException("not a valid URL: " + e.getReason() + " at index " + e.getIndex());
         }
+        if (uri.getScheme() == null) {
+            throw new IllegalArgumentException("the value contains '://' but is no URL: it has no scheme");
+        }
         String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
         String authority = uri.getRawAuthority();
         if (authority == null || authority.isEmpty()) {
@@ -224,7 +238,7 @@ public final class InstanceRecords {
     private static JsonObject object(String text) {
         try (JsonReader reader = Json.createReader(new StringReader(text))) {
             return reader.readObject();
-        } catch (JsonException | IllegalStateException e) {
+        } catch (RuntimeException e) { // JsonException, or what an implementation throws of its own (Parsson: too deep)
             throw new IllegalArgumentException("not a JSON object: " + e.getMessage());
         }
     }

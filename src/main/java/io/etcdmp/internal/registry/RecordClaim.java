@@ -18,6 +18,7 @@ import io.etcdmp.registry.ServiceInstance;
 import io.grpc.Status;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -30,6 +31,8 @@ final class RecordClaim {
     private final EtcdConnection connection;
     private final ServiceInstance instance;
     private final ByteSequence key;
+    /** When the first record was made: every later one (a re-claim, the drain's rewrite) keeps it. */
+    private Instant registeredAt;
 
     RecordClaim(EtcdConnection connection, ServiceInstance instance, String key) {
         this.connection = connection;
@@ -122,6 +125,14 @@ final class RecordClaim {
     /** etcd does not know the lease: revoked or expired. */
     static boolean isNotFound(Throwable t) {
         return EtcdFailures.hasCause(t, Status.Code.NOT_FOUND, "requested lease not found", NoSuchLeaseException.class);
+    }
+
+    /** The record of {@code published} (the instance as it is now), with the time of the first registration. */
+    synchronized ByteSequence record(ServiceInstance published) {
+        if (registeredAt == null) {
+            registeredAt = Instant.now();
+        }
+        return bytes(InstanceRecords.toJson(published.withRegisteredAt(registeredAt)));
     }
 
     static ByteSequence bytes(String s) {

@@ -9,7 +9,6 @@ import io.etcdmp.registry.ServiceInstance;
 
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.TreeMap;
@@ -100,7 +99,7 @@ final class RecordKeeper implements Registration, SharedLease.Member {
                 return;
             }
             value = record != null && recordDraining == draining ? record
-                    : RecordClaim.bytes(InstanceRecords.toJson(published().withRegisteredAt(Instant.now())));
+                    : claim.record(published());
             pendingLease = id;
             pendingValue = value;
         }
@@ -227,7 +226,7 @@ final class RecordKeeper implements Registration, SharedLease.Member {
             id = registered ? heldLease : 0;
         }
         if (id != 0 && current != null) {
-            ByteSequence value = RecordClaim.bytes(InstanceRecords.toJson(published().withRegisteredAt(Instant.now())));
+            ByteSequence value = claim.record(published());
             try {
                 long revision = claim.rewrite(current, value, id);
                 boolean stillOurs;

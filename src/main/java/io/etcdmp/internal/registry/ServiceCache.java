@@ -106,21 +106,20 @@ final class ServiceCache implements AutoCloseable {
                 skipped.remove(change.key());
                 continue;
             }
-            String keyId = KeyRanges.describe(change.key().substring(prefix.size()));
-            if (keyId.isEmpty() || keyId.contains("/")) {
-                byKey.remove(change.key());
-                skip(change, "not <prefix>" + service + "/<instance-id>", Level.WARNING);
-                continue;
-            }
-            try {
+            try { // one record at a time: whatever one does, the others of the batch still apply
+                String keyId = KeyRanges.describe(change.key().substring(prefix.size()));
+                if (keyId.isEmpty() || keyId.contains("/")) {
+                    throw new IllegalArgumentException("not <prefix>" + service + "/<instance-id>");
+                }
                 byKey.put(change.key(), InstanceRecords.parse(service, keyId, change.value().toString(StandardCharsets.UTF_8)));
                 skipped.remove(change.key());
             } catch (InstanceRecords.NotAnInstance e) {
                 byKey.remove(change.key());
                 skip(change, e.getMessage(), Level.DEBUG);
-            } catch (IllegalArgumentException e) {
+            } catch (RuntimeException | StackOverflowError e) {
                 byKey.remove(change.key());
-                skip(change, e.getMessage(), Level.WARNING);
+                skip(change, e instanceof IllegalArgumentException ? e.getMessage() : "cannot be read ("
+                        + e.getClass().getSimpleName() + ")", Level.WARNING);
             }
         }
         List<ServiceInstance> now = new ArrayList<>(byKey.values());

@@ -32,7 +32,30 @@ final class SharedLease implements AutoCloseable {
         long heldLease();
     }
 
+    /**
+     * The system's clocks, or a test's. The lease measures its deadline on {@link #monotonicNanos()} only; the
+     * wall clock is here so that a test can step it and show that the lease does not follow (LeaseClockStepTest).
+     */
+    interface Clocks {
+        Clocks SYSTEM = new Clocks() {
+            @Override
+            public long wallMillis() {
+                return System.currentTimeMillis();
+            }
+
+            @Override
+            public long monotonicNanos() {
+                return System.nanoTime();
+            }
+        };
+
+        long wallMillis();
+
+        long monotonicNanos();
+    }
+
     private final EtcdConnection connection;
+    private final Clocks clocks;
     private final long ttlSeconds;
     private final String label;
     private final Object lock = new Object();
@@ -42,13 +65,19 @@ final class SharedLease implements AutoCloseable {
     private CompletableFuture<Long> granting;
     private ScheduledFuture<?> rounds;
     private boolean roundInFlight;
+    /** Until when ({@link Clocks#monotonicNanos()}) etcd has confirmed the lease: never the wall clock, which may be stepped. */
     private volatile long confirmedUntil;
     /** A lost lease still holding records of members that have not re-claimed theirs: revoked once they all have. */
     private long retired;
     private int retiredHolders;
 
     SharedLease(EtcdConnection connection, long ttlSeconds, String label) {
+        this(connection, ttlSeconds, label, Clocks.SYSTEM);
+    }
+
+    SharedLease(EtcdConnection connection, long ttlSeconds, String label, Clocks clocks) {
         this.connection = connection;
+        this.clocks = clocks;
         this.ttlSeconds = ttlSeconds;
         this.label = label;
     }
@@ -108,7 +137,7 @@ final class SharedLease implements AutoCloseable {
             count = members.size();
             if (!unused) {
                 lease = granted;
-                confirmedUntil = System.currentTimeMillis() + ttlSeconds * 1000;
+                confirmedUntil = clocks.monotonicNanos() + TimeUnit.SECONDS.toNanos(ttlSeconds);
                 long period = roundPeriodMillis();
                 rounds = connection.scheduler().scheduleAtFixedRate(() -> keepAliveRound(granted), period, period,
                         TimeUnit.MILLISECONDS);
@@ -132,7 +161,7 @@ final class SharedLease implements AutoCloseable {
 
     /** One keep-alive for every member, unless the previous one is still out; then the deadline check. */
     private void keepAliveRound(long id) {
-        if (System.currentTimeMillis() > confirmedUntil) {
+        if (clocks.monotonicNanos() - confirmedUntil > 0) {
             lost(id, "no keep-alive reply for a whole TTL");
             return;
         }
@@ -142,7 +171,7 @@ final class SharedLease implements AutoCloseable {
             }
             roundInFlight = true;
         }
-        long sent = System.currentTimeMillis();
+        long sent = clocks.monotonicNanos();
         CompletableFuture<LeaseKeepAliveResponse> reply;
         try {
             reply = connection.client().getLeaseClient().keepAliveOnce(id);
@@ -166,7 +195,8 @@ final class SharedLease implements AutoCloseable {
                 if (response.getTTL() <= 0) {
                     lost(id, "etcd answered TTL 0");
                 } else {
-                    confirmedUntil = Math.max(confirmedUntil, sent + response.getTTL() * 1000);
+                    long until = sent + TimeUnit.SECONDS.toNanos(response.getTTL());
+                    confirmedUntil = until - confirmedUntil > 0 ? until : confirmedUntil; // nanoTime may wrap: compare differences
                 }
             } else if (RecordClaim.isNotFound(error)) {
                 lost(id, "not found: revoked or expired");

@@ -255,7 +255,7 @@ public final class PrefixMirror implements AutoCloseable {
         long read;
         try {
             read = load(0);
-        } catch (Exception e) {
+        } catch (Exception | Error e) { // an Error too (a listener's): else "recovering" stays set and the prefix is never read again
             int attempt;
             synchronized (this) {
                 recovering = false;
