@@ -1,5 +1,10 @@
 package io.etcdmp.it.support;
 
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.WatchOption;
+import io.etcd.jetcd.watch.WatchEvent;
 import io.etcdmp.internal.client.EtcdConnection;
 import io.etcdmp.internal.client.EtcdConnections;
 import io.etcdmp.internal.client.EtcdSettings;
@@ -35,6 +40,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
@@ -83,6 +90,15 @@ public abstract class RuntimeContract {
     private ServiceRegistry peerRegistry;
     private final List<CalledService> called = new ArrayList<>();
     private final Map<String, Registration> peerRegistrations = new LinkedHashMap<>();
+    /** Each time a record of this application was created in etcd: what the application answered at that moment. */
+    private final List<Appearance> appearances = new CopyOnWriteArrayList<>();
+    private final List<Throwable> watchFailures = new CopyOnWriteArrayList<>();
+    private ExecutorService appearanceRequests;
+    private Watch.Watcher recordWatch;
+
+    /** A record created under /services/&lt;service&gt;/ and the answer to {@code GET /api/greeting} sent when the test saw it. */
+    protected record Appearance(String key, Http.Response answer) {
+    }
 
     /** Short runtime name, also the service name's suffix: {@code it-<name>}. */
     protected abstract String runtime();
@@ -169,6 +185,7 @@ public abstract class RuntimeContract {
         etcd.ctl().put(GREETING_KEY, "hello from etcd");
         etcd.ctl().put(LOOKUP_ETCD_KEY, LOOKUP_VALUE);
         port = LoopbackPorts.free();
+        watchRecordsAppearing();
         long start = System.nanoTime();
         server = startServer(librarySettings());
         awaitAnswer(url("greeting"), bootLimit());
@@ -178,6 +195,10 @@ public abstract class RuntimeContract {
     @AfterAll
     void stopServerAndEtcd() {
         try {
+            if (recordWatch != null) {
+                recordWatch.close();
+                appearanceRequests.shutdownNow();
+            }
             if (server != null) {
                 server.close();
             }
@@ -216,6 +237,18 @@ public abstract class RuntimeContract {
         }
         timings.put("etcd put to new value over HTTP (3 changes)", latencies.stream().map(RuntimeContract::millis).toList()
                 .toString());
+    }
+
+    /**
+     * The record must not exist while the application does not serve: the moment the test sees a record of the
+     * application created in etcd (a watch from before the server started), it requests the application, which
+     * must answer (never a refused connection, nor the runtime's 404/503 for an application still deploying).
+     */
+    @Test
+    @Order(0)
+    void recordAppearsOnlyOnceTheApplicationServes() {
+        assertRecordAppearedWhileServing(1);
+        assertEquals(1, appearances.size(), "records created: " + appearances);
     }
 
     @Test
@@ -381,6 +414,41 @@ public abstract class RuntimeContract {
                 assertEquals(List.of(200), servedWhileDraining, "the application still serves while it drains");
             }
         }
+    }
+
+    /**
+     * Watches this application's records from the current revision on (so no creation is missed) and, the moment
+     * one is created, requests {@code GET /api/greeting} from the application on another thread.
+     */
+    private void watchRecordsAppearing() throws Exception {
+        appearanceRequests = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "it-record-appearance");
+            t.setDaemon(true);
+            return t;
+        });
+        peers();
+        ByteSequence prefix = ByteSequence.from("/services/" + service() + "/", StandardCharsets.UTF_8);
+        long revision = peerConnection.client().getKVClient().get(prefix, GetOption.builder().isPrefix(true).withCountOnly(true).build())
+                .get(30, TimeUnit.SECONDS).getHeader().getRevision();
+        recordWatch = peerConnection.client().getWatchClient().watch(prefix,
+                WatchOption.builder().isPrefix(true).withRevision(revision + 1).build(), response -> {
+                    for (WatchEvent event : response.getEvents()) {
+                        if (event.getEventType() == WatchEvent.EventType.PUT && event.getKeyValue().getVersion() == 1) {
+                            String key = event.getKeyValue().getKey().toString(StandardCharsets.UTF_8);
+                            appearanceRequests.execute(() -> appearances.add(new Appearance(key, Http.get(url("greeting")))));
+                        }
+                    }
+                }, watchFailures::add);
+    }
+
+    /** The {@code n}th record created (1 = the first) appeared while the application served (answered 200). */
+    protected void assertRecordAppearedWhileServing(int n) {
+        Awaitility.await("record number " + n + " of " + service() + " created and the application requested")
+                .atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> appearances.size() >= n);
+        assertEquals(List.of(), watchFailures, "the watch of the records");
+        Appearance appearance = appearances.get(n - 1);
+        assertEquals(200, appearance.answer().status(), "the moment " + appearance.key() + " appeared in etcd, "
+                + url("greeting") + " answered " + appearance.answer().status() + ": " + appearance.answer().body());
     }
 
     private ServiceRegistry peers() {
