@@ -211,7 +211,7 @@ public class EtcdExtension implements Extension {
      * port the server bound where the runtime tells it. In a servlet container, once the web application answers
      * ({@link ServingProbe}).
      */
-    void registerSelf(@Observes @Priority(CdiSupport.SELF_REGISTRATION_PRIORITY) @Initialized(ApplicationScoped.class) Object ignored,
+    void registerSelf(@Observes @Priority(CdiSupport.SELF_REGISTRATION_PRIORITY) @Initialized(ApplicationScoped.class) Object scope,
                       BeanManager beans) {
         if (registry == null || !registry.selfRegistration()) {
             return;
@@ -221,7 +221,7 @@ public class EtcdExtension implements Extension {
             ServiceRegistry services = beans.createInstance().select(ServiceRegistry.class).get();
             ServiceInstance self = registry.selfInstance(boundPort);
             registry.unreachableAddress(self).ifPresent(problem -> LOG.log(Level.WARNING, problem));
-            serving.register(beans, self, () -> ((EtcdServiceRegistry) services).registerSelf(self));
+            serving.register(beans, scope, self, () -> ((EtcdServiceRegistry) services).registerSelf(self));
         } finally {
             NettyThreadState.release();
         }
@@ -243,6 +243,11 @@ public class EtcdExtension implements Extension {
         } finally {
             NettyThreadState.release();
         }
+    }
+
+    /** A request reached the application: the serving probe's, once it serves. */
+    void seeServingProbe(@Observes @Initialized(RequestScoped.class) Object request) {
+        serving.requestStarted(request);
     }
 
     /** The request ran on a server thread: whatever the library or the application did with jetcd on it, leave no Netty state there. */
