@@ -1,8 +1,12 @@
 package io.etcdmp.it.payara;
 
+import io.etcdmp.it.support.Http;
 import io.etcdmp.it.support.RuntimeContract;
 import io.etcdmp.it.support.ServerProcess;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,6 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Payara Micro 6 (its own MP Config implementation): {@code java -jar payara-micro.jar --deploy
@@ -68,6 +75,15 @@ class PayaraIT extends RuntimeContract {
     @Override
     protected boolean servesWhileDraining() {
         return false;
+    }
+
+    /** Payara Micro's MicroProfile Health answers on the HTTP port; the library's check is part of its readiness. */
+    @Test
+    @Order(6)
+    void etcdReadinessCheckIsPartOfPayarasReadiness() {
+        Http.Response r = Http.get(URI.create("http://127.0.0.1:" + port + "/health/ready"));
+        assertEquals(200, r.status(), r.body());
+        assertTrue(r.body().contains("\"etcd\"") && r.body().contains("\"UP\""), r.body());
     }
 
     @Override
