@@ -8,6 +8,7 @@ import io.etcdmp.config.ConfigStore;
 import io.etcdmp.internal.cdi.CdiSupport;
 import io.etcdmp.internal.cdi.ContainerClient;
 import io.etcdmp.internal.cdi.RuntimeServer;
+import io.etcdmp.internal.cdi.ServingProbe;
 import io.etcdmp.internal.client.EtcdConnection;
 import io.etcdmp.internal.client.EtcdConnections;
 import io.etcdmp.internal.client.EtcdSettings;
@@ -75,6 +76,7 @@ public class EtcdExtension implements Extension {
     private RegistrySettings registry;
     private boolean ourBeansAdded;
     private final List<AutoCloseable> subscriptions = new ArrayList<>();
+    private final ServingProbe serving = new ServingProbe();
     /**
      * The etcd config sources of this application's Config, claimed for this container while the application
      * starts: at shutdown some runtimes (Open Liberty) answer {@code ConfigProvider.getConfig()} with another
@@ -208,9 +210,10 @@ public class EtcdExtension implements Extension {
      * Registers the deployment once it serves: after the observers of the application scope's start at
      * lower priorities, the runtime's server start among them (Helidon MP starts its server at
      * {@code PLATFORM_AFTER + 100}), so callers never find an instance that refuses connections; with the
-     * port the server bound where the runtime tells it.
+     * port the server bound where the runtime tells it. In a servlet container, once the web application answers
+     * ({@link ServingProbe}).
      */
-    void registerSelf(@Observes @Priority(CdiSupport.SELF_REGISTRATION_PRIORITY) @Initialized(ApplicationScoped.class) Object ignored,
+    void registerSelf(@Observes @Priority(CdiSupport.SELF_REGISTRATION_PRIORITY) @Initialized(ApplicationScoped.class) Object scope,
                       BeanManager beans) {
         if (registry == null || !registry.selfRegistration()) {
             return;
@@ -220,7 +223,7 @@ public class EtcdExtension implements Extension {
             ServiceRegistry services = beans.createInstance().select(ServiceRegistry.class).get();
             ServiceInstance self = registry.selfInstance(boundPort);
             registry.unreachableAddress(self).ifPresent(problem -> LOG.log(Level.WARNING, problem));
-            ((EtcdServiceRegistry) services).registerSelf(self);
+            serving.register(beans, scope, self, () -> ((EtcdServiceRegistry) services).registerSelf(self));
         } finally {
             NettyThreadState.release();
         }
@@ -233,6 +236,7 @@ public class EtcdExtension implements Extension {
      */
     void deregister(@Observes @Priority(CdiSupport.DRAIN_PRIORITY) @BeforeDestroyed(ApplicationScoped.class) Object ignored,
                     BeanManager beans) {
+        serving.cancel();
         try {
             if (registry != null && registry.selfRegistration()) {
                 beans.createInstance().select(ServiceRegistry.class).get().selfRegistration()
@@ -241,6 +245,11 @@ public class EtcdExtension implements Extension {
         } finally {
             NettyThreadState.release();
         }
+    }
+
+    /** A request reached the application: the serving probe's, once it serves. */
+    void seeServingProbe(@Observes @Initialized(RequestScoped.class) Object request) {
+        serving.requestStarted(request);
     }
 
     /** The request ran on a server thread: whatever the library or the application did with jetcd on it, leave no Netty state there. */

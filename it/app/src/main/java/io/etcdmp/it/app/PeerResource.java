@@ -19,7 +19,7 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 @Path("peer")
 @RequestScoped
 public class PeerResource {
-    /** Resolved at the call: a runtime without MicroProfile Rest Client still deploys the application (WildFly, see docs/RUNTIMES.md). */
+    /** Resolved at the call: a runtime without MicroProfile Rest Client still deploys the application. */
     @Inject
     @RestClient
     Instance<PeerClient> peer;

@@ -1,13 +1,22 @@
 package io.etcdmp.it.payara;
 
+import io.etcdmp.it.support.Http;
 import io.etcdmp.it.support.RuntimeContract;
 import io.etcdmp.it.support.ServerProcess;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Payara Micro 6 (its own MP Config implementation): {@code java -jar payara-micro.jar --deploy
@@ -17,6 +26,13 @@ import java.util.Map;
  */
 class PayaraIT extends RuntimeContract {
     private static final Path TARGET = Path.of("target").toAbsolutePath();
+    /**
+     * A warning of Payara's CDI about an application's class (AS-CDI-00005: a class of a bean archive that cannot
+     * load; the line names no class) or any warning of its Weld integration: with the library's jar in the WAR, none.
+     */
+    private static final Pattern CDI_WARNING = Pattern.compile(".*\\bWARNING\\b.*(AS-CDI-|org\\.glassfish\\.weld|org\\.jboss\\.weld).*");
+    private static final Pattern DEPLOYED = Pattern.compile("it-payara was successfully deployed in ([\\d,]+) milliseconds");
+    private static final Pattern READY = Pattern.compile("Payara Micro \\S+ \\(build \\d+\\) ready in ([\\d,]+) \\(ms\\)");
 
     @Override
     protected String runtime() {
@@ -59,6 +75,33 @@ class PayaraIT extends RuntimeContract {
     @Override
     protected boolean servesWhileDraining() {
         return false;
+    }
+
+    /** Payara Micro's MicroProfile Health answers on the HTTP port; the library's check is part of its readiness. */
+    @Test
+    @Order(6)
+    void etcdReadinessCheckIsPartOfPayarasReadiness() {
+        Http.Response r = Http.get(URI.create("http://127.0.0.1:" + port + "/health/ready"));
+        assertEquals(200, r.status(), r.body());
+        assertTrue(r.body().contains("\"etcd\"") && r.body().contains("\"UP\""), r.body());
+    }
+
+    @Override
+    protected boolean isLibraryProblem(String line) {
+        return super.isLibraryProblem(line) || CDI_WARNING.matcher(line).matches();
+    }
+
+    /** Payara's own figures, kept with the test's timings: how long the deployment and the whole boot took. */
+    @Override
+    protected String serverLog() {
+        String log = super.serverLog();
+        for (Pattern figure : List.of(DEPLOYED, READY)) {
+            Matcher m = figure.matcher(log);
+            if (m.find()) {
+                timings.put(figure == DEPLOYED ? "Payara: deployed in" : "Payara: ready in", m.group(1) + " ms");
+            }
+        }
+        return log;
     }
 
     @Override

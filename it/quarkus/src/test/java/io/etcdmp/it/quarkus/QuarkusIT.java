@@ -3,9 +3,14 @@ package io.etcdmp.it.quarkus;
 import io.etcdmp.it.support.Http;
 import io.etcdmp.it.support.RuntimeContract;
 import io.etcdmp.it.support.ServerProcess;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
+import java.io.StringReader;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -74,8 +79,49 @@ class QuarkusIT extends RuntimeContract {
     @Test
     @Order(6)
     void etcdReadinessCheckIsPartOfHealthReady() {
-        Http.Response r = Http.get(java.net.URI.create("http://127.0.0.1:" + port + "/q/health/ready"));
+        Http.Response r = Http.get(readiness());
         assertEquals(200, r.status(), r.body());
         assertTrue(r.body().contains("\"etcd\""), r.body());
+    }
+
+    /**
+     * Readiness answers "can this instance serve": with etcd stopped it still serves from its snapshot, so it stays
+     * UP and says so in its data (reachable=false, stale=true); an etcd outage must never take every instance out of
+     * service at once (issue 20). etcd is started again afterwards and the instance sees it reachable again.
+     */
+    @Test
+    @Order(60)
+    void readinessStaysUpWithEtcdStoppedAndSaysTheDataIsStale() {
+        etcd.stop(0);
+        try {
+            Awaitility.await("readiness to notice that etcd is stopped (reachable=false, or DOWN)").atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(200)).until(() -> {
+                        Http.Response r = Http.get(readiness());
+                        return r.status() != 200 || etcdCheck(r).getJsonObject("data").get("reachable") != null
+                                && !etcdCheck(r).getJsonObject("data").getBoolean("reachable");
+                    });
+            Http.Response r = Http.get(readiness());
+            assertEquals(200, r.status(), "readiness with etcd stopped: " + r.body());
+            JsonObject check = etcdCheck(r);
+            assertEquals("UP", check.getString("status"), check.toString());
+            assertEquals(false, check.getJsonObject("data").getBoolean("reachable"), check.toString());
+            assertEquals(true, check.getJsonObject("data").getBoolean("stale"), check.toString());
+            assertEquals("changed 3", Http.get(url("greeting")).body(), "the value from the snapshot is still served");
+        } finally {
+            etcd.start(0);
+            etcd.awaitHealthy(Duration.ofSeconds(30));
+        }
+        Awaitility.await("readiness to see etcd reachable again").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> etcdCheck(Http.get(readiness())).getJsonObject("data").getBoolean("reachable", false));
+    }
+
+    private URI readiness() {
+        return URI.create("http://127.0.0.1:" + port + "/q/health/ready");
+    }
+
+    private static JsonObject etcdCheck(Http.Response r) {
+        JsonObject ready = Json.createReader(new StringReader(r.body())).readObject();
+        return ready.getJsonArray("checks").stream().map(JsonObject.class::cast).filter(c -> c.getString("name").equals("etcd"))
+                .findFirst().orElseThrow(() -> new AssertionError("no check named etcd in " + r.body()));
     }
 }

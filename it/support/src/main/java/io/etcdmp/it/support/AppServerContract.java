@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
  * The {@link RuntimeContract} of an application server, where one server outlives many deployments:
  * undeploy and redeploy twice; each undeploy removes the registration, ends every library thread and
  * lets the WAR's class loader be collected (the log check then also proves that no thread failed on the
- * removed WAR's classes); each redeploy serves the etcd value and registers again.
+ * removed WAR's classes); each redeploy serves the etcd value and registers again, only once it serves.
  */
 public abstract class AppServerContract extends RuntimeContract {
     private static final int CYCLES = 2;
@@ -48,6 +48,7 @@ public abstract class AppServerContract extends RuntimeContract {
             deploy();
             awaitAnswer(url("greeting"), Duration.ofSeconds(60));
             timings.put("redeploy " + cycle + " to first answer", seconds(System.nanoTime() - start));
+            assertRecordAppearedWhileServing(1 + cycle);
             assertEquals(etcd.ctl().get(GREETING_KEY).orElseThrow(), Http.get(url("greeting")).body());
             assertEquals("127.0.0.1:" + port, onlyRecord().getString("Addr"));
         }

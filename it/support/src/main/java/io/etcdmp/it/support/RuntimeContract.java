@@ -1,5 +1,10 @@
 package io.etcdmp.it.support;
 
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.WatchOption;
+import io.etcd.jetcd.watch.WatchEvent;
 import io.etcdmp.internal.client.EtcdConnection;
 import io.etcdmp.internal.client.EtcdConnections;
 import io.etcdmp.internal.client.EtcdSettings;
@@ -13,7 +18,6 @@ import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -35,6 +39,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
@@ -68,6 +74,7 @@ public abstract class RuntimeContract {
     /** The application's own drain at its graceful stop. */
     protected static final Duration DRAIN_TIME = Duration.ofSeconds(1);
     /** A warning or error line logged by one of the library's loggers (io.etcdmp.*). */
+    private static final Pattern ANSI_COLOUR = Pattern.compile("\u001B\\[[;\\d]*m");
     private static final Pattern LEVEL_WORD = Pattern.compile("\\b(WARNING|WARN|SEVERE|ERROR)\\b");
     /** A thread of the library's (or jetcd's) that died, or that ran after its class loader was gone. */
     private static final Pattern THREAD_FAILURE = Pattern.compile(
@@ -83,6 +90,15 @@ public abstract class RuntimeContract {
     private ServiceRegistry peerRegistry;
     private final List<CalledService> called = new ArrayList<>();
     private final Map<String, Registration> peerRegistrations = new LinkedHashMap<>();
+    /** Each time a record of this application was created in etcd: what the application answered at that moment. */
+    private final List<Appearance> appearances = new CopyOnWriteArrayList<>();
+    private final List<Throwable> watchFailures = new CopyOnWriteArrayList<>();
+    private ExecutorService appearanceRequests;
+    private Watch.Watcher recordWatch;
+
+    /** A record created under /services/&lt;service&gt;/ and the answer to {@code GET /api/greeting} sent when the test saw it. */
+    protected record Appearance(String key, Http.Response answer) {
+    }
 
     /** Short runtime name, also the service name's suffix: {@code it-<name>}. */
     protected abstract String runtime();
@@ -129,15 +145,6 @@ public abstract class RuntimeContract {
         return true;
     }
 
-    /**
-     * Whether the runtime gives the application MicroProfile Rest Client as configured in it/, so that the
-     * calls-by-name checks apply. Reported as skipped where it does not (WildFly 39's
-     * standalone-microprofile.xml: an {@code @RestClient} injection point is unsatisfied).
-     */
-    protected boolean callsByName() {
-        return true;
-    }
-
     /** The application's context root: empty, or e.g. {@code /it-liberty}. */
     protected String contextRoot() {
         return "";
@@ -169,6 +176,7 @@ public abstract class RuntimeContract {
         etcd.ctl().put(GREETING_KEY, "hello from etcd");
         etcd.ctl().put(LOOKUP_ETCD_KEY, LOOKUP_VALUE);
         port = LoopbackPorts.free();
+        watchRecordsAppearing();
         long start = System.nanoTime();
         server = startServer(librarySettings());
         awaitAnswer(url("greeting"), bootLimit());
@@ -178,6 +186,10 @@ public abstract class RuntimeContract {
     @AfterAll
     void stopServerAndEtcd() {
         try {
+            if (recordWatch != null) {
+                recordWatch.close();
+                appearanceRequests.shutdownNow();
+            }
             if (server != null) {
                 server.close();
             }
@@ -218,6 +230,18 @@ public abstract class RuntimeContract {
                 .toString());
     }
 
+    /**
+     * The record must not exist while the application does not serve: the moment the test sees a record of the
+     * application created in etcd (a watch from before the server started), it requests the application, which
+     * must answer (never a refused connection, nor the runtime's 404/503 for an application still deploying).
+     */
+    @Test
+    @Order(0)
+    void recordAppearsOnlyOnceTheApplicationServes() {
+        assertRecordAppearedWhileServing(1);
+        assertEquals(1, appearances.size(), "records created: " + appearances);
+    }
+
     @Test
     @Order(3)
     void applicationIsRegisteredWithItsRealHostAndPort() {
@@ -246,7 +270,6 @@ public abstract class RuntimeContract {
     @Test
     @Order(6)
     void restClientCallsAServiceByNameAlternatingBetweenItsTwoInstances() {
-        Assumptions.assumeTrue(callsByName(), runtime() + " gives the application no MicroProfile Rest Client (see docs/RUNTIMES.md)");
         registerPeer("a");
         registerPeer("b");
         long start = System.nanoTime();
@@ -273,7 +296,6 @@ public abstract class RuntimeContract {
     @Test
     @Order(7)
     void aDrainingInstanceGetsNoFurtherCallsWithinOneSecond() throws Exception {
-        Assumptions.assumeTrue(callsByName(), runtime() + " gives the application no MicroProfile Rest Client (see docs/RUNTIMES.md)");
         Registration b = peerRegistrations.get("b");
         long start = System.nanoTime();
         CompletableFuture<Void> drained = CompletableFuture.runAsync(() -> b.drain(Duration.ofSeconds(5)));
@@ -288,7 +310,6 @@ public abstract class RuntimeContract {
     @Test
     @Order(8)
     void anInstanceThatLeftGetsNoFurtherCallsWithinOneSecond() {
-        Assumptions.assumeTrue(callsByName(), runtime() + " gives the application no MicroProfile Rest Client (see docs/RUNTIMES.md)");
         registerPeer("c");
         Awaitility.await("c answers too").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10))
                 .until(() -> callPeer("hello").startsWith("c "));
@@ -304,7 +325,6 @@ public abstract class RuntimeContract {
     @Test
     @Order(9)
     void aCallWithNoInstanceFailsNamingTheServiceAndThePrefix() {
-        Assumptions.assumeTrue(callsByName(), runtime() + " gives the application no MicroProfile Rest Client (see docs/RUNTIMES.md)");
         peerRegistrations.remove("c").close();
         Awaitility.await("no instance left").atMost(NO_CALLS_LIMIT).pollInterval(Duration.ofMillis(10))
                 .until(() -> Http.get(url("peer")).status() == 503);
@@ -381,6 +401,41 @@ public abstract class RuntimeContract {
                 assertEquals(List.of(200), servedWhileDraining, "the application still serves while it drains");
             }
         }
+    }
+
+    /**
+     * Watches this application's records from the current revision on (so no creation is missed) and, the moment
+     * one is created, requests {@code GET /api/greeting} from the application on another thread.
+     */
+    private void watchRecordsAppearing() throws Exception {
+        appearanceRequests = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "it-record-appearance");
+            t.setDaemon(true);
+            return t;
+        });
+        peers();
+        ByteSequence prefix = ByteSequence.from("/services/" + service() + "/", StandardCharsets.UTF_8);
+        long revision = peerConnection.client().getKVClient().get(prefix, GetOption.builder().isPrefix(true).withCountOnly(true).build())
+                .get(30, TimeUnit.SECONDS).getHeader().getRevision();
+        recordWatch = peerConnection.client().getWatchClient().watch(prefix,
+                WatchOption.builder().isPrefix(true).withRevision(revision + 1).build(), response -> {
+                    for (WatchEvent event : response.getEvents()) {
+                        if (event.getEventType() == WatchEvent.EventType.PUT && event.getKeyValue().getVersion() == 1) {
+                            String key = event.getKeyValue().getKey().toString(StandardCharsets.UTF_8);
+                            appearanceRequests.execute(() -> appearances.add(new Appearance(key, Http.get(url("greeting")))));
+                        }
+                    }
+                }, watchFailures::add);
+    }
+
+    /** The {@code n}th record created (1 = the first) appeared while the application served (answered 200). */
+    protected void assertRecordAppearedWhileServing(int n) {
+        Awaitility.await("record number " + n + " of " + service() + " created and the application requested")
+                .atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> appearances.size() >= n);
+        assertEquals(List.of(), watchFailures, "the watch of the records");
+        Appearance appearance = appearances.get(n - 1);
+        assertEquals(200, appearance.answer().status(), "the moment " + appearance.key() + " appeared in etcd, "
+                + url("greeting") + " answered " + appearance.answer().status() + ": " + appearance.answer().body());
     }
 
     private ServiceRegistry peers() {
@@ -479,7 +534,8 @@ public abstract class RuntimeContract {
         for (Path file : logFiles()) {
             all.append(ServerProcess.read(file));
         }
-        return all.toString();
+        // without the colours (Payara writes "ESC[1;93mWARNING", where "\\bWARNING" would never match)
+        return ANSI_COLOUR.matcher(all).replaceAll("");
     }
 
     protected static String seconds(long nanos) {

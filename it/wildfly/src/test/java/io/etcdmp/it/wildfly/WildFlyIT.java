@@ -68,12 +68,6 @@ class WildFlyIT extends AppServerContract {
         return false;
     }
 
-    /** WildFly 39's standalone-microprofile.xml leaves an {@code @RestClient} injection point unsatisfied (WELD-001408). */
-    @Override
-    protected boolean callsByName() {
-        return false;
-    }
-
     @Override
     protected String runtime() {
         return "wildfly";
