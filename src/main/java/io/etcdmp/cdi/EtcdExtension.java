@@ -172,7 +172,7 @@ public class EtcdExtension implements Extension {
         }
         Optional<String> notRegistering = registry.whyNoSelfRegistration();
         if (notRegistering.isPresent()) {
-            LOG.log(Level.INFO, notRegistering.get());
+            LOG.log(registry.noSelfRegistrationLevel(), notRegistering.get());
         } else if (OptionalApis.jsonProblem().isPresent()) {
             adv.addDeploymentProblem(new EtcdMicroprofileException("Service " + registry.serviceName().get() + " cannot register itself: "
                     + OptionalApis.jsonProblem().get()));

@@ -33,7 +33,16 @@ public final class ServiceNameFilter implements ClientRequestFilter, ClientRespo
     public static final int PRIORITY = 500;
     private static final String CALL = ServiceNameFilter.class.getName() + ".call";
 
+    /** Slots of {@link #resolved}: a power of two; a few more than the (instance, path) pairs an application calls. */
+    private static final int RESOLVED_SLOTS = 256;
+
     private volatile ServiceRegistry registry;
+    /**
+     * URIs already rebuilt, by chosen instance (the same object until its record changes) and by-name URI: most
+     * requests repeat both, and parsing the rebuilt URI was most of the filter's own cost. Direct-mapped, written
+     * without a lock: each slot holds an immutable entry, a collision only rebuilds once more.
+     */
+    private final Resolved[] resolved = new Resolved[RESOLVED_SLOTS];
     /** The call each thread has open: per filter, not a ThreadLocal, so no server thread keeps the application's classes. */
     private final Map<Long, InFlightRequests.Call> open = new ConcurrentHashMap<>();
 
@@ -58,7 +67,7 @@ public final class ServiceNameFilter implements ClientRequestFilter, ClientRespo
         ServiceInstance chosen = services.choose(service).orElseThrow(() -> new ProcessingException("No instance of service '"
                 + service + "' to call for " + uri + ": none with status UP under " + services.prefix() + service
                 + "/ in etcd (" + services.instances(service).size() + " registered)"));
-        request.setUri(chosen.resolve(uri));
+        request.setUri(target(chosen, uri));
         InFlightRequests.Call call = services.inFlight().begin(chosen);
         request.setProperty(CALL, call);
         InFlightRequests.Call leftover = open.put(Thread.currentThread().getId(), call);
@@ -75,6 +84,20 @@ public final class ServiceNameFilter implements ClientRequestFilter, ClientRespo
             request.removeProperty(CALL);
             open.remove(Thread.currentThread().getId(), call);
         }
+    }
+
+    private URI target(ServiceInstance chosen, URI byName) {
+        int slot = (System.identityHashCode(chosen) * 31 + byName.hashCode()) & (RESOLVED_SLOTS - 1);
+        Resolved entry = resolved[slot];
+        if (entry != null && entry.instance() == chosen && entry.byName().equals(byName)) {
+            return entry.target();
+        }
+        URI target = chosen.resolve(byName);
+        resolved[slot] = new Resolved(chosen, byName, target);
+        return target;
+    }
+
+    private record Resolved(ServiceInstance instance, URI byName, URI target) {
     }
 
     private ServiceRegistry registry(URI uri) {

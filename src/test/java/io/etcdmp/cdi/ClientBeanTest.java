@@ -7,6 +7,7 @@ import io.etcdmp.internal.client.EtcdConnection;
 import io.etcdmp.internal.client.EtcdConnections;
 import io.etcdmp.support.CdiApp;
 import io.etcdmp.testing.SharedEtcd;
+import io.grpc.StatusRuntimeException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.inject.Disposes;
@@ -17,6 +18,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -49,8 +52,21 @@ class ClientBeanTest {
                     .as("close() on the injected client leaves the shared client open").isEqualTo(1);
         }
         assertThat(EtcdConnections.openCount()).isZero();
+        // closed, not merely slow or unreachable: jetcd refuses the call (its executor is terminated, or gRPC's channel
+        // is shut down), where an open client to a stopped etcd would time out
         assertThatThrownBy(() -> raw.getKVClient().get(bytes("/cdi/key")).get(5, TimeUnit.SECONDS))
-                .as("the client is closed after the container stopped").isNotNull();
+                .as("the client is closed after the container stopped").isInstanceOf(ExecutionException.class)
+                .satisfies(e -> assertThat(rootCause(e)).satisfiesAnyOf(
+                        root -> assertThat(root).isInstanceOf(RejectedExecutionException.class),
+                        root -> assertThat(root).isInstanceOf(StatusRuntimeException.class).hasMessageContaining("shutdown")));
+    }
+
+    private static Throwable rootCause(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t;
     }
 
     @ApplicationScoped

@@ -90,9 +90,13 @@ class DrainBeforeStopTest {
                 assertThat(r.getStatus()).as("readiness when DRAINING is visible").isEqualTo(HealthCheckResponse.Status.DOWN);
                 assertThat(r.getData().orElseThrow()).containsEntry("draining", true);
             });
-            long drainedMillis = TimeUnit.NANOSECONDS.toMillis(goneAt.get(0) - drainingAt.get(0));
-            assertThat(drainedMillis).as("DRAINING to gone, ms").isBetween(1400L, 5000L);
-            assertThat(TimeUnit.NANOSECONDS.toMillis(drainingAt.get(0) - stopStart)).as("stop to DRAINING, ms").isLessThan(1000);
+            // what the drain guarantees, from events this thread knows: the record is deleted no sooner than the drain
+            // time after the stop began (it waits that long after writing DRAINING), and DRAINING came first (above).
+            // How long DRAINING stays visible to a watcher also depends on how late its event arrives: a figure for
+            // ./bench.sh (the drain row), not a bound a loaded machine keeps
+            assertThat(drainingAt.get(0)).as("DRAINING seen before the instance was gone").isLessThan(goneAt.get(0));
+            long stopToGoneMillis = TimeUnit.NANOSECONDS.toMillis(goneAt.get(0) - stopStart);
+            assertThat(stopToGoneMillis).as("stop began to gone, ms: at least the drain time (1500 ms)").isGreaterThanOrEqualTo(1500L);
         } finally {
             if (stopped == null) {
                 app.close();

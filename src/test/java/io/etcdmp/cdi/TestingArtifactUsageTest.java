@@ -1,5 +1,6 @@
 package io.etcdmp.cdi;
 
+import io.etcdmp.registry.Registration;
 import io.etcdmp.registry.ServiceInstance;
 import io.etcdmp.registry.ServiceRegistry;
 import io.etcdmp.support.CdiApp;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -82,13 +84,21 @@ class TestingArtifactUsageTest {
 
     @Test
     @Order(3)
-    void afterEtcdRestartsTheApplicationSeesChangesAndStaysRegistered() {
-        registry.register(ServiceInstance.of("billing", "127.0.0.1", 8080));
+    void afterEtcdRestartsTheApplicationSeesChangesAndStaysRegistered() throws Exception {
+        Registration registration = registry.register(ServiceInstance.of("billing", "127.0.0.1", 8080));
         await().atMost(Duration.ofSeconds(5)).until(() -> registry.instances("billing").size() == 1);
-        etcd.restart(0);
-        etcd.put("/config/application/greeting", "after the restart");
-        await().atMost(Duration.ofSeconds(15)).until(() -> "after the restart".equals(service.greeting()));
-        assertThat(etcd.getPrefix("/services/billing/")).hasSize(1);
-        assertThat(registry.instances("billing")).hasSize(1);
+        long lease = registration.leaseId().orElseThrow();
+        AtomicBoolean seenMissing = new AtomicBoolean();
+        try (AutoCloseable watch = registry.watch("billing", instances -> seenMissing.compareAndSet(false, instances.isEmpty()))) {
+            etcd.restart(0);
+            etcd.put("/config/application/greeting", "after the restart");
+            await().atMost(Duration.ofSeconds(15)).until(() -> "after the restart".equals(service.greeting()));
+            assertThat(etcd.getPrefix("/services/billing/")).hasSize(1);
+            assertThat(registry.instances("billing")).hasSize(1);
+        }
+        // stayed registered: the same lease, never registered again, never missing from a watcher's view
+        assertThat(registration.leaseId()).as("the lease after the restart").hasValue(lease);
+        assertThat(registration.reRegistrations()).as("registered again").isZero();
+        assertThat(seenMissing).as("the instance was missing from the registry's view at some point").isFalse();
     }
 }

@@ -6,6 +6,7 @@ import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.PutOption;
 import io.etcdmp.internal.config.ConfigSourceSettings;
 import io.etcdmp.support.CdiApp;
+import io.etcdmp.support.Threads;
 import io.etcdmp.testing.SharedEtcd;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
@@ -21,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -161,19 +163,17 @@ class ConfigSourceTest {
         etcd.ctl().put("/config/application/pair.right", "0");
         startApp();
         EtcdConfigSource source = EtcdConfigSource.of(app.config()).get(0);
-        List<String> torn = new ArrayList<>();
+        List<String> torn = new CopyOnWriteArrayList<>();
         AtomicBoolean stop = new AtomicBoolean();
-        Thread reader = new Thread(() -> {
-            while (!stop.get()) {
-                String left = source.getValue("pair.left");
-                String right = source.getValue("pair.right");
-                // the writer only ever moves both to the same new value; left is read first
-                if (Integer.parseInt(left) > Integer.parseInt(right)) {
-                    torn.add(left + "/" + right);
-                }
-            }
-        }, "torn-read-checker");
-        reader.start();
+        // the writer only ever moves both to the same new value. Each reader reads one key, then the other: with
+        // an atomic apply the key read second is never older. One reader per order, so a non-atomic apply in
+        // either order (etcd's: right, then left; or the reverse) is seen
+        Threads.Helper leftFirst = Threads.daemon("torn-read-checker-left-first",
+                () -> readPairs(source, "pair.left", "pair.right", stop, torn));
+        Threads.Helper rightFirst = Threads.daemon("torn-read-checker-right-first",
+                () -> readPairs(source, "pair.right", "pair.left", stop, torn));
+        leftFirst.start();
+        rightFirst.start();
         try (Client client = Client.builder().endpoints(etcd.clientUrls().toArray(String[]::new)).build()) {
             for (int i = 1; i <= 200; i++) {
                 ByteSequence v = bytes(Integer.toString(i));
@@ -185,9 +185,20 @@ class ConfigSourceTest {
         }
         await().atMost(Duration.ofSeconds(5)).until(() -> "200".equals(source.getValue("pair.left")));
         stop.set(true);
-        reader.join(5000);
+        leftFirst.join(Duration.ofSeconds(5));
+        rightFirst.join(Duration.ofSeconds(5));
         assertThat(torn).as("reads that saw one key of a transaction without the other").isEmpty();
         assertThat(source.getValue("pair.right")).isEqualTo("200");
+    }
+
+    private static void readPairs(EtcdConfigSource source, String first, String second, AtomicBoolean stop, List<String> torn) {
+        while (!stop.get()) {
+            String a = source.getValue(first);
+            String b = source.getValue(second);
+            if (Integer.parseInt(a) > Integer.parseInt(b)) {
+                torn.add(first + "=" + a + " then " + second + "=" + b);
+            }
+        }
     }
 
     @Test

@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -117,6 +119,37 @@ class StartupWithoutEtcdTest {
                 await().atMost(Duration.ofSeconds(5)).until(source::isLive);
             }
         }
+    }
+
+    @Test
+    void optionalSourceWithEveryEndpointRefusingStartsWithoutWaitingForTheRequestTimeout() throws Exception {
+        String endpoint = "http://127.0.0.1:" + unusedPort();
+        // a refused connection is known at once: nothing to wait for. Bounded by half the request timeout, which is
+        // what the start took when it waited for it (the container's own start is ~2 s on a loaded machine)
+        Map<String, String> settings = CdiApp.settings(endpoint, "etcd.config.optional", "true", "etcd.request-timeout", "20s");
+        long started = System.nanoTime();
+        try (CdiApp app = CdiApp.start(settings)) {
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            assertThat(EtcdConfigSource.of(app.config()).get(0).isLive()).isFalse();
+            assertThat(took).as("start with etcd.config.optional=true, every endpoint refusing, etcd.request-timeout=20s")
+                    .isLessThan(Duration.ofSeconds(10));
+        }
+    }
+
+    @Test
+    void requiredSourceWithEveryEndpointRefusingRetriesOnTheDocumentedScheduleWithinTheStartTimeout() throws Exception {
+        String endpoint = "http://127.0.0.1:" + unusedPort();
+        // retries after 100 ms doubling to 2 s: within 3 s, attempts at ~0, 0.1, 0.3, 0.7 and 1.5 s (the next would be at
+        // 3.1 s). A refused attempt takes no time, so at least 4 fit however loaded the machine; waiting for a read
+        // bounded by the request timeout (5 s) instead made one attempt
+        Map<String, String> settings = CdiApp.settings(endpoint, "etcd.request-timeout", "5s", "etcd.config.start-timeout", "3s");
+        assertThatThrownBy(() -> CdiApp.start(settings).close())
+                .satisfies(e -> {
+                    Matcher attempts = Pattern.compile("\\((\\d+) attempts within etcd.config.start-timeout=3000ms\\)").matcher(messages(e));
+                    assertThat(attempts.find()).as("the attempts counted in: " + messages(e)).isTrue();
+                    assertThat(Integer.parseInt(attempts.group(1))).as("attempts within the start timeout").isGreaterThanOrEqualTo(4);
+                    assertThat(messages(e)).contains("connection refused at 127.0.0.1:" + endpoint.substring(endpoint.lastIndexOf(':') + 1));
+                });
     }
 
     private static int unusedPort() throws Exception {

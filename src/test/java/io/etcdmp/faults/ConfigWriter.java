@@ -46,6 +46,13 @@ final class ConfigWriter implements AutoCloseable {
         this.thread.setDaemon(true);
     }
 
+    /** What the keys held before the first write (the rig's seeds): the start of {@link #expected()}. */
+    void startingFrom(Map<String, String> content) {
+        synchronized (model) {
+            model.putAll(content);
+        }
+    }
+
     void start() {
         thread.start();
     }

@@ -74,9 +74,11 @@ final class FaultRig implements AutoCloseable {
         this.etcd = etcd;
         this.result = new FaultResult(scenario, fault);
         this.probe = Client.builder().endpoints(etcd.clientUrls().toArray(String[]::new)).build();
+        Map<String, String> seeds = new TreeMap<>();
         for (String prefix : PREFIXES) {
             for (int i = 0; i < 40; i++) {
                 put(prefix + ConfigWriter.keyName(i), "seed");
+                seeds.put(prefix + ConfigWriter.keyName(i), "seed");
             }
         }
         this.app = CdiApp.start(CdiApp.settings(appEndpoints, "mp.app.name", SERVICE,
@@ -93,6 +95,7 @@ final class FaultRig implements AutoCloseable {
         assertThat(watcher.instances(SERVICE)).hasSize(1);
         this.watch = watcher.watch(SERVICE, this::seen);
         this.writer = new ConfigWriter(probe, PREFIXES, 60, writes, scenario.hashCode());
+        writer.startingFrom(seeds); // with few writes, some seeded keys are never written: etcd still holds them
     }
 
     /** Starts the cluster and the application; the caller starts the writer. */
@@ -187,8 +190,9 @@ final class FaultRig implements AutoCloseable {
         result.keysCompared = etcdView[0].size();
 
         // events: revision order, and replaying them from the initial snapshot gives the final one
-        await("change events caught up").atMost(CONVERGE).until(() -> replay().equals(snapshot));
+        await("change events caught up").atMost(CONVERGE).until(() -> replay().state().equals(snapshot));
         List<ConfigChangeEvent> got = new ArrayList<>(events);
+        Replay replayed = replay();
         long previous = 0;
         for (ConfigChangeEvent event : got) {
             // a re-read after a lost watch publishes its catch-up at the revision it read, which another
@@ -197,7 +201,10 @@ final class FaultRig implements AutoCloseable {
             previous = event.revision();
         }
         result.events = got.size();
-        result.eventsLost = 0;
+        result.eventsLost = replayed.gaps().size();
+        // a change whose old value is not the state replayed so far follows a change that never arrived
+        assertThat(replayed.gaps()).as("changes whose old value differs from the replayed state (events lost before them)")
+                .isEmpty();
         assertThat(source.isLive()).as("config watch live").isTrue();
 
         // registration: present, exactly once, under the lease the keeper holds, no other lease
@@ -221,10 +228,19 @@ final class FaultRig implements AutoCloseable {
         return records.size() == 1 && records.get(0).getLease() == lease && leases.equals(List.of(lease));
     }
 
-    private Map<String, String> replay() {
+    /** The state the events replay to, and the changes whose old value was not the state replayed before them. */
+    record Replay(Map<String, String> state, List<String> gaps) {
+    }
+
+    private Replay replay() {
         Map<String, String> state = new HashMap<>(initial);
+        List<String> gaps = new ArrayList<>();
         for (ConfigChangeEvent event : events) {
             for (ConfigChange change : event.changes().values()) {
+                Optional<String> before = Optional.ofNullable(state.get(change.name()));
+                if (!before.equals(change.oldValue())) {
+                    gaps.add(change + " at revision " + event.revision() + ", replayed state " + before.orElse("(absent)"));
+                }
                 if (change.newValue().isPresent()) {
                     state.put(change.name(), change.newValue().get());
                 } else {
@@ -232,7 +248,7 @@ final class FaultRig implements AutoCloseable {
                 }
             }
         }
-        return state;
+        return new Replay(state, gaps);
     }
 
     /** etcd's content under both prefixes as property names, the later prefix winning (linearizable reads). */

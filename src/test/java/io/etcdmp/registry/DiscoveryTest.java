@@ -146,8 +146,22 @@ class DiscoveryTest {
         etcd.ctl().put("/services/drain/a", "{\"Addr\":\"10.0.0.1:1\",\"Metadata\":{\"status\":\"UP\"}}");
         etcd.ctl().put("/services/drain/b", "{\"Addr\":\"10.0.0.2:1\",\"Metadata\":{\"status\":\"DRAINING\"}}");
         etcd.ctl().put("/services/drain/c", "{\"host\":\"10.0.0.3\",\"port\":1,\"weight\":0}");
-        try (RegistryFixture random = new RegistryFixture(etcd.endpoints(), "etcd.discovery.strategy", "random")) {
+        etcd.ctl().put("/services/pick/x", "{\"Addr\":\"10.0.0.4:1\"}");
+        etcd.ctl().put("/services/pick/y", "{\"Addr\":\"10.0.0.5:1\"}");
+        try (RegistryFixture random = new RegistryFixture(etcd.endpoints(), "etcd.discovery.strategy", "random");
+             RegistryFixture roundRobin = new RegistryFixture(etcd.endpoints())) {
             assertThat(random.registry.settings().strategy()).isEqualTo(ServiceRegistry.Strategy.RANDOM);
+            // the strategy followed, not only parsed: of two equal instances, round-robin alternates; random
+            // picks both, and not in turn (200 draws in strict alternation: a chance of 2^-199)
+            StringBuilder inTurn = new StringBuilder();
+            StringBuilder drawn = new StringBuilder();
+            for (int i = 0; i < 200; i++) {
+                inTurn.append(roundRobin.registry.choose("pick").orElseThrow().instanceId());
+                drawn.append(random.registry.choose("pick").orElseThrow().instanceId());
+            }
+            assertThat(inTurn.toString()).as("round-robin's picks").matches("(xy)+|(yx)+");
+            assertThat(drawn.toString()).as("random's picks").contains("x", "y").containsAnyOf("xx", "yy")
+                    .doesNotMatch("(xy)+|(yx)+");
             for (int i = 0; i < 50; i++) {
                 assertThat(random.registry.choose("drain").orElseThrow().instanceId()).isEqualTo("a");
             }

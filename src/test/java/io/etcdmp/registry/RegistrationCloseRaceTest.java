@@ -53,22 +53,24 @@ class RegistrationCloseRaceTest {
             await("the record watch").atMost(Duration.ofSeconds(10)).until(() -> watch.openOn(service) != null);
             ScriptedWatch.ScriptedWatcher recordWatch = watch.openOn(service);
 
-            Thread closer = Threads.daemon("test-registration-close", registration::close);
+            Threads.Helper closer = Threads.daemon("test-registration-close", registration::close);
+            AtomicBoolean closerBlocked = new AtomicBoolean();
             // the delete event is read while the mirror handles it: that is where the close is made to arrive
             WatchResponse deleted = new WatchResponse(deleteEvent(registration.key(), etcd.ctl().revision() + 1)) {
                 @Override
                 public synchronized List<WatchEvent> getEvents() {
                     if (!closer.isAlive() && closer.getState() == Thread.State.NEW) {
                         closer.start();
-                        Threads.awaitBlocked(closer, Duration.ofSeconds(3));
+                        closerBlocked.set(Threads.awaitBlocked(closer, Duration.ofSeconds(3)));
                     }
                     return super.getEvents();
                 }
             };
-            Thread eventLoop = Threads.daemon("test-jetcd-event-loop", () -> recordWatch.send(deleted));
+            Threads.Helper eventLoop = Threads.daemon("test-jetcd-event-loop", () -> recordWatch.send(deleted));
             eventLoop.start();
-            eventLoop.join(10_000);
-            closer.join(10_000);
+            eventLoop.join(Duration.ofSeconds(10));
+            closer.join(Duration.ofSeconds(10));
+            assertThat(closerBlocked).as("close() was blocked while the mirror handled the delete event").isTrue();
             assertThat(Threads.deadlocks()).as("deadlocked threads").isEmpty();
             assertThat(eventLoop.isAlive()).as("the watch's event loop is stuck").isFalse();
             assertThat(closer.isAlive()).as("close() is stuck").isFalse();

@@ -27,7 +27,11 @@ import static org.awaitility.Awaitility.await;
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class SeedInteropTest {
-    private static final Duration ONE_SECOND = Duration.ofSeconds(1);
+    /**
+     * Both leases here have a TTL of 10 s and are renewed every third of it (ours and etcd3's), so an expiry comes no
+     * sooner than ~6.6 s after a stop: a removal seen within 5 s came from the delete or the revoke.
+     */
+    private static final Duration BEFORE_EXPIRY = Duration.ofSeconds(5);
 
     @RegisterExtension
     static final SharedEtcd etcd = new SharedEtcd("/services/");
@@ -87,7 +91,7 @@ class SeedInteropTest {
     }
 
     @Test
-    void theSeedsWatchServiceSeesOurInstanceLeaveWithinOneSecondOfOurGracefulStop() throws Exception {
+    void theSeedsWatchServiceSeesOurInstanceLeaveAtOurGracefulStopNotAtLeaseExpiry() throws Exception {
         seed.watch("payments");
         RegistryFixture stopping = new RegistryFixture(etcd.endpoints());
         try {
@@ -97,25 +101,28 @@ class SeedInteropTest {
 
             long stop = System.nanoTime();
             stopping.close();
-            SeedService.WatchCall left = await().atMost(Duration.ofSeconds(5)).until(() -> seed.watchCalls().stream()
+            // a graceful stop deletes the record: the seed sees it leave well before the lease (TTL 10 s) could expire (BEFORE_EXPIRY);
+            // how soon (through a Node process on a loaded machine) is a figure, printed, not a bound
+            SeedService.WatchCall left = await().atMost(BEFORE_EXPIRY).until(() -> seed.watchCalls().stream()
                     .skip(before).filter(c -> c.service().equals("payments") && c.instances().isEmpty()).findFirst(),
                     Optional::isPresent).orElseThrow();
             Duration seen = Duration.ofNanos(left.receivedNanos() - stop);
             System.out.println("seed watchService saw our instance leave " + seen.toMillis() + " ms after our graceful stop began");
-            assertThat(seen).isLessThanOrEqualTo(ONE_SECOND);
+            assertThat(seen).as("stop began to the seed's watchService seeing it leave").isLessThan(BEFORE_EXPIRY);
         } finally {
             stopping.close();
         }
     }
 
     @Test
-    void ourCacheDropsANodeInstanceWithinOneSecondOfItsLeaseRevoke() throws Exception {
+    void ourCacheDropsANodeInstanceOnItsLeaseRevokeNotAtExpiry() throws Exception {
         seed.register("stock", "node-9", Json.createObjectBuilder().add("host", "127.0.0.1").add("port", 3009).build());
         await().atMost(Duration.ofSeconds(5)).until(() -> fixture.registry.instances("stock").size() == 1);
 
         long revoke = System.nanoTime();
         CompletableFuture<?> revoked = seed.revoke("stock", "node-9");
-        await().atMost(ONE_SECOND).pollInterval(Duration.ofMillis(2)).until(() -> fixture.registry.instances("stock").isEmpty());
+        // the seed keeps its lease (TTL 10 s) alive: only the revoke can remove the instance within BEFORE_EXPIRY
+        await().atMost(BEFORE_EXPIRY).pollInterval(Duration.ofMillis(2)).until(() -> fixture.registry.instances("stock").isEmpty());
         long dropped = System.nanoTime();
         revoked.get(5, TimeUnit.SECONDS);
         System.out.println("our cache dropped the Node instance " + Duration.ofNanos(dropped - revoke).toMillis()

@@ -42,10 +42,46 @@ public final class Threads {
         return Arrays.stream(MX.getThreadInfo(ids, true, true)).map(ThreadInfo::toString).collect(Collectors.joining("\n"));
     }
 
-    /** A daemon thread (a deadlocked one must not keep the test JVM from ending). */
-    public static Thread daemon(String name, Runnable task) {
-        Thread t = new Thread(task, name);
-        t.setDaemon(true);
-        return t;
+    /**
+     * A daemon thread (a deadlocked one must not keep the test JVM from ending) that keeps whatever its task
+     * throws for the test thread: {@link Helper#join(Duration)} rethrows it there.
+     */
+    public static Helper daemon(String name, Runnable task) {
+        return new Helper(name, task);
+    }
+
+    /** A helper thread of a test: its failure is carried back to the test thread, never only printed. */
+    public static final class Helper extends Thread {
+        private final Runnable task;
+        private volatile Throwable failure;
+
+        private Helper(String name, Runnable task) {
+            super(name);
+            this.task = task;
+            setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            try {
+                task.run();
+            } catch (Throwable t) {
+                failure = t;
+            }
+        }
+
+        /** Waits up to {@code limit} for the thread to end; rethrows on the caller's thread what the task threw. */
+        public void join(Duration limit) throws InterruptedException {
+            join(limit.toMillis());
+            rethrowFailure();
+        }
+
+        /** Rethrows on the caller's thread what the task threw, if it threw. */
+        public void rethrowFailure() {
+            Throwable t = failure;
+            if (t != null) {
+                throw new AssertionError("helper thread " + getName() + " failed: " + t, t);
+            }
+        }
     }
 }

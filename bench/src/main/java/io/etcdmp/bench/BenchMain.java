@@ -15,6 +15,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -32,7 +33,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class BenchMain {
     /** Rows of a whole run, besides one per runtime of {@link RuntimeLookups#runtimes}. */
-    static final int ROWS = 22;
+    static final int ROWS = 25;
     static final String ALL = "lookup,change,startup,cache,registry,threads,restclient,registry-scale,runtimes";
 
     private BenchMain() {
@@ -62,23 +63,24 @@ public final class BenchMain {
                 lookups(endpoint, quick, report);
             }
             if (figures.contains("change")) {
-                new ChangeLatency().run(endpoint, quick ? 50 : 2_000, report);
+                new ChangeLatency().run(endpoint, quick ? 300 : 2_000, report);
             }
             if (figures.contains("startup")) {
-                new StartupLoad().run(endpoint, quick ? 1_000 : 10_000, quick ? 1 : 21, report);
+                new StartupLoad().run(endpoint, quick ? 1_000 : 10_000, quick ? 5 : 21, report);
                 new StartupLoad().run(endpoint, quick ? 5_000 : 100_000, quick ? 1 : 5, report);
             }
             if (figures.contains("cache")) {
-                new CacheStartup().run(endpoint, quick ? 1_000 : 10_000, quick ? 1 : 11, report);
+                new CacheStartup().run(endpoint, quick ? 1_000 : 10_000, quick ? 3 : 11, report);
                 new CacheWriteLatency().run(endpoint, quick ? 1_000 : 10_000, quick ? 40 : 1_000, report);
             }
             if (figures.contains("registry")) {
-                new RegistryLatency().run(etcd, quick ? 10 : 500, quick ? 1 : 5, classpath(), report);
+                new RegistryLatency().run(etcd, quick ? 100 : 500, quick ? 1 : 5, classpath(), report);
             }
             if (figures.contains("threads")) {
                 threads(endpoint, report);
             }
             if (figures.contains("restclient")) {
+                filterCost(endpoint, quick, report);
                 restClient(endpoint, quick, report);
             }
         }
@@ -88,6 +90,9 @@ public final class BenchMain {
                     Integer.getInteger("scale.services", quick ? 20 : 1_000), Integer.getInteger("scale.jvms", quick ? 2 : 4),
                     Integer.getInteger("scale.churn", quick ? 20 : 200), Integer.getInteger("scale.churn-seconds", quick ? 3 : 60))
                     .run(classpath(), report);
+        }
+        if (figures.contains("soak")) { // not in ALL, so neither in a full run nor in CI: --only=soak, -Dsoak.minutes (60)
+            new Soak(Duration.ofMinutes(Long.getLong("soak.minutes", 60))).run(report);
         }
         if (figures.contains("runtimes")) {
             // last: the it/ build it runs rebuilds ../target/classes, which the figures above have on their class path
@@ -106,6 +111,13 @@ public final class BenchMain {
         if (only.equals(ALL) && report.rows().size() != expected) {
             System.out.println("[bench] FAILED: " + report.rows().size() + " rows, expected " + expected);
             System.exit(2);
+        }
+        // a row with a bar that misses fails the run, in --quick too: tiny counts must not hide a MISS of a row measured
+        List<Report.Row> misses = report.misses();
+        if (!misses.isEmpty()) {
+            System.out.println("[bench] FAILED: " + misses.size() + " row(s) missed their bar: "
+                    + misses.stream().map(Report.Row::figure).toList());
+            System.exit(1);
         }
     }
 
@@ -192,9 +204,41 @@ public final class BenchMain {
         report.note("threads added: " + String.join(", ", added) + (left.isEmpty() ? "" : "; left after stop: " + String.join(", ", left)));
     }
 
+    /** The Rest Client filter's own cost per by-name request (JMH, {@link FilterBenchmark}). */
+    private static void filterCost(String endpoint, boolean quick, Report report) throws Exception {
+        ChainedOptionsBuilder options = new OptionsBuilder()
+                .include(FilterBenchmark.class.getName() + "\\.")
+                .forks(1)
+                .threads(1)
+                .jvmArgs("-Xms512m", "-Xmx512m", "-Detcd.endpoints=" + endpoint);
+        if (quick) {
+            options.warmupIterations(2).warmupTime(TimeValue.milliseconds(500))
+                    .measurementIterations(2).measurementTime(TimeValue.milliseconds(500));
+        } else {
+            options.warmupIterations(3).warmupTime(TimeValue.seconds(1))
+                    .measurementIterations(5).measurementTime(TimeValue.seconds(2));
+        }
+        Map<String, double[]> scores = new HashMap<>();
+        for (RunResult r : new Runner(options.build()).run()) {
+            String name = r.getParams().getBenchmark();
+            scores.put(name.substring(name.lastIndexOf('.') + 1),
+                    new double[] {r.getPrimaryResult().getScore(), r.getPrimaryResult().getScoreError()});
+        }
+        double[] byName = scores.get("byName");
+        double[] direct = scores.get("direct");
+        if (byName == null || direct == null) {
+            throw new IllegalStateException("JMH produced " + scores.keySet() + ", expected byName and direct");
+        }
+        report.add("the Rest Client filter alone, one request by service name: request + response filter (name read, instance"
+                        + " chosen from the cache, URI rebuilt, counted in flight and ended; JMH)",
+                Report.fmt("%.0f ± %.0f ns", byName[0], byName[1]),
+                Report.fmt("a direct `http://` request through the same filter (passed untouched): %.0f ± %.0f ns", direct[0], direct[1]),
+                byName[0] / direct[0], "≤ 1,000 ns", byName[0] <= 1000);
+    }
+
     /** The MicroProfile Rest Client figures, measured by {@link RestClientApp} in its own JVM. */
     private static void restClient(String endpoint, boolean quick, Report report) throws Exception {
-        int requests = quick ? 300 : 20_000;
+        int requests = quick ? 2_000 : 20_000;
         // TCP_NODELAY on the JDK HTTP server of the called instances: it writes headers and body apart, and with
         // Nagle's algorithm a reused connection waits ~40 ms for the client's delayed ACK on every response
         Process app = new ProcessBuilder(javaCommand(), "-Xmx256m", "-Dsun.net.httpserver.nodelay=true", "-cp",

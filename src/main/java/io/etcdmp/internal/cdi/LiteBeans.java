@@ -172,7 +172,7 @@ public final class LiteBeans {
         LOG.log(Level.INFO, "etcd-microprofile active: {0}, Client bean provided (CDI Lite)", settings.endpointList());
         Optional<String> notRegistering = registry.whyNoSelfRegistration();
         if (notRegistering.isPresent()) {
-            LOG.log(Level.INFO, notRegistering.get());
+            LOG.log(registry.noSelfRegistrationLevel(), notRegistering.get());
         } else {
             OptionalApis.jsonProblem().ifPresent(problem -> {
                 throw new EtcdMicroprofileException("Service " + registry.serviceName().get() + " cannot register itself: " + problem);

@@ -8,6 +8,7 @@ import io.etcdmp.internal.watch.KeyRanges;
 import io.etcdmp.internal.watch.PrefixMirror;
 
 import java.lang.System.Logger.Level;
+import java.net.ConnectException;
 import java.time.Duration;
 import java.util.List;
 
@@ -42,6 +43,7 @@ final class StartReader {
         while (true) {
             attempts++;
             try {
+                refusedAtOnce();
                 long revision = 0;
                 for (PrefixMirror mirror : mirrors) {
                     reading = mirror;
@@ -63,6 +65,17 @@ final class StartReader {
                         etcd.endpointList(), EtcdFailures.describe(e), ConfigSourceSettings.START_TIMEOUT);
                 Thread.sleep(wait.toMillis());
             }
+        }
+    }
+
+    /**
+     * Fails the attempt at once when every endpoint refuses TCP connections: jetcd's read would wait for a connection
+     * for the whole request timeout, though nothing listens (an optional source then starts at once, a required one
+     * keeps its retry schedule). Anything else (an endpoint that accepts, or does not answer) is left to the read.
+     */
+    private void refusedAtOnce() throws ConnectException {
+        if (EndpointProbe.allRefuse(etcd.endpoints(), shorter(etcd.connectTimeout(), etcd.requestTimeout().dividedBy(4)))) {
+            throw new ConnectException("every endpoint refused the connection");
         }
     }
 

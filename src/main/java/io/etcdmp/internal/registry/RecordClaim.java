@@ -64,7 +64,7 @@ final class RecordClaim {
         if (!current.getValue().equals(ours) && !instance.address().equals(holder)) {
             throw new DuplicateInstanceException("instance id " + instance.instanceId() + " of service "
                     + instance.service() + " is held by another live instance at " + holder + " (lease "
-                    + Long.toHexString(current.getLease()) + "); set a unique etcd.registry.instance-id. "
+                    + SharedLease.hex(current.getLease()) + "); set a unique etcd.registry.instance-id. "
                     + "Retrying until that record is gone");
         }
         TxnResponse replaced = await(connection, kv.txn().If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(current.getModRevision())))

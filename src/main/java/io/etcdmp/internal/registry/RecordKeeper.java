@@ -106,7 +106,7 @@ final class RecordKeeper implements Registration, SharedLease.Member {
         long revision;
         try {
             if (lease.current() != id) { // lost between acquire() and pendingLease: its leaseLost() did not see us
-                throw new IllegalStateException("lease " + Long.toHexString(id) + " lost while registering; trying again");
+                throw new IllegalStateException("lease " + SharedLease.hex(id) + " lost while registering; trying again");
             }
             revision = claim.claim(value, id, value);
         } catch (Exception e) {
@@ -143,7 +143,7 @@ final class RecordKeeper implements Registration, SharedLease.Member {
             lease.moved(previous);
         }
         LOG.log(Level.INFO, "Registered {0} at {1} under lease {2} (TTL {3}s)", key, instance.address(),
-                Long.toHexString(id), lease.ttlSeconds());
+                SharedLease.hex(id), lease.ttlSeconds());
         restorer.claimed(revision);
     }
 

@@ -105,7 +105,7 @@ final class RecordRestorer implements RecordGuard.Guarded {
         }
         restorations++;
         LOG.log(Level.WARNING, "Record {0} was deleted at revision {1} while its lease {2} lives; written again",
-                key(), deletedAt, Long.toHexString(written.lease()));
+                key(), deletedAt, SharedLease.hex(written.lease()));
         if (gone > revision) {
             recordGone(gone);
         }

@@ -185,6 +185,18 @@ public final class RegistrySettings {
         return enabled && serviceName.isPresent() && (port.isPresent() || explicitName);
     }
 
+    /**
+     * The level for the line of {@link #whyNoSelfRegistration()}: INFO, except for config-only use (a name from
+     * {@code mp.app.name} and no port, a normal set-up that each container start would repeat): INFO the first
+     * time in this JVM, DEBUG after.
+     */
+    public System.Logger.Level noSelfRegistrationLevel() {
+        boolean configOnly = enabled && serviceName.isPresent() && !selfRegistration();
+        return !configOnly || CONFIG_ONLY_TOLD.compareAndSet(false, true) ? System.Logger.Level.INFO : System.Logger.Level.DEBUG;
+    }
+
+    private static final java.util.concurrent.atomic.AtomicBoolean CONFIG_ONLY_TOLD = new java.util.concurrent.atomic.AtomicBoolean();
+
     /** Why this deployment does not register itself, as a line for the log; empty when it does. */
     public Optional<String> whyNoSelfRegistration() {
         if (!enabled) {

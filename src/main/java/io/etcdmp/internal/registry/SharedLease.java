@@ -151,7 +151,7 @@ final class SharedLease implements AutoCloseable {
         }
         grant.complete(granted);
         LOG.log(Level.INFO, "Lease {0} (TTL {1}s) granted for the registrations under {2} ({3} now)",
-                Long.toHexString(granted), ttlSeconds, label, count);
+                hex(granted), ttlSeconds, label, count);
         return granted;
     }
 
@@ -179,7 +179,7 @@ final class SharedLease implements AutoCloseable {
             synchronized (lock) {
                 roundInFlight = false;
             }
-            LOG.log(Level.DEBUG, "Keep-alive of lease " + Long.toHexString(id) + " not sent: " + EtcdFailures.describe(e));
+            LOG.log(Level.DEBUG, "Keep-alive of lease " + hex(id) + " not sent: " + EtcdFailures.describe(e));
             return;
         }
         // bounded on our own timer thread (orTimeout would start the JDK's delay thread, which never ends)
@@ -201,10 +201,15 @@ final class SharedLease implements AutoCloseable {
             } else if (RecordClaim.isNotFound(error)) {
                 lost(id, "not found: revoked or expired");
             } else {
-                LOG.log(Level.DEBUG, "Keep-alive of lease " + Long.toHexString(id) + " got no answer ("
+                LOG.log(Level.DEBUG, "Keep-alive of lease " + hex(id) + " got no answer ("
                         + EtcdFailures.describe(error) + "); trying again");
             }
         });
+    }
+
+    /** A lease id as {@code etcdctl} prints it: 16 hex digits, leading zeros kept. */
+    static String hex(long id) {
+        return String.format("%016x", id);
     }
 
     /** The lease {@code id} is gone: every member on it claims its record again under a new one. */
@@ -221,7 +226,7 @@ final class SharedLease implements AutoCloseable {
             retiredHolders = (int) told.stream().filter(m -> m.heldLease() == id).count();
         }
         LOG.log(Level.WARNING, "Lease {0} of the registrations under {1} is lost ({2}); claiming their {3} record(s) again "
-                + "under a new lease", Long.toHexString(id), label, why, told.size());
+                + "under a new lease", hex(id), label, why, told.size());
         for (Member member : told) {
             member.leaseLost(id, why);
         }
@@ -294,10 +299,10 @@ final class SharedLease implements AutoCloseable {
     private void revokeNow(long id, String why) {
         try {
             RecordClaim.await(connection, connection.client().getLeaseClient().revoke(id));
-            LOG.log(Level.DEBUG, "Revoked lease {0} of the registrations under {1} ({2})", Long.toHexString(id), label, why);
+            LOG.log(Level.DEBUG, "Revoked lease {0} of the registrations under {1} ({2})", hex(id), label, why);
         } catch (Exception e) {
             if (!RecordClaim.isNotFound(e)) {
-                LOG.log(Level.WARNING, "Revoking lease " + Long.toHexString(id) + " (" + why + ") failed ("
+                LOG.log(Level.WARNING, "Revoking lease " + hex(id) + " (" + why + ") failed ("
                         + EtcdFailures.describe(e) + "); its records expire with it within " + ttlSeconds + "s");
             }
         }
@@ -307,11 +312,11 @@ final class SharedLease implements AutoCloseable {
         try {
             connection.client().getLeaseClient().revoke(id).whenComplete((r, e) -> {
                 if (e != null) {
-                    LOG.log(Level.DEBUG, "Revoking retired lease " + Long.toHexString(id) + " failed: " + EtcdFailures.describe(e));
+                    LOG.log(Level.DEBUG, "Revoking retired lease " + hex(id) + " failed: " + EtcdFailures.describe(e));
                 }
             });
         } catch (RuntimeException e) {
-            LOG.log(Level.DEBUG, "Not revoking retired lease " + Long.toHexString(id) + ": the client is closing", e);
+            LOG.log(Level.DEBUG, "Not revoking retired lease " + hex(id) + ": the client is closing", e);
         }
     }
 }

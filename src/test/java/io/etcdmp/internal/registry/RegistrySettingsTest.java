@@ -44,6 +44,18 @@ class RegistrySettingsTest {
     }
 
     @Test
+    void configOnlyUseIsToldAtInfoOncePerJvmNotAtEveryContainerStart() {
+        RegistrySettings configOnly = from(Map.of("mp.app.name", "orders"), Map.of());
+        configOnly.noSelfRegistrationLevel(); // INFO if no container of this JVM told it yet
+        assertThat(configOnly.noSelfRegistrationLevel()).as("told again").isEqualTo(System.Logger.Level.DEBUG);
+        assertThat(from(Map.of("mp.app.name", "orders"), Map.of()).noSelfRegistrationLevel()).as("another start")
+                .isEqualTo(System.Logger.Level.DEBUG);
+        RegistrySettings off = from(Map.of("mp.app.name", "orders", "server.port", "7001", "etcd.registry.enabled", "false"), Map.of());
+        assertThat(off.noSelfRegistrationLevel()).isEqualTo(System.Logger.Level.INFO);
+        assertThat(off.noSelfRegistrationLevel()).as("a setting that turns it off is told every time").isEqualTo(System.Logger.Level.INFO);
+    }
+
+    @Test
     void wildFlysPortIsItsHttpPortPlusItsPortOffset() {
         assertThat(from(Map.of("mp.app.name", "orders", "jboss.http.port", "8080"), Map.of()).selfInstance().port())
                 .isEqualTo(8080);

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -49,16 +50,18 @@ class WatchLockOrderTest {
             ScriptedWatch.ScriptedWatcher watcher = watch.openOn(prefix);
             assertThat(watcher).as("the mirror's watch").isNotNull();
 
-            Thread caller = Threads.daemon("test-mirror-caller", () -> call.accept(mirror));
-            Thread eventLoop = Threads.daemon("test-jetcd-event-loop", () -> watcher.fail(
+            Threads.Helper caller = Threads.daemon("test-mirror-caller", () -> call.accept(mirror));
+            AtomicBoolean callerBlocked = new AtomicBoolean();
+            Threads.Helper eventLoop = Threads.daemon("test-jetcd-event-loop", () -> watcher.fail(
                     Status.UNAVAILABLE.withDescription("connection reset").asRuntimeException(), true, () -> {
                         caller.start();
-                        assertThat(Threads.awaitBlocked(caller, Duration.ofSeconds(5)))
-                                .as("the caller waits for jetcd's lock").isTrue();
+                        callerBlocked.set(Threads.awaitBlocked(caller, Duration.ofSeconds(5)));
                     }));
             eventLoop.start();
-            eventLoop.join(10_000);
-            caller.join(10_000);
+            eventLoop.join(Duration.ofSeconds(10));
+            caller.join(Duration.ofSeconds(10));
+            // the precondition, checked here: on the event loop's thread a failure would only be printed
+            assertThat(callerBlocked).as("the caller waited for jetcd's lock while the error was handed over").isTrue();
             assertThat(Threads.deadlocks()).as("deadlocked threads").isEmpty();
             assertThat(eventLoop.isAlive()).as("the event loop is stuck").isFalse();
             assertThat(caller.isAlive()).as("the mirror's caller is stuck").isFalse();

@@ -27,7 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code server.port=0}: Helidon binds a random port and tells it once its server listens; the
- * deployment registers itself with that port, never with 0, and only after the server answers.
+ * deployment registers itself with that port, never with 0, and the registered port answers (the order of the two is
+ * not checked here: that the record is written only once the port is known is what "never with 0" shows).
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class HelidonRandomPortIT {
