@@ -1,0 +1,62 @@
+package io.etcdmp.cli.command;
+
+import io.etcdmp.EtcdMicroprofileException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+
+/** The {@code etcdmp} command and its subcommands; exit codes 0 (done, no changes), 2 (plan: changes pending), 1 (error). */
+@Command(name = "etcdmp", mixinStandardHelpOptions = true, version = "etcdmp 0.1.0-SNAPSHOT",
+        description = "Configuration as code for etcd-microprofile: export, validate, plan and apply folders of properties, "
+                + "YAML and JSON files to etcd prefixes in one guarded transaction, with change records; history, rollback, "
+                + "the effective configuration of an application, the service registry. docs/CONFIG-AS-CODE.md",
+        subcommands = {ExportCommand.class, ValidateCommand.class, PlanCommand.class, ApplyCommand.class, LogCommand.class,
+                HistoryCommand.class, RollbackCommand.class, EffectiveCommand.class, ServicesCommand.class,
+                InstancesCommand.class, CommandLine.HelpCommand.class, picocli.AutoComplete.GenerateCompletion.class},
+        exitCodeListHeading = "Exit codes:%n",
+        exitCodeList = {"0:done; for plan: no changes", "2:plan: changes pending", "1:error (also a wrong command line)"})
+public final class Etcdmp implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Give a command, e.g. etcdmp plan <dir>");
+    }
+
+    /** Runs {@code args} writing to {@code out} and {@code err}; returns the exit code. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err, boolean terminal) {
+        BaseCommand.terminal = terminal;
+        CommandLine cli = new CommandLine(new Etcdmp());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(true);
+        cli.setParameterExceptionHandler((e, a) -> {
+            err.println(e.getMessage());
+            if (!CommandLine.UnmatchedArgumentException.printSuggestions(e, err)) {
+                err.println("See 'etcdmp " + (e.getCommandLine() == cli ? "" : e.getCommandLine().getCommandName() + " ") + "--help'");
+            }
+            err.flush();
+            return 1;
+        });
+        cli.setExecutionExceptionHandler((e, c, parsed) -> {
+            err.println("etcdmp " + c.getCommandName() + ": " + message(e));
+            err.flush();
+            return 1;
+        });
+        int code = cli.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    private static String message(Exception e) {
+        if (e instanceof CommandFailure || e instanceof EtcdMicroprofileException || e instanceof IllegalStateException
+                || e instanceof UncheckedIOException) {
+            return e.getMessage();
+        }
+        return e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+}
