@@ -90,9 +90,10 @@ final class PlanView {
             String name = Shown.relative(c.key(), plan.prefixes());
             JsonObjectBuilder o = Json.createObjectBuilder().add("op", c.op().name().toLowerCase(Locale.ROOT))
                     .add("key", c.key()).add("modRevision", c.modRevision()).add("document", c.document());
-            add(o, "before", Shown.value(secrets, name, c.before()));
-            add(o, "after", Shown.value(secrets, name, c.after()));
-            if (c.document()) {
+            if (!c.document()) { // a document's text may hold secrets: only its properties are shown, masked by name
+                add(o, "before", Shown.value(secrets, name, c.before()));
+                add(o, "after", Shown.value(secrets, name, c.after()));
+            } else {
                 JsonArrayBuilder props = Json.createArrayBuilder();
                 for (PropertyChange p : properties(c, secrets)) {
                     JsonObjectBuilder po = Json.createObjectBuilder().add("op", p.op()).add("name", p.name());

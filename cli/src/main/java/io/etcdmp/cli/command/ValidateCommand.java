@@ -8,32 +8,22 @@ import io.etcdmp.cli.output.Output;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
 
 @Command(name = "validate", mixinStandardHelpOptions = true,
         description = {"Checks a folder without etcd: documents parse (line and column of the first error), no two keys "
                 + "of a prefix give one property, property names are valid MicroProfile Config names.",
                 "Exit code: 0 valid, 1 errors."})
-final class ValidateCommand implements Callable<Integer> {
+final class ValidateCommand extends BaseCommand {
     @Parameters(index = "0", paramLabel = "DIR", description = "the folder (docs/CONFIG-AS-CODE.md)")
     Path dir;
 
-    @Mixin
-    OutputOptions output;
-
-    @Spec
-    CommandSpec spec;
-
     @Override
     public Integer call() {
-        Output out = new Output(spec.commandLine().getOut(), spec.commandLine().getErr(), output.json(), BaseCommand.terminal);
+        Output out = out(); // the connection options are accepted and unused: validate reads no etcd
         Folder folder = FolderLayout.read(dir);
         Validation.Report report = Validation.check(folder);
         if (out.json()) {
