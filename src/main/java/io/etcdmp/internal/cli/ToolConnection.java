@@ -102,7 +102,16 @@ public final class ToolConnection implements AutoCloseable {
         if (cause instanceof EtcdMicroprofileException e) {
             return e;
         }
-        String why = EtcdFailures.explain(connection.settings(), action.equals("read") ? "read" : "write", range, cause);
+        EtcdSettings settings = connection.settings();
+        String why;
+        if (EtcdFailures.isAuthenticationFailure(cause)) {
+            why = EtcdFailures.badCredentials(settings) + " (--user, --password-file)";
+        } else if (EtcdFailures.hasCause(cause, io.grpc.Status.Code.DEADLINE_EXCEEDED, null, java.util.concurrent.TimeoutException.class)
+                || EtcdFailures.hasCause(cause, io.grpc.Status.Code.UNAVAILABLE, null)) {
+            why = EtcdFailures.describe(cause) + EtcdFailures.tlsHint(settings) + EtcdFailures.reachability(settings);
+        } else {
+            why = EtcdFailures.explain(settings, action.equals("read") ? "read" : "write", range, cause);
+        }
         return new EtcdMicroprofileException("Cannot " + action + " " + range + " at " + endpoints() + ": " + why, cause);
     }
 

@@ -6,6 +6,7 @@ import picocli.CommandLine.Command;
 
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.util.List;
 
 /** The {@code etcdmp} command and its subcommands; exit codes 0 (done, no changes), 2 (plan: changes pending), 1 (error). */
 @Command(name = "etcdmp", mixinStandardHelpOptions = true, version = "etcdmp 0.1.0-SNAPSHOT",
@@ -34,7 +35,7 @@ public final class Etcdmp implements Runnable {
         cli.setErr(err);
         cli.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(true);
         cli.setParameterExceptionHandler((e, a) -> {
-            err.println(e.getMessage());
+            err.println(usageMessage(e));
             if (!CommandLine.UnmatchedArgumentException.printSuggestions(e, err)) {
                 err.println("See 'etcdmp " + (e.getCommandLine() == cli ? "" : e.getCommandLine().getCommandName() + " ") + "--help'");
             }
@@ -50,6 +51,23 @@ public final class Etcdmp implements Runnable {
         out.flush();
         err.flush();
         return code;
+    }
+
+    /**
+     * The message of a wrong command line, without echoing what followed an unknown option: that may be a
+     * password someone tried to give on the command line ({@code --password s3cret}), and CI logs keep stderr.
+     */
+    private static String usageMessage(CommandLine.ParameterException e) {
+        if (e instanceof CommandLine.UnmatchedArgumentException u) {
+            List<String> options = u.getUnmatched().stream().filter(arg -> arg.startsWith("-"))
+                    .map(arg -> arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg).toList();
+            if (!options.isEmpty()) {
+                return "Unknown option" + (options.size() > 1 ? "s" : "") + ": '" + String.join("', '", options) + "'"
+                        + (options.contains("--password") ? " (a password is never an option: use --password-file)" : "");
+            }
+            return "Unexpected argument(s): " + u.getUnmatched().size() + " more than the command takes";
+        }
+        return e.getMessage();
     }
 
     private static String message(Exception e) {
