@@ -16,8 +16,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 @Command(name = "apply", mixinStandardHelpOptions = true,
         description = {"Applies a folder (planned now) or a saved plan in ONE etcd transaction: every key it touches must "
@@ -32,7 +33,7 @@ final class ApplyCommand extends BaseCommand {
     Path planFile;
 
     @Option(names = "--prefix", paramLabel = "PREFIX", description = "only these prefixes (repeat)")
-    List<String> prefixes = new ArrayList<>();
+    List<String> prefixes;
 
     @Option(names = "--prune", description = "delete keys under the prefixes that the folder does not define")
     boolean prune;
@@ -63,14 +64,14 @@ final class ApplyCommand extends BaseCommand {
         Output out = out();
         String records = changesPrefix.endsWith("/") ? changesPrefix : changesPrefix + "/";
         Path folderDir = dir != null ? dir : PlanFile.dirOf(planFile);
+        CompletableFuture<Optional<GitInfo>> git = CompletableFuture.supplyAsync(() -> GitInfo.of(folderDir));
         try (ToolConnection etcd = connection.open()) {
             Plan plan;
             if (planFile != null) {
                 Folder folder = ValidateCommand.validFolder(out, folderDir, List.of());
                 plan = PlanFile.read(planFile, folder);
             } else {
-                Folder folder = ValidateCommand.validFolder(out, folderDir, PlanCommand.normalize(prefixes));
-                plan = PlanCommand.plan(out, etcd, folder, prune);
+                plan = PlanCommand.plan(out, etcd, folderDir, PlanCommand.normalize(prefixes == null ? List.of() : prefixes), prune);
             }
             for (String p : plan.prefixes()) {
                 if (records.startsWith(p) || p.startsWith(records)) {
@@ -81,7 +82,7 @@ final class ApplyCommand extends BaseCommand {
             if (!out.json()) {
                 PlanView.show(out, plan, output.secrets(), etcd.endpoints());
             }
-            ChangeRecords.Author author = ChangeRecords.Author.of(etcd, message, GitInfo.of(folderDir));
+            ChangeRecords.Author author = ChangeRecords.Author.of(etcd, message, git.join());
             Applier.Result result;
             try (Progress progress = out.progress("Applying " + plan.changes().size() + " changes")) {
                 result = Applier.apply(etcd, plan, author, new Applier.Options(maxTxnOps, maxRequestBytes, allowSplit,

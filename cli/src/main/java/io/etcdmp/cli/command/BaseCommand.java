@@ -21,12 +21,8 @@ abstract class BaseCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    private Output out;
-
+    /** The streams of this run (the command object is reused from run to run: nothing of a run is kept). */
     Output out() {
-        if (out == null) {
-            out = new Output(spec.commandLine().getOut(), spec.commandLine().getErr(), output.json(), terminal);
-        }
-        return out;
+        return new Output(spec.commandLine().getOut(), spec.commandLine().getErr(), output.json(), terminal);
     }
 }

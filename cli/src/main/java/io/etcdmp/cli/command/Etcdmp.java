@@ -27,13 +27,19 @@ public final class Etcdmp implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "Give a command, e.g. etcdmp plan <dir>");
     }
 
-    /** Runs {@code args} writing to {@code out} and {@code err}; returns the exit code. */
-    public static int run(String[] args, PrintWriter out, PrintWriter err, boolean terminal) {
+    /** Built once: picocli's model of a dozen commands costs tens of milliseconds; it resets every option per run. */
+    private static CommandLine shared;
+
+    /** Runs {@code args} writing to {@code out} and {@code err}; returns the exit code. One run at a time per JVM. */
+    public static synchronized int run(String[] args, PrintWriter out, PrintWriter err, boolean terminal) {
         BaseCommand.terminal = terminal;
-        CommandLine cli = new CommandLine(new Etcdmp());
+        if (shared == null) {
+            shared = new CommandLine(new Etcdmp());
+            shared.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(true);
+        }
+        CommandLine cli = shared;
         cli.setOut(out);
         cli.setErr(err);
-        cli.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(true);
         cli.setParameterExceptionHandler((e, a) -> {
             err.println(usageMessage(e));
             if (!CommandLine.UnmatchedArgumentException.printSuggestions(e, err)) {

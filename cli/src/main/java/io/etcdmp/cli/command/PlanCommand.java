@@ -1,10 +1,8 @@
 package io.etcdmp.cli.command;
 
-import io.etcdmp.cli.core.EtcdState;
-import io.etcdmp.cli.core.FolderLayout.Folder;
 import io.etcdmp.cli.core.Plan;
 import io.etcdmp.cli.core.PlanFile;
-import io.etcdmp.cli.core.Planner;
+import io.etcdmp.cli.core.Planning;
 import io.etcdmp.cli.output.Output;
 import io.etcdmp.cli.output.Progress;
 import io.etcdmp.internal.cli.ToolConnection;
@@ -13,7 +11,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 @Command(name = "plan", mixinStandardHelpOptions = true,
@@ -25,7 +22,7 @@ final class PlanCommand extends BaseCommand {
     Path dir;
 
     @Option(names = "--prefix", paramLabel = "PREFIX", description = "only these prefixes (repeat); default: every prefix folder")
-    List<String> prefixes = new ArrayList<>();
+    List<String> prefixes;
 
     @Option(names = "--prune", description = "delete keys under the prefixes that the folder does not define")
     boolean prune;
@@ -36,9 +33,8 @@ final class PlanCommand extends BaseCommand {
     @Override
     public Integer call() {
         Output out = out();
-        Folder folder = ValidateCommand.validFolder(out, dir, normalize(prefixes));
         try (ToolConnection etcd = connection.open()) {
-            Plan plan = plan(out, etcd, folder, prune);
+            Plan plan = plan(out, etcd, dir, normalize(prefixes == null ? List.of() : prefixes), prune);
             PlanView.show(out, plan, output.secrets(), etcd.endpoints());
             if (outFile != null) {
                 PlanFile.write(plan, etcd.endpoints(), outFile);
@@ -48,15 +44,24 @@ final class PlanCommand extends BaseCommand {
         }
     }
 
-    static Plan plan(Output out, ToolConnection etcd, Folder folder, boolean prune) {
-        try (Progress progress = out.progress("Reading " + folder.prefixes().size() + " prefixes from etcd")) {
-            EtcdState state = EtcdState.read(etcd, folder.prefixes());
-            progress.detail(state.keys().size() + " keys");
-            if (!state.notUtf8Keys().isEmpty()) {
-                out.note("warning: " + state.notUtf8Keys().size() + " key(s) are not UTF-8 and are left alone");
-            }
-            return Planner.plan(folder, state, prune);
+    /** Validates the folder (its problems printed; a failure when invalid) and plans it against etcd. */
+    static Plan plan(Output out, ToolConnection etcd, Path dir, List<String> only, boolean prune) {
+        Planning.Result result;
+        try (Progress progress = out.progress("Reading " + dir + " and etcd")) {
+            result = Planning.plan(etcd, dir, only, prune);
         }
+        ValidateCommand.show(out, result.report());
+        if (!result.report().ok()) {
+            throw new CommandFailure(dir + " is not valid: " + result.report().errors().size() + " error(s), nothing written "
+                    + "(etcdmp validate " + dir + " lists them)");
+        }
+        if (result.plan().isEmpty()) {
+            throw new CommandFailure(dir + " holds no prefix folder: put files in <dir>/config/<name>/ (docs/CONFIG-AS-CODE.md)");
+        }
+        if (!result.notUtf8Keys().isEmpty()) {
+            out.note("warning: " + result.notUtf8Keys().size() + " key(s) are not UTF-8 and are left alone");
+        }
+        return result.plan().get();
     }
 
     static List<String> normalize(List<String> prefixes) {

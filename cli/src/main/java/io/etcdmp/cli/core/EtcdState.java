@@ -8,9 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.HashMap;
 
-/** The keys under some prefixes, read at one revision (paginated, the revision pinned: the library's reader). */
+/** The keys (in no order) under some prefixes, read at one revision (paginated, the revision pinned: the library's reader). */
 public record EtcdState(long revision, Map<String, Current> keys, List<String> notUtf8Keys) {
     /** A key's value and the revision that wrote it. */
     public record Current(byte[] value, long modRevision) {
@@ -18,7 +18,7 @@ public record EtcdState(long revision, Map<String, Current> keys, List<String> n
 
     /** Reads every key under {@code prefixes} (nested ones once) at one revision. */
     public static EtcdState read(ToolConnection etcd, List<String> prefixes) {
-        Map<String, Current> keys = new TreeMap<>();
+        Map<String, Current> keys = new HashMap<>();
         List<String> bad = new ArrayList<>();
         long revision = 0;
         for (String prefix : outermost(prefixes)) {

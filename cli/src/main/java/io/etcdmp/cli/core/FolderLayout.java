@@ -8,9 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 
@@ -45,7 +45,7 @@ public final class FolderLayout {
         }
     }
 
-    /** What a folder defines: keys in key order, the prefixes it manages, its errors and warnings. */
+    /** What a folder defines: keys (in no order), the prefixes it manages, its errors and warnings. */
     public record Folder(Path root, Map<String, Entry> keys, List<String> prefixes, List<Problem> errors,
                          List<Problem> warnings) {
         /** Only the keys under {@code only} (all when empty), managing exactly those prefixes. */
@@ -53,7 +53,7 @@ public final class FolderLayout {
             if (only.isEmpty()) {
                 return this;
             }
-            Map<String, Entry> kept = new TreeMap<>();
+            Map<String, Entry> kept = new HashMap<>();
             keys.forEach((k, e) -> {
                 if (only.stream().anyMatch(k::startsWith)) {
                     kept.put(k, e);
@@ -63,22 +63,46 @@ public final class FolderLayout {
         }
     }
 
-    /** Reads {@code root}; problems are collected, never thrown (an unreadable root is an {@link UncheckedIOException}). */
-    public static Folder read(Path root) {
+    /**
+     * The prefixes of the folder under {@code root} (folders holding {@value #PLAIN_FILE} or a document), without
+     * reading any file: quick, so that etcd can be read while the files are parsed.
+     */
+    public static List<String> prefixes(Path root) {
+        TreeSet<String> prefixes = new TreeSet<>();
+        for (Path folder : folders(root)) {
+            if (folder.equals(root)) {
+                continue;
+            }
+            try (Stream<Path> list = Files.list(folder)) {
+                if (list.map(f -> f.getFileName().toString()).anyMatch(n -> !n.startsWith(".")
+                        && (n.equals(PLAIN_FILE) || PropertyRules.isDocumentName(n)) && Files.isRegularFile(folder.resolve(n)))) {
+                    prefixes.add(prefixOf(root, folder));
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return List.copyOf(prefixes);
+    }
+
+    private static List<Path> folders(Path root) {
         if (!Files.isDirectory(root)) {
             throw new UncheckedIOException(new IOException(root + " is not a folder"));
         }
-        Map<String, Entry> keys = new TreeMap<>();
-        TreeSet<String> prefixes = new TreeSet<>();
-        List<Problem> errors = new ArrayList<>();
-        List<Problem> warnings = new ArrayList<>();
-        List<Path> folders;
         try (Stream<Path> walk = Files.walk(root)) {
-            folders = walk.filter(Files::isDirectory).filter(d -> !hidden(root, d)).sorted().toList();
+            return walk.filter(Files::isDirectory).filter(d -> !hidden(root, d)).sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        for (Path folder : folders) {
+    }
+
+    /** Reads {@code root}; problems are collected, never thrown (an unreadable root is an {@link UncheckedIOException}). */
+    public static Folder read(Path root) {
+        Map<String, Entry> keys = new HashMap<>();
+        TreeSet<String> prefixes = new TreeSet<>();
+        List<Problem> errors = new ArrayList<>();
+        List<Problem> warnings = new ArrayList<>();
+        for (Path folder : folders(root)) {
             List<Path> files;
             try (Stream<Path> list = Files.list(folder)) {
                 files = list.filter(Files::isRegularFile).sorted().toList();
@@ -115,7 +139,7 @@ public final class FolderLayout {
             errors.add(new Problem(shown, "does not parse: " + parsed.error().orElseThrow()));
             return;
         }
-        new TreeMap<>(parsed.properties()).forEach((relative, value) -> add(keys, errors,
+        parsed.properties().forEach((relative, value) -> add(keys, errors,
                 new Entry(prefix, prefix + relative, value.getBytes(StandardCharsets.UTF_8), shown, false)));
     }
 

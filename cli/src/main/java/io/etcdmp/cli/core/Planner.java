@@ -42,6 +42,7 @@ public final class Planner {
             }
         }
         changes.sort((a, b) -> a.key().compareTo(b.key()));
+        kept.sort(null);
         return new Plan(etcd.revision(), folder.root().toAbsolutePath().toString(), folder.prefixes(), prune,
                 List.copyOf(changes), unchanged, List.copyOf(kept));
     }

@@ -7,6 +7,7 @@ import io.etcdmp.internal.cli.PropertyRules;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,7 +60,9 @@ public final class Validation {
                     "key '" + e.relative() + "' gives property '" + name + "', not a valid MicroProfile Config name: " + why)));
             Entry other = plainNames.computeIfAbsent(e.prefix(), p -> new HashMap<>()).putIfAbsent(name, e);
             if (other != null) {
-                errors.add(new Problem(e.file(), "keys '" + other.relative() + "' and '" + e.relative()
+                String a = other.relative().compareTo(e.relative()) < 0 ? other.relative() : e.relative();
+                String b = a.equals(e.relative()) ? other.relative() : e.relative();
+                errors.add(new Problem(e.file(), "keys '" + a + "' and '" + b
                         + "' both give property '" + name + "': only the one written last would count"));
             }
         }
@@ -70,6 +73,9 @@ public final class Validation {
                         + "' of document " + document + " where it is listed in etcd.config.documents"));
             }
         }));
+        Comparator<Problem> order = Comparator.comparing(Problem::file).thenComparing(Problem::message);
+        errors.sort(order);
+        warnings.sort(order);
         return new Report(errors, warnings, folder.keys().size(), documents);
     }
 }
