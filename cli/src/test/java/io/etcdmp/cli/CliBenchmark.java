@@ -62,6 +62,14 @@ class CliBenchmark {
                 assertThat(run.code()).as(run.toString()).isZero();
                 assertThat(run.out()).contains("Applied 100 changes");
             });
+            Path planFile = dir.resolve("plan.json");
+            double applyPlan = median(() -> {
+                rewrite(small.resolve("config/apply/_keys.properties"), "-" + (round[0]++));
+                assertThat(cli.run("plan", small.toString(), "--out", planFile.toString()).code()).isEqualTo(2);
+            }, () -> {
+                Cli.Run run = cli.run("apply", "--plan", planFile.toString());
+                assertThat(run.code()).as(run.toString()).isZero();
+            });
             double txn = median(() -> {
                 String suffix = "-raw-" + (round[0]++);
                 Op[] puts = new Op[100];
@@ -70,7 +78,8 @@ class CliBenchmark {
                 }
                 kv.txn().Then(puts).commit().get(10, TimeUnit.SECONDS);
             });
-            rows.add(row("apply of 100 changed keys", apply, "one txn of the same 100 puts", txn, 1.2));
+            rows.add(row("apply of 100 changed keys (plan made by the apply)", apply, "one txn of the same 100 puts", txn, 1.2));
+            rows.add(row("apply --plan of 100 changed keys (saved plan)", applyPlan, "one txn of the same 100 puts", txn, 1.2));
             assertThat(held.endpoints()).isNotEmpty();
         }
         Path jar = Files.list(Path.of("target")).filter(p -> p.getFileName().toString().matches("etcd-microprofile-cli-.*\\.jar"))
@@ -83,6 +92,8 @@ class CliBenchmark {
             });
             rows.add(String.format("| `etcdmp --help`, JVM start to exit (java -jar) | %.0f ms | (report, no bar) | | |", start));
         }
+        String load = Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        rows.add("| (load average at the end: " + load + " on " + Runtime.getRuntime().availableProcessors() + " cores) | | | | |");
         String table = "| measured | median | baseline (same run) | median | ratio (bar) |\n|---|---|---|---|---|\n"
                 + String.join("\n", rows) + "\n";
         System.out.println(table);
@@ -99,6 +110,21 @@ class CliBenchmark {
 
     private static double median(Work work) throws Exception {
         return median(WARMUP, RUNS, work);
+    }
+
+    /** The median of {@code work}, each run after an untimed {@code setup}. */
+    private static double median(Work setup, Work work) throws Exception {
+        double[] ms = new double[RUNS];
+        for (int i = 0; i < WARMUP + RUNS; i++) {
+            setup.run();
+            long t = System.nanoTime();
+            work.run();
+            if (i >= WARMUP) {
+                ms[i - WARMUP] = (System.nanoTime() - t) / 1e6;
+            }
+        }
+        Arrays.sort(ms);
+        return ms[RUNS / 2];
     }
 
     private static double median(int warmup, int runs, Work work) throws Exception {

@@ -44,12 +44,23 @@ public final class ToolConnection implements AutoCloseable {
         this.connection = connection;
     }
 
+    /**
+     * Where the library reads settings: system properties and the environment are asked at each lookup; the
+     * {@code microprofile-config.properties} files on the class path are read once (a class path scan).
+     */
+    private static volatile PropertyLookup bootstrap;
+
     /** Settings from {@code settings} first, then where the library reads them (system properties, environment). */
     public static PropertyLookup lookup(Map<String, String> settings) {
-        PropertyLookup bootstrap = CliAccess.bootstrap();
+        PropertyLookup bootstrap = ToolConnection.bootstrap;
+        if (bootstrap == null) {
+            bootstrap = CliAccess.bootstrap();
+            ToolConnection.bootstrap = bootstrap;
+        }
+        PropertyLookup files = bootstrap;
         return name -> {
             String v = settings.get(name);
-            return v != null && !v.isBlank() ? Optional.of(v) : bootstrap.get(name);
+            return v != null && !v.isBlank() ? Optional.of(v) : files.get(name);
         };
     }
 
