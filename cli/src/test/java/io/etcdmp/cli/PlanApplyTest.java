@@ -130,6 +130,24 @@ class PlanApplyTest {
     }
 
     @Test
+    void aSavedPlanIsAppliedOnlyToTheFolderContentAndTheEtcdItWasMadeFor(@TempDir Path dir) {
+        Folders.write(dir, "config/orders/_keys.properties", "db.url=reviewed\n");
+        Path planFile = dir.resolve("plan.json");
+        assertThat(cli.run("plan", dir.toString(), "--out", planFile.toString()).code()).isEqualTo(2);
+        Folders.write(dir, "config/orders/_keys.properties", "db.url=not what was reviewed\n");
+
+        Cli.Run changedFolder = cli.run("apply", "--plan", planFile.toString());
+        Cli.Run otherEtcd = new Cli("--endpoints", "http://127.0.0.1:1").run("apply", "--plan", planFile.toString());
+
+        assertThat(changedFolder.code()).isEqualTo(1);
+        assertThat(changedFolder.err()).contains("changed since the plan was saved: key /config/orders/db.url");
+        assertThat(otherEtcd.code()).isEqualTo(1);
+        assertThat(otherEtcd.err()).contains("was made against etcd at " + etcd.endpoints());
+        assertThat(etcd.get("/config/orders/db.url")).isEmpty();
+        assertThat(planFile).content().doesNotContain("reviewed");
+    }
+
+    @Test
     void pruneDeletesKeysMissingFromTheFolderOnlyWithTheFlag(@TempDir Path dir) {
         etcd.put("/config/orders/legacy", "x");
         etcd.put("/config/orders/kept", "k");

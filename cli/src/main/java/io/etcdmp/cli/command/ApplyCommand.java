@@ -69,7 +69,7 @@ final class ApplyCommand extends BaseCommand {
             Plan plan;
             if (planFile != null) {
                 Folder folder = ValidateCommand.validFolder(out, folderDir, List.of());
-                plan = PlanFile.read(planFile, folder);
+                plan = PlanFile.read(planFile, folder, etcd.endpoints());
             } else {
                 plan = PlanCommand.plan(out, etcd, folderDir, PlanCommand.normalize(prefixes == null ? List.of() : prefixes), prune);
             }

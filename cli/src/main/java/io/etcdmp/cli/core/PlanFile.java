@@ -53,9 +53,9 @@ public final class PlanFile {
 
     /**
      * The saved plan with its values read from {@code folder} again; {@link IllegalStateException} naming the key
-     * when the folder no longer holds what the plan was made from.
+     * when the folder no longer holds what the plan was made from, or when the plan was made against other endpoints.
      */
-    public static Plan read(Path file, Folder folder) {
+    public static Plan read(Path file, Folder folder, String endpoints) {
         JsonObject o;
         try (JsonReader reader = Json.createReader(new StringReader(Files.readString(file, StandardCharsets.UTF_8)))) {
             o = reader.readObject();
@@ -66,6 +66,10 @@ public final class PlanFile {
         }
         if (!KIND.equals(o.getString("kind", "")) || o.getInt("format", 0) != 1) {
             throw new IllegalStateException(file + " is not a plan of format 1 saved by etcdmp plan --out");
+        }
+        if (!o.getString("endpoints", "").equals(endpoints)) {
+            throw new IllegalStateException("The plan " + file + " was made against etcd at " + o.getString("endpoints", "?")
+                    + ", not " + endpoints + ": apply it there, or plan again");
         }
         List<Change> changes = new ArrayList<>();
         for (JsonValue v : o.getJsonArray("changes")) {
