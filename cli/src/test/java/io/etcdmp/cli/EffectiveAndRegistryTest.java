@@ -59,7 +59,7 @@ class EffectiveAndRegistryTest {
         long lease = etcd.ctl().leaseGrant(60);
         etcd.ctl().run("put", "--lease=" + Long.toHexString(lease), "/services/billing/b-1",
                 "{\"Addr\":\"10.0.0.5:8080\",\"Metadata\":{\"instanceId\":\"b-1\",\"scheme\":\"http\",\"status\":\"DRAINING\","
-                        + "\"metadata\":{\"zone\":\"eu-1\",\"weight\":\"50\"},\"registeredAt\":\"2026-01-01T00:00:00Z\"}}");
+                        + "\"metadata\":{\"zone\":\"eu-1\",\"weight\":\"50\",\"api-token\":\"tok-in-metadata\"},\"registeredAt\":\"2026-01-01T00:00:00Z\"}}");
         etcd.put("/services/billing/b-2", "10.0.0.6:8081");
         etcd.put("/services/billing/b-3", "{\"host\":\"10.0.0.7\",\"port\":9090}");
         etcd.put("/services/billing/bad", "no shape at all");
@@ -78,5 +78,7 @@ class EffectiveAndRegistryTest {
         JsonObject b1 = Json.createReader(new StringReader(json.out())).readObject().getJsonArray("instances").getJsonObject(0);
         assertThat(b1.getString("status")).isEqualTo("DRAINING");
         assertThat(b1.getJsonNumber("ttlLeftSeconds").longValue()).isBetween(1L, 60L);
+        assertThat(b1.getJsonObject("metadata").getString("api-token")).isEqualTo("(masked)");
+        assertThat(services.all() + instances.all() + json.all()).doesNotContain("tok-in-metadata");
     }
 }

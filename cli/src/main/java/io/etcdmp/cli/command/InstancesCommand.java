@@ -2,6 +2,7 @@ package io.etcdmp.cli.command;
 
 import io.etcdmp.cli.core.RegistryView;
 import io.etcdmp.cli.output.Output;
+import io.etcdmp.internal.cli.SecretNames;
 import io.etcdmp.internal.cli.ToolConnection;
 import io.etcdmp.registry.ServiceInstance;
 import jakarta.json.Json;
@@ -29,6 +30,7 @@ final class InstancesCommand extends BaseCommand {
     @Override
     public Integer call() {
         Output out = out();
+        SecretNames secrets = output.secrets();
         try (ToolConnection etcd = connection.open()) {
             String root = ServicesCommand.root(etcd.endpoints(), registryPrefix);
             List<RegistryView.Row> rows = RegistryView.instances(etcd, root, service);
@@ -41,7 +43,7 @@ final class InstancesCommand extends BaseCommand {
                     r.problem().ifPresent(p -> o.add("problem", p));
                     r.instance().ifPresent(i -> {
                         JsonObjectBuilder md = Json.createObjectBuilder();
-                        i.metadata().forEach(md::add);
+                        i.metadata().forEach((k, v) -> md.add(k, secrets.show(k, v))); // metadata may carry a token
                         o.add("instanceId", i.instanceId()).add("address", i.address()).add("scheme", i.scheme())
                                 .add("status", i.status()).add("weight", i.weight()).add("metadata", md);
                         String zone = i.metadata().get(ServiceInstance.ZONE);
