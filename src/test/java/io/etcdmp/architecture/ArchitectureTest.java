@@ -114,12 +114,14 @@ class ArchitectureTest {
                         "io.etcdmp.restclient..", "io.etcdmp.internal.restclient..")
                 .layer("health").definedBy("io.etcdmp.internal.health..")
                 .layer("cdi").definedBy("io.etcdmp.cdi..", "io.etcdmp.internal.cdi..")
+                .layer("cli").definedBy("io.etcdmp.internal.cli..")
                 .whereLayer("cdi").mayNotBeAccessedByAnyLayer()
+                .whereLayer("cli").mayNotBeAccessedByAnyLayer()
                 .whereLayer("health").mayOnlyBeAccessedByLayers("cdi")
-                .whereLayer("registry").mayOnlyBeAccessedByLayers("health", "cdi")
-                .whereLayer("config").mayOnlyBeAccessedByLayers("health", "cdi")
-                .whereLayer("watch").mayOnlyBeAccessedByLayers("config", "registry", "health", "cdi")
-                .whereLayer("client").mayOnlyBeAccessedByLayers("watch", "config", "registry", "health", "cdi")
+                .whereLayer("registry").mayOnlyBeAccessedByLayers("health", "cdi", "cli")
+                .whereLayer("config").mayOnlyBeAccessedByLayers("health", "cdi", "cli")
+                .whereLayer("watch").mayOnlyBeAccessedByLayers("config", "registry", "health", "cdi", "cli")
+                .whereLayer("client").mayOnlyBeAccessedByLayers("watch", "config", "registry", "health", "cdi", "cli")
                 .check(library);
     }
 

@@ -1,0 +1,84 @@
+package io.etcdmp.cli.command;
+
+import io.etcdmp.cli.core.RegistryView;
+import io.etcdmp.cli.output.Output;
+import io.etcdmp.internal.cli.SecretNames;
+import io.etcdmp.internal.cli.ToolConnection;
+import io.etcdmp.registry.ServiceInstance;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObjectBuilder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+@Command(name = "instances", mixinStandardHelpOptions = true,
+        description = {"The instances of a service as the library reads them (every record shape): address, status, zone, "
+                + "weight, lease TTL left, age; records that are no instance with the reason.", "Exit code: 0, or 1 on error."})
+final class InstancesCommand extends BaseCommand {
+    @Parameters(index = "0", paramLabel = "SERVICE")
+    String service;
+
+    @Option(names = "--registry-prefix", paramLabel = "PREFIX",
+            description = "registry root (etcd.registry.prefix, ETCD_REGISTRY_PREFIX; default /services/)")
+    String registryPrefix;
+
+    @Override
+    public Integer call() {
+        Output out = out();
+        SecretNames secrets = output.secrets();
+        try (ToolConnection etcd = connection.open()) {
+            String root = ServicesCommand.root(etcd.endpoints(), registryPrefix);
+            List<RegistryView.Row> rows = RegistryView.instances(etcd, root, service);
+            if (out.json()) {
+                JsonArrayBuilder a = Json.createArrayBuilder();
+                for (RegistryView.Row r : rows) {
+                    JsonObjectBuilder o = Json.createObjectBuilder().add("key", r.key()).add("lease", r.leaseId());
+                    r.ttlLeftSeconds().ifPresent(t -> o.add("ttlLeftSeconds", t));
+                    r.age().ifPresent(age -> o.add("ageSeconds", age.toSeconds()));
+                    r.problem().ifPresent(p -> o.add("problem", p));
+                    r.instance().ifPresent(i -> {
+                        JsonObjectBuilder md = Json.createObjectBuilder();
+                        i.metadata().forEach((k, v) -> md.add(k, secrets.show(k, v))); // metadata may carry a token
+                        o.add("instanceId", i.instanceId()).add("address", i.address()).add("scheme", i.scheme())
+                                .add("status", i.status()).add("weight", i.weight()).add("metadata", md);
+                        String zone = i.metadata().get(ServiceInstance.ZONE);
+                        if (zone != null) {
+                            o.add("zone", zone);
+                        }
+                    });
+                    a.add(o);
+                }
+                out.json(Json.createObjectBuilder().add("service", service).add("prefix", root + service + "/")
+                        .add("instances", a).build());
+                return 0;
+            }
+            List<List<String>> table = new ArrayList<>();
+            table.add(List.of("INSTANCE", "ADDRESS", "STATUS", "ZONE", "WEIGHT", "TTL LEFT", "AGE"));
+            for (RegistryView.Row r : rows) {
+                if (r.instance().isEmpty()) {
+                    continue;
+                }
+                ServiceInstance i = r.instance().get();
+                table.add(List.of(i.instanceId(), i.scheme() + "://" + i.address(), i.status(),
+                        i.metadata().getOrDefault(ServiceInstance.ZONE, "-"), "" + i.weight(),
+                        r.leaseId() == 0 ? "no lease" : r.ttlLeftSeconds().map(t -> t < 0 ? "expired" : t + " s").orElse("?"),
+                        r.age().map(InstancesCommand::age).orElse("-")));
+            }
+            out.table(table);
+            rows.stream().filter(r -> r.problem().isPresent())
+                    .forEach(r -> out.note(out.yellow("not an instance: ") + r.key() + ": " + r.problem().get()));
+            out.line((table.size() - 1) + " instances of " + service);
+            return 0;
+        }
+    }
+
+    static String age(Duration d) {
+        long s = Math.max(0, d.toSeconds());
+        return s < 120 ? s + " s" : s < 7200 ? s / 60 + " min" : s < 172800 ? s / 3600 + " h" : s / 86400 + " d";
+    }
+}

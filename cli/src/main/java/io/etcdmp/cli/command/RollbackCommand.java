@@ -1,0 +1,90 @@
+package io.etcdmp.cli.command;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.PutOption;
+import io.etcdmp.cli.core.ChangeRecords;
+import io.etcdmp.cli.output.Output;
+import io.etcdmp.config.Rollback;
+import io.etcdmp.internal.cli.ToolConnection;
+import jakarta.json.Json;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+@Command(name = "rollback", mixinStandardHelpOptions = true,
+        description = {"Writes again the value a key had at a revision (ConfigStore.rollback: refused when the key changed "
+                + "meanwhile), then a change record.", "Exit code: 0 rolled back, 1 refused or error."})
+final class RollbackCommand extends BaseCommand {
+    @Parameters(index = "0", paramLabel = "PREFIX", description = "the prefix, e.g. /config/orders/")
+    String prefix;
+
+    @Parameters(index = "1", paramLabel = "NAME", description = "the key below the prefix")
+    String name;
+
+    @Parameters(index = "2", paramLabel = "REVISION", description = "the revision whose value to write again (from history)")
+    long revision;
+
+    @Option(names = "--expect-mod-revision", paramLabel = "REV",
+            description = "refuse unless the key's modification revision is still REV (from the history you read); 0: absent")
+    Long expected;
+
+    @Option(names = {"-m", "--message"}, paramLabel = "TEXT", description = "why: kept in the change record")
+    String message = "";
+
+    @Option(names = "--changes-prefix", paramLabel = "PREFIX", defaultValue = ChangeRecords.DEFAULT_PREFIX,
+            description = "root of the change records (default ${DEFAULT-VALUE})")
+    String changesPrefix;
+
+    @Override
+    public Integer call() throws Exception {
+        Output out = out();
+        String p = prefix.endsWith("/") ? prefix : prefix + "/";
+        String root = changesPrefix.endsWith("/") ? changesPrefix : changesPrefix + "/";
+        try (ToolConnection etcd = connection.open()) {
+            Rollback result = expected == null ? etcd.store(p).rollback(name, revision)
+                    : etcd.store(p).rollback(name, revision, expected);
+            Optional<String> record = Optional.empty();
+            if (result.done()) {
+                record = Optional.of(record(etcd, root, p + name, result.revision()));
+            }
+            if (out.json()) {
+                var o = Json.createObjectBuilder().add("outcome", result.outcome().name().toLowerCase(Locale.ROOT))
+                        .add("revision", result.revision()).add("message", result.reason());
+                record.ifPresent(r -> o.add("changeRecord", r));
+                out.json(o.build());
+            } else {
+                out.line(result.done() ? out.green(result.reason()) : out.red(result.reason()));
+                record.ifPresent(r -> out.line("Change record: " + r));
+            }
+            return result.done() ? 0 : 1;
+        }
+    }
+
+    /**
+     * The change record of a rollback: written right after it (ConfigStore.rollback is its own transaction), so
+     * its revision is the next one; it names the rollback's revision in its message.
+     */
+    private String record(ToolConnection etcd, String root, String key, long written) throws Exception {
+        Instant now = Instant.now();
+        String recordKey = ChangeRecords.newKey(root, now);
+        ChangeRecords.Author author = ChangeRecords.Author.of(etcd, "rollback to revision " + revision + ", written at revision "
+                + written + (message.isEmpty() ? "" : ": " + message), Optional.empty());
+        String json = ChangeRecords.json(now, author, "rollback", "1/1", List.of(new ChangeRecords.KeyOp(key, "put")),
+                written);
+        ByteSequence k = ByteSequence.from(recordKey, StandardCharsets.UTF_8);
+        etcd.client().getKVClient().txn().If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.version(0)))
+                .Then(Op.put(k, ByteSequence.from(json, StandardCharsets.UTF_8), PutOption.DEFAULT))
+                .commit().get(etcd.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        return recordKey;
+    }
+}

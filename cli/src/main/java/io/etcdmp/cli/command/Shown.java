@@ -1,0 +1,52 @@
+package io.etcdmp.cli.command;
+
+import io.etcdmp.internal.cli.PropertyRules;
+import io.etcdmp.internal.cli.SecretNames;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/** How values appear: masked where the name looks secret, escaped, shortened; never the bytes of a secret. */
+final class Shown {
+    private static final int MAX = 120;
+
+    private Shown() {
+    }
+
+    /** {@code value} of key or property {@code name} for people (and for JSON output: the same masking). */
+    static String value(SecretNames secrets, String name, byte[] value) {
+        if (value == null) {
+            return null;
+        }
+        if (secrets.isSecret(name)) {
+            return SecretNames.MASK;
+        }
+        if (!PropertyRules.isUtf8(value)) {
+            return "(" + value.length + " bytes, not UTF-8)";
+        }
+        return text(new String(value, StandardCharsets.UTF_8));
+    }
+
+    static String value(SecretNames secrets, String name, String value) {
+        if (value == null) {
+            return null;
+        }
+        return secrets.isSecret(name) ? SecretNames.MASK : text(value);
+    }
+
+    private static String text(String s) {
+        String escaped = s.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t");
+        return escaped.length() <= MAX ? escaped : escaped.substring(0, MAX) + "... (" + s.length() + " characters)";
+    }
+
+    /** The part of {@code key} below the longest of {@code prefixes} it starts with (what names the property). */
+    static String relative(String key, List<String> prefixes) {
+        String best = "";
+        for (String p : prefixes) {
+            if (key.startsWith(p) && p.length() > best.length()) {
+                best = p;
+            }
+        }
+        return key.substring(best.length());
+    }
+}

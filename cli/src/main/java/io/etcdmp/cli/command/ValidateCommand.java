@@ -1,0 +1,73 @@
+package io.etcdmp.cli.command;
+
+import io.etcdmp.cli.core.FolderLayout;
+import io.etcdmp.cli.core.FolderLayout.Folder;
+import io.etcdmp.cli.core.FolderLayout.Problem;
+import io.etcdmp.cli.core.Validation;
+import io.etcdmp.cli.output.Output;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.List;
+
+@Command(name = "validate", mixinStandardHelpOptions = true,
+        description = {"Checks a folder without etcd: documents parse (line and column of the first error), no two keys "
+                + "of a prefix give one property, property names are valid MicroProfile Config names.",
+                "Exit code: 0 valid, 1 errors."})
+final class ValidateCommand extends BaseCommand {
+    @Parameters(index = "0", paramLabel = "DIR", description = "the folder (docs/CONFIG-AS-CODE.md)")
+    Path dir;
+
+    @Override
+    public Integer call() {
+        Output out = out(); // the connection options are accepted and unused: validate reads no etcd
+        Folder folder = FolderLayout.read(dir);
+        Validation.Report report = Validation.check(folder);
+        if (out.json()) {
+            out.json(Json.createObjectBuilder().add("valid", report.ok()).add("keys", report.keys())
+                    .add("documents", report.documents()).add("prefixes", array(folder.prefixes()))
+                    .add("errors", problems(report.errors())).add("warnings", problems(report.warnings())).build());
+        } else {
+            show(out, report);
+            out.line(report.ok() ? out.green("Valid: ") + report.keys() + " keys (" + report.documents() + " documents) in "
+                    + folder.prefixes().size() + " prefixes" : out.red(report.errors().size() + " error(s)"));
+        }
+        return report.ok() ? 0 : 1;
+    }
+
+    /** Prints the problems of a report; used by plan and apply before they go on. */
+    static void show(Output out, Validation.Report report) {
+        report.warnings().forEach(p -> out.note("warning: " + p));
+        report.errors().forEach(p -> out.note(out.red("error: ") + p));
+    }
+
+    /** Validates for plan and apply: the folder, or a failure listing its errors. */
+    static Folder validFolder(Output out, Path dir, List<String> only) {
+        Folder folder = FolderLayout.read(dir).restrict(only);
+        Validation.Report report = Validation.check(folder);
+        show(out, report);
+        if (!report.ok()) {
+            throw new CommandFailure(dir + " is not valid: " + report.errors().size() + " error(s), nothing compared or written "
+                    + "(etcdmp validate " + dir + " lists them)");
+        }
+        if (folder.prefixes().isEmpty()) {
+            throw new CommandFailure(dir + " holds no prefix folder: put files in <dir>/config/<name>/ (docs/CONFIG-AS-CODE.md)");
+        }
+        return folder;
+    }
+
+    private static JsonArrayBuilder problems(List<Problem> problems) {
+        JsonArrayBuilder a = Json.createArrayBuilder();
+        problems.forEach(p -> a.add(Json.createObjectBuilder().add("file", p.file()).add("message", p.message())));
+        return a;
+    }
+
+    private static JsonArrayBuilder array(List<String> values) {
+        JsonArrayBuilder a = Json.createArrayBuilder();
+        values.forEach(a::add);
+        return a;
+    }
+}

@@ -1,0 +1,104 @@
+package io.etcdmp.cli.core;
+
+import io.etcdmp.cli.core.FolderLayout.Entry;
+import io.etcdmp.cli.core.FolderLayout.Folder;
+import io.etcdmp.cli.core.Plan.Change;
+import io.etcdmp.cli.core.Plan.Op;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonException;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonValue;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A saved plan ({@code plan --out plan.json}): the revision it was made at, the folder, its prefixes, and per
+ * change the key, the operation, the modification revision the key had and the SHA-256 of the value to write.
+ * No value is saved (a plan file never holds a secret): {@code apply --plan} reads them from the folder again
+ * and refuses when one no longer matches its digest.
+ */
+public final class PlanFile {
+    public static final String KIND = "etcdmp-plan";
+
+    private PlanFile() {
+    }
+
+    public static void write(Plan plan, String endpoints, Path file) {
+        JsonArrayBuilder changes = Json.createArrayBuilder();
+        for (Change c : plan.changes()) {
+            changes.add(Json.createObjectBuilder().add("op", c.op().name().toLowerCase(Locale.ROOT)).add("key", c.key())
+                    .add("modRevision", c.modRevision()).add("sha256", c.afterDigest()).add("document", c.document()));
+        }
+        JsonArrayBuilder prefixes = Json.createArrayBuilder();
+        plan.prefixes().forEach(prefixes::add);
+        JsonObject o = Json.createObjectBuilder().add("kind", KIND).add("format", 1).add("revision", plan.revision())
+                .add("endpoints", endpoints).add("dir", plan.dir()).add("prefixes", prefixes).add("prune", plan.prune())
+                .add("unchanged", plan.unchanged()).add("changes", changes).build();
+        try {
+            Files.writeString(file, o.toString() + "\n", StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write the plan to " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The saved plan with its values read from {@code folder} again; {@link IllegalStateException} naming the key
+     * when the folder no longer holds what the plan was made from, or when the plan was made against other endpoints.
+     */
+    public static Plan read(Path file, Folder folder, String endpoints) {
+        JsonObject o;
+        try (JsonReader reader = Json.createReader(new StringReader(Files.readString(file, StandardCharsets.UTF_8)))) {
+            o = reader.readObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the plan " + file + ": " + e.getMessage(), e);
+        } catch (JsonException | IllegalStateException e) {
+            throw new IllegalStateException(file + " is not a plan saved by etcdmp plan --out: " + e.getMessage(), e);
+        }
+        if (!KIND.equals(o.getString("kind", "")) || o.getInt("format", 0) != 1) {
+            throw new IllegalStateException(file + " is not a plan of format 1 saved by etcdmp plan --out");
+        }
+        if (!o.getString("endpoints", "").equals(endpoints)) {
+            throw new IllegalStateException("The plan " + file + " was made against etcd at " + o.getString("endpoints", "?")
+                    + ", not " + endpoints + ": apply it there, or plan again");
+        }
+        List<Change> changes = new ArrayList<>();
+        for (JsonValue v : o.getJsonArray("changes")) {
+            JsonObject c = v.asJsonObject();
+            Op op = Op.valueOf(c.getString("op").toUpperCase(Locale.ROOT));
+            String key = c.getString("key");
+            Entry now = folder.keys().get(key);
+            byte[] after = now == null ? null : now.value();
+            String digest = after == null ? "" : Plan.digest(after);
+            if (!digest.equals(c.getString("sha256"))) {
+                throw new IllegalStateException("The folder " + folder.root() + " changed since the plan was saved: key " + key
+                        + (after == null ? " is no longer defined" : " has another value") + ". Make the plan again");
+            }
+            changes.add(new Change(op, key, null, after, c.getJsonNumber("modRevision").longValue(), c.getBoolean("document", false)));
+        }
+        List<String> prefixes = o.getJsonArray("prefixes").getValuesAs(jakarta.json.JsonString.class).stream()
+                .map(jakarta.json.JsonString::getString).toList();
+        return new Plan(o.getJsonNumber("revision").longValue(), o.getString("dir"), prefixes, o.getBoolean("prune", false),
+                List.copyOf(changes), o.getInt("unchanged", 0), List.of());
+    }
+
+    /** The folder the plan was made from. */
+    public static Path dirOf(Path file) {
+        try (JsonReader reader = Json.createReader(new StringReader(Files.readString(file, StandardCharsets.UTF_8)))) {
+            return Path.of(reader.readObject().getString("dir"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the plan " + file + ": " + e.getMessage(), e);
+        } catch (JsonException | IllegalStateException | NullPointerException | ClassCastException e) {
+            throw new IllegalStateException(file + " is not a plan saved by etcdmp plan --out", e);
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package io.etcdmp.cli.core;
+
+import io.etcdmp.internal.cli.PropertyRules;
+import io.etcdmp.internal.cli.SecretNames;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What export writes, the config source's own .properties reader reads back exactly; the mask rule. */
+@Tag("unit")
+@Timeout(30)
+class PropertiesTextTest {
+    private static final String ALPHABET = "ab=:#! \t\n\r\\\f\u0000\u007fé€😀/.,\"'${}[]";
+
+    @Test
+    void everyKeyAndValueWrittenIsReadBackUnchangedByTheLibrarysPropertiesReader() {
+        Random random = new Random(23);
+        for (int round = 0; round < 300; round++) {
+            Map<String, String> entries = new TreeMap<>();
+            for (int i = 0; i < 5; i++) {
+                entries.put(randomText(random, 1 + random.nextInt(12)), randomText(random, random.nextInt(20)));
+            }
+            String text = PropertiesText.write(entries);
+
+            PropertyRules.Parsed parsed = PropertyRules.parseDocument(FolderLayout.PLAIN_FILE, text.getBytes(StandardCharsets.UTF_8));
+
+            assertThat(parsed.ok()).as(text).isTrue();
+            assertThat(new TreeMap<>(parsed.properties())).as(text).isEqualTo(entries);
+        }
+    }
+
+    @Test
+    void namesArePartsCutAtNonLettersAndCaseChangesAndSecretWhenAPartIsAWord() {
+        SecretNames secrets = SecretNames.defaults();
+        for (String secret : List.of("db.password", "DB_PASSWORD", "api-token", "apiKey", "servers[0].secret", "aws/credential",
+                "oauth.clientSecret", "key")) {
+            assertThat(secrets.isSecret(secret)).as(secret).isTrue();
+        }
+        for (String plain : List.of("keystore.path", "monkey", "db.url", "tokens.max", "passwords", "")) {
+            assertThat(secrets.isSecret(plain)).as(plain).isFalse();
+        }
+        assertThat(new SecretNames(List.of()).isSecret("db.password")).isFalse();
+        assertThat(secrets.show("db.password", "x")).isEqualTo(SecretNames.MASK);
+    }
+
+    private static String randomText(Random random, int length) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < length; i++) {
+            int at = random.nextInt(ALPHABET.length());
+            b.append(Character.isHighSurrogate(ALPHABET.charAt(at)) ? "😀" : Character.isLowSurrogate(ALPHABET.charAt(at))
+                    ? "x" : String.valueOf(ALPHABET.charAt(at)));
+        }
+        return b.toString();
+    }
+}
