@@ -1,0 +1,155 @@
+package io.etcdmp.internal.metrics;
+
+import java.lang.System.Logger.Level;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiConsumer;
+
+/**
+ * Where the library's components report their metrics. Counting is a {@code LongAdder} increment and gauges
+ * are read only when exported, so with no metrics API present the cost is that increment. One instance per
+ * class loader of the library (each deployment of a server has its own).
+ *
+ * <p>The export is bound once: to the {@code OpenTelemetry} a CDI container offers ({@link #bindTo}), or on the
+ * first report to {@code GlobalOpenTelemetry} when it is set up, else to Micrometer's global registry when
+ * Micrometer is present, else to nothing.</p>
+ */
+public final class Metrics {
+    private static final System.Logger LOG = System.getLogger(Metrics.class.getName());
+    private static final Map<Series, LongAdder> COUNTERS = new ConcurrentHashMap<>();
+    private static final List<GaugeSource> GAUGES = new CopyOnWriteArrayList<>();
+    private static volatile Binding binding;
+    private static volatile boolean detected;
+
+    private Metrics() {
+    }
+
+    /** Adds {@code amount} to a counter series. */
+    public static void count(Metric metric, Map<String, String> attributes, long amount) {
+        if (amount <= 0) {
+            return;
+        }
+        counter(new Series(metric.id(), attributes)).add(amount);
+    }
+
+    /** Adds one to a counter series with one attribute. */
+    public static void count(Metric metric, String attribute, String value) {
+        counter(Series.of(metric.id(), attribute, value)).increment();
+    }
+
+    /** Adds one to a counter series without attributes. */
+    public static void count(Metric metric) {
+        counter(Series.of(metric.id())).increment();
+    }
+
+    /** Records the duration of an etcd call that started at {@code startNanos} ({@code System.nanoTime()}). */
+    public static void operation(String operation, long startNanos) {
+        Binding current = bound();
+        if (current != null) {
+            current.recordDuration(Metric.OPERATION_DURATION, Map.of("operation", operation),
+                    (System.nanoTime() - startNanos) / 1e9);
+        }
+    }
+
+    /** Adds a component's gauges; closing the result removes them. */
+    public static AutoCloseable gauges(GaugeSource source) {
+        GAUGES.add(source);
+        gaugesChanged();
+        return () -> {
+            GAUGES.remove(source);
+            gaugesChanged();
+        };
+    }
+
+    /** The series a component reports changed (a service or a status appeared or went). */
+    public static void gaugesChanged() {
+        Binding current = bound();
+        if (current != null) {
+            current.gaugesChanged();
+        }
+    }
+
+    /** The counter's total so far (0 when never counted). */
+    public static long total(Metric metric, Map<String, String> attributes) {
+        LongAdder adder = COUNTERS.get(new Series(metric.id(), attributes));
+        return adder == null ? 0 : adder.sum();
+    }
+
+    /**
+     * Binds the export to {@code openTelemetry} (an {@code io.opentelemetry.api.OpenTelemetry} a CDI container
+     * offers), replacing a binding made by detection. Does nothing if the class is not OpenTelemetry's.
+     */
+    public static synchronized void bindTo(Object openTelemetry) {
+        Binding next = Bindings.openTelemetry(openTelemetry);
+        if (next != null) {
+            replace(next);
+            detected = true;
+        }
+    }
+
+    /** Ends the export (the library's last user is gone); a later report detects again. */
+    public static synchronized void unbind() {
+        replace(null);
+        detected = false;
+    }
+
+    static void forEachCounter(Metric metric, BiConsumer<Map<String, String>, Long> sink) {
+        COUNTERS.forEach((series, adder) -> {
+            if (series.name().equals(metric.id())) {
+                sink.accept(series.attributes(), adder.sum());
+            }
+        });
+    }
+
+    static void observe(Metric metric, GaugeSource.Sink sink) {
+        for (GaugeSource source : GAUGES) {
+            try {
+                source.observe(metric, sink);
+            } catch (RuntimeException e) {
+                LOG.log(Level.DEBUG, "A gauge of " + metric.id() + " failed", e);
+            }
+        }
+    }
+
+    static Iterable<Series> counterSeries() {
+        return COUNTERS.keySet();
+    }
+
+    private static LongAdder counter(Series series) {
+        LongAdder adder = COUNTERS.get(series);
+        if (adder != null) {
+            return adder;
+        }
+        adder = COUNTERS.computeIfAbsent(series, s -> new LongAdder());
+        Binding current = bound();
+        if (current != null) {
+            current.seriesAdded(series);
+        }
+        return adder;
+    }
+
+    private static Binding bound() {
+        if (!detected) {
+            detect();
+        }
+        return binding;
+    }
+
+    private static synchronized void detect() {
+        if (!detected) {
+            detected = true;
+            replace(Bindings.detect());
+        }
+    }
+
+    private static void replace(Binding next) {
+        Binding previous = binding;
+        binding = next;
+        if (previous != null) {
+            previous.close();
+        }
+    }
+}
