@@ -193,6 +193,7 @@ public class EtcdExtension implements Extension {
         try {
             List<PrefixConfigSource> sources = PrefixConfigSource.of(ConfigProvider.getConfig());
             claim(sources);
+            subscriptions.add(CdiSupport.bindTelemetry(beans.createInstance()));
             for (PrefixConfigSource source : sources) {
                 subscriptions.add(source.addChangeListener(
                         event -> beans.getEvent().select(ConfigChangeEvent.class).fire(event)));

@@ -1,6 +1,8 @@
 package io.etcdmp.internal.cdi;
 
 import io.etcdmp.internal.registry.RegistrySettings;
+import io.etcdmp.internal.metrics.Metrics;
+import jakarta.enterprise.inject.Instance;
 import jakarta.interceptor.Interceptor;
 import org.eclipse.microprofile.config.Config;
 
@@ -14,7 +16,27 @@ public final class CdiSupport {
     /** Before the runtime's own stop observers, its HTTP server among them: a draining instance still serves. */
     public static final int DRAIN_PRIORITY = Interceptor.Priority.PLATFORM_BEFORE - 100;
 
+    private static final System.Logger LOG = System.getLogger(CdiSupport.class.getName());
+
     private CdiSupport() {
+    }
+
+    /**
+     * Binds the library's metrics to the container's {@code OpenTelemetry} bean (MicroProfile Telemetry 2.0, Quarkus
+     * with OpenTelemetry), found by name so that the library loads without it; returns what unbinds them.
+     */
+    public static AutoCloseable bindTelemetry(Instance<Object> lookup) {
+        try {
+            Class<?> type = Class.forName("io.opentelemetry.api.OpenTelemetry", false, CdiSupport.class.getClassLoader());
+            Instance<?> telemetry = lookup.select(type);
+            if (telemetry.isResolvable()) {
+                Metrics.bindTo(telemetry.get());
+                return Metrics::unbind;
+            }
+        } catch (ClassNotFoundException | LinkageError | RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "No OpenTelemetry bean for the etcd metrics: " + e);
+        }
+        return () -> { };
     }
 
     /** The instance metadata set as {@code etcd.registry.metadata.<key>} properties. */

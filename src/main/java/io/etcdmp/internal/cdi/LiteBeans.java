@@ -159,6 +159,7 @@ public final class LiteBeans {
         Event<Object> events = cdi.getBeanContainer().getEvent();
         ServiceRegistry services = cdi.select(ServiceRegistry.class).get();
         List<AutoCloseable> opened = new ArrayList<>();
+        opened.add(CdiSupport.bindTelemetry(cdi));
         Object application = new Object(); // this application's claim on its config sources
         for (PrefixConfigSource source : PrefixConfigSource.of(config)) {
             source.claim(application);

@@ -1,5 +1,7 @@
 package io.etcdmp.internal.client;
 
+import io.etcdmp.internal.metrics.Metrics;
+
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -17,6 +19,15 @@ public final class EtcdCalls {
      * {@link TimeoutException} saying how long it waited; on interruption keeps the thread's flag set.
      */
     public static <T> T await(CompletableFuture<T> call, Duration timeout) throws Exception {
+        return await("other", call, timeout);
+    }
+
+    /**
+     * {@link #await(CompletableFuture, Duration)}, timed as {@code operation} ({@code range}, {@code txn},
+     * {@code lease-grant}, ...) in {@code etcd.client.operation.duration}.
+     */
+    public static <T> T await(String operation, CompletableFuture<T> call, Duration timeout) throws Exception {
+        long start = System.nanoTime();
         try {
             return call.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
@@ -28,6 +39,8 @@ public final class EtcdCalls {
             call.cancel(true);
             Thread.currentThread().interrupt();
             throw e;
+        } finally {
+            Metrics.operation(operation, start);
         }
     }
 }

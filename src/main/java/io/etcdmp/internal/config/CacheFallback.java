@@ -4,6 +4,8 @@ import io.etcdmp.internal.client.EtcdConnection;
 import io.etcdmp.internal.client.EtcdFailures;
 import io.etcdmp.internal.client.EtcdSettings;
 
+import io.etcdmp.internal.metrics.FlightEvents;
+
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,6 +58,7 @@ final class CacheFallback {
         readSince = new boolean[content.properties().size()];
         staleRevision = Math.max(1, content.revision());
         Duration age = Duration.between(content.written(), Instant.now());
+        FlightEvents.startedFromCache(String.join(",", content.prefixes()), content.revision());
         LOG.log(Level.WARNING, "etcd at {0} cannot be read now ({1}); serving the last known good configuration from "
                 + "cache file {2}: revision {3}, written {4} ago ({5} properties). etcd is read again in the background, "
                 + "and what changed meanwhile arrives as change events", etcd.endpointList(), EtcdFailures.describe(failure),

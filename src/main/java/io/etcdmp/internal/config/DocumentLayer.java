@@ -3,6 +3,9 @@ package io.etcdmp.internal.config;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KeyValue;
 
+import io.etcdmp.internal.metrics.Metric;
+import io.etcdmp.internal.metrics.Metrics;
+
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -110,6 +113,7 @@ final class DocumentLayer {
     }
 
     private boolean doesNotParse(String name, long revision, String reason) {
+        Metrics.count(Metric.DOCUMENT_ERRORS, "etcd.prefix", prefix);
         LOG.log(Level.WARNING, "Config document in etcd key ''{0}{1}'' at revision {2} does not parse: {3}; "
                 + "its {4} properties of the last version that parsed stay", prefix, name, revision,
                 reason, parsed.containsKey(name) ? parsed.get(name).size() : 0);

@@ -224,7 +224,7 @@ public class EtcdConfigStore implements ConfigStore {
 
     private <T> T call(String action, String name, CompletableFuture<T> future) {
         try {
-            return EtcdCalls.await(future, connection.settings().requestTimeout());
+            return EtcdCalls.await("config-" + action.replace(' ', '-'), future, connection.settings().requestTimeout());
         } catch (Exception e) {
             throw failure(action, name, e);
         }

@@ -1,7 +1,6 @@
 package io.etcdmp.internal.config;
 
 import io.etcd.jetcd.ByteSequence;
-import io.etcdmp.config.ConfigChange;
 import io.etcdmp.config.ConfigChangeEvent;
 import io.etcdmp.config.EtcdConfigSource;
 import io.etcdmp.internal.client.EtcdConnection;
@@ -15,11 +14,9 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.stream.StreamSupport;
 
@@ -39,7 +36,9 @@ public class PrefixConfigSource implements EtcdConfigSource {
     private final ConfigSourceSettings settings;
     private final EtcdSettings etcd;
     private final ConfigSnapshot snapshot;
-    private final List<Consumer<ConfigChangeEvent>> listeners = new CopyOnWriteArrayList<>();
+    private final ChangeEvents changes;
+    /** The source's gauges while it is open ({@link SourceMetrics}). */
+    private AutoCloseable gauges;
 
     private final String name;
     /** One mirror per prefix, in prefix order; replaced as a whole when the source starts again. */
@@ -64,6 +63,7 @@ public class PrefixConfigSource implements EtcdConfigSource {
         List<ByteSequence> prefixes = settings.prefixes().stream()
                 .map(p -> ByteSequence.from(p, StandardCharsets.UTF_8)).toList();
         this.snapshot = new ConfigSnapshot(prefixes, settings.documents(), settings.documentMaxProperties(), this::lookupValue);
+        this.changes = new ChangeEvents(snapshot, settings.prefixes());
         this.name = NAME + "[endpoints=" + etcd.endpointList() + ", prefixes=" + settings.prefixes() + "]";
         this.cache = settings.cacheFile().map(file -> new CacheFallback(file, etcd,
                 () -> CacheFallback.content(snapshot, appliedRevision, etcd, settings.prefixes()))).orElse(null);
@@ -95,6 +95,8 @@ public class PrefixConfigSource implements EtcdConfigSource {
     public synchronized void start() {
         closed = false;
         connection = EtcdConnections.acquire(etcd);
+        closeGauges();
+        gauges = SourceMetrics.register(this);
         ordering = new PrefixOrdering(settings.prefixes().size(), connection, () -> mirrors, this::applied);
         List<PrefixMirror> created = new ArrayList<>();
         for (int i = 0; i < settings.prefixes().size(); i++) {
@@ -212,43 +214,12 @@ public class PrefixConfigSource implements EtcdConfigSource {
     }
 
     private void applied(List<RevisionOrder.Batch> batches, long revision) {
-        applyBatches(batches, revision);
+        changes.apply(batches, revision, publishing, connection);
         appliedRevision = Math.max(appliedRevision, revision);
         if (cache != null) {
             cache.applied(batches, revision);
         }
         cacheChanged();
-    }
-
-    private void applyBatches(List<RevisionOrder.Batch> batches, long revision) {
-        boolean report = publishing && !listeners.isEmpty();
-        Map<String, ConfigChange> changed = new HashMap<>();
-        for (RevisionOrder.Batch batch : batches) {
-            Map<String, ConfigChange> step = batch.whole() != null
-                    ? snapshot.reset(batch.index(), batch.whole(), report)
-                    : snapshot.apply(batch.index(), batch.changes(), report);
-            step.forEach((name, change) -> {
-                ConfigChange before = changed.get(name);
-                changed.put(name, before == null ? change : new ConfigChange(name, before.oldValue(), change.newValue()));
-            });
-        }
-        changed.values().removeIf(c -> c.oldValue().equals(c.newValue()));
-        if (changed.isEmpty()) {
-            return;
-        }
-        ConfigChangeEvent event = new ConfigChangeEvent(revision, changed);
-        EtcdConnection.unlessClosing(LOG, "Change at revision " + revision + " not delivered",
-                () -> connection.events().execute(() -> deliver(event)));
-    }
-
-    private void deliver(ConfigChangeEvent event) {
-        for (Consumer<ConfigChangeEvent> listener : listeners) {
-            try {
-                listener.accept(event);
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "Config change listener " + listener + " failed on " + event.names(), e);
-            }
-        }
     }
 
     /**
@@ -257,8 +228,7 @@ public class PrefixConfigSource implements EtcdConfigSource {
      */
     @Override
     public AutoCloseable addChangeListener(Consumer<ConfigChangeEvent> listener) {
-        listeners.add(listener);
-        return () -> listeners.remove(listener);
+        return changes.add(listener);
     }
 
     /** True while every prefix has a live watch. */
@@ -336,12 +306,24 @@ public class PrefixConfigSource implements EtcdConfigSource {
         closed = true;
         EtcdConfigSourceProvider.forget(this);
         mirrors.forEach(PrefixMirror::close);
-        listeners.clear();
+        changes.clear();
+        closeGauges();
         if (cache != null) {
             cache.stop();
         }
         if (connection != null) {
             connection.close();
+        }
+    }
+
+    private void closeGauges() {
+        if (gauges != null) {
+            try {
+                gauges.close();
+            } catch (Exception ignored) {
+                // removing from a list: cannot fail
+            }
+            gauges = null;
         }
     }
 

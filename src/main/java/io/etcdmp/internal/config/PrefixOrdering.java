@@ -108,6 +108,6 @@ final class PrefixOrdering {
         PrefixMirror lagging = mirrors.get().get(index);
         LOG.log(Level.DEBUG, "Prefix {0} held back the changes of the other prefixes for over {1} ms; applying them without it "
                 + "and re-reading it", KeyRanges.describe(lagging.prefix()), MAX_ORDER_WAIT.toMillis());
-        lagging.resyncNow();
+        lagging.startInBackground();
     }
 }

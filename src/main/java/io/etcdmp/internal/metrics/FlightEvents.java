@@ -49,11 +49,11 @@ public final class FlightEvents {
         }
     }
 
-    /** A lease of registrations was lost. */
-    public static void leaseLost(String service, long leaseId, String reason) {
+    /** The lease of a registry's registrations (under {@code prefix}) was lost. */
+    public static void leaseLost(String prefix, long leaseId, String reason) {
         LeaseLost event = new LeaseLost();
         if (event.shouldCommit()) {
-            event.service = service;
+            event.prefix = prefix;
             event.leaseId = String.format("%016x", leaseId);
             event.reason = reason;
             event.commit();
@@ -113,7 +113,7 @@ public final class FlightEvents {
     @Label("Lease Lost")
     @Category({"etcd-microprofile", "Registry"})
     static final class LeaseLost extends Event {
-        @Label("Service") String service;
+        @Label("Registry Prefix") String prefix;
         @Label("Lease") String leaseId;
         @Label("Reason") String reason;
     }

@@ -55,6 +55,7 @@ public class EtcdServiceRegistry implements ServiceRegistry {
     private volatile RecordKeeper self;
     private volatile boolean closed;
     private final boolean ownsConnection;
+    private final AutoCloseable gauges;
 
     /** A registry on {@code connection}, which stays the caller's: close the registry first, then the connection. */
     public EtcdServiceRegistry(EtcdConnection connection, RegistrySettings settings) {
@@ -68,6 +69,7 @@ public class EtcdServiceRegistry implements ServiceRegistry {
         this.selector = new InstanceSelector(settings.zone());
         this.lease = new SharedLease(connection, Math.max(1, settings.ttl().toSeconds()), settings.prefix());
         this.guard = new RecordGuard(connection, settings.prefix());
+        this.gauges = RegistryMetrics.register(settings.prefix(), registrations, caches);
     }
 
     /**
@@ -139,7 +141,7 @@ public class EtcdServiceRegistry implements ServiceRegistry {
         GetOption keysOnly = GetOption.builder().withRange(KeyRanges.prefixEnd(root)).withKeysOnly(true).build();
         Set<String> names = new TreeSet<>();
         try {
-            for (KeyValue kv : EtcdCalls.await(connection.client().getKVClient().get(root, keysOnly),
+            for (KeyValue kv : EtcdCalls.await("range", connection.client().getKVClient().get(root, keysOnly),
                     connection.settings().requestTimeout()).getKvs()) {
                 String rest = kv.getKey().substring(root.size()).toString(StandardCharsets.UTF_8);
                 int slash = rest.indexOf('/');
@@ -268,7 +270,7 @@ public class EtcdServiceRegistry implements ServiceRegistry {
         ByteSequence root = ByteSequence.from(settings.prefix(), StandardCharsets.UTF_8);
         GetOption countOnly = GetOption.builder().withRange(KeyRanges.prefixEnd(root)).withCountOnly(true).build();
         try {
-            return EtcdCalls.await(connection.client().getKVClient().get(root, countOnly), connection.settings().requestTimeout())
+            return EtcdCalls.await("range", connection.client().getKVClient().get(root, countOnly), connection.settings().requestTimeout())
                     .getCount();
         } catch (Exception e) {
             LOG.log(Level.DEBUG, "Cannot count the records under " + settings.prefix() + ": " + EtcdFailures.describe(e));
@@ -317,6 +319,11 @@ public class EtcdServiceRegistry implements ServiceRegistry {
         }
         caches.values().forEach(ServiceCache::close);
         caches.clear();
+        try {
+            gauges.close();
+        } catch (Exception ignored) {
+            // removing from a list: cannot fail
+        }
         if (ownsConnection) {
             connection.close();
         }

@@ -119,7 +119,12 @@ final class RecordClaim {
 
     /** Waits for etcd's answer ({@link EtcdCalls#await}), bounded by the request timeout. */
     static <T> T await(EtcdConnection connection, CompletableFuture<T> future) throws Exception {
-        return EtcdCalls.await(future, connection.settings().requestTimeout());
+        return await("txn", connection, future);
+    }
+
+    /** {@link #await(EtcdConnection, CompletableFuture)} timed as {@code operation}. */
+    static <T> T await(String operation, EtcdConnection connection, CompletableFuture<T> future) throws Exception {
+        return EtcdCalls.await(operation, future, connection.settings().requestTimeout());
     }
 
     /** etcd does not know the lease: revoked or expired. */

@@ -4,6 +4,7 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcdmp.EtcdMicroprofileException;
 import io.etcdmp.internal.client.EtcdConnection;
 import io.etcdmp.internal.client.EtcdFailures;
+import io.etcdmp.internal.metrics.FlightEvents;
 import io.etcdmp.registry.Registration;
 import io.etcdmp.registry.ServiceInstance;
 
@@ -33,8 +34,7 @@ final class RecordKeeper implements Registration, SharedLease.Member {
     private final RecordClaim claim;
     private final RecordRestorer restorer;
     private final Consumer<RecordKeeper> onClose;
-    /** Package-private for tests. */
-    final RetrySchedule retries;
+    final RetrySchedule retries; // package-private for tests
 
     private final Object lock = new Object();
     private boolean closed;
@@ -245,6 +245,7 @@ final class RecordKeeper implements Registration, SharedLease.Member {
                         + "); callers keep choosing it until it is deregistered");
             }
         }
+        FlightEvents.drained(instance.service(), instance.instanceId(), wait.toNanos());
         if (!wait.isZero() && !wait.isNegative()) {
             try {
                 Thread.sleep(wait.toMillis());

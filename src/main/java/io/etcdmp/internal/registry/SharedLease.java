@@ -117,11 +117,11 @@ final class SharedLease implements AutoCloseable {
             grant = granting;
         }
         if (!mine) {
-            return RecordClaim.await(connection, grant.copy()); // a copy: a timeout cancels this wait, not the grant others share
+            return RecordClaim.await("lease-grant", connection, grant.copy()); // a copy: a timeout cancels this wait, not the grant others share
         }
         long granted;
         try {
-            granted = RecordClaim.await(connection, connection.client().getLeaseClient().grant(ttlSeconds)).getID();
+            granted = RecordClaim.await("lease-grant", connection, connection.client().getLeaseClient().grant(ttlSeconds)).getID();
         } catch (Exception e) {
             synchronized (lock) {
                 granting = null;
@@ -201,6 +201,7 @@ final class SharedLease implements AutoCloseable {
             } else if (RecordClaim.isNotFound(error)) {
                 lost(id, "not found: revoked or expired");
             } else {
+                RegistryMetrics.keepAliveFailed(label);
                 LOG.log(Level.DEBUG, "Keep-alive of lease " + hex(id) + " got no answer ("
                         + EtcdFailures.describe(error) + "); trying again");
             }
@@ -225,6 +226,7 @@ final class SharedLease implements AutoCloseable {
             retired = id;
             retiredHolders = (int) told.stream().filter(m -> m.heldLease() == id).count();
         }
+        RegistryMetrics.leaseLost(label, id, why);
         LOG.log(Level.WARNING, "Lease {0} of the registrations under {1} is lost ({2}); claiming their {3} record(s) again "
                 + "under a new lease", hex(id), label, why, told.size());
         for (Member member : told) {
@@ -298,7 +300,7 @@ final class SharedLease implements AutoCloseable {
     /** Revokes a lease and waits for etcd's answer (bounded by the request timeout). */
     private void revokeNow(long id, String why) {
         try {
-            RecordClaim.await(connection, connection.client().getLeaseClient().revoke(id));
+            RecordClaim.await("lease-revoke", connection, connection.client().getLeaseClient().revoke(id));
             LOG.log(Level.DEBUG, "Revoked lease {0} of the registrations under {1} ({2})", hex(id), label, why);
         } catch (Exception e) {
             if (!RecordClaim.isNotFound(e)) {

@@ -65,6 +65,10 @@ final class MirrorWatchListener implements Watch.Listener {
             }
             wasLive = mirror.setLive(false);
         }
+        if (wasLive || error instanceof CompactedException || createRefused(error)
+                || EtcdFailures.isPermissionDenied(error) || EtcdFailures.isAuthenticationFailure(error)) {
+            WatchRestarts.count(mirror.prefixName, error);
+        }
         if (error instanceof CompactedException compacted) {
             LOG.log(Level.INFO, "Watch on " + mirror.label + " started at a compacted revision (compacted up to "
                     + compacted.getCompactedRevision() + "); re-reading the prefix");

@@ -27,8 +27,8 @@ public final class PrefixMirror implements AutoCloseable {
     private final EtcdConnection connection;
     private final ByteSequence prefix;
     private final ByteSequence end;
-    /** What the log lines name: kind, prefix and endpoints. */
-    final String label;
+    /** What the log lines name (kind, prefix and endpoints), and what metrics and events name (the prefix). */
+    final String label, prefixName;
     /** The listener, or a {@link DiffingListener} in front of one that keeps no copy of the prefix. */
     private final MirrorListener.Content listener;
     private final RangeReader reader;
@@ -61,7 +61,8 @@ public final class PrefixMirror implements AutoCloseable {
         this.prefix = start;
         this.end = end;
         this.listener = listener instanceof MirrorListener.Content content ? content : new DiffingListener(listener);
-        this.label = kind + " '" + KeyRanges.describe(start) + "' at " + connection.settings().endpointList();
+        this.prefixName = KeyRanges.describe(start);
+        this.label = kind + " '" + prefixName + "' at " + connection.settings().endpointList();
         this.deliveries = new SerialCalls(label);
         this.reader = new RangeReader(connection.client().getKVClient(), connection.settings().requestTimeout());
     }
@@ -167,14 +168,11 @@ public final class PrefixMirror implements AutoCloseable {
         WatchCalls.requestProgress(watcher, label);
     }
 
-    /** Starts in the background: reads and watches as soon as etcd answers, retrying with backoff. */
+    /**
+     * Starts in the background, or gives up the current watch: (re-)reads the prefix at the current revision and watches
+     * from there, retrying with backoff. Events of a watch given up are dropped: the re-read brings what they carried.
+     */
     public void startInBackground() {
-        scheduleResync(Duration.ZERO);
-    }
-
-    /** Gives up the current watch, re-reads the prefix at the current revision and watches from there (in the background,
-     *  retrying with backoff). Its events until then are dropped: the re-read brings what they carried. */
-    public void resyncNow() {
         scheduleResync(Duration.ZERO);
     }
 
@@ -247,9 +245,11 @@ public final class PrefixMirror implements AutoCloseable {
 
     private void resync() {
         Watch.Watcher previous;
+        long before;
         synchronized (this) {
             generation++; // the old watch's events are superseded: the read brings what they carried
             previous = detachWatcher();
+            before = delivered;
         }
         WatchCalls.close(previous, label);
         long read;
@@ -280,6 +280,7 @@ public final class PrefixMirror implements AutoCloseable {
         }
         watchFrom(read + 1);
         backoff.reset();
+        WatchRestarts.recorded(prefixName, lastFailure, before, read);
         if (hadFailures > 0) {
             LOG.log(Level.INFO, "Read " + label + " at revision " + read + " after " + hadFailures
                     + " failed attempt(s); watching again");

@@ -100,6 +100,6 @@ final class RangeReader {
     }
 
     private GetResponse get(ByteSequence from, GetOption option, Duration timeout) throws Exception {
-        return EtcdCalls.await(kv.get(from, option), timeout);
+        return EtcdCalls.await("range", kv.get(from, option), timeout);
     }
 }

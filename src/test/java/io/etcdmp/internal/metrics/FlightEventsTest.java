@@ -32,7 +32,7 @@ class FlightEventsTest {
             FlightEvents.configChanged("/config/application/,/config/orders/", 42, 3);
             FlightEvents.watchRestarted("/config/orders/", "compacted", 10, 25);
             FlightEvents.startedFromCache("/config/orders/", 40);
-            FlightEvents.leaseLost("orders", 0x694d9c3e5f1a2b3cL, "no keep-alive reply for a whole TTL");
+            FlightEvents.leaseLost("/services/", 0x694d9c3e5f1a2b3cL, "no keep-alive reply for a whole TTL");
             FlightEvents.reregistered("orders", "orders-1", Duration.ofMillis(1500).toNanos());
             FlightEvents.drained("orders", "orders-1", Duration.ofSeconds(2).toNanos());
             recording.stop();

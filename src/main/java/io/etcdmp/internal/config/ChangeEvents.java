@@ -1,0 +1,83 @@
+package io.etcdmp.internal.config;
+
+import io.etcdmp.config.ConfigChange;
+import io.etcdmp.config.ConfigChangeEvent;
+import io.etcdmp.internal.client.EtcdConnection;
+import io.etcdmp.internal.metrics.FlightEvents;
+import io.etcdmp.internal.metrics.Metric;
+import io.etcdmp.internal.metrics.Metrics;
+
+import java.lang.System.Logger.Level;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * A config source's changes: applies each batch to the snapshot, hands one {@link ConfigChangeEvent} per revision to
+ * the listeners (on the connection's event thread, in revision order), and counts them ({@code etcd.config.changes},
+ * the JFR event {@code io.etcdmp.ConfigChanged}).
+ */
+final class ChangeEvents {
+    private static final System.Logger LOG = System.getLogger(ChangeEvents.class.getName());
+    private final ConfigSnapshot snapshot;
+    private final List<Consumer<ConfigChangeEvent>> listeners = new CopyOnWriteArrayList<>();
+    private final String prefixes;
+    private final Map<String, String> attributes;
+
+    ChangeEvents(ConfigSnapshot snapshot, List<String> prefixes) {
+        this.snapshot = snapshot;
+        this.prefixes = String.join(",", prefixes);
+        this.attributes = Map.of(SourceMetrics.PREFIXES, this.prefixes);
+    }
+
+    AutoCloseable add(Consumer<ConfigChangeEvent> listener) {
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    void clear() {
+        listeners.clear();
+    }
+
+    /** Applies {@code batches} (one revision) to the snapshot; {@code publishing}: the source has started, report changes. */
+    void apply(List<RevisionOrder.Batch> batches, long revision, boolean publishing, EtcdConnection connection) {
+        boolean report = publishing && !listeners.isEmpty();
+        Map<String, ConfigChange> changed = new HashMap<>();
+        int keys = 0;
+        for (RevisionOrder.Batch batch : batches) {
+            keys += batch.whole() != null ? batch.whole().size() : batch.changes().size();
+            Map<String, ConfigChange> step = batch.whole() != null
+                    ? snapshot.reset(batch.index(), batch.whole(), report)
+                    : snapshot.apply(batch.index(), batch.changes(), report);
+            step.forEach((name, change) -> {
+                ConfigChange before = changed.get(name);
+                changed.put(name, before == null ? change : new ConfigChange(name, before.oldValue(), change.newValue()));
+            });
+        }
+        changed.values().removeIf(c -> c.oldValue().equals(c.newValue()));
+        // without listeners the snapshot does not compute what changed: the keys of the batches are counted then
+        int count = report ? changed.size() : (publishing ? keys : 0);
+        if (count > 0) {
+            Metrics.count(Metric.CONFIG_CHANGES, attributes, count);
+            FlightEvents.configChanged(prefixes, revision, count);
+        }
+        if (changed.isEmpty()) {
+            return;
+        }
+        ConfigChangeEvent event = new ConfigChangeEvent(revision, changed);
+        EtcdConnection.unlessClosing(LOG, "Change at revision " + revision + " not delivered",
+                () -> connection.events().execute(() -> deliver(event)));
+    }
+
+    private void deliver(ConfigChangeEvent event) {
+        for (Consumer<ConfigChangeEvent> listener : listeners) {
+            try {
+                listener.accept(event);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "Config change listener " + listener + " failed on " + event.names(), e);
+            }
+        }
+    }
+}
