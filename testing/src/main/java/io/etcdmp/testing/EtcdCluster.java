@@ -24,9 +24,10 @@ import java.util.Objects;
  *
  * <p>The server binary is the one named by system property {@code etcd.test.binary} or
  * {@code etcd.binary} or env {@code ETCD_BINARY}, else {@code /usr/bin/etcd}, else {@code etcd} on
- * the PATH. When there is none: if Testcontainers finds a Docker engine, a single
- * plain member runs in a container (member control then throws
- * {@link UnsupportedOperationException}); otherwise {@link Builder#start()} throws
+ * the PATH. When there is none (or system property {@code etcdmp.testing.mode} is {@code container}):
+ * if Testcontainers finds a Docker engine, a single plain member runs in a container of
+ * {@code etcdmp.testing.etcd-image} on the host's loopback (member control works on it; {@link #logFile}
+ * throws {@link UnsupportedOperationException}); otherwise {@link Builder#start()} throws
  * {@link IllegalStateException}: tests fail, they never skip.
  *
  * <p>Members run with {@code --heartbeat-interval 50 --election-timeout 500} for quick failover;
@@ -35,7 +36,7 @@ import java.util.Objects;
  * shutdown hook kills members a test forgot to close. Methods are synchronized.
  *
  * <p>(Inside: {@code LocalMembers} runs the processes, {@code MemberProbes} asks them for health and
- * leader, {@code ContainerEtcd} is the Docker fallback; this class only chooses and checks.)
+ * leader, {@code ContainerEtcd} is the Docker path; this class chooses one and checks the arguments.)
  */
 public final class EtcdCluster implements AutoCloseable {
 
@@ -43,15 +44,12 @@ public final class EtcdCluster implements AutoCloseable {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
     private final ClusterSpec spec;
-    /** Exactly one of these two is set. */
-    private final LocalMembers local;
-    private final ContainerEtcd container;
+    private final Members members;
     private boolean closed;
 
-    private EtcdCluster(ClusterSpec spec, LocalMembers local, ContainerEtcd container) {
+    private EtcdCluster(ClusterSpec spec, Members members) {
         this.spec = spec;
-        this.local = local;
-        this.container = container;
+        this.members = members;
     }
 
     /** Starts one plain-HTTP member and waits until it is healthy. */
@@ -68,7 +66,7 @@ public final class EtcdCluster implements AutoCloseable {
 
     /** Client URLs of all members, in member order, e.g. {@code http://127.0.0.1:40123}. */
     public List<String> clientUrls() {
-        return container != null ? List.of(container.clientUrl()) : local.clientUrls();
+        return members.clientUrls();
     }
 
     /** {@link #clientUrls()} joined with commas (etcdctl's and many configs' format). */
@@ -83,7 +81,7 @@ public final class EtcdCluster implements AutoCloseable {
 
     /** The number of members (running or not). */
     public int size() {
-        return container != null ? 1 : local.members.size();
+        return clientUrls().size();
     }
 
     /** Whether clients must use TLS (https URLs). */
@@ -93,17 +91,12 @@ public final class EtcdCluster implements AutoCloseable {
 
     /** Whether member {@code i}'s process is alive (a paused member is alive). */
     public synchronized boolean isRunning(int i) {
-        if (container != null) {
-            checkIndex(i);
-            return true;
-        }
-        return member(i).isRunning();
+        return members.isRunning(checkIndex(i));
     }
 
-    /** Member {@code i}'s log file (etcd output, appended across restarts). */
+    /** Member {@code i}'s log file (etcd output, appended across restarts); not for a member in a container. */
     public Path logFile(int i) {
-        requireLocal("logFile");
-        return member(i).logFile;
+        return members.logFile(checkOpen("logFile", i));
     }
 
     /**
@@ -111,7 +104,7 @@ public final class EtcdCluster implements AutoCloseable {
      * when client-cert auth is required) and no user; use {@link Etcdctl#withUser} once auth is on.
      */
     public Etcdctl ctl() {
-        return container != null ? container.ctl() : local.ctl();
+        return members.ctl();
     }
 
     // ---- member control ---------------------------------------------------------------------
@@ -125,14 +118,12 @@ public final class EtcdCluster implements AutoCloseable {
      * shutdown does not matter.
      */
     public synchronized void stop(int i) {
-        requireLocal("stop");
-        local.stop(member(i));
+        members.stop(checkOpen("stop", i));
     }
 
     /** SIGKILL member {@code i} (no clean shutdown) and wait for the process to exit. */
     public synchronized void kill(int i) {
-        requireLocal("kill");
-        member(i).kill();
+        members.kill(checkOpen("kill", i));
     }
 
     /**
@@ -141,8 +132,7 @@ public final class EtcdCluster implements AutoCloseable {
      * member {@code i} is healthy; otherwise only until it accepts connections.
      */
     public synchronized void start(int i) {
-        requireLocal("start");
-        local.start(member(i));
+        members.start(checkOpen("start", i));
     }
 
     /**
@@ -150,23 +140,12 @@ public final class EtcdCluster implements AutoCloseable {
      * partitioned server. Returns once the kernel reports it stopped.
      */
     public synchronized void pause(int i) {
-        requireLocal("pause");
-        EtcdMember m = member(i);
-        if (!m.isRunning()) {
-            throw new IllegalStateException(m.describe() + " is not running");
-        }
-        m.pause();
+        members.pause(checkOpen("pause", i));
     }
 
     /** SIGCONT paused member {@code i}; waits until it serves again (healthy if there is a quorum). */
     public synchronized void resume(int i) {
-        requireLocal("resume");
-        EtcdMember m = member(i);
-        if (!m.isPaused()) {
-            throw new IllegalStateException(m.describe() + " is not paused");
-        }
-        m.resume();
-        local.probes.awaitServing(m, DEFAULT_TIMEOUT);
+        members.resume(checkOpen("resume", i));
     }
 
     /**
@@ -175,14 +154,14 @@ public final class EtcdCluster implements AutoCloseable {
      * {@link #stop(int)}). Data dirs stay: {@link #startAll()} brings the same cluster back.
      */
     public synchronized void stopAll() {
-        requireLocal("stopAll");
-        local.stopAll();
+        checkOpen("stopAll", 0);
+        members.stopAll();
     }
 
     /** Start every stopped member, resume paused ones, and wait until the whole cluster is healthy. */
     public synchronized void startAll() {
-        requireLocal("startAll");
-        local.startAll();
+        checkOpen("startAll", 0);
+        members.startAll();
     }
 
     /**
@@ -191,7 +170,7 @@ public final class EtcdCluster implements AutoCloseable {
      * the new election.
      */
     public synchronized int leader() {
-        return container != null ? 0 : local.probes.awaitLeader(DEFAULT_TIMEOUT, toString());
+        return members.leader();
     }
 
     /**
@@ -202,46 +181,26 @@ public final class EtcdCluster implements AutoCloseable {
      *                               members' log tails
      */
     public synchronized void awaitHealthy(Duration timeout) {
-        if (container != null) {
-            container.awaitHealthy(timeout);
-            return;
-        }
-        List<EtcdMember> targets = local.probes.serving();
-        if (targets.isEmpty()) {
-            throw new IllegalStateException("no member is running (and unpaused) in " + this);
-        }
-        local.probes.awaitHealthy(targets, timeout);
+        members.awaitHealthy(timeout);
     }
 
-    /** Whether a local member is stopped or paused (what {@link #startAll()} would repair). */
+    /** Whether a member is stopped or paused (what {@link #startAll()} would repair). */
     synchronized boolean needsRepair() {
-        return container == null && !closed && local.members.stream().anyMatch(m -> !m.isRunning() || m.isPaused());
+        return !closed && members.needsRepair();
     }
 
     /** Stops all members as {@link #stopAll()} does and deletes the temp dir. Idempotent. */
     @Override
     public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        if (container != null) {
-            container.close();
-        } else {
-            local.close();
+        if (!closed) {
+            closed = true;
+            members.close();
         }
     }
 
     @Override
     public String toString() {
-        if (container != null) {
-            return "EtcdCluster[container " + container.clientUrl() + "]";
-        }
-        return "EtcdCluster[" + size() + " member(s), " + endpoints() + ", dir " + local.root + "]";
-    }
-
-    private EtcdMember member(int i) {
-        return local.members.get(checkIndex(i));
+        return "EtcdCluster[" + members.describe() + "]";
     }
 
     private int checkIndex(int i) {
@@ -251,14 +210,11 @@ public final class EtcdCluster implements AutoCloseable {
         return i;
     }
 
-    private void requireLocal(String operation) {
+    private int checkOpen(String operation, int i) {
         if (closed) {
             throw new IllegalStateException(operation + "(): cluster is closed");
         }
-        if (container != null) {
-            throw new UnsupportedOperationException(operation + "() needs a local etcd process, but this etcd runs in a"
-                    + " container because " + Binaries.missingEtcdMessage());
-        }
+        return checkIndex(i);
     }
 
     /** Configures and starts an {@link EtcdCluster}. */
@@ -323,22 +279,13 @@ public final class EtcdCluster implements AutoCloseable {
          */
         public EtcdCluster start() {
             ClusterSpec spec = new ClusterSpec(members, certs, requireClientCert, authTokenTtl, extraArgs, startTimeout);
+            if (Binaries.runInContainer()) {
+                return new EtcdCluster(spec, ContainerEtcd.startFor(spec));
+            }
             if (!Binaries.usable(Binaries.etcd())) {
-                return new EtcdCluster(spec, null, startInContainer(spec));
+                throw new IllegalStateException(Binaries.missingEtcdMessage() + " (" + Binaries.MODE + "=local)");
             }
-            return new EtcdCluster(spec, LocalMembers.start(spec), null);
-        }
-
-        private static ContainerEtcd startInContainer(ClusterSpec spec) {
-            String missing = Binaries.missingEtcdMessage();
-            if (!ContainerEtcd.dockerAvailable()) {
-                throw new IllegalStateException(missing + " (no Docker engine found for the Testcontainers fallback either)");
-            }
-            if (spec.members() != 1 || spec.isTls()) {
-                throw new IllegalStateException(missing + " (the Docker fallback runs only one plain-HTTP member;"
-                        + " this test asked for " + spec.members() + " member(s)" + (spec.isTls() ? " with TLS" : "") + ")");
-            }
-            return ContainerEtcd.start(spec.serverFlags(), spec.startTimeout());
+            return new EtcdCluster(spec, LocalMembers.start(spec));
         }
     }
 }

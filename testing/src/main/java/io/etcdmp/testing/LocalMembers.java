@@ -16,13 +16,13 @@ import java.util.stream.Collectors;
  * ports, and the signals that stop, kill, pause and restart them. Called only under the cluster's lock
  * (except {@link #ctl()}, which reads a volatile).
  */
-final class LocalMembers {
+final class LocalMembers implements Members {
     private static final Duration STOP_GRACE = Duration.ofSeconds(5);
     private static final int START_ATTEMPTS = 3;
 
-    final Path root;
-    final List<EtcdMember> members;
-    final MemberProbes probes;
+    private final Path root;
+    private final List<EtcdMember> members;
+    private final MemberProbes probes;
     private final ClusterSpec spec;
     private final String clusterToken = "etcdmp-" + UUID.randomUUID();
     private volatile Etcdctl ctl;
@@ -57,11 +57,13 @@ final class LocalMembers {
         }
     }
 
-    List<String> clientUrls() {
+    @Override
+    public List<String> clientUrls() {
         return members.stream().map(EtcdMember::clientUrl).toList();
     }
 
-    Etcdctl ctl() {
+    @Override
+    public Etcdctl ctl() {
         Etcdctl c = ctl;
         if (c == null) {
             c = spec.ctl(String.join(",", clientUrls()));
@@ -70,8 +72,19 @@ final class LocalMembers {
         return c;
     }
 
-    /** Restarts stopped member {@code m} with its data dir and ports; waits until it serves. */
-    void start(EtcdMember m) {
+    @Override
+    public boolean isRunning(int i) {
+        return members.get(i).isRunning();
+    }
+
+    @Override
+    public Path logFile(int i) {
+        return members.get(i).logFile;
+    }
+
+    @Override
+    public void start(int i) {
+        EtcdMember m = members.get(i);
         if (m.isRunning()) {
             throw new IllegalStateException(m.describe() + " is already running");
         }
@@ -79,12 +92,62 @@ final class LocalMembers {
         probes.awaitServing(m, EtcdCluster.DEFAULT_TIMEOUT);
     }
 
-    void stop(EtcdMember m) {
-        m.stop(STOP_GRACE);
+    @Override
+    public void stop(int i) {
+        members.get(i).stop(STOP_GRACE);
+    }
+
+    @Override
+    public void kill(int i) {
+        members.get(i).kill();
+    }
+
+    @Override
+    public void pause(int i) {
+        EtcdMember m = members.get(i);
+        if (!m.isRunning()) {
+            throw new IllegalStateException(m.describe() + " is not running");
+        }
+        m.pause();
+    }
+
+    @Override
+    public void resume(int i) {
+        EtcdMember m = members.get(i);
+        if (!m.isPaused()) {
+            throw new IllegalStateException(m.describe() + " is not paused");
+        }
+        m.resume();
+        probes.awaitServing(m, EtcdCluster.DEFAULT_TIMEOUT);
+    }
+
+    @Override
+    public int leader() {
+        return probes.awaitLeader(EtcdCluster.DEFAULT_TIMEOUT, describe());
+    }
+
+    @Override
+    public void awaitHealthy(Duration timeout) {
+        List<EtcdMember> targets = probes.serving();
+        if (targets.isEmpty()) {
+            throw new IllegalStateException("no member is running (and unpaused) in " + describe());
+        }
+        probes.awaitHealthy(targets, timeout);
+    }
+
+    @Override
+    public boolean needsRepair() {
+        return members.stream().anyMatch(m -> !m.isRunning() || m.isPaused());
+    }
+
+    @Override
+    public String describe() {
+        return members.size() + " member(s), " + String.join(",", clientUrls()) + ", dir " + root;
     }
 
     /** Starts every stopped member, resumes paused ones, waits until all are healthy. */
-    void startAll() {
+    @Override
+    public void startAll() {
         for (EtcdMember m : members) {
             if (m.isPaused()) {
                 m.resume();
@@ -104,7 +167,8 @@ final class LocalMembers {
      * nobody to hand over to; its WAL is fsynced, so a kill loses no committed write. (SIGTERM to all
      * at once hits the same wait.)
      */
-    void stopAll() {
+    @Override
+    public void stopAll() {
         RuntimeException first = null;
         for (EtcdMember m : members) {
             try {
@@ -125,7 +189,8 @@ final class LocalMembers {
     }
 
     /** Stops all members and deletes the temp dir. */
-    void close() {
+    @Override
+    public void close() {
         try {
             stopAll();
         } finally {
