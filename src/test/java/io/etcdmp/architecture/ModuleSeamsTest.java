@@ -21,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@link SourceSizesTest} finds them), so that it holds for modules this build does not compile:
  * outside the library, a main source file names {@code io.etcdmp.internal} only in a package named for
  * its module ({@code io.etcdmp.internal.cli} for {@code cli/}, ...) or in the one file listed below that
- * documents why. The compiled-class form of the same rule, for a module's own tests, is {@link ModuleRules}.
+ * documents why; the CLI and its console ({@code cli/}) name no CDI type. The compiled-class form of the
+ * same rules, for a module's own tests, is {@link ModuleRules}.
  */
 @Tag("unit")
 @Timeout(60)
@@ -63,6 +64,30 @@ class ModuleSeamsTest {
         }
         assertThat(crossings).as("internal code used outside its module's own package and the documented hooks "
                 + HOOKS.keySet()).isEmpty();
+    }
+
+    /** The modules that run without a CDI container: the CLI and its console. */
+    private static final Set<String> WITHOUT_CDI = Set.of("cli");
+
+    @Test
+    void theCliAndItsConsoleUseNoCdi() throws IOException {
+        Path root = Path.of("").toAbsolutePath();
+        Set<String> uses = new LinkedHashSet<>();
+        for (Path tree : SourceSizesTest.mainSourceTrees()) {
+            Path module = root.relativize(tree.getParent().getParent().getParent());
+            if (!WITHOUT_CDI.contains(module.toString())) {
+                continue;
+            }
+            try (Stream<Path> files = Files.walk(tree)) {
+                for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                    String text = Files.readString(file);
+                    if (text.contains("jakarta.enterprise") || text.contains("io.etcdmp.cdi")) {
+                        uses.add(root.relativize(file).toString());
+                    }
+                }
+            }
+        }
+        assertThat(uses).as("files of " + WITHOUT_CDI + " naming jakarta.enterprise or io.etcdmp.cdi").isEmpty();
     }
 
     @Test
