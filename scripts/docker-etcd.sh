@@ -15,6 +15,7 @@
 # Fails (exit 1) when Docker cannot be used: the Docker path is never skipped.
 #   scripts/docker-etcd.sh                  everything above
 #   DOCKER_ETCD_TESTS=A,B scripts/docker-etcd.sh   other test classes (surefire -Dtest syntax)
+#   scripts/docker-etcd.sh -o -f other/pom.xml     arguments after the script's name go to mvn
 set -euo pipefail
 cd "$(dirname "$0")/.."
 image=${ETCDMP_TESTING_ETCD_IMAGE:-etcdmp/etcd:3.4-local}
@@ -57,7 +58,7 @@ docker image inspect "$image" >/dev/null 2>&1 || fail "image $image not found lo
 since=$(date +%s)
 echo "docker-etcd: tests $tests with etcd in containers of $image"
 ETCD_BINARY=/nonexistent/etcd ETCDMP_TESTING_ETCD_IMAGE="$image" TESTCONTAINERS_RYUK_DISABLED=true \
-  TESTCONTAINERS_CHECKS_DISABLE=true TESTCONTAINERS_HOST_OVERRIDE=127.0.0.1 mvn -B -q test -Dtest="$tests" -Dsurefire.failIfNoSpecifiedTests=false
+  TESTCONTAINERS_CHECKS_DISABLE=true TESTCONTAINERS_HOST_OVERRIDE=127.0.0.1 mvn -B -q "$@" test -Dtest="$tests" -Dsurefire.failIfNoSpecifiedTests=false
 started=$(docker events --since "$since" --until "$(date +%s)" --filter type=container --filter event=start \
   --filter "image=$image" --format '{{.ID}}' | wc -l)
 [ "$started" -gt 0 ] || fail "the tests passed but no container of $image started: the Docker path was not taken"
