@@ -1,7 +1,6 @@
 package io.etcdmp.registry;
 
 import io.etcdmp.EtcdMicroprofileException;
-import io.etcdmp.internal.registry.InstanceRecords;
 
 import java.net.URI;
 import java.time.Instant;
@@ -38,7 +37,7 @@ public record ServiceInstance(String service, String instanceId, String host, in
         scheme = scheme == null || scheme.isBlank() ? "http" : scheme.intern();
         metadata = shared(metadata);
         if (metadata.containsKey(WEIGHT)) {
-            InstanceRecords.weight(metadata.get(WEIGHT), () -> "metadata " + WEIGHT + " of service instance " + service + "/" + instanceId);
+            checkedWeight(metadata.get(WEIGHT), service, instanceId);
         }
         registeredAt = registeredAt == null ? Optional.empty() : registeredAt;
     }
@@ -120,6 +119,19 @@ public record ServiceInstance(String service, String instanceId, String host, in
     public int weight() {
         String w = metadata.get(WEIGHT);
         return w == null ? DEFAULT_WEIGHT : Integer.parseInt(w.strip());
+    }
+
+    /**
+     * The one rule for a weight, here because the record owns its metadata's meaning (and the API calls no
+     * internal code): a whole number from 0 to {@link Integer#MAX_VALUE}, blanks around it ignored.
+     */
+    private static int checkedWeight(String text, String service, String instanceId) {
+        String w = text == null ? "" : text.strip();
+        if (w.matches("[0-9]{1,10}") && Long.parseLong(w) <= Integer.MAX_VALUE) {
+            return Integer.parseInt(w);
+        }
+        throw new EtcdMicroprofileException("Invalid value '" + text + "' for metadata " + WEIGHT + " of service instance "
+                + service + "/" + instanceId + ": expected a whole number >= 0");
     }
 
     public ServiceInstance withMetadata(Map<String, String> newMetadata) {

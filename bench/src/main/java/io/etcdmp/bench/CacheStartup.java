@@ -2,19 +2,11 @@ package io.etcdmp.bench;
 
 import io.etcd.jetcd.KV;
 import io.etcdmp.config.EtcdConfigSource;
-import io.etcdmp.internal.client.EtcdConnection;
-import io.etcdmp.internal.client.EtcdConnections;
-import io.etcdmp.internal.client.EtcdSettings;
-import io.etcdmp.internal.config.EtcdConfigSourceProvider;
-import org.eclipse.microprofile.config.spi.ConfigSource;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
 
 /**
  * Cold config source → ready for N keys from the cache file with etcd down (its endpoint refuses
@@ -32,8 +24,8 @@ final class CacheStartup {
         String dead = "http://127.0.0.1:" + freePort();
         System.setProperty("etcd.config.prefixes", prefix);
         System.setProperty("etcd.config.cache-file", file.toString());
-        try (EtcdConnection live = EtcdConnections.acquire(settings(endpoint));
-             EtcdConnection down = EtcdConnections.acquire(settings(dead))) {
+        try (Internals.HeldConnection live = Internals.holdConnection(endpoint);
+             Internals.HeldConnection down = Internals.holdConnection(dead)) {
             KV kv = live.client().getKVClient();
             StartupLoad.seed(kv, prefix, keys);
             long[] fromEtcd = new long[rounds];
@@ -82,15 +74,8 @@ final class CacheStartup {
         }
     }
 
-    private static EtcdSettings settings(String endpoints) {
-        return EtcdSettings.from(name -> name.equals("etcd.endpoints") ? Optional.of(endpoints)
-                : Optional.ofNullable(System.getProperty(name)));
-    }
-
     private EtcdConfigSource startSource() {
-        List<ConfigSource> sources = new ArrayList<>();
-        new EtcdConfigSourceProvider().getConfigSources(getClass().getClassLoader()).forEach(sources::add);
-        return (EtcdConfigSource) sources.get(0);
+        return EtcdSources.start();
     }
 
     private static int freePort() throws Exception {

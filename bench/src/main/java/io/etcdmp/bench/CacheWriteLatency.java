@@ -3,16 +3,12 @@ package io.etcdmp.bench;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcdmp.config.EtcdConfigSource;
-import io.etcdmp.internal.config.EtcdConfigSourceProvider;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
-import org.eclipse.microprofile.config.spi.ConfigSource;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -61,9 +57,7 @@ final class CacheWriteLatency {
         } else {
             System.clearProperty("etcd.config.cache-file");
         }
-        List<ConfigSource> sources = new ArrayList<>();
-        new EtcdConfigSourceProvider().getConfigSources(getClass().getClassLoader()).forEach(sources::add);
-        EtcdConfigSource source = (EtcdConfigSource) sources.get(0);
+        EtcdConfigSource source = EtcdSources.start();
         long replaced = 0;
         ByteSequence key = ByteSequence.from(prefix + PROPERTY, StandardCharsets.UTF_8);
         try (Client writer = Client.builder().endpoints(endpoint).build()) {

@@ -6,14 +6,10 @@ import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.etcdmp.config.EtcdConfigSource;
-import io.etcdmp.internal.config.EtcdConfigSourceProvider;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
-import org.eclipse.microprofile.config.spi.ConfigSource;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -49,9 +45,7 @@ final class ChangeLatency {
         Samples viaConfig = new Samples();
         Samples viaRawWatch = new Samples();
         Samples behindRaw = new Samples(); // per put: library saw − raw watch saw (may be negative)
-        List<ConfigSource> sources = new ArrayList<>();
-        new EtcdConfigSourceProvider().getConfigSources(getClass().getClassLoader()).forEach(sources::add);
-        EtcdConfigSource source = (EtcdConfigSource) sources.get(0);
+        EtcdConfigSource source = EtcdSources.start();
         try (Client writer = Client.builder().endpoints(endpoint).build();
              Client watcher = Client.builder().endpoints(endpoint).build();
              Watch.Watcher watch = watcher.getWatchClient().watch(key, WatchOption.builder().build(), response -> {

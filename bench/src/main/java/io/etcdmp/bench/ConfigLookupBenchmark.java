@@ -1,7 +1,6 @@
 package io.etcdmp.bench;
 
 import io.etcd.jetcd.Client;
-import io.etcdmp.internal.config.EtcdConfigSourceProvider;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -60,8 +59,7 @@ public class ConfigLookupBenchmark {
     public void setUp() {
         System.clearProperty("etcd.config.prefixes");
         System.setProperty("mp.app.name", "bench");
-        List<ConfigSource> sources = new ArrayList<>();
-        new EtcdConfigSourceProvider().getConfigSources(getClass().getClassLoader()).forEach(sources::add);
+        List<ConfigSource> sources = new ArrayList<>(List.of(EtcdSources.start()));
         sources.forEach(s -> open.add((AutoCloseable) s));
         Client client = Client.builder().endpoints(System.getProperty("etcd.endpoints")).build();
         open.add(client);

@@ -5,11 +5,6 @@ import io.etcd.jetcd.Client;
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
-import io.etcdmp.internal.client.EtcdConnection;
-import io.etcdmp.internal.client.EtcdConnections;
-import io.etcdmp.internal.client.EtcdSettings;
-import io.etcdmp.internal.registry.EtcdServiceRegistry;
-import io.etcdmp.internal.registry.RegistrySettings;
 import io.etcdmp.registry.Registration;
 import io.etcdmp.registry.ServiceInstance;
 import io.etcdmp.registry.ServiceRegistry;
@@ -24,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -42,6 +36,7 @@ import java.util.function.BooleanSupplier;
 final class RegistryLatency {
     static final String SERVICE = "bench-svc";
     private static final String PREFIX = "/services/";
+    private static final int TTL_SECONDS = 3;
 
     private final AtomicLong rpcs = new AtomicLong();
     private volatile int rawPuts;
@@ -49,9 +44,7 @@ final class RegistryLatency {
 
     void run(EtcdCluster etcd, int cycles, int crashes, Path javaCommandClasspath, Report report) throws Exception {
         String endpoint = etcd.endpoint(0);
-        EtcdSettings etcdSettings = EtcdSettings.builder().endpoints(endpoint).build();
-        RegistrySettings settings = RegistrySettings.from(
-                name -> Optional.ofNullable(Map.of("etcd.registry.ttl", "3s").get(name)), Map.of());
+        Map<String, String> settings = Map.of("etcd.registry.ttl", TTL_SECONDS + "s");
         ExecutorService helper = Executors.newSingleThreadExecutor(r -> new Thread(r, "bench-registrant"));
         ByteSequence servicePrefix = ByteSequence.from(PREFIX + SERVICE + "/", StandardCharsets.UTF_8);
         try (Client watcherClient = Client.builder().endpoints(endpoint).interceptor(new CountingInterceptor()).build();
@@ -66,10 +59,8 @@ final class RegistryLatency {
                              }
                          }
                      });
-             EtcdConnection registrantConnection = EtcdConnections.acquire(etcdSettings);
-             EtcdConnection watcherConnection = EtcdConnections.borrow(watcherClient, etcdSettings);
-             ServiceRegistry registrant = new EtcdServiceRegistry(registrantConnection, settings);
-             ServiceRegistry watcher = new EtcdServiceRegistry(watcherConnection, settings)) {
+             ServiceRegistry registrant = Internals.registry(endpoint, settings);
+             ServiceRegistry watcher = Internals.registryOn(watcherClient, endpoint, settings)) {
             watcher.instances(SERVICE);
             Samples join = new Samples();
             Samples joinRaw = new Samples();
@@ -107,7 +98,7 @@ final class RegistryLatency {
 
             fromCache(etcd, watcher, registrant, report);
             if (crashes > 0) {
-                crash(endpoint, watcher, settings, crashes, javaCommandClasspath, report);
+                crash(endpoint, watcher, crashes, javaCommandClasspath, report);
             }
         } finally {
             helper.shutdownNow();
@@ -162,14 +153,14 @@ final class RegistryLatency {
     }
 
     /** A separate JVM registers an instance with TTL 3 s and is SIGKILLed: no revoke. */
-    private static void crash(String endpoint, ServiceRegistry watcher, RegistrySettings settings, int crashes,
+    private static void crash(String endpoint, ServiceRegistry watcher, int crashes,
                               Path classpath, Report report) throws Exception {
         Samples gone = new Samples();
         for (int i = 0; i < crashes; i++) {
             String id = "crash-" + i;
             Process victim = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xmx128m", "-cp", classpath.toString(), CrashVictim.class.getName(), endpoint, SERVICE, id,
-                    Long.toString(settings.ttl().toSeconds())))
+                    Integer.toString(TTL_SECONDS)))
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             try {
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -182,7 +173,7 @@ final class RegistryLatency {
                 Thread.sleep(1500); // let it run a while on keep-alives, as a live service does
                 long killed = System.nanoTime();
                 victim.destroyForcibly();
-                deadline = killed + settings.ttl().toNanos() + TimeUnit.SECONDS.toNanos(10);
+                deadline = killed + TimeUnit.SECONDS.toNanos(TTL_SECONDS) + TimeUnit.SECONDS.toNanos(10);
                 while (watcher.instances(SERVICE).stream().anyMatch(s -> s.instanceId().equals(id))) {
                     if (System.nanoTime() > deadline) {
                         throw new IllegalStateException(id + " still listed 10 s after its TTL");
@@ -194,7 +185,7 @@ final class RegistryLatency {
                 victim.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
         }
-        double ttlMs = settings.ttl().toMillis();
+        double ttlMs = TTL_SECONDS * 1000.0;
         double worst = gone.maxMillis();
         report.add("crash (SIGKILL, no revoke) → instance gone, worst of " + gone.size(),
                 Report.ms(worst), "TTL " + Report.ms(ttlMs), worst / ttlMs, "≤ TTL + 1 s", worst <= ttlMs + 1000);

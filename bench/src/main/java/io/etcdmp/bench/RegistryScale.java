@@ -8,11 +8,6 @@ import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
-import io.etcdmp.internal.client.EtcdConnection;
-import io.etcdmp.internal.client.EtcdConnections;
-import io.etcdmp.internal.client.EtcdSettings;
-import io.etcdmp.internal.registry.EtcdServiceRegistry;
-import io.etcdmp.internal.registry.RegistrySettings;
 import io.etcdmp.registry.ServiceInstance;
 import io.etcdmp.registry.ServiceRegistry;
 import io.etcdmp.testing.EtcdCluster;
@@ -99,17 +94,14 @@ final class RegistryScale {
     }
 
     private void measure(EtcdCluster etcd, List<Process> registrants, String label, Report report) throws Exception {
-        EtcdSettings settings = EtcdSettings.builder().endpoints(etcd.endpoints().split(",")).build();
         try (Client raw = Client.builder().endpoints(etcd.endpoints().split(",")).build();
-             EtcdConnection connection = EtcdConnections.acquire(settings)) {
+             ServiceRegistry watcher = Internals.registry(etcd.endpoints(), Map.of())) {
             ByteSequence root = utf8("/services/");
             // baseline: a raw paginated read of the registry prefix
             long rawStart = System.nanoTime();
             int rawCount = rawRead(raw, root).size();
             double rawMillis = (System.nanoTime() - rawStart) / 1e6;
 
-            ServiceRegistry watcher = new EtcdServiceRegistry(connection,
-                    RegistrySettings.from(name -> Optional.empty(), Map.of()));
             long heapBefore = usedHeap();
             long threadsBefore = ourThreads();
             long start = System.nanoTime();

@@ -1,11 +1,6 @@
 package io.etcdmp.bench;
 
 import com.sun.net.httpserver.HttpServer;
-import io.etcdmp.internal.client.EtcdConnection;
-import io.etcdmp.internal.client.EtcdConnections;
-import io.etcdmp.internal.client.EtcdSettings;
-import io.etcdmp.internal.registry.EtcdServiceRegistry;
-import io.etcdmp.internal.registry.RegistrySettings;
 import io.etcdmp.registry.Registration;
 import io.etcdmp.registry.ServiceInstance;
 import io.etcdmp.registry.ServiceRegistry;
@@ -53,11 +48,9 @@ public final class RestClientApp {
         System.setProperty("etcd.endpoints", endpoint);
         Weld weld = new Weld().disableDiscovery().addBeanClass(ThreadsApp.Anchor.class);
         ServiceLoader.load(Extension.class).forEach(weld::addExtension); // as a runtime does
-        Map<String, String> settings = Map.of("etcd.endpoints", endpoint);
         try (Callee a = new Callee("a"); Callee b = new Callee("b");
              WeldContainer container = weld.initialize();
-             EtcdConnection otherConnection = EtcdConnections.acquire(EtcdSettings.from(n -> Optional.ofNullable(settings.get(n))));
-             ServiceRegistry callees = new EtcdServiceRegistry(otherConnection, RegistrySettings.from(n -> Optional.empty(), Map.of()))) {
+             ServiceRegistry callees = Internals.registry(endpoint, Map.of())) {
             ServiceRegistry registry = container.select(ServiceRegistry.class).get();
             callees.register(instance(a));
             awaitUp(registry, 1);

@@ -1,10 +1,5 @@
 package io.etcdmp.bench;
 
-import io.etcdmp.internal.client.EtcdConnection;
-import io.etcdmp.internal.client.EtcdConnections;
-import io.etcdmp.internal.client.EtcdSettings;
-import io.etcdmp.internal.registry.EtcdServiceRegistry;
-import io.etcdmp.internal.registry.RegistrySettings;
 import io.etcdmp.registry.Registration;
 import io.etcdmp.registry.ServiceInstance;
 import io.etcdmp.registry.ServiceRegistry;
@@ -38,9 +33,7 @@ public final class ScaleRegistrant {
         int services = Integer.parseInt(args[2]);
         int instances = Integer.parseInt(args[3]);
         String ttl = args[4] + "s";
-        try (EtcdConnection connection = EtcdConnections.acquire(EtcdSettings.builder().endpoints(endpoints.split(",")).build())) {
-            ServiceRegistry registry = new EtcdServiceRegistry(connection,
-                    RegistrySettings.from(name -> Optional.ofNullable(Map.of("etcd.registry.ttl", ttl).get(name)), Map.of()));
+        try (ServiceRegistry registry = Internals.registry(endpoints, Map.of("etcd.registry.ttl", ttl))) {
             List<Registration> held = new ArrayList<>();
             for (int i = 0; i < instances; i++) {
                 held.add(registry.register(instance(jvm, i, services)));

@@ -8,18 +8,12 @@ import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
 import io.etcdmp.config.EtcdConfigSource;
-import io.etcdmp.internal.client.EtcdConnection;
-import io.etcdmp.internal.client.EtcdConnections;
-import io.etcdmp.internal.client.EtcdSettings;
-import io.etcdmp.internal.config.EtcdConfigSourceProvider;
-import org.eclipse.microprofile.config.spi.ConfigSource;
 
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -35,8 +29,7 @@ final class StartupLoad {
 
     void run(String endpoint, int keys, int rounds, Report report) throws Exception {
         String prefix = "/bench/load" + keys + "/";
-        EtcdSettings settings = EtcdSettings.from(name -> Optional.ofNullable(System.getProperty(name)));
-        try (EtcdConnection held = EtcdConnections.acquire(settings)) {
+        try (Internals.HeldConnection held = Internals.holdConnection(null)) {
             KV kv = held.client().getKVClient();
             seed(kv, prefix, keys);
             System.setProperty("etcd.config.prefixes", prefix);
@@ -84,9 +77,7 @@ final class StartupLoad {
     }
 
     private EtcdConfigSource startSource() {
-        List<ConfigSource> sources = new ArrayList<>();
-        new EtcdConfigSourceProvider().getConfigSources(getClass().getClassLoader()).forEach(sources::add);
-        return (EtcdConfigSource) sources.get(0);
+        return EtcdSources.start();
     }
 
     /** The floor: pages of 10,000 keys with the revision of the first page pinned. */

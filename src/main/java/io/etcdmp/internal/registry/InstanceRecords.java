@@ -1,6 +1,5 @@
 package io.etcdmp.internal.registry;
 
-import io.etcdmp.EtcdMicroprofileException;
 import io.etcdmp.registry.ServiceInstance;
 import jakarta.json.Json;
 import jakarta.json.JsonNumber;
@@ -21,7 +20,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 import static io.etcdmp.registry.ServiceInstance.STATUS;
@@ -298,19 +296,5 @@ public final class InstanceRecords {
         NotAnInstance(String reason) {
             super(reason);
         }
-    }
-
-    /**
-     * Checks a weight: a whole number from 0 to {@link Integer#MAX_VALUE}.
-     *
-     * @param what names the weight in the error, e.g. the setting it came from
-     * @throws EtcdMicroprofileException naming it when it is not one
-     */
-    public static int weight(String text, Supplier<String> what) {
-        String w = text.strip();
-        if (w.matches("[0-9]{1,10}") && Long.parseLong(w) <= Integer.MAX_VALUE) {
-            return Integer.parseInt(w);
-        }
-        throw new EtcdMicroprofileException("Invalid value '" + text + "' for " + what.get() + ": expected a whole number >= 0");
     }
 }

@@ -79,12 +79,24 @@ public final class RegistrySettings {
         String p = values.string(PREFIX, DEFAULT_PREFIX);
         this.prefix = p.endsWith("/") ? p : p + "/";
         if (metadata.containsKey(ServiceInstance.WEIGHT)) {
-            InstanceRecords.weight(metadata.get(ServiceInstance.WEIGHT), () -> "setting " + METADATA + ServiceInstance.WEIGHT);
+            checkWeight(metadata.get(ServiceInstance.WEIGHT));
         }
         this.strategy = strategy(values);
         this.drainTime = values.duration(DRAIN_TIME, Duration.ZERO);
         if (drainTime.isNegative()) {
             throw SettingValues.invalid(DRAIN_TIME, drainTime.toString(), "a duration of 0s or more");
+        }
+    }
+
+    /**
+     * The weight rule has one home, {@link ServiceInstance} (the API calls no internal code); it is applied
+     * here, to an instance that is only a probe, so that a bad setting fails at start naming the setting.
+     */
+    private static void checkWeight(String weight) {
+        try {
+            ServiceInstance.of("settings", "localhost", 0).withMetadata(Map.of(ServiceInstance.WEIGHT, weight));
+        } catch (EtcdMicroprofileException e) {
+            throw SettingValues.invalid(METADATA + ServiceInstance.WEIGHT, weight, "a whole number >= 0");
         }
     }
 

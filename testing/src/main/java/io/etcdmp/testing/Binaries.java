@@ -8,6 +8,7 @@ final class Binaries {
 
     static final String DEFAULT_ETCD = "/usr/bin/etcd";
     static final String DEFAULT_ETCDCTL = "/usr/bin/etcdctl";
+    static final String MODE = "etcdmp.testing.mode";
 
     private Binaries() {
     }
@@ -61,6 +62,34 @@ final class Binaries {
 
     static boolean usable(Path binary) {
         return Files.isRegularFile(binary) && Files.isExecutable(binary);
+    }
+
+    /**
+     * Where etcd runs: system property {@value #MODE} or env {@code ETCDMP_TESTING_MODE}: {@code auto} (the
+     * default: the local binary, else a Docker container), {@code local} (the binary; never Docker) or
+     * {@code container} (a Docker container even when a binary exists).
+     */
+    static boolean runInContainer() {
+        return switch (mode()) {
+            case "container" -> true;
+            case "local" -> false;
+            default -> !usable(etcd());
+        };
+    }
+
+    /** Why this etcd runs in a container: what {@link #runInContainer()} decided on. */
+    static String whyContainer() {
+        return mode().equals("container") ? MODE + "=container" : missingEtcdMessage();
+    }
+
+    private static String mode() {
+        String mode = firstSet(System.getProperty(MODE), System.getenv("ETCDMP_TESTING_MODE"));
+        String m = mode == null ? "auto" : mode.strip().toLowerCase(java.util.Locale.ROOT);
+        if (!m.equals("auto") && !m.equals("local") && !m.equals("container")) {
+            throw new IllegalStateException("Invalid value '" + mode + "' for " + MODE + " (or ETCDMP_TESTING_MODE):"
+                    + " expected auto, local or container");
+        }
+        return m;
     }
 
     static String missingEtcdMessage() {

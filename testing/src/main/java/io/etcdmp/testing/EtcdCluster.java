@@ -1,21 +1,10 @@
 package io.etcdmp.testing;
 
-import jakarta.json.JsonObject;
-
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.UUID;
-import java.util.stream.Collectors;
 
 /**
  * A real etcd cluster of 1..N members for tests: local {@code etcd} processes on free
@@ -35,59 +24,32 @@ import java.util.stream.Collectors;
  *
  * <p>The server binary is the one named by system property {@code etcd.test.binary} or
  * {@code etcd.binary} or env {@code ETCD_BINARY}, else {@code /usr/bin/etcd}, else {@code etcd} on
- * the PATH. When there is none: if Testcontainers finds a Docker engine, a single
- * plain member runs in a container (member control then throws
- * {@link UnsupportedOperationException}); otherwise {@link Builder#start()} throws
+ * the PATH. When there is none (or system property {@code etcdmp.testing.mode} is {@code container}):
+ * if Testcontainers finds a Docker engine, a single plain member runs in a container of
+ * {@code etcdmp.testing.etcd-image} on the host's loopback (member control works on it; {@link #logFile}
+ * throws {@link UnsupportedOperationException}); otherwise {@link Builder#start()} throws
  * {@link IllegalStateException}: tests fail, they never skip.
  *
  * <p>Members run with {@code --heartbeat-interval 50 --election-timeout 500} for quick failover;
  * each member's output goes to {@code <dir>/m<i>/etcd.log} ({@link #logFile(int)}). Every wait is
  * bounded; member-control methods return once the member is in the requested state. A JVM
  * shutdown hook kills members a test forgot to close. Methods are synchronized.
+ *
+ * <p>(Inside: {@code LocalMembers} runs the processes, {@code MemberProbes} asks them for health and
+ * leader, {@code ContainerEtcd} is the Docker path; this class chooses one and checks the arguments.)
  */
 public final class EtcdCluster implements AutoCloseable {
 
     /** Default bound for start-up and health waits. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
-    private static final Duration STOP_GRACE = Duration.ofSeconds(5);
-    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
-    private static final int START_ATTEMPTS = 3;
-    private static final int LOG_TAIL_LINES = 40;
-    /** Errors that prove the health read went through consensus and was only refused by auth. */
-    private static final List<String> AUTH_REFUSALS = List.of(
-            "user name is empty", "permission denied", "invalid auth token", "authentication failed",
-            "user name not found");
-
-    private final Path root;
-    private final List<EtcdMember> members;
-    private final Builder config;
-    private final String clusterToken;
-    private volatile Etcdctl ctl;
-    private final ContainerEtcd container;
-    private String lastProbe = "";
+    private final ClusterSpec spec;
+    private final Members members;
     private boolean closed;
 
-    private EtcdCluster(Path root, Builder config) {
-        this.root = root;
-        this.config = config;
-        this.clusterToken = "etcdmp-" + UUID.randomUUID();
-        this.container = null;
-        String scheme = config.certs != null ? "https" : "http";
-        List<EtcdMember> list = new ArrayList<>();
-        for (int i = 0; i < config.members; i++) {
-            list.add(new EtcdMember(i, root, scheme));
-        }
-        this.members = Collections.unmodifiableList(list);
-    }
-
-    private EtcdCluster(ContainerEtcd container, Builder config) {
-        this.root = null;
-        this.config = config;
-        this.clusterToken = null;
-        this.members = List.of();
-        this.container = container;
-        this.ctl = container.ctl();
+    private EtcdCluster(ClusterSpec spec, Members members) {
+        this.spec = spec;
+        this.members = members;
     }
 
     /** Starts one plain-HTTP member and waits until it is healthy. */
@@ -104,10 +66,7 @@ public final class EtcdCluster implements AutoCloseable {
 
     /** Client URLs of all members, in member order, e.g. {@code http://127.0.0.1:40123}. */
     public List<String> clientUrls() {
-        if (container != null) {
-            return List.of(container.clientUrl());
-        }
-        return members.stream().map(EtcdMember::clientUrl).toList();
+        return members.clientUrls();
     }
 
     /** {@link #clientUrls()} joined with commas (etcdctl's and many configs' format). */
@@ -122,27 +81,22 @@ public final class EtcdCluster implements AutoCloseable {
 
     /** The number of members (running or not). */
     public int size() {
-        return container != null ? 1 : members.size();
+        return clientUrls().size();
     }
 
     /** Whether clients must use TLS (https URLs). */
     public boolean isTls() {
-        return config.certs != null;
+        return spec.isTls();
     }
 
     /** Whether member {@code i}'s process is alive (a paused member is alive). */
     public synchronized boolean isRunning(int i) {
-        if (container != null) {
-            checkIndex(i);
-            return true;
-        }
-        return member(i).isRunning();
+        return members.isRunning(checkIndex(i));
     }
 
-    /** Member {@code i}'s log file (etcd output, appended across restarts). */
+    /** Member {@code i}'s log file (etcd output, appended across restarts); not for a member in a container. */
     public Path logFile(int i) {
-        requireLocal("logFile");
-        return member(i).logFile;
+        return members.logFile(checkOpen("logFile", i));
     }
 
     /**
@@ -150,17 +104,7 @@ public final class EtcdCluster implements AutoCloseable {
      * when client-cert auth is required) and no user; use {@link Etcdctl#withUser} once auth is on.
      */
     public Etcdctl ctl() {
-        if (ctl != null) {
-            return ctl;
-        }
-        Etcdctl base = Etcdctl.forEndpoints(endpoints());
-        if (config.certs != null) {
-            base = config.requireClientCert
-                    ? base.withTls(config.certs.caCert(), config.certs.clientCert(), config.certs.clientKey())
-                    : base.withTls(config.certs.caCert(), null, null);
-        }
-        ctl = base; // ports are final once bootstrap succeeded
-        return base;
+        return members.ctl();
     }
 
     // ---- member control ---------------------------------------------------------------------
@@ -174,14 +118,12 @@ public final class EtcdCluster implements AutoCloseable {
      * shutdown does not matter.
      */
     public synchronized void stop(int i) {
-        requireLocal("stop");
-        member(i).stop(STOP_GRACE);
+        members.stop(checkOpen("stop", i));
     }
 
     /** SIGKILL member {@code i} (no clean shutdown) and wait for the process to exit. */
     public synchronized void kill(int i) {
-        requireLocal("kill");
-        member(i).kill();
+        members.kill(checkOpen("kill", i));
     }
 
     /**
@@ -190,13 +132,7 @@ public final class EtcdCluster implements AutoCloseable {
      * member {@code i} is healthy; otherwise only until it accepts connections.
      */
     public synchronized void start(int i) {
-        requireLocal("start");
-        EtcdMember m = member(i);
-        if (m.isRunning()) {
-            throw new IllegalStateException(m.describe() + " is already running");
-        }
-        m.launch(command(m));
-        awaitServing(m, DEFAULT_TIMEOUT);
+        members.start(checkOpen("start", i));
     }
 
     /**
@@ -204,23 +140,12 @@ public final class EtcdCluster implements AutoCloseable {
      * partitioned server. Returns once the kernel reports it stopped.
      */
     public synchronized void pause(int i) {
-        requireLocal("pause");
-        EtcdMember m = member(i);
-        if (!m.isRunning()) {
-            throw new IllegalStateException(m.describe() + " is not running");
-        }
-        m.pause();
+        members.pause(checkOpen("pause", i));
     }
 
     /** SIGCONT paused member {@code i}; waits until it serves again (healthy if there is a quorum). */
     public synchronized void resume(int i) {
-        requireLocal("resume");
-        EtcdMember m = member(i);
-        if (!m.isPaused()) {
-            throw new IllegalStateException(m.describe() + " is not paused");
-        }
-        m.resume();
-        awaitServing(m, DEFAULT_TIMEOUT);
+        members.resume(checkOpen("resume", i));
     }
 
     /**
@@ -229,21 +154,14 @@ public final class EtcdCluster implements AutoCloseable {
      * {@link #stop(int)}). Data dirs stay: {@link #startAll()} brings the same cluster back.
      */
     public synchronized void stopAll() {
-        requireLocal("stopAll");
-        stopMembers(members);
+        checkOpen("stopAll", 0);
+        members.stopAll();
     }
 
     /** Start every stopped member, resume paused ones, and wait until the whole cluster is healthy. */
     public synchronized void startAll() {
-        requireLocal("startAll");
-        for (EtcdMember m : members) {
-            if (m.isPaused()) {
-                m.resume();
-            } else if (!m.isRunning()) {
-                m.launch(command(m));
-            }
-        }
-        awaitHealthy(DEFAULT_TIMEOUT);
+        checkOpen("startAll", 0);
+        members.startAll();
     }
 
     /**
@@ -252,15 +170,7 @@ public final class EtcdCluster implements AutoCloseable {
      * the new election.
      */
     public synchronized int leader() {
-        if (container != null) {
-            return 0;
-        }
-        int[] found = {-1};
-        Awaits.until(DEFAULT_TIMEOUT, "a leader agreed on by all running members", () -> {
-            found[0] = currentLeader();
-            return found[0] >= 0;
-        }, this::diagnostics);
-        return found[0];
+        return members.leader();
     }
 
     /**
@@ -271,252 +181,26 @@ public final class EtcdCluster implements AutoCloseable {
      *                               members' log tails
      */
     public synchronized void awaitHealthy(Duration timeout) {
-        if (container != null) {
-            container.awaitHealthy(timeout);
-            return;
-        }
-        List<EtcdMember> targets = serving();
-        if (targets.isEmpty()) {
-            throw new IllegalStateException("no member is running (and unpaused) in " + this);
-        }
-        awaitHealthy(targets, timeout);
+        members.awaitHealthy(timeout);
     }
 
-    /** Whether a local member is stopped or paused (what {@link #startAll()} would repair). */
+    /** Whether a member is stopped or paused (what {@link #startAll()} would repair). */
     synchronized boolean needsRepair() {
-        return container == null && !closed && members.stream().anyMatch(m -> !m.isRunning() || m.isPaused());
+        return !closed && members.needsRepair();
     }
 
     /** Stops all members as {@link #stopAll()} does and deletes the temp dir. Idempotent. */
     @Override
     public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        if (container != null) {
-            container.close();
-            return;
-        }
-        try {
-            stopMembers(members);
-        } finally {
-            FileTrees.deleteRecursively(root);
-            ProcessReaper.forgetDir(root);
+        if (!closed) {
+            closed = true;
+            members.close();
         }
     }
 
     @Override
     public String toString() {
-        if (container != null) {
-            return "EtcdCluster[container " + container.clientUrl() + "]";
-        }
-        return "EtcdCluster[" + members.size() + " member(s), " + endpoints() + ", dir " + root + "]";
-    }
-
-    // ---- internals --------------------------------------------------------------------------
-
-    private void bootstrap() {
-        for (int attempt = 1; ; attempt++) {
-            int[] ports = FreePorts.pick(2 * members.size());
-            for (EtcdMember m : members) {
-                m.wipe();
-                m.assignPorts(ports[2 * m.index], ports[2 * m.index + 1]);
-            }
-            ctl = null; // endpoints changed
-            try {
-                for (EtcdMember m : members) {
-                    m.launch(command(m));
-                }
-                awaitHealthy(members, config.startTimeout);
-                return;
-            } catch (RuntimeException e) {
-                boolean clash = members.stream().anyMatch(m -> m.hasDied()
-                        && m.logTail(LOG_TAIL_LINES).contains("address already in use"));
-                killMembers();
-                if (!clash || attempt >= START_ATTEMPTS) {
-                    throw new IllegalStateException("etcd cluster of " + members.size() + " did not start (attempt "
-                            + attempt + "): " + e.getMessage(), e);
-                }
-            }
-        }
-    }
-
-    private List<String> command(EtcdMember m) {
-        List<String> c = new ArrayList<>(List.of(
-                Binaries.etcd().toString(),
-                "--name", m.name,
-                "--data-dir", m.dataDir.toString(),
-                "--listen-client-urls", m.clientUrl(),
-                "--advertise-client-urls", m.clientUrl(),
-                "--listen-peer-urls", m.peerUrl(),
-                "--initial-advertise-peer-urls", m.peerUrl(),
-                "--initial-cluster", members.stream().map(x -> x.name + "=" + x.peerUrl())
-                        .collect(Collectors.joining(",")),
-                "--initial-cluster-state", "new",
-                "--initial-cluster-token", clusterToken,
-                "--heartbeat-interval", "50",
-                "--election-timeout", "500",
-                "--logger", "zap",
-                "--log-level", "warn",
-                "--log-outputs", "stderr"));
-        if (config.certs != null) {
-            c.addAll(List.of("--cert-file", config.certs.serverCert().toString(),
-                    "--key-file", config.certs.serverKey().toString()));
-            if (config.requireClientCert) {
-                c.addAll(List.of("--trusted-ca-file", config.certs.caCert().toString(), "--client-cert-auth"));
-            }
-        }
-        if (config.authTokenTtl != null) {
-            c.addAll(List.of("--auth-token-ttl", Long.toString(config.authTokenTtl.toSeconds())));
-        }
-        c.addAll(config.extraArgs);
-        return c;
-    }
-
-    /** After a start/resume: healthy if a quorum runs, else just accepting connections. */
-    private void awaitServing(EtcdMember m, Duration timeout) {
-        if (serving().size() > members.size() / 2) {
-            awaitHealthy(List.of(m), timeout);
-        } else {
-            Awaits.until(timeout, m.describe() + " to accept connections (no quorum yet, so not healthy)", () -> {
-                failIfDied(List.of(m));
-                return m.clientPortOpen();
-            }, () -> diagnostics(List.of(m)));
-        }
-    }
-
-    private void awaitHealthy(List<EtcdMember> targets, Duration timeout) {
-        Awaits.until(timeout, "etcd member(s) " + targets.stream().map(m -> m.name).toList() + " to be healthy",
-                () -> healthy(targets), () -> diagnostics(targets));
-    }
-
-    private boolean healthy(List<EtcdMember> targets) {
-        failIfDied(targets);
-        for (EtcdMember m : targets) {
-            if (!m.clientPortOpen()) { // etcdctl would wait for its whole timeout on a closed port
-                lastProbe = m.describe() + ": client port not open yet";
-                return false;
-            }
-        }
-        ProcessRunner.Result r = ctl().runRaw(urls(targets), PROBE_TIMEOUT, "endpoint", "health", "-w", "json");
-        lastProbe = r.describe();
-        List<JsonObject> entries = Etcdctl.statusEntries(r);
-        Set<String> healthy = new HashSet<>();
-        for (JsonObject e : entries) {
-            String error = e.getString("error", "");
-            if (e.getBoolean("health", false) || AUTH_REFUSALS.stream().anyMatch(error::contains)) {
-                healthy.add(e.getString("endpoint", ""));
-            }
-        }
-        return targets.stream().allMatch(m -> healthy.contains(m.clientUrl()));
-    }
-
-    private int currentLeader() {
-        List<EtcdMember> targets = serving();
-        if (targets.isEmpty()) {
-            throw new IllegalStateException("no member is running (and unpaused): there is no leader in " + this);
-        }
-        failIfDied(targets);
-        ProcessRunner.Result r = ctl().runRaw(urls(targets), PROBE_TIMEOUT, "endpoint", "status", "-w", "json");
-        lastProbe = r.describe();
-        Map<String, JsonObject> byEndpoint = Etcdctl.statusEntries(r).stream()
-                .collect(Collectors.toMap(e -> e.getString("Endpoint", ""), e -> e.getJsonObject("Status"),
-                        (a, b) -> a));
-        Set<String> leaders = new HashSet<>();
-        for (EtcdMember m : targets) {
-            JsonObject status = byEndpoint.get(m.clientUrl());
-            if (status == null) {
-                return -1;
-            }
-            m.memberId = unsigned(status.getJsonObject("header"), "member_id");
-            leaders.add(unsigned(status, "leader"));
-        }
-        if (leaders.size() != 1 || leaders.contains("0")) {
-            return -1;
-        }
-        String leader = leaders.iterator().next();
-        return targets.stream().filter(m -> leader.equals(m.memberId)).mapToInt(m -> m.index).findFirst().orElse(-1);
-    }
-
-    /** A uint64 field as decimal text; protobuf's JSON omits zero values, so missing means "0". */
-    private static String unsigned(JsonObject object, String field) {
-        if (object == null || !object.containsKey(field)) {
-            return "0";
-        }
-        return object.getJsonNumber(field).bigIntegerValue().toString();
-    }
-
-    private void failIfDied(List<EtcdMember> targets) {
-        for (EtcdMember m : targets) {
-            if (m.hasDied()) {
-                throw new IllegalStateException("etcd " + m.describe() + " exited unexpectedly; log tail:\n"
-                        + m.logTail(LOG_TAIL_LINES));
-            }
-        }
-    }
-
-    private String diagnostics() {
-        return diagnostics(members);
-    }
-
-    private String diagnostics(List<EtcdMember> targets) {
-        StringBuilder sb = new StringBuilder("last probe: ").append(lastProbe);
-        for (EtcdMember m : targets) {
-            sb.append("\n---- ").append(m.describe()).append(", log tail:\n").append(m.logTail(LOG_TAIL_LINES));
-        }
-        return sb.toString();
-    }
-
-    private List<EtcdMember> serving() {
-        return members.stream().filter(m -> m.isRunning() && !m.isPaused()).toList();
-    }
-
-    private static String urls(List<EtcdMember> targets) {
-        return targets.stream().map(EtcdMember::clientUrl).collect(Collectors.joining(","));
-    }
-
-    /**
-     * Stops members one after the other with SIGTERM; the last one still running in a multi-member
-     * cluster gets SIGKILL instead. Why: on SIGTERM an etcd 3.4 leader first tries to hand
-     * leadership to the peer it has been connected to longest; when that peer was just stopped but
-     * is not yet marked inactive (seen after a member was killed and restarted), it waits for the
-     * full request timeout (5 s + 2 election timeouts) and then our 5 s SIGKILL. The last member has
-     * nobody to hand over to; its WAL is fsynced, so a kill loses no committed write. (SIGTERM to all
-     * at once hits the same wait.)
-     */
-    private void stopMembers(List<EtcdMember> list) {
-        RuntimeException first = null;
-        for (EtcdMember m : list) {
-            try {
-                boolean lastOfMany = members.size() > 1 && m.isRunning()
-                        && members.stream().noneMatch(o -> o != m && o.isRunning());
-                if (lastOfMany) {
-                    m.kill();
-                } else {
-                    m.stop(STOP_GRACE);
-                }
-            } catch (RuntimeException e) {
-                first = first == null ? e : first;
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
-    }
-
-    private void killMembers() {
-        for (EtcdMember m : members) {
-            try {
-                m.kill();
-            } catch (RuntimeException ignored) {
-                // best effort during a failed start; the original error is reported
-            }
-        }
-    }
-
-    private EtcdMember member(int i) {
-        return members.get(checkIndex(i));
+        return "EtcdCluster[" + members.describe() + "]";
     }
 
     private int checkIndex(int i) {
@@ -526,14 +210,11 @@ public final class EtcdCluster implements AutoCloseable {
         return i;
     }
 
-    private void requireLocal(String operation) {
+    private int checkOpen(String operation, int i) {
         if (closed) {
             throw new IllegalStateException(operation + "(): cluster is closed");
         }
-        if (container != null) {
-            throw new UnsupportedOperationException(operation + "() needs a local etcd process, but this etcd runs in a"
-                    + " container because " + Binaries.missingEtcdMessage());
-        }
+        return checkIndex(i);
     }
 
     /** Configures and starts an {@link EtcdCluster}. */
@@ -597,52 +278,14 @@ public final class EtcdCluster implements AutoCloseable {
          *                               healthy in time (message includes the log tails)
          */
         public EtcdCluster start() {
+            ClusterSpec spec = new ClusterSpec(members, certs, requireClientCert, authTokenTtl, extraArgs, startTimeout);
+            if (Binaries.runInContainer()) {
+                return new EtcdCluster(spec, ContainerEtcd.startFor(spec));
+            }
             if (!Binaries.usable(Binaries.etcd())) {
-                return startInContainer();
+                throw new IllegalStateException(Binaries.missingEtcdMessage() + " (" + Binaries.MODE + "=local)");
             }
-            Path root;
-            try {
-                root = Files.createTempDirectory("etcdmp-etcd-");
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot create a temp dir for etcd", e);
-            }
-            ProcessReaper.watchDir(root);
-            EtcdCluster cluster = new EtcdCluster(root, copy());
-            try {
-                cluster.bootstrap();
-                return cluster;
-            } catch (RuntimeException e) {
-                cluster.close();
-                throw e;
-            }
-        }
-
-        private EtcdCluster startInContainer() {
-            String missing = Binaries.missingEtcdMessage();
-            if (!ContainerEtcd.dockerAvailable()) {
-                throw new IllegalStateException(missing + " (no Docker engine found for the Testcontainers fallback either)");
-            }
-            if (members != 1 || certs != null) {
-                throw new IllegalStateException(missing + " (the Docker fallback runs only one plain-HTTP member;"
-                        + " this test asked for " + members + " member(s)" + (certs != null ? " with TLS" : "") + ")");
-            }
-            List<String> args = new ArrayList<>(extraArgs);
-            if (authTokenTtl != null) {
-                args.addAll(List.of("--auth-token-ttl", Long.toString(authTokenTtl.toSeconds())));
-            }
-            return new EtcdCluster(ContainerEtcd.start(args, startTimeout), copy());
-        }
-
-        /** A snapshot, so that reusing this builder cannot change a running cluster. */
-        private Builder copy() {
-            Builder b = new Builder();
-            b.members = members;
-            b.certs = certs;
-            b.requireClientCert = requireClientCert;
-            b.authTokenTtl = authTokenTtl;
-            b.extraArgs.addAll(extraArgs);
-            b.startTimeout = startTimeout;
-            return b;
+            return new EtcdCluster(spec, LocalMembers.start(spec));
         }
     }
 }

@@ -1,20 +1,12 @@
 package io.etcdmp.testing;
 
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
-import jakarta.json.JsonString;
-import jakarta.json.JsonStructure;
 import jakarta.json.JsonValue;
-import jakarta.json.stream.JsonParsingException;
 
-import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -154,22 +146,22 @@ public final class Etcdctl {
 
     /** The value at {@code key}, or empty when the key does not exist (read linearizably). */
     public Optional<String> get(String key) {
-        JsonObject response = parseObject(run("get", "-w", "json", "--", key));
+        JsonObject response = EtcdctlJson.parseObject(run("get", "-w", "json", "--", key));
         JsonArray kvs = response.getJsonArray("kvs");
         if (kvs == null || kvs.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(decode(kvs.getJsonObject(0), "value"));
+        return Optional.of(EtcdctlJson.decode(kvs.getJsonObject(0), "value"));
     }
 
     /** Every key starting with {@code prefix} and its value, in key order. */
     public Map<String, String> getPrefix(String prefix) {
-        JsonObject response = parseObject(run("get", "--prefix", "-w", "json", "--", prefix));
+        JsonObject response = EtcdctlJson.parseObject(run("get", "--prefix", "-w", "json", "--", prefix));
         Map<String, String> result = new LinkedHashMap<>();
         JsonArray kvs = response.getJsonArray("kvs");
         if (kvs != null) {
             for (JsonValue kv : kvs) {
-                result.put(decode(kv.asJsonObject(), "key"), decode(kv.asJsonObject(), "value"));
+                result.put(EtcdctlJson.decode(kv.asJsonObject(), "key"), EtcdctlJson.decode(kv.asJsonObject(), "value"));
             }
         }
         return result;
@@ -198,11 +190,11 @@ public final class Etcdctl {
     public long revision() {
         ProcessRunner.Result read = runRaw(endpoints, commandTimeout, "get", "/", "--keys-only", "-w", "json");
         if (read.ok()) {
-            return headerRevision(parseObject(read.stdout()).getJsonObject("header"));
+            return headerRevision(EtcdctlJson.parseObject(read.stdout()).getJsonObject("header"));
         }
         ProcessRunner.Result result = runRaw(endpoints, commandTimeout, "endpoint", "status", "-w", "json");
         long max = -1;
-        for (JsonObject status : statusEntries(result)) {
+        for (JsonObject status : EtcdctlJson.statusEntries(result)) {
             max = Math.max(max, headerRevision(status.getJsonObject("Status").getJsonObject("header")));
         }
         if (max < 0) {
@@ -273,7 +265,7 @@ public final class Etcdctl {
 
     /** Grants a lease with {@code ttlSeconds}; returns its id. */
     public long leaseGrant(long ttlSeconds) {
-        JsonObject response = parseObject(run("lease", "grant", Long.toString(ttlSeconds), "-w", "json"));
+        JsonObject response = EtcdctlJson.parseObject(run("lease", "grant", Long.toString(ttlSeconds), "-w", "json"));
         if (!response.containsKey("ID")) {
             throw new IllegalStateException("etcdctl lease grant printed no ID: " + response);
         }
@@ -282,7 +274,7 @@ public final class Etcdctl {
 
     /** The ids of all live leases. */
     public List<Long> leaseList() {
-        JsonArray leases = parseObject(run("lease", "list", "-w", "json")).getJsonArray("leases");
+        JsonArray leases = EtcdctlJson.parseObject(run("lease", "list", "-w", "json")).getJsonArray("leases");
         List<Long> ids = new ArrayList<>();
         if (leases != null) {
             for (JsonValue lease : leases) {
@@ -300,50 +292,6 @@ public final class Etcdctl {
     @Override
     public String toString() {
         return "Etcdctl[" + endpoints + (caCert != null ? ", tls" : "") + (user != null ? ", user " + user : "") + "]";
-    }
-
-    // ---- helpers shared with EtcdCluster ----------------------------------------------------
-
-    /** The JSON array etcdctl prints for {@code endpoint status/health -w json}, whatever the exit code. */
-    static List<JsonObject> statusEntries(ProcessRunner.Result result) {
-        List<JsonObject> entries = new ArrayList<>();
-        JsonStructure json = tryParse(result.stdout());
-        if (json instanceof JsonArray array) {
-            for (JsonValue v : array) {
-                if (v.getValueType() == JsonValue.ValueType.OBJECT) {
-                    entries.add(v.asJsonObject());
-                }
-            }
-        }
-        return entries;
-    }
-
-    static JsonStructure tryParse(String text) {
-        String trimmed = text.strip();
-        if (trimmed.isEmpty()) {
-            return null;
-        }
-        try (JsonReader reader = Json.createReader(new StringReader(trimmed))) {
-            return reader.read();
-        } catch (JsonParsingException e) {
-            return null;
-        }
-    }
-
-    private static JsonObject parseObject(String text) {
-        JsonStructure json = tryParse(text);
-        if (json instanceof JsonObject object) {
-            return object;
-        }
-        throw new IllegalStateException("etcdctl did not print a JSON object: " + text);
-    }
-
-    private static String decode(JsonObject kv, String field) {
-        JsonString value = kv.getJsonString(field);
-        if (value == null) {
-            return ""; // protobuf JSON omits empty bytes
-        }
-        return new String(Base64.getDecoder().decode(value.getString()), StandardCharsets.UTF_8);
     }
 
     private static String requireText(String value, String what) {

@@ -24,8 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li><b>Starts etcd</b> when the static field is initialised, before any other extension of the
  *       class runs: a local {@code etcd} process on free {@code 127.0.0.1} ports (the binary named by
  *       system property {@code etcd.binary} or env {@code ETCD_BINARY}, else {@code /usr/bin/etcd},
- *       else {@code etcd} on the PATH); where there is none and a Docker engine runs, one member in a
- *       Testcontainers container; else it fails with a message saying how to install etcd. By
+ *       else {@code etcd} on the PATH); where there is none (or {@code etcdmp.testing.mode=container}) and a
+ *       Docker engine runs, one member in a container; else it fails saying how to install etcd. By
  *       default one etcd per configuration serves every test class of the JVM (started once,
  *       killed when the JVM exits); {@link Builder#ownCluster()} gives a class its own.</li>
  *   <li><b>Points the application at it</b>: sets the system property {@value #ENDPOINTS_PROPERTY}
@@ -44,8 +44,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * </ul>
  *
  * <p>Register it on a {@code static} field: it needs the class-level callbacks. The fault
- * operations need local etcd processes; on the container fallback they throw
- * {@link UnsupportedOperationException}.
+ * operations work on a member in a container too ({@code docker stop/kill/start/pause/unpause});
+ * the container path runs one plain-HTTP member only (docs/TESTING.md).
  */
 public final class LocalEtcd implements TestInstancePostProcessor, BeforeEachCallback, AfterAllCallback {
 

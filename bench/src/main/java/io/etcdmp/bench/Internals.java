@@ -1,0 +1,79 @@
+package io.etcdmp.bench;
+
+import io.etcd.jetcd.Client;
+import io.etcdmp.internal.client.EtcdConnection;
+import io.etcdmp.internal.client.EtcdConnections;
+import io.etcdmp.internal.client.EtcdSettings;
+import io.etcdmp.internal.registry.EtcdServiceRegistry;
+import io.etcdmp.internal.registry.RegistrySettings;
+import io.etcdmp.registry.ServiceRegistry;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The one file of the benchmarks that touches {@code io.etcdmp.internal} (the library's
+ * {@code ModuleSeamsTest} fails on any other): every figure is measured through the public API and the
+ * testing artifact, except where a method here says why the API cannot give it. What it uses may change
+ * with the library; it is compiled with the library of the same build.
+ */
+final class Internals {
+    private Internals() {
+    }
+
+    /**
+     * A {@link ServiceRegistry} outside CDI, on a connection of its own that it closes with it. Why: the API
+     * gives a registry only as a CDI bean, but the registry figures time the registry itself, not a CDI
+     * container around it, and need several registries with different settings (TTL) in one JVM, and in
+     * small child JVMs (crash victims, scale registrants) that should not boot a container.
+     *
+     * @param registrySettings {@code etcd.registry.*} settings, e.g. {@code etcd.registry.ttl}
+     */
+    static ServiceRegistry registry(String endpoints, Map<String, String> registrySettings) {
+        EtcdConnection connection = EtcdConnections.acquire(EtcdSettings.builder().endpoints(endpoints.split(",")).build());
+        return owning(connection, registrySettings);
+    }
+
+    /**
+     * A {@link ServiceRegistry} on a jetcd client the benchmark built (the client stays the caller's). Why:
+     * counting the RPCs the registry sends needs a gRPC interceptor on its client; the API builds its own.
+     */
+    static ServiceRegistry registryOn(Client client, String endpoint, Map<String, String> registrySettings) {
+        return owning(EtcdConnections.borrow(client, EtcdSettings.builder().endpoints(endpoint).build()), registrySettings);
+    }
+
+    /**
+     * Holds the library's shared connection for the settings a config source would read now (system
+     * properties, {@code etcd.endpoints} replaced by {@code endpoints} when not null) and returns its jetcd
+     * client, to seed keys with. Why: a config source started while this is held reuses the connection, so a
+     * start figure times the source (read, index, watch), not the creation of a jetcd client and its threads;
+     * the API has no handle on the connection but a source, which would add a watch of its own.
+     */
+    static HeldConnection holdConnection(String endpoints) {
+        EtcdConnection connection = EtcdConnections.acquire(EtcdSettings.from(name -> endpoints != null
+                && name.equals("etcd.endpoints") ? Optional.of(endpoints) : Optional.ofNullable(System.getProperty(name))));
+        return new HeldConnection(connection.client(), connection::close);
+    }
+
+    /** A held connection: its client, and the handle that lets it go. */
+    record HeldConnection(Client client, Runnable release) implements AutoCloseable {
+        @Override
+        public void close() {
+            release.run();
+        }
+    }
+
+    private static ServiceRegistry owning(EtcdConnection connection, Map<String, String> registrySettings) {
+        RegistrySettings settings = RegistrySettings.from(name -> Optional.ofNullable(registrySettings.get(name)), Map.of());
+        return new EtcdServiceRegistry(connection, settings) {
+            @Override
+            public void close() {
+                try {
+                    super.close();
+                } finally {
+                    connection.close();
+                }
+            }
+        };
+    }
+}
