@@ -47,9 +47,14 @@ class CliBenchmark {
             fill(kv, "/config/bench/", 10_000, "value-");
             Cli cli = Cli.at(etcd.endpoints());
             assertThat(cli.run("export", "/config/bench/", dir.toString()).code()).isZero();
-            double plan = median(() -> assertThat(cli.run("plan", dir.toString()).code()).isZero());
-            double raw = median(() -> readPaginated(kv, "/config/bench/", 5_000));
-            rows.add(row("plan of 10,000 unchanged keys", plan, "paginated get (pages of 5,000)", raw, 1.5));
+            // interleaved, so that a change of the machine's load hits every column alike
+            double[] m = interleaved(
+                    () -> assertThat(cli.run("plan", dir.toString()).code()).isZero(),
+                    () -> assertThat(io.etcdmp.cli.core.Planning.plan(held, dir, List.of(), false).plan()
+                            .orElseThrow().hasChanges()).isFalse(),
+                    () -> readPaginated(kv, "/config/bench/", 5_000));
+            rows.add(row("plan of 10,000 unchanged keys", m[0], "paginated get (pages of 5,000)", m[2], 1.5));
+            rows.add(row("Planning.plan (the core, no command layer) of 10,000 keys", m[1], "paginated get (pages of 5,000)", m[2], 1.5));
 
             Path small = Files.createDirectories(dir.resolve("small"));
             fill(kv, "/config/apply/", 100, "a-");
@@ -110,6 +115,26 @@ class CliBenchmark {
 
     private static double median(Work work) throws Exception {
         return median(WARMUP, RUNS, work);
+    }
+
+    /** The medians of several works run in turn, round after round. */
+    private static double[] interleaved(Work... works) throws Exception {
+        double[][] ms = new double[works.length][RUNS];
+        for (int i = 0; i < WARMUP + RUNS; i++) {
+            for (int w = 0; w < works.length; w++) {
+                long t = System.nanoTime();
+                works[w].run();
+                if (i >= WARMUP) {
+                    ms[w][i - WARMUP] = (System.nanoTime() - t) / 1e6;
+                }
+            }
+        }
+        double[] medians = new double[works.length];
+        for (int w = 0; w < works.length; w++) {
+            Arrays.sort(ms[w]);
+            medians[w] = ms[w][RUNS / 2];
+        }
+        return medians;
     }
 
     /** The median of {@code work}, each run after an untimed {@code setup}. */
