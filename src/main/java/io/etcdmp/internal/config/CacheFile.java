@@ -105,6 +105,9 @@ final class CacheFile {
             throw new Unusable("it has " + (format.startsWith("format: ") ? "format version " + format.substring(8) : "no format version")
                     + "; this library reads format version " + FORMAT);
         }
+        if (!KeyNames.isUtf8(bytes)) { // else the body measured again in UTF-8 is longer than the file (U+FFFD is 3 bytes)
+            throw new Unusable("it is not valid UTF-8 (corrupt or edited)");
+        }
         int checksumAt = text.lastIndexOf("\n" + CHECKSUM);
         if (checksumAt < 0 || !text.endsWith("\n")) {
             throw new Unusable("it is truncated (no checksum line at its end)");
