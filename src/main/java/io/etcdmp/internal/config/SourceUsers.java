@@ -9,7 +9,9 @@ import java.util.Set;
  * <ul>
  * <li>the {@code Config}s it was handed to ({@link EtcdConfigSourceProvider} shares one source among the Configs
  * of one class loader built with the same settings: Open Liberty builds two with MicroProfile Fault Tolerance).
- * Each {@code close()} gives one such hold back; a source made directly (no share) closes at its first close.</li>
+ * Each {@code close()} gives one such hold back, and the last one closes the source, even while a container still
+ * claims it (a test that releases the Config of a container that failed to start); a source made directly (no
+ * share) closes at its first close.</li>
  * <li>the CDI containers running with it (several at once in one JVM and class loader: parallel weld-junit
  * classes, an embedded second container). A container that stops closes the source only when it was the last
  * one; then it closes whatever Configs still hold it, because the runtime may have built Configs (Liberty's
@@ -26,10 +28,10 @@ final class SourceUsers {
         return true;
     }
 
-    /** A Config's hold given back ({@code close()}); returns whether the source must close now. */
+    /** A Config's hold given back ({@code close()}); returns whether the source must close now (no Config holds it). */
     boolean closeConfig() {
         configs = Math.max(0, configs - 1);
-        return configs == 0 && containers.isEmpty();
+        return configs == 0;
     }
 
     /** A container runs with the source; returns whether it is a new user. */
