@@ -115,10 +115,19 @@ public final class FolderLayout {
                 throw new UncheckedIOException(e);
             }
             String prefix = prefixOf(root, folder);
+            if (prefix.indexOf('\uFFFD') >= 0) { // the name's bytes are not UTF-8: Java decoded them to U+FFFD
+                errors.add(new Problem(root.relativize(folder) + "/", "the folder's name is not valid UTF-8: it would name "
+                        + "another prefix in etcd"));
+                continue;
+            }
             for (Path file : files) {
                 String name = file.getFileName().toString();
                 String shown = root.relativize(file).toString();
                 if (name.startsWith(".")) {
+                    continue;
+                }
+                if (name.indexOf('\uFFFD') >= 0) {
+                    errors.add(new Problem(shown, "the file's name is not valid UTF-8: it would name another key in etcd"));
                     continue;
                 }
                 if (!inside(real, file)) { // a pull request's link to a file of the machine (a password file, a key)
