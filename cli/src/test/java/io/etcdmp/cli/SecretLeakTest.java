@@ -47,6 +47,19 @@ class SecretLeakTest {
     }
 
     @Test
+    void aPlainKeyNamedLikeADocumentIsNeverShownAsTextInThePlan(@TempDir Path dir) {
+        Folders.write(dir, "config/plain/_keys.properties", "app.yaml=db.password: hunter3\n");
+        Cli cli = Cli.at(etcd.endpoints());
+
+        Cli.Run table = cli.run("plan", dir.toString());
+        Cli.Run json = cli.run("plan", dir.toString(), "-o", "json");
+
+        assertThat(table.code()).as(table.toString()).isEqualTo(2);
+        assertThat(table.all()).as(table.toString()).contains("app.yaml").doesNotContain("hunter3");
+        assertThat(json.all()).as(json.toString()).contains("app.yaml").doesNotContain("hunter3");
+    }
+
+    @Test
     void aLinkInTheFolderToAFileOutsideItIsAnErrorAndItsTextIsNeverShown(@TempDir Path tmp) throws Exception {
         Path outside = Folders.write(tmp, "runner-temp/etcd-pw", "s3cr3t-Pa55\n");
         Path repo = tmp.resolve("repo");

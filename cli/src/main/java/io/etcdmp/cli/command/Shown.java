@@ -38,6 +38,13 @@ final class Shown {
      * The value of key {@code name} as stored: a document (named like one) by its properties, each masked by its
      * own name, never its text (a password inside a document is no secret-looking key name).
      */
+    static String stored(SecretNames secrets, String name, byte[] value) {
+        if (value == null || !PropertyRules.isUtf8(value)) {
+            return value(secrets, name, value);
+        }
+        return stored(secrets, name, new String(value, StandardCharsets.UTF_8));
+    }
+
     static String stored(SecretNames secrets, String name, String value) {
         if (value == null || secrets.isSecret(name) || !PropertyRules.isDocumentName(name)) {
             return value(secrets, name, value);
