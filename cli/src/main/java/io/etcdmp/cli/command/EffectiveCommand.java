@@ -50,8 +50,8 @@ final class EffectiveCommand extends BaseCommand {
                 for (Layering.Property p : properties) {
                     JsonArrayBuilder over = Json.createArrayBuilder();
                     p.overrides().forEach(l -> over.add(Json.createObjectBuilder().add("source", l.source())
-                            .add("value", Shown.value(secrets, p.name(), l.value())).add("modRevision", l.modRevision())));
-                    a.add(Json.createObjectBuilder().add("name", p.name()).add("value", Shown.value(secrets, p.name(), p.value()))
+                            .add("value", Shown.stored(secrets, p.name(), l.value())).add("modRevision", l.modRevision())));
+                    a.add(Json.createObjectBuilder().add("name", p.name()).add("value", Shown.stored(secrets, p.name(), p.value()))
                             .add("source", p.from().source()).add("modRevision", p.from().modRevision()).add("overrides", over));
                 }
                 JsonArrayBuilder ps = Json.createArrayBuilder();
@@ -68,8 +68,8 @@ final class EffectiveCommand extends BaseCommand {
             List<List<String>> rows = new ArrayList<>();
             rows.add(List.of("PROPERTY", "VALUE", "FROM", "OVERRIDES"));
             for (Layering.Property p : properties) {
-                List<String> over = p.overrides().stream().map(l -> l.source() + " (" + Shown.value(secrets, p.name(), l.value()) + ")").toList();
-                rows.add(List.of(p.name(), Shown.value(secrets, p.name(), p.value()), p.from().source(), String.join(", ", over)));
+                List<String> over = p.overrides().stream().map(l -> l.source() + " (" + Shown.stored(secrets, p.name(), l.value()) + ")").toList();
+                rows.add(List.of(p.name(), Shown.stored(secrets, p.name(), p.value()), p.from().source(), String.join(", ", over)));
             }
             out.table(rows);
             view.result().documentErrors().forEach((k, v) -> out.note(out.red("document does not parse: ") + k + ": " + v));

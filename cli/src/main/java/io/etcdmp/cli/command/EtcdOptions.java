@@ -58,6 +58,9 @@ public final class EtcdOptions {
         if (passwordFile != null) {
             try {
                 String text = Files.readString(passwordFile, StandardCharsets.UTF_8);
+                if (text.startsWith("\uFEFF")) { // the byte order mark some editors write first: no part of the password
+                    text = text.substring(1);
+                }
                 int end = text.indexOf('\n');
                 String password = (end < 0 ? text : text.substring(0, end)).replace("\r", "");
                 if (password.isEmpty()) {

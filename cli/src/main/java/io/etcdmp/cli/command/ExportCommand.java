@@ -3,6 +3,7 @@ package io.etcdmp.cli.command;
 import io.etcdmp.cli.core.Exporter;
 import io.etcdmp.cli.output.Output;
 import io.etcdmp.internal.cli.Layering;
+import io.etcdmp.internal.cli.PropertyRules;
 import io.etcdmp.internal.cli.ToolConnection;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
@@ -26,7 +27,8 @@ final class ExportCommand extends BaseCommand {
     Path dir;
 
     @Option(names = "--documents", paramLabel = "NAMES", split = ",",
-            description = "key names that are documents besides those with a document extension (etcd.config.documents)")
+            description = "its etcd.config.documents: only names with a document extension are written as files; "
+                    + "others are no documents (noted) and go to _keys.properties")
     List<String> documents;
 
     @Override
@@ -39,7 +41,10 @@ final class ExportCommand extends BaseCommand {
         List<String> names = documents != null ? documents
                 : Layering.sources(Map.of(Layering.PREFIXES, p)).documents();
         try (ToolConnection etcd = connection.open()) {
-            Exporter.Result r = Exporter.export(etcd, p, dir, names);
+            names.stream().filter(n -> !PropertyRules.isDocumentName(n)).forEach(n -> out.note("note: " + n + " has no "
+                    + "document extension " + PropertyRules.documentExtensions() + ": no document to the library, exported "
+                    + "as a plain key"));
+            Exporter.Result r = Exporter.export(etcd, p, dir);
             if (out.json()) {
                 JsonArrayBuilder docs = Json.createArrayBuilder();
                 r.documents().forEach(docs::add);

@@ -39,7 +39,7 @@ final class HistoryCommand extends BaseCommand {
                 JsonArrayBuilder a = Json.createArrayBuilder();
                 for (ConfigHistory.Entry e : history.entries()) {
                     JsonObjectBuilder o = Json.createObjectBuilder().add("modRevision", e.modRevision()).add("version", e.version());
-                    e.value().ifPresent(v -> o.add("value", Shown.value(secrets, name, v)));
+                    e.value().ifPresent(v -> o.add("value", Shown.stored(secrets, name, v)));
                     a.add(o);
                 }
                 out.json(Json.createObjectBuilder().add("key", p + name).add("entries", a)
@@ -51,7 +51,7 @@ final class HistoryCommand extends BaseCommand {
             rows.add(List.of("REVISION", "VERSION", "VALUE"));
             for (ConfigHistory.Entry e : history.entries()) {
                 rows.add(List.of(Long.toString(e.modRevision()), Long.toString(e.version()),
-                        e.value().map(v -> Shown.value(secrets, name, v)).orElse("(not UTF-8)")));
+                        e.value().map(v -> Shown.stored(secrets, name, v)).orElse("(not UTF-8)")));
             }
             out.table(rows);
             out.line(switch (history.end()) {

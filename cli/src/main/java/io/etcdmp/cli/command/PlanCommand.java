@@ -1,5 +1,6 @@
 package io.etcdmp.cli.command;
 
+import io.etcdmp.cli.core.FolderLayout;
 import io.etcdmp.cli.core.Plan;
 import io.etcdmp.cli.core.PlanFile;
 import io.etcdmp.cli.core.Planning;
@@ -46,6 +47,15 @@ final class PlanCommand extends BaseCommand {
 
     /** Validates the folder (its problems printed; a failure when invalid) and plans it against etcd. */
     static Plan plan(Output out, ToolConnection etcd, Path dir, List<String> only, boolean prune) {
+        if (!only.isEmpty()) { // --prefix limits the plan: a prefix the folder does not hold would be pruned whole
+            List<String> held = FolderLayout.prefixes(dir);
+            for (String p : only) {
+                if (held.stream().noneMatch(p::startsWith)) {
+                    throw new CommandFailure("--prefix " + p + " is not a prefix of " + dir + " (nor below one): it holds "
+                            + (held.isEmpty() ? "none" : String.join(", ", held)) + "; nothing planned or written");
+                }
+            }
+        }
         Planning.Result result;
         try (Progress progress = out.progress("Reading " + dir + " and etcd")) {
             result = Planning.plan(etcd, dir, only, prune);

@@ -34,8 +34,8 @@ final class PlanView {
                 + String.join(", ", plan.prefixes())));
         for (Change c : plan.changes()) {
             String name = Shown.relative(c.key(), plan.prefixes());
-            String before = Shown.value(secrets, name, c.before());
-            String after = Shown.value(secrets, name, c.after());
+            String before = Shown.stored(secrets, name, c.before());
+            String after = Shown.stored(secrets, name, c.after());
             switch (c.op()) {
                 case ADD -> out.line(out.green("  + " + c.key() + (c.document() ? " (document)" : " = " + after)));
                 case CHANGE -> out.line(out.yellow("  ~ " + c.key() + (c.document() ? " (document)" : ": " + before + " -> " + after)));
@@ -91,8 +91,8 @@ final class PlanView {
             JsonObjectBuilder o = Json.createObjectBuilder().add("op", c.op().name().toLowerCase(Locale.ROOT))
                     .add("key", c.key()).add("modRevision", c.modRevision()).add("document", c.document());
             if (!c.document()) { // a document's text may hold secrets: only its properties are shown, masked by name
-                add(o, "before", Shown.value(secrets, name, c.before()));
-                add(o, "after", Shown.value(secrets, name, c.after()));
+                add(o, "before", Shown.stored(secrets, name, c.before()));
+                add(o, "after", Shown.stored(secrets, name, c.after()));
             } else {
                 JsonArrayBuilder props = Json.createArrayBuilder();
                 for (PropertyChange p : properties(c, secrets)) {

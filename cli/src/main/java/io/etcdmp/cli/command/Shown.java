@@ -34,6 +34,30 @@ final class Shown {
         return secrets.isSecret(name) ? SecretNames.MASK : text(value);
     }
 
+    /**
+     * The value of key {@code name} as stored: a document (named like one) by its properties, each masked by its
+     * own name, never its text (a password inside a document is no secret-looking key name).
+     */
+    static String stored(SecretNames secrets, String name, byte[] value) {
+        if (value == null || !PropertyRules.isUtf8(value)) {
+            return value(secrets, name, value);
+        }
+        return stored(secrets, name, new String(value, StandardCharsets.UTF_8));
+    }
+
+    static String stored(SecretNames secrets, String name, String value) {
+        if (value == null || secrets.isSecret(name) || !PropertyRules.isDocumentName(name)) {
+            return value(secrets, name, value);
+        }
+        PropertyRules.Parsed parsed = PropertyRules.parseDocument(name, value.getBytes(StandardCharsets.UTF_8));
+        if (!parsed.ok()) {
+            return "(document of " + value.length() + " characters that does not parse)";
+        }
+        List<String> shown = new java.util.ArrayList<>();
+        new java.util.TreeMap<>(parsed.properties()).forEach((n, v) -> shown.add(n + "=" + (secrets.isSecret(n) ? SecretNames.MASK : v)));
+        return "(document) " + text(String.join(", ", shown));
+    }
+
     private static String text(String s) {
         String escaped = s.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t");
         return escaped.length() <= MAX ? escaped : escaped.substring(0, MAX) + "... (" + s.length() + " characters)";

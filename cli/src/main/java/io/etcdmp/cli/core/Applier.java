@@ -82,7 +82,18 @@ public final class Applier {
             String recordKey = ChangeRecords.newKey(options.changesPrefix(), now);
             List<KeyOp> ops = chunks.get(i).stream().map(c -> new KeyOp(c.key(), c.after() == null ? "delete" : "put")).toList();
             String record = ChangeRecords.json(now, author, options.command(), part, ops);
-            TxnResponse response = commit(etcd, chunks.get(i), recordKey, record);
+            TxnResponse response;
+            try {
+                response = commit(etcd, chunks.get(i), recordKey, record);
+            } catch (RuntimeException e) {
+                if (i == 0) {
+                    throw e;
+                }
+                throw new IllegalStateException(e.getMessage() + ". Part " + (i == 1 ? "1" : "s 1 to " + i) + " of "
+                        + chunks.size() + " " + (i == 1 ? "was" : "were") + " written (revisions " + revisions
+                        + ", change records " + records + "), part " + (i + 1) + " and later not: the change is applied "
+                        + "in part, not atomic (--allow-split). Plan again to see what is left", e);
+            }
             if (!response.isSucceeded()) {
                 List<Conflict> conflicts = conflicts(etcd, plan, chunks.get(i), options.changesPrefix());
                 String done = i == 0 ? "nothing written" : "parts 1 to " + i + " of " + chunks.size()

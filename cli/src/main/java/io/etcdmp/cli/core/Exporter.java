@@ -16,8 +16,8 @@ import java.util.TreeMap;
 
 /**
  * {@code etcdmp export <prefix> <dir>}: the keys under a prefix as the folder layout ({@link FolderLayout}) in
- * {@code <dir>/<prefix path>/}: document keys (names ending in a document extension, or listed in
- * {@code etcd.config.documents}) as files of their name, byte for byte; every other key in
+ * {@code <dir>/<prefix path>/}: document keys (names ending in a document extension) as files of
+ * their name, byte for byte; every other key in
  * {@value FolderLayout#PLAIN_FILE}, sorted, one a line. A plan of the folder then shows no change.
  */
 public final class Exporter {
@@ -28,7 +28,7 @@ public final class Exporter {
     public record Result(long revision, Path folder, int plainKeys, List<String> documents, List<String> skipped) {
     }
 
-    public static Result export(ToolConnection etcd, String prefix, Path dir, List<String> documentNames) {
+    public static Result export(ToolConnection etcd, String prefix, Path dir) {
         Map<String, byte[]> keys = new TreeMap<>();
         long revision = etcd.readPrefix(prefix, 0, page -> {
             for (KeyValue kv : page) {
@@ -48,8 +48,9 @@ public final class Exporter {
                     continue;
                 }
                 String relative = new String(keyBytes, StandardCharsets.UTF_8).substring(prefix.length());
-                boolean document = !relative.contains("/") && (PropertyRules.isDocumentName(relative)
-                        || documentNames.contains(relative));
+                // only a name with a document extension is read back as a document file (FolderLayout); a listed
+                // name without one is no document to the library either: it stays a plain key
+                boolean document = !relative.contains("/") && PropertyRules.isDocumentName(relative);
                 if (relative.equals(FolderLayout.PLAIN_FILE) || relative.isEmpty() || relative.startsWith(".")) {
                     skipped.add(prefix + relative + ": its name is reserved by the folder layout");
                 } else if (document) {

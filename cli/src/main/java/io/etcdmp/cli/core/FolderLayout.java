@@ -102,7 +102,12 @@ public final class FolderLayout {
         TreeSet<String> prefixes = new TreeSet<>();
         List<Problem> errors = new ArrayList<>();
         List<Problem> warnings = new ArrayList<>();
+        Path real = realPath(root);
         for (Path folder : folders(root)) {
+            if (!inside(real, folder)) {
+                errors.add(new Problem(root.relativize(folder) + "/", "a link to a folder outside " + root + ": refused"));
+                continue;
+            }
             List<Path> files;
             try (Stream<Path> list = Files.list(folder)) {
                 files = list.filter(Files::isRegularFile).sorted().toList();
@@ -110,10 +115,23 @@ public final class FolderLayout {
                 throw new UncheckedIOException(e);
             }
             String prefix = prefixOf(root, folder);
+            if (prefix.indexOf('\uFFFD') >= 0) { // the name's bytes are not UTF-8: Java decoded them to U+FFFD
+                errors.add(new Problem(root.relativize(folder) + "/", "the folder's name is not valid UTF-8: it would name "
+                        + "another prefix in etcd"));
+                continue;
+            }
             for (Path file : files) {
                 String name = file.getFileName().toString();
                 String shown = root.relativize(file).toString();
                 if (name.startsWith(".")) {
+                    continue;
+                }
+                if (name.indexOf('\uFFFD') >= 0) {
+                    errors.add(new Problem(shown, "the file's name is not valid UTF-8: it would name another key in etcd"));
+                    continue;
+                }
+                if (!inside(real, file)) { // a pull request's link to a file of the machine (a password file, a key)
+                    errors.add(new Problem(shown, "a link to a file outside " + root + ": refused"));
                     continue;
                 }
                 if (folder.equals(root)) {
@@ -170,6 +188,23 @@ public final class FolderLayout {
             }
         }
         return folder;
+    }
+
+    private static Path realPath(Path path) {
+        try {
+            return path.toRealPath();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** True when {@code path}, with every link resolved, lies under {@code realRoot}. */
+    private static boolean inside(Path realRoot, Path path) {
+        try {
+            return path.toRealPath().startsWith(realRoot);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static boolean hidden(Path root, Path dir) {
