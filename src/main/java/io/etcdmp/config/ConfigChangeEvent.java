@@ -9,6 +9,10 @@ import java.util.Set;
  * The properties of the etcd config source that changed together, at one etcd revision: one event
  * per watch response (a transaction's keys arrive in one event) or per re-read after the watch was
  * lost. Fired as a CDI event and handed to every config change listener of the source.
+ *
+ * <p>An encrypted property ({@code ${aes-gcm-nopadding::...}}, docs/SECRETS.md) appears with the value
+ * {@code (encrypted)}: an event never carries its ciphertext or its clear text; read the clear text through
+ * {@code Config} when needed.
  */
 public record ConfigChangeEvent(long revision, Map<String, ConfigChange> changes) {
     public ConfigChangeEvent {

@@ -33,7 +33,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class BenchMain {
     /** Rows of a whole run, besides one per runtime of {@link RuntimeLookups#runtimes}. */
-    static final int ROWS = 25;
+    static final int ROWS = 26;
     static final String ALL = "lookup,change,startup,cache,registry,threads,restclient,registry-scale,runtimes";
 
     private BenchMain() {
@@ -125,6 +125,9 @@ public final class BenchMain {
         try (Client client = Client.builder().endpoints(endpoint).build()) {
             put(client, ConfigLookupBenchmark.PREFIX + ConfigLookupBenchmark.ETCD_PROPERTY);
             put(client, ConfigLookupBenchmark.REMOTE_PREFIX + ConfigLookupBenchmark.REMOTE_PROPERTY);
+            client.getKVClient().put(ByteSequence.from(ConfigLookupBenchmark.PREFIX + ConfigLookupBenchmark.ENCRYPTED_PROPERTY,
+                    StandardCharsets.UTF_8), ByteSequence.from(Internals.encrypted(ConfigLookupBenchmark.KEY,
+                    ConfigLookupBenchmark.VALUE), StandardCharsets.UTF_8)).get(5, TimeUnit.SECONDS);
         }
     }
 
@@ -153,8 +156,8 @@ public final class BenchMain {
             scores.put(name.substring(name.lastIndexOf('.') + 1) + "@" + r.getParams().getParam("etcdPosition"),
                     new double[] {r.getPrimaryResult().getScore(), r.getPrimaryResult().getScoreError()});
         }
-        if (scores.size() != 6) {
-            throw new IllegalStateException("JMH produced " + scores.keySet() + ", expected 3 benchmarks x 2 positions");
+        if (scores.size() != 8) {
+            throw new IllegalStateException("JMH produced " + scores.keySet() + ", expected 4 benchmarks x 2 positions");
         }
         double[] etcd = scores.get("etcdSource@first");
         double[] memory = scores.get("inMemorySource@second");
@@ -168,6 +171,11 @@ public final class BenchMain {
         report.note(Report.fmt("`Config.getValue` with each source second (after a miss in the other): etcd %.1f ± %.1f ns,"
                 + " in-memory %.1f ± %.1f ns (%.2f×)", etcdSecond[0], etcdSecond[1], memorySecond[0], memorySecond[1],
                 etcdSecond[0] / memorySecond[0]));
+        double[] encrypted = scores.get("etcdEncryptedSource@first");
+        report.add("`Config.getValue` of an encrypted etcd property (`${aes-gcm-nopadding::...}`, clear text kept until it "
+                + "changes; JMH)", Report.fmt("%.1f ± %.1f ns", encrypted[0], encrypted[1]),
+                Report.fmt("plain etcd property, same source: %.1f ± %.1f ns", etcd[0], etcd[1]),
+                encrypted[0] / etcd[0], "≤ 1.5× (cached)", encrypted[0] <= 1.5 * etcd[0]);
         double faster = remote[0] / etcd[0];
         report.add("same, against one etcd get per lookup (JMH)", etcdText,
                 Report.fmt("remote get per lookup: %.0f ± %.0f ns", remote[0], remote[1]),

@@ -39,6 +39,9 @@ public class ConfigLookupBenchmark {
     static final String PREFIX = "/config/application/";
     static final String REMOTE_PREFIX = "/bench/remote/";
     static final String ETCD_PROPERTY = "orders.db.url";
+    /** In the same prefix, its value {@code ${aes-gcm-nopadding::...}} of {@link #VALUE} with {@link #KEY}. */
+    static final String ENCRYPTED_PROPERTY = "orders.db.url-encrypted";
+    static final String KEY = "bench-encryption-key";
     static final String MEMORY_PROPERTY = "orders.db.url-in-memory";
     static final String REMOTE_PROPERTY = "orders.db.url-remote";
     static final String VALUE = "jdbc:postgresql://db.internal:5432/orders";
@@ -59,6 +62,7 @@ public class ConfigLookupBenchmark {
     public void setUp() {
         System.clearProperty("etcd.config.prefixes");
         System.setProperty("mp.app.name", "bench");
+        System.setProperty("smallrye.config.secret-handler.aes-gcm-nopadding.encryption-key", KEY);
         List<ConfigSource> sources = new ArrayList<>(List.of(EtcdSources.start()));
         sources.forEach(s -> open.add((AutoCloseable) s));
         Client client = Client.builder().endpoints(System.getProperty("etcd.endpoints")).build();
@@ -67,7 +71,7 @@ public class ConfigLookupBenchmark {
         sources.add(new PropertiesConfigSource(Map.of(MEMORY_PROPERTY, VALUE), "in-memory", memoryOrdinal));
         sources.add(new RemoteGetConfigSource(client, REMOTE_PREFIX, 50));
         config = new SmallRyeConfigBuilder().withSources(sources.toArray(ConfigSource[]::new)).build();
-        for (String name : List.of(ETCD_PROPERTY, MEMORY_PROPERTY, REMOTE_PROPERTY)) {
+        for (String name : List.of(ETCD_PROPERTY, ENCRYPTED_PROPERTY, MEMORY_PROPERTY, REMOTE_PROPERTY)) {
             if (!VALUE.equals(config.getValue(name, String.class))) {
                 throw new IllegalStateException(name + " does not hold the seeded value");
             }
@@ -84,6 +88,12 @@ public class ConfigLookupBenchmark {
     @Benchmark
     public String etcdSource() {
         return config.getValue(ETCD_PROPERTY, String.class);
+    }
+
+    /** An encrypted property of the etcd source: decrypted at its first lookup, then kept until it changes. */
+    @Benchmark
+    public String etcdEncryptedSource() {
+        return config.getValue(ENCRYPTED_PROPERTY, String.class);
     }
 
     @Benchmark

@@ -6,6 +6,8 @@ import io.etcdmp.internal.client.EtcdConnections;
 import io.etcdmp.internal.client.EtcdSettings;
 import io.etcdmp.internal.registry.EtcdServiceRegistry;
 import io.etcdmp.internal.registry.RegistrySettings;
+import io.etcdmp.internal.secrets.AesGcmCipher;
+import io.etcdmp.internal.secrets.EncryptedValue;
 import io.etcdmp.registry.ServiceRegistry;
 
 import java.util.Map;
@@ -19,6 +21,14 @@ import java.util.Optional;
  */
 final class Internals {
     private Internals() {
+    }
+
+    /**
+     * {@code clear} encrypted with {@code key} in the {@code ${aes-gcm-nopadding::...}} form. Why: the API has no
+     * encryption (applications only read encrypted values; operators encrypt with {@code etcdmp encrypt}).
+     */
+    static String encrypted(String key, String clear) {
+        return EncryptedValue.wrap(AesGcmCipher.of(key, false, "bench").encrypt(clear));
     }
 
     /**

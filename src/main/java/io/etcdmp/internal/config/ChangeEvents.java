@@ -4,6 +4,7 @@ import io.etcdmp.config.ConfigChange;
 import io.etcdmp.config.ConfigChangeEvent;
 import io.etcdmp.internal.client.EtcdConnection;
 import io.etcdmp.internal.metrics.FlightEvents;
+import io.etcdmp.internal.secrets.EncryptedValue;
 import io.etcdmp.internal.metrics.Metric;
 import io.etcdmp.internal.metrics.Metrics;
 
@@ -11,6 +12,7 @@ import java.lang.System.Logger.Level;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
@@ -66,9 +68,15 @@ final class ChangeEvents {
         if (changed.isEmpty()) {
             return;
         }
+        changed.replaceAll((name, c) -> new ConfigChange(name, masked(c.oldValue()), masked(c.newValue())));
         ConfigChangeEvent event = new ConfigChangeEvent(revision, changed);
         EtcdConnection.unlessClosing(LOG, "Change at revision " + revision + " not delivered",
                 () -> connection.events().execute(() -> deliver(event)));
+    }
+
+    /** An encrypted value as {@value EncryptedValue#MASK}: events never carry a ciphertext or its clear text. */
+    private static Optional<String> masked(Optional<String> value) {
+        return value.map(v -> EncryptedValue.isEncrypted(v) ? EncryptedValue.MASK : v);
     }
 
     private void deliver(ConfigChangeEvent event) {

@@ -3,6 +3,7 @@ package io.etcdmp.internal.config;
 import io.etcdmp.EtcdMicroprofileException;
 import io.etcdmp.internal.client.PropertyLookup;
 import io.etcdmp.internal.client.SettingValues;
+import io.etcdmp.internal.secrets.SecretKeys;
 
 import java.lang.System.Logger.Level;
 import java.nio.file.InvalidPathException;
@@ -44,9 +45,10 @@ public final class ConfigSourceSettings {
     private final List<String> documents;
     private final Optional<Path> cacheFile;
     private final int documentMaxProperties;
+    private final SecretKeys keys;
 
     private ConfigSourceSettings(boolean enabled, List<String> prefixes, int ordinal, boolean optional, Duration startTimeout,
-                                 List<String> documents, Optional<Path> cacheFile, int documentMaxProperties) {
+                                 List<String> documents, Optional<Path> cacheFile, int documentMaxProperties, SecretKeys keys) {
         this.enabled = enabled;
         this.prefixes = List.copyOf(prefixes);
         this.ordinal = ordinal;
@@ -55,6 +57,7 @@ public final class ConfigSourceSettings {
         this.documents = List.copyOf(documents);
         this.cacheFile = cacheFile;
         this.documentMaxProperties = documentMaxProperties;
+        this.keys = keys;
     }
 
     public static ConfigSourceSettings from(PropertyLookup lookup) {
@@ -71,7 +74,16 @@ public final class ConfigSourceSettings {
                 values.integer(ORDINAL, DEFAULT_ORDINAL), values.bool(OPTIONAL, false),
                 values.duration(START_TIMEOUT, DEFAULT_START_TIMEOUT), documents(values.list(DOCUMENTS)),
                 values.string(CACHE_FILE).map(String::trim).filter(f -> !f.isEmpty()).map(ConfigSourceSettings::cachePath),
-                documentMaxProperties(values.integer(DOCUMENT_MAX_PROPERTIES, ConfigDocument.DEFAULT_MAX_PROPERTIES)));
+                documentMaxProperties(values.integer(DOCUMENT_MAX_PROPERTIES, ConfigDocument.DEFAULT_MAX_PROPERTIES)),
+                keys(lookup));
+    }
+
+    private static SecretKeys keys(PropertyLookup lookup) {
+        try {
+            return SecretKeys.from(lookup::get);
+        } catch (IllegalArgumentException e) { // names the setting or file, never a key
+            throw new EtcdMicroprofileException(e.getMessage());
+        }
     }
 
     private static int documentMaxProperties(int max) {
@@ -172,17 +184,22 @@ public final class ConfigSourceSettings {
         return cacheFile;
     }
 
+    /** The keys that decrypt {@code ${aes-gcm-nopadding::...}} values ({@link SecretKeys}); none configured: empty. */
+    public SecretKeys keys() {
+        return keys;
+    }
+
     /** Equal settings let Configs of one class loader share one source ({@link EtcdConfigSourceProvider}). */
     @Override
     public boolean equals(Object o) {
         return o instanceof ConfigSourceSettings other && enabled == other.enabled && ordinal == other.ordinal
                 && optional == other.optional && prefixes.equals(other.prefixes) && startTimeout.equals(other.startTimeout)
-                && documents.equals(other.documents) && cacheFile.equals(other.cacheFile);
+                && documents.equals(other.documents) && cacheFile.equals(other.cacheFile) && keys.equals(other.keys);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(enabled, prefixes, ordinal, optional, startTimeout, documents, cacheFile);
+        return Objects.hash(enabled, prefixes, ordinal, optional, startTimeout, documents, cacheFile, keys);
     }
 
     /** The prefix that code writes to: the last (most specific) one. */

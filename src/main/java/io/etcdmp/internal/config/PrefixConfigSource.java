@@ -55,6 +55,7 @@ public class PrefixConfigSource implements EtcdConfigSource {
     private volatile long appliedRevision;
     /** The Configs and CDI containers holding this source open. */
     private final SourceUsers users = new SourceUsers();
+    private final SecretValues secrets; // decrypts for lookups: the snapshot keeps the ciphertext
 
     PrefixConfigSource(ConfigSourceSettings settings, EtcdSettings etcd) {
         this.settings = settings;
@@ -62,9 +63,10 @@ public class PrefixConfigSource implements EtcdConfigSource {
         this.reader = new StartReader(settings, etcd);
         List<ByteSequence> prefixes = settings.prefixes().stream()
                 .map(p -> ByteSequence.from(p, StandardCharsets.UTF_8)).toList();
-        this.snapshot = new ConfigSnapshot(prefixes, settings.documents(), settings.documentMaxProperties(), this::lookupValue);
+        this.snapshot = new ConfigSnapshot(prefixes, settings.documents(), settings.documentMaxProperties(), this::form);
         this.changes = new ChangeEvents(snapshot, settings.prefixes());
         this.name = NAME + "[endpoints=" + etcd.endpointList() + ", prefixes=" + settings.prefixes() + "]";
+        this.secrets = new SecretValues(settings.keys(), name);
         this.cache = settings.cacheFile().map(file -> new CacheFallback(file, etcd,
                 () -> CacheFallback.content(snapshot, appliedRevision, etcd, settings.prefixes()))).orElse(null);
     }
@@ -74,14 +76,22 @@ public class PrefixConfigSource implements EtcdConfigSource {
         return EtcdConfigSourceProvider.newSource(settings, etcd);
     }
 
-    /** What lookups of a property return until it changes (the value; a subclass may keep a richer form). Under the snapshot's read lock. */
-    Object lookupValue(String propertyName, String value) {
+    /** What lookups of a property return until it changes: the (decrypted) value; a subclass may keep a richer form with the stored {@code raw} one. */
+    Object lookupValue(String propertyName, String value, String raw) {
         return value;
     }
 
-    /** The looked-up value of a property ({@link #lookupValue}), or {@code null} when etcd does not hold it. */
+    /** The looked-up form of a stored value, under the snapshot's read lock: decrypted, or {@link SecretValues#ABSENT}. */
+    private Object form(String propertyName, String stored) {
+        String clear = secrets.clear(propertyName, stored, appliedRevision);
+        return clear == null ? SecretValues.ABSENT : lookupValue(propertyName, clear, stored);
+    }
+
+    /** The looked-up value of a property ({@link #lookupValue}), or {@code null} when etcd does not hold it (or it does not decrypt). */
     final Object lookup(String propertyName) {
-        return snapshot.lookup(propertyName);
+        Object form = snapshot.lookup(propertyName);
+        secrets.logPending();
+        return form == SecretValues.ABSENT ? null : form;
     }
 
     /** The etcd config sources of a {@code Config} that this library made (normally one). */
@@ -109,6 +119,7 @@ public class PrefixConfigSource implements EtcdConfigSource {
         }
         try {
             long revision = readOrServeCache();
+            secrets.checkAtStart(snapshot.copy(), !settings.optional(), Math.max(revision, appliedRevision));
             if (revision < 0) {
                 mirrors.forEach(PrefixMirror::startInBackground);
                 return;
@@ -117,6 +128,10 @@ public class PrefixConfigSource implements EtcdConfigSource {
             watchInBackground(revision);
             cacheChanged();
         } catch (Exception e) {
+            if (e instanceof SecretValues.Unreadable unreadable) {
+                shutDown();
+                throw unreadable;
+            }
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
@@ -237,7 +252,7 @@ public class PrefixConfigSource implements EtcdConfigSource {
         return !mirrors.isEmpty() && mirrors.stream().allMatch(PrefixMirror::isLive);
     }
 
-    /** The lowest revision the prefixes are known to be current at; while {@link #isStale()}, the cache file's. */
+    /** The lowest revision the prefixes are current at; while {@link #isStale()}, the cache file's. */
     @Override
     public long revision() {
         long stale = cache == null ? 0 : cache.staleRevision();
@@ -278,6 +293,7 @@ public class PrefixConfigSource implements EtcdConfigSource {
         return snapshot.names();
     }
 
+    /** The values as stored: an encrypted value in its {@code ${aes-gcm-nopadding::...}} form (never in clear: dumps of a source show these). */
     @Override
     public Map<String, String> getProperties() {
         return snapshot.copy();
@@ -331,5 +347,4 @@ public class PrefixConfigSource implements EtcdConfigSource {
     public String toString() {
         return name;
     }
-
 }

@@ -26,7 +26,7 @@ final class SmallRyeEtcdConfigSource extends PrefixConfigSource implements Confi
     static PrefixConfigSource createOrNull(ConfigSourceSettings settings, EtcdSettings etcd) {
         try {
             SmallRyeEtcdConfigSource source = new SmallRyeEtcdConfigSource(settings, etcd);
-            source.lookupValue("probe", "probe"); // links the ConfigValue builder now rather than at the first lookup
+            source.lookupValue("probe", "probe", "probe"); // links the ConfigValue builder now rather than at the first lookup
             return source;
         } catch (LinkageError e) {
             LOG.log(Level.DEBUG, "SmallRye Config is visible but not usable here; using the plain config source", e);
@@ -35,11 +35,11 @@ final class SmallRyeEtcdConfigSource extends PrefixConfigSource implements Confi
     }
 
     @Override
-    Object lookupValue(String propertyName, String value) {
+    Object lookupValue(String propertyName, String value, String raw) {
         return ConfigValue.builder()
                 .withName(propertyName)
                 .withValue(value)
-                .withRawValue(value)
+                .withRawValue(raw)
                 .withConfigSourceName(getName())
                 .withConfigSourceOrdinal(getOrdinal())
                 .build();
@@ -56,10 +56,11 @@ final class SmallRyeEtcdConfigSource extends PrefixConfigSource implements Confi
         return value == null ? null : value.getValue();
     }
 
+    /** As {@link #getProperties()}: encrypted values as stored, never in clear. */
     @Override
     public Map<String, ConfigValue> getConfigValueProperties() {
         Map<String, ConfigValue> all = new HashMap<>();
-        getProperties().forEach((name, value) -> all.put(name, (ConfigValue) lookupValue(name, value)));
+        getProperties().forEach((name, value) -> all.put(name, (ConfigValue) lookupValue(name, value, value)));
         return all;
     }
 }

@@ -114,6 +114,17 @@ public final class AesGcmCipher {
         return origin;
     }
 
+    /** Equal when the AES keys are (settings with equal keys share one config source). */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof AesGcmCipher other && key.equals(other.key);
+    }
+
+    @Override
+    public int hashCode() {
+        return key.hashCode();
+    }
+
     @Override
     public String toString() {
         return "AesGcmCipher[key from " + origin + "]";

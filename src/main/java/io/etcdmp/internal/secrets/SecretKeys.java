@@ -133,6 +133,16 @@ public final class SecretKeys {
     }
 
     @Override
+    public boolean equals(Object o) {
+        return o instanceof SecretKeys other && ciphers.equals(other.ciphers);
+    }
+
+    @Override
+    public int hashCode() {
+        return ciphers.hashCode();
+    }
+
+    @Override
     public String toString() {
         return "SecretKeys" + ciphers.stream().map(AesGcmCipher::origin).toList();
     }

@@ -1,12 +1,13 @@
 package io.etcdmp.cli.command;
 
+import io.etcdmp.internal.cli.Encryption;
 import io.etcdmp.internal.cli.PropertyRules;
 import io.etcdmp.internal.cli.SecretNames;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-/** How values appear: masked where the name looks secret, escaped, shortened; never the bytes of a secret. */
+/** How values appear: encrypted ones as {@code (encrypted)}, masked where the name looks secret, escaped, shortened; never the bytes of a secret. */
 final class Shown {
     private static final int MAX = 120;
 
@@ -18,18 +19,18 @@ final class Shown {
         if (value == null) {
             return null;
         }
-        if (secrets.isSecret(name)) {
-            return SecretNames.MASK;
-        }
         if (!PropertyRules.isUtf8(value)) {
-            return "(" + value.length + " bytes, not UTF-8)";
+            return secrets.isSecret(name) ? SecretNames.MASK : "(" + value.length + " bytes, not UTF-8)";
         }
-        return text(new String(value, StandardCharsets.UTF_8));
+        return value(secrets, name, new String(value, StandardCharsets.UTF_8));
     }
 
     static String value(SecretNames secrets, String name, String value) {
         if (value == null) {
             return null;
+        }
+        if (Encryption.isEncrypted(value)) {
+            return Encryption.MASK; // never decrypted to be shown
         }
         return secrets.isSecret(name) ? SecretNames.MASK : text(value);
     }
