@@ -23,6 +23,7 @@ public final class Metrics {
     private static final List<GaugeSource> GAUGES = new CopyOnWriteArrayList<>();
     private static volatile Binding binding;
     private static volatile boolean detected;
+    private static volatile boolean refusalLogged;
 
     private Metrics() {
     }
@@ -49,8 +50,12 @@ public final class Metrics {
     public static void operation(String operation, long startNanos) {
         Binding current = bound();
         if (current != null) {
-            current.recordDuration(Metric.OPERATION_DURATION, Map.of("operation", operation),
-                    (System.nanoTime() - startNanos) / 1e9);
+            try {
+                current.recordDuration(Metric.OPERATION_DURATION, Map.of("operation", operation),
+                        (System.nanoTime() - startNanos) / 1e9);
+            } catch (RuntimeException | LinkageError e) {
+                refused(Metric.OPERATION_DURATION.id(), e);
+            }
         }
     }
 
@@ -68,7 +73,11 @@ public final class Metrics {
     public static void gaugesChanged() {
         Binding current = bound();
         if (current != null) {
-            current.gaugesChanged();
+            try {
+                current.gaugesChanged();
+            } catch (RuntimeException | LinkageError e) {
+                refused("gauges", e);
+            }
         }
     }
 
@@ -126,9 +135,27 @@ public final class Metrics {
         adder = COUNTERS.computeIfAbsent(series, s -> new LongAdder());
         Binding current = bound();
         if (current != null) {
-            current.seriesAdded(series);
+            try {
+                current.seriesAdded(series);
+            } catch (RuntimeException | LinkageError e) {
+                refused(series.name(), e);
+            }
         }
         return adder;
+    }
+
+    /**
+     * The metrics backend refused a meter (Micrometer throws when the application registered another type under
+     * the same name): the metric is lost, never the work it counts (an etcd call, a change event). Said once.
+     */
+    private static void refused(String metric, Throwable e) {
+        if (!refusalLogged) {
+            refusalLogged = true;
+            LOG.log(Level.WARNING, "The metrics backend refused the etcd metric " + metric + " (" + e
+                    + "); the library goes on without it. Later refusals are logged at DEBUG");
+        } else {
+            LOG.log(Level.DEBUG, "The metrics backend refused the etcd metric " + metric, e);
+        }
     }
 
     private static Binding bound() {
@@ -149,7 +176,11 @@ public final class Metrics {
         Binding previous = binding;
         binding = next;
         if (previous != null) {
-            previous.close();
+            try {
+                previous.close();
+            } catch (RuntimeException | LinkageError e) {
+                refused("(closing the export)", e);
+            }
         }
     }
 }
