@@ -30,8 +30,7 @@ public final class CdiSupport {
             Class<?> type = Class.forName("io.opentelemetry.api.OpenTelemetry", false, CdiSupport.class.getClassLoader());
             Instance<?> telemetry = lookup.select(type);
             if (telemetry.isResolvable()) {
-                Metrics.bindTo(telemetry.get());
-                return Metrics::unbind;
+                return Metrics.bindTo(telemetry.get());
             }
         } catch (ClassNotFoundException | LinkageError | RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, "No OpenTelemetry bean for the etcd metrics: " + e);

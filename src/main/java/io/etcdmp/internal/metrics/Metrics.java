@@ -22,6 +22,8 @@ public final class Metrics {
     private static final Map<Series, LongAdder> COUNTERS = new ConcurrentHashMap<>();
     private static final List<GaugeSource> GAUGES = new CopyOnWriteArrayList<>();
     private static volatile Binding binding;
+    /** The OpenTelemetry instances containers bound, in order; the last one is exported to. Guarded by the class. */
+    private static final List<Object> BOUND = new java.util.ArrayList<>();
     private static volatile boolean detected;
     private static volatile boolean refusalLogged;
 
@@ -89,18 +91,49 @@ public final class Metrics {
 
     /**
      * Binds the export to {@code openTelemetry} (an {@code io.opentelemetry.api.OpenTelemetry} a CDI container
-     * offers), replacing a binding made by detection. Does nothing if the class is not OpenTelemetry's.
+     * offers), replacing a binding made by detection; closing the result gives the export back to the container bound
+     * before it that still runs (several containers in one class loader), else to detection. Does nothing if the class
+     * is not OpenTelemetry's.
      */
-    public static synchronized void bindTo(Object openTelemetry) {
+    public static synchronized AutoCloseable bindTo(Object openTelemetry) {
         Binding next = Bindings.openTelemetry(openTelemetry);
-        if (next != null) {
-            replace(next);
+        if (next == null) {
+            return () -> { };
+        }
+        BOUND.add(openTelemetry);
+        replace(next);
+        detected = true;
+        return () -> released(openTelemetry);
+    }
+
+    /** A container's OpenTelemetry goes: the export moves to the last one bound that is still there, else to detection. */
+    private static synchronized void released(Object openTelemetry) {
+        int at = -1;
+        for (int i = 0; i < BOUND.size(); i++) {
+            if (BOUND.get(i) == openTelemetry) {
+                at = i;
+            }
+        }
+        if (at < 0) {
+            return;
+        }
+        boolean current = at == BOUND.size() - 1;
+        BOUND.remove(at);
+        if (!current) {
+            return;
+        }
+        if (BOUND.isEmpty()) {
+            replace(null);
+            detected = false;
+        } else {
+            replace(Bindings.openTelemetry(BOUND.get(BOUND.size() - 1)));
             detected = true;
         }
     }
 
     /** Ends the export (the library's last user is gone); a later report detects again. */
     public static synchronized void unbind() {
+        BOUND.clear();
         replace(null);
         detected = false;
     }
