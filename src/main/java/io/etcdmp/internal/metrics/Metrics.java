@@ -24,6 +24,8 @@ public final class Metrics {
     private static volatile Binding binding;
     /** The OpenTelemetry instances containers bound, in order; the last one is exported to. Guarded by the class. */
     private static final List<Object> BOUND = new java.util.ArrayList<>();
+    /** The CDI containers running with the library ({@link #user}). Guarded by the class. */
+    private static int users;
     private static volatile boolean detected;
     private static volatile boolean refusalLogged;
 
@@ -67,7 +69,14 @@ public final class Metrics {
         gaugesChanged();
         return () -> {
             GAUGES.remove(source);
-            gaugesChanged();
+            Binding current = binding; // no detection: a component closing after the export ended must not start it again
+            if (current != null) {
+                try {
+                    current.gaugesChanged();
+                } catch (RuntimeException | LinkageError e) {
+                    refused("gauges", e);
+                }
+            }
         };
     }
 
@@ -128,6 +137,29 @@ public final class Metrics {
         } else {
             replace(Bindings.openTelemetry(BOUND.get(BOUND.size() - 1)));
             detected = true;
+        }
+    }
+
+    /**
+     * A CDI container runs with the library; closing the result says it stopped. When the last one stops, the export
+     * ends ({@link #unbind}): a binding made by detection registered callbacks holding the library's classes with
+     * {@code GlobalOpenTelemetry} or Micrometer's global registry, which may outlive this class loader (an agent,
+     * a server's shared library) and would pin it, exporting its stale counters beside the next deployment's.
+     */
+    public static synchronized AutoCloseable user() {
+        users++;
+        java.util.concurrent.atomic.AtomicBoolean gone = new java.util.concurrent.atomic.AtomicBoolean();
+        return () -> {
+            if (gone.compareAndSet(false, true)) {
+                userGone();
+            }
+        };
+    }
+
+    private static synchronized void userGone() {
+        users = Math.max(0, users - 1);
+        if (users == 0) {
+            unbind();
         }
     }
 
