@@ -26,17 +26,24 @@ public final class CdiSupport {
      * with OpenTelemetry), found by name so that the library loads without it; returns what unbinds them.
      */
     public static AutoCloseable bindTelemetry(Instance<Object> lookup) {
+        AutoCloseable user = Metrics.user(); // the last container's stop ends the export, detected or bound
         try {
             Class<?> type = Class.forName("io.opentelemetry.api.OpenTelemetry", false, CdiSupport.class.getClassLoader());
             Instance<?> telemetry = lookup.select(type);
             if (telemetry.isResolvable()) {
-                Metrics.bindTo(telemetry.get());
-                return Metrics::unbind;
+                AutoCloseable bound = Metrics.bindTo(telemetry.get());
+                return () -> {
+                    try {
+                        bound.close();
+                    } finally {
+                        user.close();
+                    }
+                };
             }
         } catch (ClassNotFoundException | LinkageError | RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, "No OpenTelemetry bean for the etcd metrics: " + e);
         }
-        return () -> { };
+        return user;
     }
 
     /** The instance metadata set as {@code etcd.registry.metadata.<key>} properties. */

@@ -56,6 +56,8 @@ public final class ServingProbe {
     private volatile Method header;
     private volatile boolean cancelled;
     private volatile Thread prober;
+    /** The probe's connection while a request is under way: {@link #cancel} closes it (an interrupt cannot end a socket read). */
+    private volatile Socket open;
 
     /**
      * Runs {@code register} once the application serves, where {@code scope} (the payload of
@@ -67,6 +69,11 @@ public final class ServingProbe {
             register.run();
             return;
         }
+        probeInBackground(paths, self, register);
+    }
+
+    /** Probes {@code paths} on {@code self}'s address on a thread of its own, then registers (package-private for tests). */
+    void probeInBackground(Supplier<List<String>> paths, ServiceInstance self, Runnable register) {
         Thread thread = new Thread(() -> probe(paths, self, register), "etcd-microprofile-serving-probe");
         thread.setDaemon(true);
         prober = thread;
@@ -94,6 +101,7 @@ public final class ServingProbe {
         cancelled = true;
         Thread thread = prober;
         if (thread != null && thread != Thread.currentThread()) {
+            closeQuietly(open);
             thread.interrupt();
             try {
                 thread.join(TimeUnit.SECONDS.toMillis(30));
@@ -206,6 +214,10 @@ public final class ServingProbe {
     private String request(ServiceInstance self, String path) throws InterruptedException {
         String target = address(self, path);
         try (Socket socket = socket(self)) {
+            open = socket;
+            if (cancelled) {
+                throw new InterruptedException();
+            }
             socket.connect(new InetSocketAddress(self.host(), self.port()), CONNECT_MILLIS);
             socket.setSoTimeout(ANSWER_MILLIS);
             OutputStream out = socket.getOutputStream();
@@ -220,10 +232,22 @@ public final class ServingProbe {
         } catch (ConnectException e) {
             return "connection refused";
         } catch (IOException e) {
-            if (Thread.interrupted()) {
+            if (Thread.interrupted() || cancelled) {
                 throw new InterruptedException();
             }
             return e.toString();
+        } finally {
+            open = null;
+        }
+    }
+
+    private static void closeQuietly(Socket socket) {
+        if (socket != null) {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // closing to end a read: nothing to do about a failure
+            }
         }
     }
 

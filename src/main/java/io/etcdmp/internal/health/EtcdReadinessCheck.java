@@ -1,5 +1,6 @@
 package io.etcdmp.internal.health;
 
+import io.etcdmp.EtcdMicroprofileException;
 import io.etcdmp.internal.client.EtcdConnection;
 import io.etcdmp.internal.config.PrefixConfigSource;
 import io.etcdmp.internal.registry.EtcdServiceRegistry;
@@ -24,6 +25,8 @@ import java.time.Instant;
  */
 @Readiness
 public class EtcdReadinessCheck implements HealthCheck {
+    private static final System.Logger LOG = System.getLogger(EtcdReadinessCheck.class.getName());
+
     @Inject
     EtcdConnection connection;
 
@@ -43,9 +46,32 @@ public class EtcdReadinessCheck implements HealthCheck {
                 ? ours.settings().serviceName().map(service -> "etcd:" + service).orElse("etcd") : "etcd";
     }
 
+    /** The mode last read that was valid; the deployment's start checked the value, so a bad one arrived later (from etcd). */
+    private volatile ReadinessMode lastGood = ReadinessMode.SERVING;
+    private volatile String lastBad;
+
+    /**
+     * {@code etcd.health.readiness} as the Config has it now. A bad value written later (to etcd, for every instance at
+     * once) keeps the mode there was, with one WARNING: a typo must not take the fleet out of service.
+     */
+    private ReadinessMode mode() {
+        try {
+            ReadinessMode mode = ReadinessMode.from(name -> config.getOptionalValue(name, String.class));
+            lastGood = mode;
+            lastBad = null;
+            return mode;
+        } catch (EtcdMicroprofileException e) {
+            if (!e.getMessage().equals(lastBad)) {
+                lastBad = e.getMessage();
+                LOG.log(System.Logger.Level.WARNING, e.getMessage() + "; the readiness check keeps " + lastGood.label());
+            }
+            return lastGood;
+        }
+    }
+
     @Override
     public HealthCheckResponse call() {
-        ReadinessMode mode = ReadinessMode.from(name -> config.getOptionalValue(name, String.class));
+        ReadinessMode mode = mode();
         EtcdStatus status = EtcdStatus.of(PrefixConfigSource.of(config), registry);
         HealthCheckResponseBuilder response = HealthCheckResponse.named(name(registry)).status(status.up(mode))
                 .withData("readiness", mode.label())

@@ -22,7 +22,12 @@ public final class Metrics {
     private static final Map<Series, LongAdder> COUNTERS = new ConcurrentHashMap<>();
     private static final List<GaugeSource> GAUGES = new CopyOnWriteArrayList<>();
     private static volatile Binding binding;
+    /** The OpenTelemetry instances containers bound, in order; the last one is exported to. Guarded by the class. */
+    private static final List<Object> BOUND = new java.util.ArrayList<>();
+    /** The CDI containers running with the library ({@link #user}). Guarded by the class. */
+    private static int users;
     private static volatile boolean detected;
+    private static volatile boolean refusalLogged;
 
     private Metrics() {
     }
@@ -49,8 +54,12 @@ public final class Metrics {
     public static void operation(String operation, long startNanos) {
         Binding current = bound();
         if (current != null) {
-            current.recordDuration(Metric.OPERATION_DURATION, Map.of("operation", operation),
-                    (System.nanoTime() - startNanos) / 1e9);
+            try {
+                current.recordDuration(Metric.OPERATION_DURATION, Map.of("operation", operation),
+                        (System.nanoTime() - startNanos) / 1e9);
+            } catch (RuntimeException | LinkageError e) {
+                refused(Metric.OPERATION_DURATION.id(), e);
+            }
         }
     }
 
@@ -60,7 +69,14 @@ public final class Metrics {
         gaugesChanged();
         return () -> {
             GAUGES.remove(source);
-            gaugesChanged();
+            Binding current = binding; // no detection: a component closing after the export ended must not start it again
+            if (current != null) {
+                try {
+                    current.gaugesChanged();
+                } catch (RuntimeException | LinkageError e) {
+                    refused("gauges", e);
+                }
+            }
         };
     }
 
@@ -68,7 +84,11 @@ public final class Metrics {
     public static void gaugesChanged() {
         Binding current = bound();
         if (current != null) {
-            current.gaugesChanged();
+            try {
+                current.gaugesChanged();
+            } catch (RuntimeException | LinkageError e) {
+                refused("gauges", e);
+            }
         }
     }
 
@@ -80,18 +100,72 @@ public final class Metrics {
 
     /**
      * Binds the export to {@code openTelemetry} (an {@code io.opentelemetry.api.OpenTelemetry} a CDI container
-     * offers), replacing a binding made by detection. Does nothing if the class is not OpenTelemetry's.
+     * offers), replacing a binding made by detection; closing the result gives the export back to the container bound
+     * before it that still runs (several containers in one class loader), else to detection. Does nothing if the class
+     * is not OpenTelemetry's.
      */
-    public static synchronized void bindTo(Object openTelemetry) {
+    public static synchronized AutoCloseable bindTo(Object openTelemetry) {
         Binding next = Bindings.openTelemetry(openTelemetry);
-        if (next != null) {
-            replace(next);
+        if (next == null) {
+            return () -> { };
+        }
+        BOUND.add(openTelemetry);
+        replace(next);
+        detected = true;
+        return () -> released(openTelemetry);
+    }
+
+    /** A container's OpenTelemetry goes: the export moves to the last one bound that is still there, else to detection. */
+    private static synchronized void released(Object openTelemetry) {
+        int at = -1;
+        for (int i = 0; i < BOUND.size(); i++) {
+            if (BOUND.get(i) == openTelemetry) {
+                at = i;
+            }
+        }
+        if (at < 0) {
+            return;
+        }
+        boolean current = at == BOUND.size() - 1;
+        BOUND.remove(at);
+        if (!current) {
+            return;
+        }
+        if (BOUND.isEmpty()) {
+            replace(null);
+            detected = false;
+        } else {
+            replace(Bindings.openTelemetry(BOUND.get(BOUND.size() - 1)));
             detected = true;
+        }
+    }
+
+    /**
+     * A CDI container runs with the library; closing the result says it stopped. When the last one stops, the export
+     * ends ({@link #unbind}): a binding made by detection registered callbacks holding the library's classes with
+     * {@code GlobalOpenTelemetry} or Micrometer's global registry, which may outlive this class loader (an agent,
+     * a server's shared library) and would pin it, exporting its stale counters beside the next deployment's.
+     */
+    public static synchronized AutoCloseable user() {
+        users++;
+        java.util.concurrent.atomic.AtomicBoolean gone = new java.util.concurrent.atomic.AtomicBoolean();
+        return () -> {
+            if (gone.compareAndSet(false, true)) {
+                userGone();
+            }
+        };
+    }
+
+    private static synchronized void userGone() {
+        users = Math.max(0, users - 1);
+        if (users == 0) {
+            unbind();
         }
     }
 
     /** Ends the export (the library's last user is gone); a later report detects again. */
     public static synchronized void unbind() {
+        BOUND.clear();
         replace(null);
         detected = false;
     }
@@ -126,9 +200,27 @@ public final class Metrics {
         adder = COUNTERS.computeIfAbsent(series, s -> new LongAdder());
         Binding current = bound();
         if (current != null) {
-            current.seriesAdded(series);
+            try {
+                current.seriesAdded(series);
+            } catch (RuntimeException | LinkageError e) {
+                refused(series.name(), e);
+            }
         }
         return adder;
+    }
+
+    /**
+     * The metrics backend refused a meter (Micrometer throws when the application registered another type under
+     * the same name): the metric is lost, never the work it counts (an etcd call, a change event). Said once.
+     */
+    private static void refused(String metric, Throwable e) {
+        if (!refusalLogged) {
+            refusalLogged = true;
+            LOG.log(Level.WARNING, "The metrics backend refused the etcd metric " + metric + " (" + e
+                    + "); the library goes on without it. Later refusals are logged at DEBUG");
+        } else {
+            LOG.log(Level.DEBUG, "The metrics backend refused the etcd metric " + metric, e);
+        }
     }
 
     private static Binding bound() {
@@ -149,7 +241,11 @@ public final class Metrics {
         Binding previous = binding;
         binding = next;
         if (previous != null) {
-            previous.close();
+            try {
+                previous.close();
+            } catch (RuntimeException | LinkageError e) {
+                refused("(closing the export)", e);
+            }
         }
     }
 }

@@ -52,8 +52,9 @@ public final class AesGcmCipher {
             try {
                 bytes = Base64.getUrlDecoder().decode(configuredKey.strip());
             } catch (IllegalArgumentException e) {
+                // not the decoder's message: it names the offending key character ("Illegal base64 character 2b")
                 throw new IllegalArgumentException("The encryption key from " + origin + " is not base64url ("
-                        + "encryption-key-decode is true): " + e.getMessage().replaceAll("[^ -~]", "?"));
+                        + "encryption-key-decode is true): a character other than A-Z, a-z, 0-9, '-', '_' and '=' padding, or a wrong length");
             }
         } else {
             bytes = configuredKey.getBytes(StandardCharsets.UTF_8);
