@@ -203,13 +203,14 @@ final class RecordKeeper implements Registration, SharedLease.Member {
         }
     }
 
-    /** A rewrite by the {@link RecordReport} of {@code written} wrote {@code value} at {@code revision}. */
-    void rewritten(Written written, ByteSequence value, long revision) {
+    /** A rewrite by the {@link RecordReport} of {@code written} wrote {@code value} at {@code revision}; false once closed. */
+    boolean rewritten(Written written, ByteSequence value, long revision) {
         synchronized (lock) {
             if (!closed && record == written.value()) {
                 record = value;
                 claimRevision = Math.max(claimRevision, revision);
             }
+            return !closed;
         }
     }
 

@@ -153,8 +153,8 @@ final class RecordReport {
             return NOTHING;
         }
         long revision = claim.rewrite(written.value(), value, written.lease());
-        if (revision != 0) {
-            keeper.rewritten(written, value, revision);
+        if (revision != 0 && !keeper.rewritten(written, value, revision)) {
+            keeper.deleteQuietly(value, "rewritten while closing"); // the close deleted the record it knew, not this one
         }
         return revision;
     }
