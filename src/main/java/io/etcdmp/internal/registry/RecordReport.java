@@ -76,8 +76,13 @@ final class RecordReport {
             return;
         }
         AutoCloseable sub = applied.onChange(this::changed);
-        ScheduledFuture<?> t = connection.scheduler().scheduleWithFixedDelay(this::changed, intervalNanos, intervalNanos,
-                TimeUnit.NANOSECONDS);
+        ScheduledFuture<?> t;
+        try {
+            t = connection.scheduler().scheduleWithFixedDelay(this::changed, intervalNanos, intervalNanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException closing) { // the connection is closing: nothing left to report to
+            stop(sub, null);
+            return;
+        }
         boolean closedNow;
         synchronized (lock) {
             closedNow = closed;
