@@ -5,16 +5,12 @@ import io.etcd.jetcd.Client;
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
-import io.etcdmp.internal.registry.AppliedConfig;
-import io.etcdmp.internal.registry.EtcdServiceRegistry;
 import io.etcdmp.registry.ServiceInstance;
 import io.etcdmp.registry.ServiceRegistry;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -34,37 +30,15 @@ final class ReportWave {
         this.interval = interval;
     }
 
-    /** What the config sources would say: one revision for all, changed by the bench. */
-    static final class Applied implements AppliedConfig {
-        volatile long revision = 1_000;
-        final List<Runnable> listeners = new CopyOnWriteArrayList<>();
-
-        @Override
-        public long revision() {
-            return revision;
-        }
-
-        @Override
-        public boolean stale() {
-            return false;
-        }
-
-        @Override
-        public AutoCloseable onChange(Runnable changed) {
-            listeners.add(changed);
-            return () -> listeners.remove(changed);
-        }
-    }
-
     void run(String endpoint, Report report) throws Exception {
-        Applied applied = new Applied();
+        Internals.Applied applied = new Internals.Applied(1_000);
         ByteSequence root = utf8("/services/wave/");
         try (Client raw = Client.builder().endpoints(endpoint).build();
              ServiceRegistry registry = Internals.registry(endpoint, Map.of("etcd.registry.report-interval", interval.toMillis() + "ms",
                      "etcd.registry.ttl", "30s"))) {
             long started = System.nanoTime();
             for (int i = 0; i < instances; i++) {
-                ((EtcdServiceRegistry) registry).registerSelf(ServiceInstance.of("wave", "10.0.0.1", 10_000 + i), applied);
+                Internals.registerSelf(registry, ServiceInstance.of("wave", "10.0.0.1", 10_000 + i), applied);
             }
             System.out.println("[bench] report-wave: " + instances + " registered in " + (System.nanoTime() - started) / 1_000_000 + " ms");
             AtomicLong puts = new AtomicLong();
@@ -79,9 +53,8 @@ final class ReportWave {
             })) {
                 Samples before = churn(raw, Duration.ofSeconds(5), null);
                 long putsBefore = puts.get();
-                applied.revision++;
                 long changed = System.nanoTime();
-                applied.listeners.forEach(Runnable::run);
+                applied.change(1_001);
                 Samples during = churn(raw, interval.plusSeconds(2), () -> puts.get() - putsBefore >= instances);
                 long deadline = System.nanoTime() + interval.plusSeconds(60).toNanos();
                 while (puts.get() - putsBefore < instances && System.nanoTime() < deadline) {
