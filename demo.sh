@@ -7,5 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 ./scripts/install-deps.sh
-mvn -q -B -f reactor.xml install -DskipTests -Dapi.check.skip=true
-mvn -q -B -f demo/pom.xml compile exec:java -Dexec.args="$*"
+# Debian's Maven 3.8.7 writes ESC[0m colour resets even with -B: take them out of what the demo prints
+nocolour() { sed -u 's/\x1b\[[0-9;]*m//g'; }
+mvn -q -B -f reactor.xml install -DskipTests -Dapi.check.skip=true 2>&1 | nocolour
+mvn -q -B -f demo/pom.xml compile exec:java -Dexec.args="$*" 2>&1 | nocolour

@@ -4,6 +4,8 @@
 #     library's suite on Weld SE + SmallRye Config), checked (dependency convergence and duplicate classes in every
 #     module, the library's API against its baseline: japicmp) and installed;
 #     then scripts/check-reproducible.sh: two release builds (sources, Javadoc, SBOMs) give identical files;
+#     then scripts/docker-etcd.sh: the harness's Testcontainers path (a Docker engine started here, an etcd image
+#     built FROM scratch) for the harness's own tests and the config-source tests;
 #  2. it/: the library inside real runtimes, Payara Micro 6, Open Liberty, WildFly and Quarkus on this JDK (17+),
 #     then Helidon MP 4 on a JDK 21+ (JAVA21_HOME, else the newest one found under /usr/lib/jvm).
 #     it/ builds the whole reactor again as part of its own (clean: a WAR never keeps an older copy of the jar)
@@ -24,6 +26,9 @@ mvn -B -f reactor.xml install "$@"
 t1=$(seconds)
 ./scripts/check-reproducible.sh
 t1r=$(seconds)
+# the harness's Docker path (Testcontainers, etcd in a container built here): the harness's tests and the config-source tests
+./scripts/docker-etcd.sh -f reactor.xml -pl testing,.
+t1d=$(seconds)
 mvn -B -f it/pom.xml clean verify "${only_its[@]}"
 t2=$(seconds)
 
@@ -39,4 +44,4 @@ if [ -z "$jdk21" ]; then
 fi
 JAVA_HOME="$jdk21" mvn -B -f it/pom.xml -pl helidon -am clean verify "${only_its[@]}"
 t3=$(seconds)
-echo "test.sh: reactor $((t1 - t0)) s, reproducibility $((t1r - t1)) s, it/ Payara + Liberty + WildFly + Quarkus $((t2 - t1r)) s, it/ Helidon $((t3 - t2)) s"
+echo "test.sh: reactor $((t1 - t0)) s, reproducibility $((t1r - t1)) s, Docker path $((t1d - t1r)) s, it/ Payara + Liberty + WildFly + Quarkus $((t2 - t1d)) s, it/ Helidon $((t3 - t2)) s"

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the etcd server and client (Debian package etcd-server / etcd-client), openssl, Maven, and
+# Installs the etcd server and client (Debian package etcd-server / etcd-client), openssl, Maven, the Docker engine
+# (docker.io, for the harness's Testcontainers path), and
 # Node.js with npm (Debian's nodejs, npm: the seed interop test runs the npm etcd3 client) when missing,
 # then the Node fixture's packages (npm ci) when they are missing or older than its lock file.
 set -euo pipefail
@@ -11,6 +12,8 @@ command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v mvn >/dev/null 2>&1 || missing+=(maven)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
+# the Docker engine for the harness's Testcontainers path (scripts/docker-etcd.sh); a docker client alone is not enough
+command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing ${missing[*]} ..."
   SUDO=""

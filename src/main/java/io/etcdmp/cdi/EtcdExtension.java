@@ -133,14 +133,14 @@ public class EtcdExtension implements Extension {
         RegistrySettings registrySettings;
         try {
             Config config = ConfigProvider.getConfig();
-            // the runtime may hand this container the Config of an earlier one in this JVM, whose shutdown closed them
-            // (claiming opens them again), or of one still running (they stay open until both stopped)
-            claim(PrefixConfigSource.of(config));
             PropertyLookup lookup = name -> config.getOptionalValue(name, String.class);
             settings = EtcdSettings.from(lookup);
             writePrefix = ConfigSourceSettings.from(lookup).writePrefix();
             registrySettings = RegistrySettings.from(lookup, CdiSupport.metadata(config));
             ReadinessMode.from(lookup); // a wrong value fails the deployment, not every probe
+            // once the settings hold: the runtime may hand this container the Config of an earlier one in this JVM, whose
+            // shutdown closed them (claiming opens them again), or of one still running (open until both stopped)
+            claim(PrefixConfigSource.of(config));
         } catch (EtcdMicroprofileException e) {
             abd.addDefinitionError(e);
             return;

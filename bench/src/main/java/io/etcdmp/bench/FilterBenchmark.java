@@ -1,10 +1,5 @@
 package io.etcdmp.bench;
 
-import io.etcdmp.internal.client.EtcdConnection;
-import io.etcdmp.internal.client.EtcdConnections;
-import io.etcdmp.internal.client.EtcdSettings;
-import io.etcdmp.internal.registry.EtcdServiceRegistry;
-import io.etcdmp.internal.registry.RegistrySettings;
 import io.etcdmp.registry.ServiceInstance;
 import io.etcdmp.registry.ServiceRegistry;
 import io.etcdmp.restclient.ServiceNameFilter;
@@ -34,7 +29,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -53,15 +47,12 @@ public class FilterBenchmark {
     private static final URI BY_NAME = URI.create("http://" + SERVICE + ServiceRegistry.HOST_SUFFIX + "/api/orders/ping?full=true");
     private static final URI DIRECT = URI.create("http://127.0.0.1:8080/api/orders/ping?full=true");
 
-    private EtcdConnection connection;
     private ServiceRegistry registry;
     private ServiceNameFilter filter;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        Map<String, String> settings = Map.of("etcd.endpoints", System.getProperty("etcd.endpoints"));
-        connection = EtcdConnections.acquire(EtcdSettings.from(n -> Optional.ofNullable(settings.get(n))));
-        registry = new EtcdServiceRegistry(connection, RegistrySettings.from(n -> Optional.empty(), Map.of()));
+        registry = Internals.registry(System.getProperty("etcd.endpoints"), Map.of());
         registry.register(ServiceInstance.of(SERVICE, "127.0.0.1", 8080));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (registry.choose(SERVICE).isEmpty()) {
@@ -82,7 +73,6 @@ public class FilterBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() {
         registry.close();
-        connection.close();
     }
 
     @Benchmark

@@ -3,17 +3,10 @@ package io.etcdmp.bench;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcdmp.config.EtcdConfigSource;
-import io.etcdmp.internal.client.EtcdConnection;
-import io.etcdmp.internal.client.EtcdConnections;
-import io.etcdmp.internal.client.EtcdSettings;
-import io.etcdmp.internal.config.EtcdConfigSourceProvider;
-import io.etcdmp.internal.registry.EtcdServiceRegistry;
-import io.etcdmp.internal.registry.RegistrySettings;
 import io.etcdmp.registry.Registration;
 import io.etcdmp.registry.ServiceInstance;
 import io.etcdmp.registry.ServiceRegistry;
 import io.etcdmp.testing.EtcdCluster;
-import org.eclipse.microprofile.config.spi.ConfigSource;
 
 import java.lang.management.ManagementFactory;
 import java.net.URI;
@@ -29,7 +22,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
@@ -64,21 +56,15 @@ final class Soak {
              Client writer = Client.builder().endpoints(etcd.clientUrls().toArray(String[]::new)).build()) {
             System.setProperty("etcd.endpoints", etcd.endpoints());
             System.setProperty("etcd.config.prefixes", PREFIX);
-            List<ConfigSource> sources = new ArrayList<>();
-            new EtcdConfigSourceProvider().getConfigSources(getClass().getClassLoader()).forEach(sources::add);
-            EtcdConfigSource source = (EtcdConfigSource) sources.get(0);
-            Map<String, String> settings = Map.of("etcd.endpoints", etcd.endpoints(), "etcd.request-timeout", "5s");
-            EtcdSettings etcdSettings = EtcdSettings.from(n -> Optional.ofNullable(settings.get(n)));
-            RegistrySettings registrySettings = RegistrySettings.from(n -> Optional.ofNullable(Map.of("etcd.registry.ttl", "5s").get(n)), Map.of());
+            EtcdConfigSource source = EtcdSources.start();
+            Map<String, String> registrySettings = Map.of("etcd.registry.ttl", "5s");
             Map<String, String> expected = new ConcurrentHashMap<>();
             Random random = new Random(42);
             ArrayDeque<Registration> live = new ArrayDeque<>();
             int[] counts = new int[4]; // writes, joins, leaves, faults
             List<String> faults = new ArrayList<>();
-            try (EtcdConnection registrantConnection = EtcdConnections.acquire(etcdSettings);
-                 EtcdConnection watcherConnection = EtcdConnections.acquire(etcdSettings);
-                 ServiceRegistry registrant = new EtcdServiceRegistry(registrantConnection, registrySettings);
-                 ServiceRegistry watcher = new EtcdServiceRegistry(watcherConnection, registrySettings)) {
+            try (ServiceRegistry registrant = Internals.registry(etcd.endpoints(), registrySettings);
+                 ServiceRegistry watcher = Internals.registry(etcd.endpoints(), registrySettings)) {
                 watcher.instances(SERVICE);
                 sample(etcd, "0", counts, faults);
                 long end = start + duration.toNanos();

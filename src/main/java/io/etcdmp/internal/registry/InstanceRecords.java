@@ -9,6 +9,7 @@ import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue.ValueType;
 import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
 
 import java.io.StringReader;
 import java.net.URI;
@@ -44,19 +45,19 @@ public final class InstanceRecords {
 
     /** Our record of {@code instance}; its metadata {@code status} (default {@code UP}) goes in {@code Metadata.status}. */
     static String toJson(ServiceInstance instance) {
-        JsonObjectBuilder metadata = Json.createObjectBuilder();
+        JsonObjectBuilder metadata = Provider.JSON.createObjectBuilder();
         instance.metadata().forEach((k, v) -> {
             if (!k.equals(STATUS)) {
                 metadata.add(k, v);
             }
         });
-        JsonObjectBuilder ours = Json.createObjectBuilder()
+        JsonObjectBuilder ours = Provider.JSON.createObjectBuilder()
                 .add("instanceId", instance.instanceId())
                 .add("scheme", instance.scheme())
                 .add(STATUS, instance.status())
                 .add("metadata", metadata);
         instance.registeredAt().ifPresent(at -> ours.add("registeredAt", at.toString()));
-        return Json.createObjectBuilder().add(ADDR, instance.address()).add(METADATA, ours).build().toString();
+        return Provider.JSON.createObjectBuilder().add(ADDR, instance.address()).add(METADATA, ours).build().toString();
     }
 
     /**
@@ -233,8 +234,13 @@ public final class InstanceRecords {
         }
     }
 
+    /** One JSON-P provider for every record: {@code Json.createReader} looks the provider up (a ServiceLoader scan) per call. */
+    private static final class Provider {
+        static final JsonProvider JSON = JsonProvider.provider();
+    }
+
     private static JsonObject object(String text) {
-        try (JsonReader reader = Json.createReader(new StringReader(text))) {
+        try (JsonReader reader = Provider.JSON.createReader(new StringReader(text))) {
             return reader.readObject();
         } catch (RuntimeException e) { // JsonException, or what an implementation throws of its own (Parsson: too deep)
             throw new IllegalArgumentException("not a JSON object: " + e.getMessage());

@@ -83,7 +83,7 @@ class PayaraIT extends RuntimeContract {
     void etcdReadinessCheckIsPartOfPayarasReadiness() {
         Http.Response r = Http.get(URI.create("http://127.0.0.1:" + port + "/health/ready"));
         assertEquals(200, r.status(), r.body());
-        assertTrue(r.body().contains("\"etcd\"") && r.body().contains("\"UP\""), r.body());
+        assertTrue(r.body().contains("\"etcd:" + service() + "\"") && r.body().contains("\"UP\""), r.body());
     }
 
     @Override

@@ -81,7 +81,7 @@ class QuarkusIT extends RuntimeContract {
     void etcdReadinessCheckIsPartOfHealthReady() {
         Http.Response r = Http.get(readiness());
         assertEquals(200, r.status(), r.body());
-        assertTrue(r.body().contains("\"etcd\""), r.body());
+        assertTrue(r.body().contains("\"etcd:" + service() + "\""), r.body());
     }
 
     /**
@@ -121,7 +121,7 @@ class QuarkusIT extends RuntimeContract {
 
     private static JsonObject etcdCheck(Http.Response r) {
         JsonObject ready = Json.createReader(new StringReader(r.body())).readObject();
-        return ready.getJsonArray("checks").stream().map(JsonObject.class::cast).filter(c -> c.getString("name").equals("etcd"))
+        return ready.getJsonArray("checks").stream().map(JsonObject.class::cast).filter(c -> c.getString("name").equals("etcd:" + service()))
                 .findFirst().orElseThrow(() -> new AssertionError("no check named etcd in " + r.body()));
     }
 }

@@ -180,8 +180,8 @@ class WildFlyIT extends AppServerContract {
         assertEquals(200, r.status(), r.body());
         JsonObject ready = Json.createReader(new StringReader(r.body())).readObject();
         JsonObject etcdCheck = ready.getJsonArray("checks").stream().map(JsonObject.class::cast)
-                .filter(c -> c.getString("name").equals("etcd")).findFirst()
-                .orElseThrow(() -> new AssertionError("no check named etcd in " + r.body()));
+                .filter(c -> c.getString("name").equals("etcd:" + service())).findFirst()
+                .orElseThrow(() -> new AssertionError("no check named etcd:" + service() + " in " + r.body()));
         assertEquals("UP", etcdCheck.getString("status"), etcdCheck.toString());
         assertTrue(etcdCheck.getJsonObject("data").getBoolean("registrationHeld"), etcdCheck.toString());
     }
