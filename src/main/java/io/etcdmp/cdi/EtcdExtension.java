@@ -5,6 +5,7 @@ import io.etcdmp.EtcdMicroprofileException;
 import io.etcdmp.config.ConfigChangeEvent;
 import io.etcdmp.config.ConfigChanged;
 import io.etcdmp.config.ConfigStore;
+import io.etcdmp.internal.cdi.AppliedSources;
 import io.etcdmp.internal.cdi.CdiSupport;
 import io.etcdmp.internal.cdi.ContainerClient;
 import io.etcdmp.internal.cdi.RuntimeServer;
@@ -20,6 +21,7 @@ import io.etcdmp.internal.config.EtcdConfigStore;
 import io.etcdmp.internal.config.PrefixConfigSource;
 import io.etcdmp.internal.health.EtcdReadinessCheck;
 import io.etcdmp.internal.health.ReadinessMode;
+import io.etcdmp.internal.registry.AppliedConfig;
 import io.etcdmp.internal.registry.EtcdServiceRegistry;
 import io.etcdmp.internal.registry.RegistrySettings;
 import io.etcdmp.registry.ServiceChangeEvent;
@@ -224,7 +226,8 @@ public class EtcdExtension implements Extension {
             ServiceRegistry services = beans.createInstance().select(ServiceRegistry.class).get();
             ServiceInstance self = registry.selfInstance(boundPort);
             registry.unreachableAddress(self).ifPresent(problem -> LOG.log(Level.WARNING, problem));
-            serving.register(beans, scope, self, () -> ((EtcdServiceRegistry) services).registerSelf(self));
+            AppliedConfig applied = AppliedSources.of(PrefixConfigSource.of(ConfigProvider.getConfig()));
+            serving.register(beans, scope, self, () -> ((EtcdServiceRegistry) services).registerSelf(self, applied));
         } finally {
             NettyThreadState.release();
         }

@@ -6,6 +6,7 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 
 /**
@@ -48,6 +49,10 @@ public record ServiceInstance(String service, String instanceId, String host, in
     public static final String WEIGHT = "weight";
     /** Metadata key of the instance's zone; callers prefer instances of their own {@code etcd.registry.metadata.zone}. */
     public static final String ZONE = "zone";
+    /** Metadata key of the etcd config revision a self-registered instance has applied ({@code etcd.registry.report-interval}). */
+    public static final String CONFIG_REVISION = "configRevision";
+    /** Metadata key saying ({@code true}/{@code false}) whether that instance's configuration may be behind etcd. */
+    public static final String CONFIG_STALE = "configStale";
     public static final int DEFAULT_WEIGHT = 100;
 
     /**
@@ -113,6 +118,24 @@ public record ServiceInstance(String service, String instanceId, String host, in
     /** True when {@link #status()} is {@code UP} (in any case): only such instances are chosen. */
     public boolean isUp() {
         return status().equalsIgnoreCase("UP");
+    }
+
+    /**
+     * Metadata {@value #CONFIG_REVISION}: the etcd revision of the configuration the instance has applied, as it
+     * published it last; empty for records that do not say (other tools, reporting off) or say something unreadable.
+     */
+    public OptionalLong configRevision() {
+        String r = metadata.get(CONFIG_REVISION);
+        try {
+            return r == null ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(r.strip()));
+        } catch (NumberFormatException e) {
+            return OptionalLong.empty();
+        }
+    }
+
+    /** Metadata {@value #CONFIG_STALE}: true only when the instance published that its configuration may be behind etcd. */
+    public boolean configStale() {
+        return "true".equalsIgnoreCase(metadata.getOrDefault(CONFIG_STALE, "false").strip());
     }
 
     /** Metadata {@value #WEIGHT}, {@value #DEFAULT_WEIGHT} when absent. */

@@ -85,6 +85,10 @@ public final class BenchMain {
             if (figures.contains("threads")) {
                 threads(endpoint, report);
             }
+            if (figures.contains("report-wave")) { // not in ALL: --only=report-wave, -Dwave.instances, -Dwave.interval (ms)
+                new ReportWave(Integer.getInteger("wave.instances", quick ? 200 : 2_000),
+                        Duration.ofMillis(Long.getLong("wave.interval", 5_000))).run(endpoint, report);
+            }
             if (figures.contains("restclient")) {
                 filterCost(endpoint, quick, report);
                 restClient(endpoint, quick, report);

@@ -86,4 +86,44 @@ final class Internals {
             }
         };
     }
+
+    /**
+     * Registers {@code instance} as a self-registration whose record publishes {@code applied}. Why: the API
+     * publishes the config revision only for the deployment's own registration, made by the CDI extension.
+     */
+    static io.etcdmp.registry.Registration registerSelf(ServiceRegistry registry, io.etcdmp.registry.ServiceInstance instance,
+                                                        Applied applied) {
+        return ((EtcdServiceRegistry) registry).registerSelf(instance, applied);
+    }
+
+    /** A config revision set by the benchmark, as the config sources would report it. */
+    static final class Applied implements io.etcdmp.internal.registry.AppliedConfig {
+        private volatile long revision;
+        private final java.util.List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        Applied(long revision) {
+            this.revision = revision;
+        }
+
+        @Override
+        public long revision() {
+            return revision;
+        }
+
+        @Override
+        public boolean stale() {
+            return false;
+        }
+
+        @Override
+        public AutoCloseable onChange(Runnable changed) {
+            listeners.add(changed);
+            return () -> listeners.remove(changed);
+        }
+
+        void change(long newRevision) {
+            revision = newRevision;
+            listeners.forEach(Runnable::run);
+        }
+    }
 }

@@ -180,7 +180,7 @@ public final class LiteBeans {
             });
             ServiceInstance self = registry.selfInstance(0);
             registry.unreachableAddress(self).ifPresent(problem -> LOG.log(Level.WARNING, problem));
-            ((EtcdServiceRegistry) services).registerSelf(self);
+            ((EtcdServiceRegistry) services).registerSelf(self, AppliedSources.of(PrefixConfigSource.of(config)));
         }
     }
 

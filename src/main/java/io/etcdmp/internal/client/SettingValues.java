@@ -69,6 +69,19 @@ public final class SettingValues {
         return d;
     }
 
+    /** A {@link #duration} that may also be {@code 0} (any unit): zero then. */
+    public Duration durationOrZero(String key, Duration defaultValue) {
+        Optional<String> raw = string(key);
+        if (raw.isEmpty()) {
+            return defaultValue;
+        }
+        Duration d = parseDuration(raw.get());
+        if (d == null || d.isNegative()) {
+            throw invalid(key, raw.get(), "a duration of 0 (off) or more such as 500ms, 5s, 2m or PT5S");
+        }
+        return d;
+    }
+
     /** Comma-separated list, blanks dropped. */
     public List<String> list(String key) {
         List<String> out = new ArrayList<>();

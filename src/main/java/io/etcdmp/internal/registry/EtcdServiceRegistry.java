@@ -91,11 +91,16 @@ public class EtcdServiceRegistry implements ServiceRegistry {
 
     @Override
     public Registration register(ServiceInstance instance) {
+        return register(instance, null);
+    }
+
+    private Registration register(ServiceInstance instance, AppliedConfig applied) {
         requireJson();
         if (closed) {
             throw new EtcdMicroprofileException("The service registry is closed; cannot register " + instance.service());
         }
-        RecordKeeper keeper = new RecordKeeper(connection, settings.prefix(), instance, lease, guard, registrations::remove);
+        RecordKeeper keeper = new RecordKeeper(connection, settings.prefix(), instance, lease, guard, registrations::remove,
+                applied, settings.reportInterval());
         synchronized (registrations) { // one open registration per key: two would share one record and its guard
             for (RecordKeeper open : registrations) {
                 if (open.key().equals(keeper.key())) {
@@ -120,7 +125,12 @@ public class EtcdServiceRegistry implements ServiceRegistry {
 
     /** Registers {@code instance} as this deployment's own instance (see {@link #selfRegistration()}). */
     public Registration registerSelf(ServiceInstance instance) {
-        RecordKeeper keeper = (RecordKeeper) register(instance);
+        return registerSelf(instance, null);
+    }
+
+    /** {@link #registerSelf(ServiceInstance)}, its record publishing {@code applied} (null: nothing) every report interval. */
+    public Registration registerSelf(ServiceInstance instance, AppliedConfig applied) {
+        RecordKeeper keeper = (RecordKeeper) register(instance, applied);
         self = keeper;
         return keeper;
     }

@@ -10,9 +10,7 @@ import io.etcdmp.registry.ServiceInstance;
 
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.util.Map;
 import java.util.OptionalLong;
-import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
@@ -33,6 +31,7 @@ final class RecordKeeper implements Registration, SharedLease.Member {
     private final RecordGuard guard;
     private final RecordClaim claim;
     private final RecordRestorer restorer;
+    private final RecordReport report;
     private final Consumer<RecordKeeper> onClose;
     final RetrySchedule retries; // package-private for tests
 
@@ -47,7 +46,6 @@ final class RecordKeeper implements Registration, SharedLease.Member {
     private ByteSequence pendingValue;
     /** The record as written last; re-claims write the same bytes, so it also tells our record from another's. */
     private ByteSequence record;
-    private boolean recordDraining;
     private long claimRevision;
     private volatile int reRegistrations;
     /** Set by {@link #drain}: a record written from then on (a restore, a new lease) says {@code DRAINING}. */
@@ -55,6 +53,12 @@ final class RecordKeeper implements Registration, SharedLease.Member {
 
     RecordKeeper(EtcdConnection connection, String prefix, ServiceInstance instance, SharedLease lease, RecordGuard guard,
                  Consumer<RecordKeeper> onClose) {
+        this(connection, prefix, instance, lease, guard, onClose, null, Duration.ZERO);
+    }
+
+    /** @param applied the config the record publishes ({@link RecordReport}), at most once per {@code reportInterval}; null: none */
+    RecordKeeper(EtcdConnection connection, String prefix, ServiceInstance instance, SharedLease lease, RecordGuard guard,
+                 Consumer<RecordKeeper> onClose, AppliedConfig applied, Duration reportInterval) {
         this.connection = connection;
         this.instance = instance;
         this.key = prefix + instance.service() + "/" + instance.instanceId();
@@ -62,6 +66,7 @@ final class RecordKeeper implements Registration, SharedLease.Member {
         this.guard = guard;
         this.claim = new RecordClaim(connection, instance, key);
         this.restorer = new RecordRestorer(this, connection, claim, lease);
+        this.report = new RecordReport(this, connection, claim, applied, reportInterval);
         this.retries = new RetrySchedule(connection, lease.ttlSeconds(), "Re-registering " + key, this::register, claim::explain);
         this.onClose = onClose;
     }
@@ -81,6 +86,7 @@ final class RecordKeeper implements Registration, SharedLease.Member {
                     + " now: " + claim.explain(e) + "; retrying in the background");
             retries.afterFailure();
         }
+        report.start();
     }
 
     /** Claims the record under the shared lease (granted first if there is none). A {@link #close()} meanwhile wins. */
@@ -98,8 +104,7 @@ final class RecordKeeper implements Registration, SharedLease.Member {
             if (closed || gen != generation) {
                 return;
             }
-            value = record != null && recordDraining == draining ? record
-                    : claim.record(published());
+            value = claim.record(published()); // the same bytes as the record when nothing changed
             pendingLease = id;
             pendingValue = value;
         }
@@ -127,7 +132,6 @@ final class RecordKeeper implements Registration, SharedLease.Member {
                 previous = heldLease;
                 heldLease = id;
                 record = value;
-                recordDraining = draining;
                 claimRevision = revision;
                 registered = true;
             }
@@ -199,14 +203,20 @@ final class RecordKeeper implements Registration, SharedLease.Member {
         }
     }
 
-    /** The instance as its record says now: with status {@code DRAINING} once {@link #drain} began. */
-    private ServiceInstance published() {
-        if (!draining) {
-            return instance;
+    /** A rewrite by the {@link RecordReport} of {@code written} wrote {@code value} at {@code revision}; false once closed. */
+    boolean rewritten(Written written, ByteSequence value, long revision) {
+        synchronized (lock) {
+            if (!closed && record == written.value()) {
+                record = value;
+                claimRevision = Math.max(claimRevision, revision);
+            }
+            return !closed;
         }
-        Map<String, String> metadata = new TreeMap<>(instance.metadata());
-        metadata.put(ServiceInstance.STATUS, DRAINING);
-        return instance.withMetadata(metadata);
+    }
+
+    /** The instance as its record says now: with status {@code DRAINING} once {@link #drain} began, and the config report. */
+    ServiceInstance published() {
+        return report.published(instance, draining);
     }
 
     /**
@@ -215,36 +225,13 @@ final class RecordKeeper implements Registration, SharedLease.Member {
      */
     @Override
     public void drain(Duration wait) {
-        ByteSequence current;
-        long id;
         synchronized (lock) {
             if (closed || draining) {
                 return;
             }
             draining = true;
-            current = record;
-            id = registered ? heldLease : 0;
         }
-        if (id != 0 && current != null) {
-            ByteSequence value = claim.record(published());
-            try {
-                long revision = claim.rewrite(current, value, id);
-                boolean stillOurs;
-                synchronized (lock) {
-                    stillOurs = !closed && revision != 0;
-                    if (stillOurs && record == current) {
-                        record = value;
-                        recordDraining = true;
-                        claimRevision = Math.max(claimRevision, revision);
-                    }
-                }
-                LOG.log(Level.INFO, stillOurs ? "Draining {0}: record says {1}; deregistering in {2} ms"
-                        : "Draining {0}: the record changed meanwhile, not rewritten", key, DRAINING, Long.toString(wait.toMillis()));
-            } catch (Exception e) {
-                LOG.log(Level.WARNING, "Draining " + key + ": writing status " + DRAINING + " failed (" + claim.explain(e)
-                        + "); callers keep choosing it until it is deregistered");
-            }
-        }
+        report.drained(wait);
         FlightEvents.drained(instance.service(), instance.instanceId(), wait.toNanos());
         if (!wait.isZero() && !wait.isNegative()) {
             try {
@@ -285,6 +272,7 @@ final class RecordKeeper implements Registration, SharedLease.Member {
             pending = pendingValue;
         }
         retries.stop();
+        report.close();
         guard.remove(restorer);
         if (deleteRecord) {
             if (written != null) {
@@ -341,6 +329,11 @@ final class RecordKeeper implements Registration, SharedLease.Member {
     /** How often the record was written again after someone deleted it while its lease lived. */
     int restorations() {
         return restorer.restorations();
+    }
+
+    /** How often the config report rewrote the record (tests). */
+    int reportWrites() {
+        return report.writes();
     }
 
     @Override

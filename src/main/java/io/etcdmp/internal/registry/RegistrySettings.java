@@ -32,6 +32,8 @@ public final class RegistrySettings {
     public static final String PREFIX = "etcd.registry.prefix";
     public static final String STRATEGY = "etcd.discovery.strategy";
     public static final String DRAIN_TIME = "etcd.registry.drain-time";
+    public static final String REPORT_INTERVAL = "etcd.registry.report-interval";
+    public static final Duration DEFAULT_REPORT_INTERVAL = Duration.ofSeconds(5);
     public static final String DEFAULT_PREFIX = "/services/";
     public static final Duration DEFAULT_TTL = Duration.ofSeconds(10);
     /** Where runtimes publish their HTTP port, tried in order when {@value #PORT} is not set. */
@@ -57,6 +59,7 @@ public final class RegistrySettings {
     private final String prefix;
     private final ServiceRegistry.Strategy strategy;
     private final Duration drainTime;
+    private final Duration reportInterval;
 
     private RegistrySettings(SettingValues values, Map<String, String> metadata) {
         this.enabled = values.bool(ENABLED, true);
@@ -86,6 +89,7 @@ public final class RegistrySettings {
         if (drainTime.isNegative()) {
             throw SettingValues.invalid(DRAIN_TIME, drainTime.toString(), "a duration of 0s or more");
         }
+        this.reportInterval = values.durationOrZero(REPORT_INTERVAL, DEFAULT_REPORT_INTERVAL);
     }
 
     /**
@@ -175,6 +179,14 @@ public final class RegistrySettings {
      */
     public Duration drainTime() {
         return drainTime;
+    }
+
+    /**
+     * How often at most the self-registered record is rewritten with the config revision the instance applied
+     * ({@value #REPORT_INTERVAL}, default 5s); zero: never published.
+     */
+    public Duration reportInterval() {
+        return reportInterval;
     }
 
     /** This deployment's zone, {@code etcd.registry.metadata.zone}: choices prefer instances in it. */

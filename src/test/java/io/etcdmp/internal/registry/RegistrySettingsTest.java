@@ -112,6 +112,18 @@ class RegistrySettingsTest {
     }
 
     @Test
+    void theReportIntervalDefaultsToFiveSecondsAcceptsZeroAndNamesItselfWhenBad() {
+        assertThat(from(Map.of(), Map.of()).reportInterval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(from(Map.of("etcd.registry.report-interval", "0"), Map.of()).reportInterval()).isZero();
+        assertThat(from(Map.of("etcd.registry.report-interval", "0s"), Map.of()).reportInterval()).isZero();
+        assertThat(from(Map.of("etcd.registry.report-interval", "500ms"), Map.of()).reportInterval()).isEqualTo(Duration.ofMillis(500));
+        assertThatThrownBy(() -> from(Map.of("etcd.registry.report-interval", "-1s"), Map.of()))
+                .isInstanceOf(EtcdMicroprofileException.class).hasMessageContaining("etcd.registry.report-interval");
+        assertThatThrownBy(() -> from(Map.of("etcd.registry.report-interval", "soon"), Map.of()))
+                .isInstanceOf(EtcdMicroprofileException.class).hasMessageContaining("etcd.registry.report-interval");
+    }
+
+    @Test
     void disabledOrNamelessMeansNoSelfRegistration() {
         assertThat(from(Map.of(), Map.of()).selfRegistration()).isFalse();
         assertThat(from(Map.of("mp.app.name", "orders", "etcd.registry.enabled", "false"), Map.of()).selfRegistration()).isFalse();

@@ -18,7 +18,8 @@ import java.util.List;
 
 @Command(name = "instances", mixinStandardHelpOptions = true,
         description = {"The instances of a service as the library reads them (every record shape): address, status, zone, "
-                + "weight, lease TTL left, age; records that are no instance with the reason.", "Exit code: 0, or 1 on error."})
+                + "weight, lease TTL left, age, the config revision it runs (marked when behind the newest its service "
+                + "reports, or stale); records that are no instance with the reason.", "Exit code: 0, or 1 on error."})
 final class InstancesCommand extends BaseCommand {
     @Parameters(index = "0", paramLabel = "SERVICE")
     String service;
@@ -34,6 +35,7 @@ final class InstancesCommand extends BaseCommand {
         try (ToolConnection etcd = connection.open()) {
             String root = ServicesCommand.root(etcd.endpoints(), registryPrefix);
             List<RegistryView.Row> rows = RegistryView.instances(etcd, root, service);
+            long newest = newestConfigRevision(rows);
             if (out.json()) {
                 JsonArrayBuilder a = Json.createArrayBuilder();
                 for (RegistryView.Row r : rows) {
@@ -50,15 +52,20 @@ final class InstancesCommand extends BaseCommand {
                         if (zone != null) {
                             o.add("zone", zone);
                         }
+                        i.configRevision().ifPresent(rev -> o.add("configRevision", rev).add("configBehind", rev < newest));
+                        o.add("configStale", i.configStale());
                     });
                     a.add(o);
                 }
-                out.json(Json.createObjectBuilder().add("service", service).add("prefix", root + service + "/")
-                        .add("instances", a).build());
+                JsonObjectBuilder view = Json.createObjectBuilder().add("service", service).add("prefix", root + service + "/");
+                if (newest > 0) {
+                    view.add("newestConfigRevision", newest);
+                }
+                out.json(view.add("instances", a).build());
                 return 0;
             }
             List<List<String>> table = new ArrayList<>();
-            table.add(List.of("INSTANCE", "ADDRESS", "STATUS", "ZONE", "WEIGHT", "TTL LEFT", "AGE"));
+            table.add(List.of("INSTANCE", "ADDRESS", "STATUS", "ZONE", "WEIGHT", "TTL LEFT", "AGE", "CONFIG REV"));
             for (RegistryView.Row r : rows) {
                 if (r.instance().isEmpty()) {
                     continue;
@@ -67,7 +74,7 @@ final class InstancesCommand extends BaseCommand {
                 table.add(List.of(i.instanceId(), i.scheme() + "://" + i.address(), i.status(),
                         i.metadata().getOrDefault(ServiceInstance.ZONE, "-"), "" + i.weight(),
                         r.leaseId() == 0 ? "no lease" : r.ttlLeftSeconds().map(t -> t < 0 ? "expired" : t + " s").orElse("?"),
-                        r.age().map(InstancesCommand::age).orElse("-")));
+                        r.age().map(InstancesCommand::age).orElse("-"), configRevision(i, newest, out)));
             }
             out.table(table);
             rows.stream().filter(r -> r.problem().isPresent())
@@ -75,6 +82,21 @@ final class InstancesCommand extends BaseCommand {
             out.line((table.size() - 1) + " instances of " + service);
             return 0;
         }
+    }
+
+    /** The newest config revision the instances of the service report; 0 when none does. */
+    static long newestConfigRevision(List<RegistryView.Row> rows) {
+        return rows.stream().flatMap(r -> r.instance().stream()).mapToLong(i -> i.configRevision().orElse(0)).max().orElse(0);
+    }
+
+    /** The revision an instance runs, marked when it is behind the newest its service reports or says it is stale. */
+    static String configRevision(ServiceInstance i, long newest, Output out) {
+        if (i.configRevision().isEmpty()) {
+            return "-";
+        }
+        long rev = i.configRevision().getAsLong();
+        String mark = rev < newest ? " " + out.yellow("behind") : "";
+        return rev + mark + (i.configStale() ? " " + out.yellow("stale") : "");
     }
 
     static String age(Duration d) {

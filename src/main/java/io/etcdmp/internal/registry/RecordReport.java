@@ -1,0 +1,214 @@
+package io.etcdmp.internal.registry;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcdmp.internal.client.EtcdConnection;
+import io.etcdmp.registry.ServiceInstance;
+
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What a {@link RecordKeeper}'s record says beyond the instance itself (status {@code DRAINING} once it drains;
+ * for the self-registration, the config revision applied and whether it is stale) and the guarded rewrite
+ * that keeps the record saying it: only while the record is still the one the keeper wrote, never when
+ * nothing changed, and for the config report at most once per {@code etcd.registry.report-interval}, at a
+ * random point of that interval (a config change reaches every instance at once; their writes are spread).
+ * Timers only schedule; every etcd call runs on a worker of the connection, under no lock of ours.
+ */
+final class RecordReport {
+    private static final System.Logger LOG = System.getLogger(RecordReport.class.getName());
+    /** {@link #rewrite()}: no record to rewrite (not registered, closed) or it already says what it should. */
+    static final long NOTHING = -1;
+
+    private final RecordKeeper keeper;
+    private final EtcdConnection connection;
+    private final RecordClaim claim;
+    /** null: the record publishes no config revision (not the self-registration, or the interval is 0). */
+    private final AppliedConfig applied;
+    private final long intervalNanos;
+
+    private final Object lock = new Object();
+    private boolean closed;
+    private boolean scheduled;
+    /** System.nanoTime() when the report last wrote the record; 0: never. */
+    private long lastWrite;
+    private ScheduledFuture<?> tick;
+    private AutoCloseable subscription;
+    private volatile int writes;
+
+    RecordReport(RecordKeeper keeper, EtcdConnection connection, RecordClaim claim, AppliedConfig applied, Duration interval) {
+        this.keeper = keeper;
+        this.connection = connection;
+        this.claim = claim;
+        boolean on = applied != null && !interval.isZero() && !interval.isNegative();
+        this.applied = on ? applied : null;
+        this.intervalNanos = on ? interval.toNanos() : 0;
+    }
+
+    /** The instance as its record should say now. */
+    ServiceInstance published(ServiceInstance instance, boolean draining) {
+        if (!draining && applied == null) {
+            return instance;
+        }
+        Map<String, String> metadata = new TreeMap<>(instance.metadata());
+        if (draining) {
+            metadata.put(ServiceInstance.STATUS, RecordKeeper.DRAINING);
+        }
+        if (applied != null) {
+            long revision = applied.revision();
+            if (revision > 0) {
+                metadata.put(ServiceInstance.CONFIG_REVISION, Long.toString(revision));
+            }
+            metadata.put(ServiceInstance.CONFIG_STALE, Boolean.toString(applied.stale()));
+        }
+        return instance.withMetadata(metadata);
+    }
+
+    /** Starts following the applied config: on each change, and every interval (staleness has no event). */
+    void start() {
+        if (applied == null) {
+            return;
+        }
+        AutoCloseable sub = applied.onChange(this::changed);
+        ScheduledFuture<?> t;
+        try {
+            t = connection.scheduler().scheduleWithFixedDelay(this::changed, intervalNanos, intervalNanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException closing) { // the connection is closing: nothing left to report to
+            stop(sub, null);
+            return;
+        }
+        boolean closedNow;
+        synchronized (lock) {
+            closedNow = closed;
+            if (!closedNow) {
+                subscription = sub;
+                tick = t;
+            }
+        }
+        if (closedNow) {
+            stop(sub, t);
+        }
+    }
+
+    /** Something may have changed: schedules one check, no sooner than an interval after the last write. Never blocks. */
+    void changed() {
+        long delayMillis;
+        synchronized (lock) {
+            if (closed || scheduled) {
+                return;
+            }
+            scheduled = true;
+            long wait = lastWrite == 0 ? 0 : lastWrite + intervalNanos - System.nanoTime();
+            // after a quiet interval, a random part of one: a change seen by a whole fleet at once is spread over it
+            long delay = wait > 0 ? wait : ThreadLocalRandom.current().nextLong(intervalNanos);
+            delayMillis = TimeUnit.NANOSECONDS.toMillis(delay) + 1;
+        }
+        try {
+            connection.runBlocking(this::flush, delayMillis);
+        } catch (RejectedExecutionException closing) {
+            synchronized (lock) {
+                scheduled = false;
+            }
+        }
+    }
+
+    private void flush() {
+        synchronized (lock) {
+            scheduled = false;
+            if (closed) {
+                return;
+            }
+        }
+        try {
+            long revision = rewrite();
+            if (revision > 0) {
+                synchronized (lock) {
+                    lastWrite = System.nanoTime();
+                }
+                writes++;
+            }
+        } catch (Exception e) { // the next tick tries again
+            LOG.log(Level.DEBUG, "Publishing the config revision in " + keeper.key() + " failed: " + claim.explain(e));
+        }
+    }
+
+    /** The rewrites made by the report (tests). */
+    int writes() {
+        return writes;
+    }
+
+    /**
+     * Rewrites the record with what it should say now if it is still the one the keeper wrote.
+     *
+     * @return the revision of the write; 0 when the record changed meanwhile (not rewritten); {@link #NOTHING}
+     */
+    long rewrite() throws Exception {
+        RecordKeeper.Written written = keeper.written();
+        if (written == null) {
+            return NOTHING;
+        }
+        ByteSequence value = claim.record(keeper.published());
+        if (value.equals(written.value())) {
+            return NOTHING;
+        }
+        long revision = claim.rewrite(written.value(), value, written.lease());
+        if (revision != 0 && !keeper.rewritten(written, value, revision)) {
+            keeper.deleteQuietly(value, "rewritten while closing"); // the close deleted the record it knew, not this one
+        }
+        return revision;
+    }
+
+    /** The drain's rewrite (status {@code DRAINING}); a report write racing it is retried over, once. */
+    void drained(Duration wait) {
+        close();
+        String key = keeper.key();
+        try {
+            long revision = rewrite();
+            if (revision == 0) {
+                revision = rewrite(); // the record moved: perhaps by our own report write in flight
+            }
+            if (revision != NOTHING) {
+                LOG.log(Level.INFO, revision != 0 ? "Draining {0}: record says {1}; deregistering in {2} ms"
+                        : "Draining {0}: the record changed meanwhile, not rewritten", key, RecordKeeper.DRAINING,
+                        Long.toString(wait.toMillis()));
+            }
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, "Draining " + key + ": writing status " + RecordKeeper.DRAINING + " failed ("
+                    + claim.explain(e) + "); callers keep choosing it until it is deregistered");
+        }
+    }
+
+    /** Stops the report; a write in flight may still finish (guarded as every rewrite). */
+    void close() {
+        AutoCloseable sub;
+        ScheduledFuture<?> t;
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            sub = subscription;
+            t = tick;
+        }
+        stop(sub, t);
+    }
+
+    private static void stop(AutoCloseable sub, ScheduledFuture<?> t) {
+        if (t != null) {
+            t.cancel(false);
+        }
+        if (sub != null) {
+            try {
+                sub.close();
+            } catch (Exception e) {
+                LOG.log(Level.DEBUG, "Closing the config subscription failed", e);
+            }
+        }
+    }
+}
