@@ -69,6 +69,19 @@ public final class SettingValues {
         return d;
     }
 
+    /** A duration like {@link #duration}, where {@code 0} (any unit) is allowed: a setting whose 0 turns something off. */
+    public Duration durationOrZero(String key, Duration defaultValue) {
+        Optional<String> raw = string(key);
+        if (raw.isEmpty()) {
+            return defaultValue;
+        }
+        Duration d = parseDuration(raw.get());
+        if (d == null || d.isNegative()) {
+            throw invalid(key, raw.get(), "a duration of 0 (off) or more such as 0s, 500ms, 10s or PT10S");
+        }
+        return d;
+    }
+
     /** Comma-separated list, blanks dropped. */
     public List<String> list(String key) {
         List<String> out = new ArrayList<>();

@@ -32,6 +32,8 @@ public final class RegistrySettings {
     public static final String PREFIX = "etcd.registry.prefix";
     public static final String STRATEGY = "etcd.discovery.strategy";
     public static final String DRAIN_TIME = "etcd.registry.drain-time";
+    public static final String EJECT_TIME = "etcd.discovery.eject-time";
+    public static final Duration DEFAULT_EJECT_TIME = Duration.ofSeconds(10);
     public static final String DEFAULT_PREFIX = "/services/";
     public static final Duration DEFAULT_TTL = Duration.ofSeconds(10);
     /** Where runtimes publish their HTTP port, tried in order when {@value #PORT} is not set. */
@@ -57,6 +59,7 @@ public final class RegistrySettings {
     private final String prefix;
     private final ServiceRegistry.Strategy strategy;
     private final Duration drainTime;
+    private final Duration ejectTime;
 
     private RegistrySettings(SettingValues values, Map<String, String> metadata) {
         this.enabled = values.bool(ENABLED, true);
@@ -86,6 +89,7 @@ public final class RegistrySettings {
         if (drainTime.isNegative()) {
             throw SettingValues.invalid(DRAIN_TIME, drainTime.toString(), "a duration of 0s or more");
         }
+        this.ejectTime = values.durationOrZero(EJECT_TIME, DEFAULT_EJECT_TIME);
     }
 
     /**
@@ -175,6 +179,11 @@ public final class RegistrySettings {
      */
     public Duration drainTime() {
         return drainTime;
+    }
+
+    /** How long a failed connection keeps an instance out of this caller's choice ({@value #EJECT_TIME}, default 10s; 0 = off). */
+    public Duration ejectTime() {
+        return ejectTime;
     }
 
     /** This deployment's zone, {@code etcd.registry.metadata.zone}: choices prefer instances in it. */
