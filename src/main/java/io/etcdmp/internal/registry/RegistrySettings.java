@@ -85,10 +85,7 @@ public final class RegistrySettings {
             checkWeight(metadata.get(ServiceInstance.WEIGHT));
         }
         this.strategy = strategy(values);
-        this.drainTime = values.duration(DRAIN_TIME, Duration.ZERO);
-        if (drainTime.isNegative()) {
-            throw SettingValues.invalid(DRAIN_TIME, drainTime.toString(), "a duration of 0s or more");
-        }
+        this.drainTime = values.durationOrZero(DRAIN_TIME, Duration.ZERO); // the documented default, 0s, may be written too
         this.ejectTime = values.durationOrZero(EJECT_TIME, DEFAULT_EJECT_TIME);
     }
 
