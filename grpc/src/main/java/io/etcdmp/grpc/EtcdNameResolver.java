@@ -68,7 +68,19 @@ final class EtcdNameResolver extends NameResolver {
             return;
         }
         ServiceRegistry r = registry;
-        offload.execute(() -> offer(taken.incrementAndGet(), r, r.instances(service)));
+        offload.execute(() -> {
+            long number = taken.incrementAndGet();
+            try {
+                offer(number, r, r.instances(service));
+            } catch (RuntimeException e) { // the registry closed under us
+                sync.execute(() -> {
+                    if (!shutdown) {
+                        listener.onError(Status.UNAVAILABLE.withCause(e).withDescription("Cannot list the instances of service '"
+                                + service + "': " + e.getMessage()));
+                    }
+                });
+            }
+        });
     }
 
     @Override
@@ -87,7 +99,10 @@ final class EtcdNameResolver extends NameResolver {
         offload.execute(() -> {
             try {
                 ServiceRegistry r = registries.get();
-                AutoCloseable w = r.watch(service, instances -> offer(taken.incrementAndGet(), r, instances));
+                AutoCloseable w = r.watch(service, instances -> {
+                    long number = taken.incrementAndGet(); // numbered on the registry's thread, in revision order
+                    offload.execute(() -> offer(number, r, instances)); // a host name's lookup never blocks that thread
+                });
                 long number = taken.incrementAndGet(); // numbered before the read: a later watch list outranks it
                 List<ServiceInstance> first = r.instances(service);
                 sync.execute(() -> {
@@ -112,7 +127,7 @@ final class EtcdNameResolver extends NameResolver {
         });
     }
 
-    /** Called on a registry thread or the offload executor: builds the addresses here, delivers on the sync context. */
+    /** Called on the offload executor: builds the addresses (a host name may need a lookup), delivers on the sync context. */
     private void offer(long number, ServiceRegistry r, List<ServiceInstance> instances) {
         List<EquivalentAddressGroup> addresses = addresses(instances, ProcessRegistry.zoneOf(r));
         String none = addresses.isEmpty() ? "No instance of service '" + service + "' to call: none with status UP under "
