@@ -1,7 +1,9 @@
 package io.etcdmp.registry;
 
 import java.net.URI;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -70,6 +72,26 @@ public interface ServiceRegistry extends AutoCloseable {
      * request to spread the requests and skip instances that left or are draining.
      */
     Optional<URI> uri(String service);
+
+    /**
+     * Reports that a call to {@code instance} failed. When {@code failure} (or one of its causes) is a refused
+     * connection or a connect timeout ({@code ConnectException}, {@code NoRouteToHostException},
+     * {@code HttpConnectTimeoutException}, a {@code SocketTimeoutException} about connecting), the instance is left
+     * out of this registry's choices ({@link #choose}, {@link #uri}, calls by name) for
+     * {@code etcd.discovery.eject-time} (default 10s; 0s turns this off), never leaving fewer than one instance: when
+     * every candidate is ejected, the one that failed longest ago is chosen. Other failures change nothing. Callers
+     * of {@code choose()} and plain clients report here; no connection is attempted by the registry itself.
+     *
+     * @return true when the instance is ejected now
+     */
+    default boolean reportFailure(ServiceInstance instance, Throwable failure) {
+        return false;
+    }
+
+    /** The instances of {@code service} this registry ejected after a failed connection (by instance id), with the end of each ejection. */
+    default Map<String, Instant> ejected(String service) {
+        return Map.of();
+    }
 
     /** The requests in flight per instance that {@link Strategy#POWER_OF_TWO} compares; callers count theirs here. */
     InFlightRequests inFlight();

@@ -120,13 +120,15 @@ class ArchitectureTest {
                 .layer("health").definedBy("io.etcdmp.internal.health..")
                 .layer("cdi").definedBy("io.etcdmp.cdi..", "io.etcdmp.internal.cdi..")
                 .layer("cli").definedBy("io.etcdmp.internal.cli..")
+                .layer("grpc").definedBy("io.etcdmp.internal.grpc..")
                 .whereLayer("cdi").mayNotBeAccessedByAnyLayer()
                 .whereLayer("cli").mayNotBeAccessedByAnyLayer()
+                .whereLayer("grpc").mayNotBeAccessedByAnyLayer()
                 .whereLayer("health").mayOnlyBeAccessedByLayers("cdi")
-                .whereLayer("registry").mayOnlyBeAccessedByLayers("health", "cdi", "cli")
-                .whereLayer("config").mayOnlyBeAccessedByLayers("health", "cdi", "cli")
+                .whereLayer("registry").mayOnlyBeAccessedByLayers("health", "cdi", "cli", "grpc")
+                .whereLayer("config").mayOnlyBeAccessedByLayers("health", "cdi", "cli", "grpc")
                 .whereLayer("watch").mayOnlyBeAccessedByLayers("config", "registry", "health", "cdi", "cli")
-                .whereLayer("client").mayOnlyBeAccessedByLayers("watch", "config", "registry", "health", "cdi", "cli")
+                .whereLayer("client").mayOnlyBeAccessedByLayers("watch", "config", "registry", "health", "cdi", "cli", "grpc")
                 .check(library);
     }
 

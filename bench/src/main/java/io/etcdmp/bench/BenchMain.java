@@ -34,7 +34,7 @@ import java.util.concurrent.TimeUnit;
 public final class BenchMain {
     /** Rows of a whole run, besides one per runtime of {@link RuntimeLookups#runtimes}. */
     static final int ROWS = 26;
-    static final String ALL = "lookup,change,startup,cache,registry,threads,restclient,registry-scale,runtimes";
+    static final String ALL = "lookup,change,startup,cache,registry,threads,restclient,grpc,registry-scale,runtimes";
 
     private BenchMain() {
     }
@@ -92,6 +92,9 @@ public final class BenchMain {
             if (figures.contains("restclient")) {
                 filterCost(endpoint, quick, report);
                 restClient(endpoint, quick, report);
+            }
+            if (figures.contains("grpc")) {
+                new GrpcResolverCost().run(endpoint, quick ? 2_000 : 20_000, report);
             }
         }
         if (figures.contains("registry-scale")) {

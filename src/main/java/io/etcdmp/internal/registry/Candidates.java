@@ -57,6 +57,17 @@ final class Candidates {
         return new Candidates(weighted, weighted.stream().mapToInt(ServiceInstance::weight).toArray());
     }
 
+    /** These candidates at {@code indexes} only, with their weights. */
+    Candidates only(List<Integer> indexes) {
+        List<ServiceInstance> kept = new ArrayList<>(indexes.size());
+        int[] keptWeights = new int[indexes.size()];
+        for (int i = 0; i < keptWeights.length; i++) {
+            kept.add(instances.get(indexes.get(i)));
+            keptWeights[i] = weights[indexes.get(i)];
+        }
+        return new Candidates(List.copyOf(kept), keptWeights);
+    }
+
     int size() {
         return instances.size();
     }

@@ -18,6 +18,7 @@ import io.etcdmp.registry.ServiceRegistry;
 import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -66,7 +67,7 @@ public class EtcdServiceRegistry implements ServiceRegistry {
         this.connection = connection;
         this.settings = settings;
         this.ownsConnection = ownsConnection;
-        this.selector = new InstanceSelector(settings.zone());
+        this.selector = new InstanceSelector(settings.zone(), settings.ejectTime());
         this.lease = new SharedLease(connection, Math.max(1, settings.ttl().toSeconds()), settings.prefix());
         this.guard = new RecordGuard(connection, settings.prefix());
         this.gauges = RegistryMetrics.register(settings.prefix(), registrations, caches);
@@ -180,6 +181,16 @@ public class EtcdServiceRegistry implements ServiceRegistry {
     @Override
     public Optional<URI> uri(String service) {
         return choose(service).map(i -> i.resolve(URI.create(SCHEME + "://" + service)));
+    }
+
+    @Override
+    public boolean reportFailure(ServiceInstance instance, Throwable failure) {
+        return selector.ejections().report(instance, failure);
+    }
+
+    @Override
+    public Map<String, Instant> ejected(String service) {
+        return selector.ejections().ejected(service);
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.etcdmp.registry.InFlightRequests;
 import io.etcdmp.registry.ServiceInstance;
 import io.etcdmp.registry.ServiceRegistry.Strategy;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,15 +25,32 @@ final class InstanceSelector {
     private final Supplier<RandomGenerator> random;
     private final InFlightRequests inFlight = new InFlightRequests();
     private final Map<String, Rotation> rotations = new ConcurrentHashMap<>();
+    private final Ejections ejections;
 
-    /** @param zone the caller's zone ({@code etcd.registry.metadata.zone}), if any */
+    /**
+     * @param zone the caller's zone ({@code etcd.registry.metadata.zone}), if any
+     * @param ejectTime how long a failed connection keeps an instance out of choice ({@code etcd.discovery.eject-time})
+     */
+    InstanceSelector(Optional<String> zone, Duration ejectTime) {
+        this(zone, ThreadLocalRandom::current, ejectTime);
+    }
+
     InstanceSelector(Optional<String> zone) {
-        this(zone, ThreadLocalRandom::current);
+        this(zone, ThreadLocalRandom::current, Duration.ZERO);
     }
 
     InstanceSelector(Optional<String> zone, Supplier<RandomGenerator> random) {
+        this(zone, random, Duration.ZERO);
+    }
+
+    InstanceSelector(Optional<String> zone, Supplier<RandomGenerator> random, Duration ejectTime) {
         this.zone = zone;
         this.random = random;
+        this.ejections = new Ejections(ejectTime);
+    }
+
+    Ejections ejections() {
+        return ejections;
     }
 
     InFlightRequests inFlight() {
@@ -45,7 +63,7 @@ final class InstanceSelector {
             return Optional.empty();
         }
         Rotation rotation = rotations.computeIfAbsent(service, s -> new Rotation());
-        Candidates candidates = rotation.candidates(instances, zone);
+        Candidates candidates = ejections.filter(service, rotation.candidates(instances, zone));
         if (candidates.size() == 0) {
             return Optional.empty();
         }

@@ -34,6 +34,8 @@ public final class RegistrySettings {
     public static final String DRAIN_TIME = "etcd.registry.drain-time";
     public static final String REPORT_INTERVAL = "etcd.registry.report-interval";
     public static final Duration DEFAULT_REPORT_INTERVAL = Duration.ofSeconds(5);
+    public static final String EJECT_TIME = "etcd.discovery.eject-time";
+    public static final Duration DEFAULT_EJECT_TIME = Duration.ofSeconds(10);
     public static final String DEFAULT_PREFIX = "/services/";
     public static final Duration DEFAULT_TTL = Duration.ofSeconds(10);
     /** Where runtimes publish their HTTP port, tried in order when {@value #PORT} is not set. */
@@ -60,6 +62,7 @@ public final class RegistrySettings {
     private final ServiceRegistry.Strategy strategy;
     private final Duration drainTime;
     private final Duration reportInterval;
+    private final Duration ejectTime;
 
     private RegistrySettings(SettingValues values, Map<String, String> metadata) {
         this.enabled = values.bool(ENABLED, true);
@@ -85,11 +88,9 @@ public final class RegistrySettings {
             checkWeight(metadata.get(ServiceInstance.WEIGHT));
         }
         this.strategy = strategy(values);
-        this.drainTime = values.duration(DRAIN_TIME, Duration.ZERO);
-        if (drainTime.isNegative()) {
-            throw SettingValues.invalid(DRAIN_TIME, drainTime.toString(), "a duration of 0s or more");
-        }
+        this.drainTime = values.durationOrZero(DRAIN_TIME, Duration.ZERO); // the documented default, 0s, may be written too
         this.reportInterval = values.durationOrZero(REPORT_INTERVAL, DEFAULT_REPORT_INTERVAL);
+        this.ejectTime = values.durationOrZero(EJECT_TIME, DEFAULT_EJECT_TIME);
     }
 
     /**
@@ -187,6 +188,11 @@ public final class RegistrySettings {
      */
     public Duration reportInterval() {
         return reportInterval;
+    }
+
+    /** How long a failed connection keeps an instance out of this caller's choice ({@value #EJECT_TIME}, default 10s; 0 = off). */
+    public Duration ejectTime() {
+        return ejectTime;
     }
 
     /** This deployment's zone, {@code etcd.registry.metadata.zone}: choices prefer instances in it. */

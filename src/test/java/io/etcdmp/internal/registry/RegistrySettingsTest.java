@@ -159,4 +159,18 @@ class RegistrySettingsTest {
         assertThat(from(Map.of(), Map.of("zone", "eu-1")).zone()).contains("eu-1");
         assertThat(from(Map.of(), Map.of()).zone()).isEmpty();
     }
+
+    @Test
+    void ejectTimeDefaultsToTenSecondsAcceptsZeroAsOffAndRefusesANegativeNamingTheSetting() {
+        assertThat(from(Map.of(), Map.of()).ejectTime()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(from(Map.of("etcd.discovery.eject-time", "0s"), Map.of()).ejectTime()).isZero();
+        assertThat(from(Map.of("etcd.discovery.eject-time", "2s"), Map.of()).ejectTime()).isEqualTo(Duration.ofSeconds(2));
+        assertThatThrownBy(() -> from(Map.of("etcd.discovery.eject-time", "-1s"), Map.of()))
+                .isInstanceOf(EtcdMicroprofileException.class).hasMessageContaining("etcd.discovery.eject-time");
+    }
+
+    @Test
+    void drainTimeOfZeroAsDocumentedIsAccepted() {
+        assertThat(from(Map.of("etcd.registry.drain-time", "0s"), Map.of()).drainTime()).isZero();
+    }
 }

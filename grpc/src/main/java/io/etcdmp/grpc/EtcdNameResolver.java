@@ -1,0 +1,176 @@
+package io.etcdmp.grpc;
+
+import io.etcdmp.internal.grpc.ProcessRegistry;
+import io.etcdmp.registry.ServiceInstance;
+import io.etcdmp.registry.ServiceRegistry;
+import io.grpc.Attributes;
+import io.grpc.EquivalentAddressGroup;
+import io.grpc.NameResolver;
+import io.grpc.Status;
+import io.grpc.StatusOr;
+import io.grpc.SynchronizationContext;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * One channel's view of one service: the first list from the registry's cache (one read, made off gRPC's
+ * threads), then every list the registry's watch delivers. Lists are numbered when taken and turned into
+ * addresses on the offload executor (a host name may need a lookup); the {@link SynchronizationContext} delivers
+ * them in order and drops any older than the last delivered. Listener, watch handle and state are touched only on
+ * the synchronization context.
+ */
+final class EtcdNameResolver extends NameResolver {
+    private final String service;
+    private final Supplier<ServiceRegistry> registries;
+    private final SynchronizationContext sync;
+    private final Executor offload;
+    private final AtomicLong taken = new AtomicLong();
+
+    private Listener2 listener;
+    private ServiceRegistry registry;
+    private AutoCloseable watch;
+    private boolean connecting;
+    private boolean shutdown;
+    private long delivered;
+
+    EtcdNameResolver(String service, Supplier<ServiceRegistry> registries, Args args) {
+        this.service = service;
+        this.registries = registries;
+        this.sync = args.getSynchronizationContext();
+        this.offload = args.getOffloadExecutor() != null ? args.getOffloadExecutor() : ForkJoinPool.commonPool();
+    }
+
+    @Override
+    public String getServiceAuthority() {
+        return service;
+    }
+
+    @Override
+    public void start(Listener2 listener) {
+        this.listener = listener;
+        connect();
+    }
+
+    @Override
+    public void refresh() {
+        if (shutdown) {
+            return;
+        }
+        if (watch == null) {
+            connect(); // the first read failed: try it again
+            return;
+        }
+        ServiceRegistry r = registry;
+        offload.execute(() -> {
+            long number = taken.incrementAndGet();
+            try {
+                offer(number, r, r.instances(service));
+            } catch (RuntimeException e) { // the registry closed under us
+                sync.execute(() -> {
+                    if (!shutdown) {
+                        listener.onError(Status.UNAVAILABLE.withCause(e).withDescription("Cannot list the instances of service '"
+                                + service + "': " + e.getMessage()));
+                    }
+                });
+            }
+        });
+    }
+
+    @Override
+    public void shutdown() {
+        shutdown = true;
+        AutoCloseable w = watch;
+        watch = null;
+        close(w);
+    }
+
+    private void connect() {
+        if (connecting || shutdown) {
+            return;
+        }
+        connecting = true;
+        offload.execute(() -> {
+            try {
+                ServiceRegistry r = registries.get();
+                AutoCloseable w = r.watch(service, instances -> {
+                    long number = taken.incrementAndGet(); // numbered on the registry's thread, in revision order
+                    offload.execute(() -> offer(number, r, instances)); // a host name's lookup never blocks that thread
+                });
+                long number = taken.incrementAndGet(); // numbered before the read: a later watch list outranks it
+                List<ServiceInstance> first = r.instances(service);
+                sync.execute(() -> {
+                    connecting = false;
+                    if (shutdown) {
+                        close(w);
+                    } else {
+                        registry = r;
+                        watch = w;
+                    }
+                });
+                offer(number, r, first);
+            } catch (RuntimeException | LinkageError e) {
+                sync.execute(() -> {
+                    connecting = false;
+                    if (!shutdown) {
+                        listener.onError(Status.UNAVAILABLE.withCause(e).withDescription("Cannot read the instances of service '"
+                                + service + "' from etcd: " + e.getMessage()));
+                    }
+                });
+            }
+        });
+    }
+
+    /** Called on the offload executor: builds the addresses (a host name may need a lookup), delivers on the sync context. */
+    private void offer(long number, ServiceRegistry r, List<ServiceInstance> instances) {
+        List<EquivalentAddressGroup> addresses = addresses(instances, ProcessRegistry.zoneOf(r));
+        String none = addresses.isEmpty() ? "No instance of service '" + service + "' to call: none with status UP under "
+                + r.prefix() + service + "/ in etcd (" + instances.size() + " registered)" : null;
+        sync.execute(() -> deliver(number, addresses, none));
+    }
+
+    private void deliver(long number, List<EquivalentAddressGroup> addresses, String none) {
+        if (shutdown || number <= delivered) {
+            return;
+        }
+        delivered = number;
+        ResolutionResult.Builder result = ResolutionResult.newBuilder();
+        result.setAddressesOrError(none == null ? StatusOr.fromValue(addresses) : StatusOr.fromStatus(Status.UNAVAILABLE.withDescription(none)));
+        listener.onResult2(result.build());
+    }
+
+    /** Status UP; the caller's zone only when any is in it; weight above 0 unless every weight is 0 (as the registry's choose). */
+    static List<EquivalentAddressGroup> addresses(List<ServiceInstance> instances, Optional<String> zone) {
+        List<ServiceInstance> up = instances.stream().filter(ServiceInstance::isUp).toList();
+        if (zone.isPresent()) {
+            List<ServiceInstance> local = up.stream().filter(i -> zone.get().equals(i.metadata().get(ServiceInstance.ZONE))).toList();
+            if (!local.isEmpty()) {
+                up = local;
+            }
+        }
+        List<ServiceInstance> weighted = up.stream().filter(i -> i.weight() > 0).toList();
+        List<EquivalentAddressGroup> out = new ArrayList<>();
+        for (ServiceInstance i : weighted.isEmpty() ? up : weighted) {
+            Attributes attributes = Attributes.newBuilder().set(EtcdNameResolverProvider.WEIGHT, i.weight())
+                    .set(EtcdNameResolverProvider.INSTANCE_ID, i.instanceId()).build();
+            out.add(new EquivalentAddressGroup(new InetSocketAddress(i.host(), i.port()), attributes));
+        }
+        return out;
+    }
+
+    private static void close(AutoCloseable watch) {
+        if (watch != null) {
+            try {
+                watch.close();
+            } catch (Exception ignored) {
+                // removing a listener from the registry's cache: nothing to fail
+            }
+        }
+    }
+}

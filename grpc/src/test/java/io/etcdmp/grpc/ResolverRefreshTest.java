@@ -1,0 +1,91 @@
+package io.etcdmp.grpc;
+
+import io.etcdmp.internal.grpc.ProcessRegistry;
+import io.etcdmp.testing.LocalEtcd;
+import io.grpc.NameResolver;
+import io.grpc.Status;
+import io.grpc.SynchronizationContext;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The resolver on its own: one result from the first read, one per change, one per refresh(), none after shutdown. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class ResolverRefreshTest {
+    @RegisterExtension
+    static final LocalEtcd etcd = LocalEtcd.builder().clearing("/grpc-test-nothing/").start();
+
+    @Test
+    void firstReadThenWatchThenRefreshEachGiveOneResultOnTheSynchronizationContext() throws Exception {
+        etcd.put("/services/refresh-me/a", "{\"Addr\":\"127.0.0.1:7001\"}");
+        List<Throwable> errors = new CopyOnWriteArrayList<>();
+        SynchronizationContext sync = new SynchronizationContext((thread, e) -> errors.add(e));
+        ExecutorService offload = Executors.newFixedThreadPool(2);
+        NameResolver.Args args = NameResolver.Args.newBuilder().setDefaultPort(443).setProxyDetector(address -> null)
+                .setSynchronizationContext(sync).setOffloadExecutor(offload)
+                .setServiceConfigParser(new NameResolver.ServiceConfigParser() {
+                    @Override
+                    public NameResolver.ConfigOrError parseServiceConfig(Map<String, ?> config) {
+                        return NameResolver.ConfigOrError.fromError(Status.UNIMPLEMENTED);
+                    }
+                }).build();
+        NameResolver resolver = new EtcdNameResolverProvider(ProcessRegistry.get()).newNameResolver(URI.create("etcd:///refresh-me"), args);
+        List<List<String>> results = new CopyOnWriteArrayList<>();
+        List<Boolean> onSync = new CopyOnWriteArrayList<>();
+        resolver.start(new NameResolver.Listener2() {
+            @Override
+            public void onResult(NameResolver.ResolutionResult result) {
+                onResult2(result);
+            }
+
+            @Override
+            public Status onResult2(NameResolver.ResolutionResult result) {
+                sync.throwIfNotInThisSynchronizationContext();
+                onSync.add(true);
+                results.add(result.getAddressesOrError().getValue().stream()
+                        .map(g -> g.getAttributes().get(EtcdNameResolverProvider.INSTANCE_ID)).toList());
+                return Status.OK;
+            }
+
+            @Override
+            public void onError(Status error) {
+                errors.add(error.asRuntimeException());
+            }
+        });
+        try {
+            await().atMost(Duration.ofSeconds(5)).until(() -> results.size() == 1);
+            assertThat(results.get(0)).containsExactly("a");
+
+            etcd.put("/services/refresh-me/b", "{\"Addr\":\"127.0.0.1:7002\"}");
+            await().atMost(Duration.ofSeconds(5)).until(() -> results.size() == 2);
+            assertThat(results.get(1)).containsExactlyInAnyOrder("a", "b");
+
+            sync.execute(resolver::refresh);
+            await().atMost(Duration.ofSeconds(5)).until(() -> results.size() == 3);
+            assertThat(results.get(2)).containsExactlyInAnyOrder("a", "b");
+
+            sync.execute(resolver::shutdown);
+            sync.execute(() -> { }); // the shutdown has run
+            etcd.put("/services/refresh-me/c", "{\"Addr\":\"127.0.0.1:7003\"}");
+            await().atMost(Duration.ofSeconds(5)).until(() -> ProcessRegistry.get().instances("refresh-me").size() == 3);
+            offload.shutdown();
+            assertThat(offload.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(results).as("nothing after shutdown").hasSize(3);
+            assertThat(errors).isEmpty();
+        } finally {
+            offload.shutdownNow();
+        }
+    }
+}
