@@ -10,7 +10,22 @@ public final class OptionalApis {
     /** SmallRye Config's source type is visible to the library. */
     public static final boolean SMALLRYE_CONFIG = visible("io.smallrye.config.ConfigValueConfigSource");
 
+    /** Null until checked; empty when JSON-P can be used. */
+    private static volatile java.util.Optional<String> jsonProblem;
+
     private OptionalApis() {
+    }
+
+    /** JSON-P is there (checked once): a clear error instead of a NoClassDefFoundError deep in a call. */
+    public static void requireJson() {
+        java.util.Optional<String> problem = jsonProblem;
+        if (problem == null) {
+            problem = jsonProblem();
+            jsonProblem = problem;
+        }
+        problem.ifPresent(message -> {
+            throw new io.etcdmp.EtcdMicroprofileException(message);
+        });
     }
 
     /**

@@ -51,12 +51,10 @@ public class EtcdServiceRegistry implements ServiceRegistry {
     private final SharedLease lease;
     private final RecordGuard guard;
     private final List<Consumer<ServiceChangeEvent>> everyChange = new CopyOnWriteArrayList<>();
-    /** Null until checked; empty when JSON-P can be used. */
-    private static volatile Optional<String> jsonProblem;
     private volatile RecordKeeper self;
     private volatile boolean closed;
     private final boolean ownsConnection;
-    private final AutoCloseable gauges;
+    private final Runnable gauges;
 
     /** A registry on {@code connection}, which stays the caller's: close the registry first, then the connection. */
     public EtcdServiceRegistry(EtcdConnection connection, RegistrySettings settings) {
@@ -96,7 +94,7 @@ public class EtcdServiceRegistry implements ServiceRegistry {
     }
 
     private Registration register(ServiceInstance instance, AppliedConfig applied) {
-        requireJson();
+        OptionalApis.requireJson();
         if (closed) {
             throw new EtcdMicroprofileException("The service registry is closed; cannot register " + instance.service());
         }
@@ -214,20 +212,8 @@ public class EtcdServiceRegistry implements ServiceRegistry {
         return caches.values().stream().allMatch(ServiceCache::isLive);
     }
 
-    /** JSON-P is there (checked once): a clear error instead of a NoClassDefFoundError deep in a call. */
-    private static void requireJson() {
-        Optional<String> problem = jsonProblem;
-        if (problem == null) {
-            problem = OptionalApis.jsonProblem();
-            jsonProblem = problem;
-        }
-        problem.ifPresent(message -> {
-            throw new EtcdMicroprofileException(message);
-        });
-    }
-
     private ServiceCache cache(String service) {
-        requireJson();
+        OptionalApis.requireJson();
         if (closed) {
             throw new EtcdMicroprofileException("The service registry is closed");
         }
@@ -340,11 +326,7 @@ public class EtcdServiceRegistry implements ServiceRegistry {
         }
         caches.values().forEach(ServiceCache::close);
         caches.clear();
-        try {
-            gauges.close();
-        } catch (Exception ignored) {
-            // removing from a list: cannot fail
-        }
+        gauges.run();
         if (ownsConnection) {
             connection.close();
         }

@@ -28,9 +28,16 @@ final class RegistryMetrics implements GaugeSource {
         this.caches = caches;
     }
 
-    /** Adds the registry's gauges; closing the result removes them. */
-    static AutoCloseable register(String prefix, Collection<?> registrations, Map<String, ServiceCache> caches) {
-        return Metrics.gauges(new RegistryMetrics(prefix, registrations::size, caches));
+    /** Adds the registry's gauges; running the result removes them. */
+    static Runnable register(String prefix, Collection<?> registrations, Map<String, ServiceCache> caches) {
+        AutoCloseable gauges = Metrics.gauges(new RegistryMetrics(prefix, registrations::size, caches));
+        return () -> {
+            try {
+                gauges.close();
+            } catch (Exception ignored) {
+                // removing from a list: cannot fail
+            }
+        };
     }
 
     static void leaseLost(String prefix, long lease, String why) {
