@@ -33,7 +33,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class BenchMain {
     /** Rows of a whole run, besides one per runtime of {@link RuntimeLookups#runtimes}. */
-    static final int ROWS = 26;
+    static final int ROWS = 27;
     static final String ALL = "lookup,change,startup,cache,registry,threads,restclient,grpc,registry-scale,runtimes";
 
     private BenchMain() {
