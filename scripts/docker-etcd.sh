@@ -23,13 +23,27 @@ tests=${DOCKER_ETCD_TESTS:-LocalEtcdTest,HarnessModeTest,ConfigSourceTest,Config
 work=target/docker-etcd
 mkdir -p "$work"
 fail() { echo "docker-etcd: $*" >&2; exit 1; }
+# what this script made, removed when it exits however it exits: the image's build folder, and a dockerd it started
+# (a daemon left running would outlive ./test.sh and could hold a CI run open)
+ctx=""
+dockerd_pid=""
+cleanup() {
+  [ -z "$ctx" ] || rm -rf "$ctx"
+  if [ -n "$dockerd_pid" ]; then
+    kill "$dockerd_pid" 2>/dev/null || true
+    for _ in $(seq 1 40); do kill -0 "$dockerd_pid" 2>/dev/null || break; sleep 0.25; done
+    kill -9 "$dockerd_pid" 2>/dev/null || true
+  fi
+}
+trap cleanup EXIT
 
 command -v docker >/dev/null 2>&1 || fail "no docker client: apt-get install docker.io"
 if ! docker info >/dev/null 2>&1; then
   command -v dockerd >/dev/null 2>&1 || fail "no Docker engine answers and dockerd is not installed: apt-get install docker.io"
   [ "$(id -u)" -eq 0 ] || fail "no Docker engine answers; starting dockerd needs root"
   echo "docker-etcd: starting dockerd (log: $work/dockerd.log)"
-  nohup dockerd --bridge=none --iptables=false >"$work/dockerd.log" 2>&1 &
+  nohup dockerd --bridge=none --iptables=false >"$work/dockerd.log" 2>&1 </dev/null &
+  dockerd_pid=$!
   for _ in $(seq 1 60); do
     docker info >/dev/null 2>&1 && break
     sleep 0.5
@@ -39,7 +53,6 @@ fi
 
 if [ "$image" = "etcdmp/etcd:3.4-local" ]; then
   ctx=$(mktemp -d)
-  trap 'rm -rf "$ctx"' EXIT
   for bin in /usr/bin/etcd /usr/bin/etcdctl; do
     [ -x "$bin" ] || fail "$bin missing: scripts/install-deps.sh installs it"
     mkdir -p "$ctx/usr/bin"
