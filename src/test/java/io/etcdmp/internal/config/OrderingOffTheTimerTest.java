@@ -40,6 +40,7 @@ class OrderingOffTheTimerTest {
                 EtcdSettings.from(name -> Optional.empty()));
         CountDownLatch applying = new CountDownLatch(1);
         CountDownLatch slowApplyMayEnd = new CountDownLatch(1);
+        CountDownLatch slowApplyEnded = new CountDownLatch(1);
         AtomicReference<String> applyThread = new AtomicReference<>();
         AtomicReference<Throwable> applyFailure = new AtomicReference<>();
         PrefixMirror[] mirrors = new PrefixMirror[2];
@@ -50,6 +51,8 @@ class OrderingOffTheTimerTest {
                     slowApplyMayEnd.await(20, TimeUnit.SECONDS); // a large document or a whole re-read being applied
                 } catch (Throwable e) {
                     applyFailure.set(e);
+                } finally {
+                    slowApplyEnded.countDown();
                 }
             }
         });
@@ -66,6 +69,9 @@ class OrderingOffTheTimerTest {
                     .atMost(Duration.ofSeconds(5)).until(() -> timerRan.getCount() == 0);
         } finally {
             slowApplyMayEnd.countDown();
+            // closing the connection interrupts its workers: the apply must be over first (else its await, entered
+            // late on a loaded machine, sees the interrupt before it sees the latch open)
+            assertThat(slowApplyEnded.await(10, TimeUnit.SECONDS)).as("the slow apply ended").isTrue();
             mirrors[0].close();
             mirrors[1].close();
             connection.close();
