@@ -81,7 +81,13 @@ public final class EtcdConnection implements AutoCloseable {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            release.run();
+            try {
+                release.run();
+            } finally {
+                // closing the last hold closes jetcd's client on this thread, which may be a server thread that outlives
+                // the application (a runtime closing its Config at undeploy): leave no Netty state on it
+                NettyThreadState.release();
+            }
         }
     }
 
