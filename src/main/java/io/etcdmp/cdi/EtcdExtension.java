@@ -57,6 +57,7 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -124,6 +125,23 @@ public class EtcdExtension implements Extension {
     }
 
     private record NarrowedEvent(ConfigChangeEvent getEvent, EventMetadata getMetadata) implements EventContext<ConfigChangeEvent> {
+        @Override
+        public boolean equals(Object other) {
+            return other == this || other instanceof NarrowedEvent that
+                    && Objects.equals(getEvent, that.getEvent)
+                    && Objects.equals(getMetadata, that.getMetadata);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(getEvent, getMetadata);
+        }
+
+        @Override
+        public String toString() {
+            return "NarrowedEvent[getEvent=" + String.valueOf(getEvent)
+                    + ", getMetadata=" + String.valueOf(getMetadata) + "]";
+        }
     }
 
     void registerBeans(@Observes AfterBeanDiscovery abd) {

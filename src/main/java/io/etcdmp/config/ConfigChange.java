@@ -1,5 +1,6 @@
 package io.etcdmp.config;
 
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -14,5 +15,18 @@ public record ConfigChange(String name, Optional<String> oldValue, Optional<Stri
     @Override
     public String toString() {
         return name + ": " + oldValue.orElse("(absent)") + " -> " + newValue.orElse("(absent)");
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other == this || other instanceof ConfigChange that
+                && Objects.equals(name, that.name)
+                && Objects.equals(oldValue, that.oldValue)
+                && Objects.equals(newValue, that.newValue);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(name, oldValue, newValue);
     }
 }

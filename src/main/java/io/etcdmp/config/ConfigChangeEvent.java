@@ -2,6 +2,7 @@ package io.etcdmp.config;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -42,5 +43,22 @@ public record ConfigChangeEvent(long revision, Map<String, ConfigChange> changes
             return Optional.empty();
         }
         return Optional.of(kept.size() == changes.size() ? this : new ConfigChangeEvent(revision, kept));
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other == this || other instanceof ConfigChangeEvent that
+                && revision == that.revision
+                && Objects.equals(changes, that.changes);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(revision, changes);
+    }
+
+    @Override
+    public String toString() {
+        return "ConfigChangeEvent[revision=" + revision + ", changes=" + changes + "]";
     }
 }

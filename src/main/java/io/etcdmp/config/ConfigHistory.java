@@ -1,6 +1,7 @@
 package io.etcdmp.config;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -38,10 +39,49 @@ public record ConfigHistory(String name, List<Entry> entries, End end, long comp
      * @param value       the value; empty when it is not valid UTF-8
      */
     public record Entry(long modRevision, long version, Optional<String> value) {
+        @Override
+        public boolean equals(Object other) {
+            return other == this || other instanceof Entry that
+                    && modRevision == that.modRevision
+                    && version == that.version
+                    && Objects.equals(value, that.value);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(modRevision, version, value);
+        }
+
+        @Override
+        public String toString() {
+            return "Entry[modRevision=" + modRevision + ", version=" + version + ", value=" + value + "]";
+        }
     }
 
     /** True when nothing since the key's creation is missing. */
     public boolean complete() {
         return end == End.CREATED;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other == this || other instanceof ConfigHistory that
+                && Objects.equals(name, that.name)
+                && Objects.equals(entries, that.entries)
+                && Objects.equals(end, that.end)
+                && compactedRevision == that.compactedRevision;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(name, entries, end, compactedRevision);
+    }
+
+    @Override
+    public String toString() {
+        return "ConfigHistory[name=" + name
+                + ", entries=" + entries
+                + ", end=" + String.valueOf(end)
+                + ", compactedRevision=" + compactedRevision + "]";
     }
 }

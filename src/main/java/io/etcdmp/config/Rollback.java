@@ -1,5 +1,7 @@
 package io.etcdmp.config;
 
+import java.util.Objects;
+
 /**
  * What {@link ConfigStore#rollback} did.
  *
@@ -21,5 +23,23 @@ public record Rollback(Outcome outcome, long revision, String reason) {
 
     public boolean done() {
         return outcome == Outcome.ROLLED_BACK;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other == this || other instanceof Rollback that
+                && Objects.equals(outcome, that.outcome)
+                && revision == that.revision
+                && Objects.equals(reason, that.reason);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(outcome, revision, reason);
+    }
+
+    @Override
+    public String toString() {
+        return "Rollback[outcome=" + String.valueOf(outcome) + ", revision=" + revision + ", reason=" + reason + "]";
     }
 }

@@ -1,6 +1,7 @@
 package io.etcdmp.registry;
 
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The instances of a watched service changed (an instance joined, left or changed its record). Fired as
@@ -14,5 +15,23 @@ import java.util.List;
 public record ServiceChangeEvent(String service, List<ServiceInstance> instances, long revision) {
     public ServiceChangeEvent {
         instances = List.copyOf(instances);
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other == this || other instanceof ServiceChangeEvent that
+                && Objects.equals(service, that.service)
+                && Objects.equals(instances, that.instances)
+                && revision == that.revision;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(service, instances, revision);
+    }
+
+    @Override
+    public String toString() {
+        return "ServiceChangeEvent[service=" + service + ", instances=" + instances + ", revision=" + revision + "]";
     }
 }

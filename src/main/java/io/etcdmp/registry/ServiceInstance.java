@@ -5,6 +5,7 @@ import io.etcdmp.EtcdMicroprofileException;
 import java.net.URI;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeMap;
@@ -169,5 +170,33 @@ public record ServiceInstance(String service, String instanceId, String host, in
         if (value == null || value.isBlank()) {
             throw new EtcdMicroprofileException("A service instance needs a " + what);
         }
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other == this || other instanceof ServiceInstance that
+                && Objects.equals(service, that.service)
+                && Objects.equals(instanceId, that.instanceId)
+                && Objects.equals(host, that.host)
+                && port == that.port
+                && Objects.equals(scheme, that.scheme)
+                && Objects.equals(metadata, that.metadata)
+                && Objects.equals(registeredAt, that.registeredAt);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(service, instanceId, host, port, scheme, metadata, registeredAt);
+    }
+
+    @Override
+    public String toString() {
+        return "ServiceInstance[service=" + service
+                + ", instanceId=" + instanceId
+                + ", host=" + host
+                + ", port=" + port
+                + ", scheme=" + scheme
+                + ", metadata=" + metadata
+                + ", registeredAt=" + registeredAt + "]";
     }
 }

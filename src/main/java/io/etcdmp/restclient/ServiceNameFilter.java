@@ -12,6 +12,7 @@ import jakarta.ws.rs.client.ClientResponseFilter;
 
 import java.net.URI;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -98,6 +99,25 @@ public final class ServiceNameFilter implements ClientRequestFilter, ClientRespo
     }
 
     private record Resolved(ServiceInstance instance, URI byName, URI target) {
+        @Override
+        public boolean equals(Object other) {
+            return other == this || other instanceof Resolved that
+                    && Objects.equals(instance, that.instance)
+                    && Objects.equals(byName, that.byName)
+                    && Objects.equals(target, that.target);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(instance, byName, target);
+        }
+
+        @Override
+        public String toString() {
+            return "Resolved[instance=" + String.valueOf(instance)
+                    + ", byName=" + String.valueOf(byName)
+                    + ", target=" + String.valueOf(target) + "]";
+        }
     }
 
     private ServiceRegistry registry(URI uri) {

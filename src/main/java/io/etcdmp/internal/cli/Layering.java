@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 
@@ -25,18 +26,88 @@ public final class Layering {
 
     /** The config source's prefixes (lowest precedence first) and documents for these settings. */
     public record Sources(List<String> prefixes, List<String> documents) {
+        @Override
+        public boolean equals(Object other) {
+            return other == this || other instanceof Sources that
+                    && Objects.equals(prefixes, that.prefixes)
+                    && Objects.equals(documents, that.documents);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(prefixes, documents);
+        }
+
+        @Override
+        public String toString() {
+            return "Sources[prefixes=" + prefixes + ", documents=" + documents + "]";
+        }
     }
 
     /** One layer's value of a property: the prefix (plain keys) or the document key it comes from. */
     public record Layer(String source, String value, long modRevision) {
+        @Override
+        public boolean equals(Object other) {
+            return other == this || other instanceof Layer that
+                    && Objects.equals(source, that.source)
+                    && Objects.equals(value, that.value)
+                    && modRevision == that.modRevision;
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(source, value, modRevision);
+        }
+
+        @Override
+        public String toString() {
+            return "Layer[source=" + source + ", value=" + value + ", modRevision=" + modRevision + "]";
+        }
     }
 
     /** A property the application sees, where it comes from and what it overrides (lowest first). */
     public record Property(String name, String value, Layer from, List<Layer> overrides) {
+        @Override
+        public boolean equals(Object other) {
+            return other == this || other instanceof Property that
+                    && Objects.equals(name, that.name)
+                    && Objects.equals(value, that.value)
+                    && Objects.equals(from, that.from)
+                    && Objects.equals(overrides, that.overrides);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(name, value, from, overrides);
+        }
+
+        @Override
+        public String toString() {
+            return "Property[name=" + name
+                    + ", value=" + value
+                    + ", from=" + String.valueOf(from)
+                    + ", overrides=" + overrides + "]";
+        }
     }
 
     /** The properties, by name, and the documents that do not parse (document key -> the parser's message). */
     public record Result(List<Property> properties, Map<String, String> documentErrors) {
+        @Override
+        public boolean equals(Object other) {
+            return other == this || other instanceof Result that
+                    && Objects.equals(properties, that.properties)
+                    && Objects.equals(documentErrors, that.documentErrors);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(properties, documentErrors);
+        }
+
+        @Override
+        public String toString() {
+            return "Result[properties=" + properties + ", documentErrors=" + documentErrors + "]";
+        }
     }
 
     /**

@@ -4,6 +4,7 @@ import io.etcdmp.internal.config.CliAccess;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -41,6 +42,23 @@ public final class PropertyRules {
     public record Parsed(Map<String, String> properties, Optional<String> error) {
         public boolean ok() {
             return error.isEmpty();
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other == this || other instanceof Parsed that
+                    && Objects.equals(properties, that.properties)
+                    && Objects.equals(error, that.error);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(properties, error);
+        }
+
+        @Override
+        public String toString() {
+            return "Parsed[properties=" + properties + ", error=" + error + "]";
         }
     }
 

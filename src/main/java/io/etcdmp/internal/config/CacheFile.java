@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.stream.Collectors;
 import java.util.zip.CRC32C;
 
@@ -58,6 +59,32 @@ final class CacheFile {
                    List<Map<String, String>> properties, List<Map<String, String>> documents) {
         int size() {
             return properties.stream().mapToInt(Map::size).sum() + documents.stream().mapToInt(Map::size).sum();
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other == this || other instanceof Content that
+                    && revision == that.revision
+                    && Objects.equals(written, that.written)
+                    && Objects.equals(endpoints, that.endpoints)
+                    && Objects.equals(prefixes, that.prefixes)
+                    && Objects.equals(properties, that.properties)
+                    && Objects.equals(documents, that.documents);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(revision, written, endpoints, prefixes, properties, documents);
+        }
+
+        @Override
+        public String toString() {
+            return "Content[revision=" + revision
+                    + ", written=" + written
+                    + ", endpoints=" + endpoints
+                    + ", prefixes=" + prefixes
+                    + ", properties=" + properties
+                    + ", documents=" + documents + "]";
         }
     }
 

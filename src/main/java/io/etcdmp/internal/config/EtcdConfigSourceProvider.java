@@ -13,6 +13,7 @@ import java.lang.ref.WeakReference;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Registered through {@code META-INF/services}: every MicroProfile Config implementation (SmallRye,
@@ -32,6 +33,25 @@ public final class EtcdConfigSourceProvider implements ConfigSourceProvider {
 
     /** Class loaders compare by identity; the settings by value (endpoints, credentials, prefixes, ordinal, ...). */
     private record SourceKey(ClassLoader loader, EtcdSettings etcd, ConfigSourceSettings settings) {
+        @Override
+        public boolean equals(Object other) {
+            return other == this || other instanceof SourceKey that
+                    && Objects.equals(loader, that.loader)
+                    && Objects.equals(etcd, that.etcd)
+                    && Objects.equals(settings, that.settings);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(loader, etcd, settings);
+        }
+
+        @Override
+        public String toString() {
+            return "SourceKey[loader=" + String.valueOf(loader)
+                    + ", etcd=" + String.valueOf(etcd)
+                    + ", settings=" + String.valueOf(settings) + "]";
+        }
     }
 
     @Override
@@ -127,6 +147,30 @@ public final class EtcdConfigSourceProvider implements ConfigSourceProvider {
         boolean isFor(SourceKey key) {
             return System.nanoTime() < expiresNanos && loader.get() == key.loader() && etcd.equals(key.etcd())
                     && settings.equals(key.settings());
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other == this || other instanceof StartFailure that
+                    && Objects.equals(loader, that.loader)
+                    && Objects.equals(etcd, that.etcd)
+                    && Objects.equals(settings, that.settings)
+                    && Objects.equals(failure, that.failure)
+                    && expiresNanos == that.expiresNanos;
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(loader, etcd, settings, failure, expiresNanos);
+        }
+
+        @Override
+        public String toString() {
+            return "StartFailure[loader=" + String.valueOf(loader)
+                    + ", etcd=" + String.valueOf(etcd)
+                    + ", settings=" + String.valueOf(settings)
+                    + ", failure=" + String.valueOf(failure)
+                    + ", expiresNanos=" + expiresNanos + "]";
         }
     }
 }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.function.IntConsumer;
 import java.util.function.LongSupplier;
@@ -36,6 +37,31 @@ final class RevisionOrder {
      * the prefix held.
      */
     record Batch(int index, List<KeyChange> changes, List<KeyValue> whole, long revision, long sequence, long arrivedNanos) {
+        @Override
+        public boolean equals(Object other) {
+            return other == this || other instanceof Batch that
+                    && index == that.index
+                    && Objects.equals(changes, that.changes)
+                    && Objects.equals(whole, that.whole)
+                    && revision == that.revision
+                    && sequence == that.sequence
+                    && arrivedNanos == that.arrivedNanos;
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(index, changes, whole, revision, sequence, arrivedNanos);
+        }
+
+        @Override
+        public String toString() {
+            return "Batch[index=" + index
+                    + ", changes=" + changes
+                    + ", whole=" + whole
+                    + ", revision=" + revision
+                    + ", sequence=" + sequence
+                    + ", arrivedNanos=" + arrivedNanos + "]";
+        }
     }
 
     private final long[] complete;

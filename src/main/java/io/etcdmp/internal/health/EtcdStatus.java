@@ -5,6 +5,7 @@ import io.etcdmp.registry.Registration;
 import io.etcdmp.registry.ServiceRegistry;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -53,5 +54,37 @@ public record EtcdStatus(boolean reachable, boolean configWatchLive, boolean reg
                 sources.stream().mapToLong(PrefixConfigSource::revision).min().orElse(0),
                 self.map(Registration::key), stale, self.map(Registration::isDraining).orElse(false),
                 sources.stream().allMatch(PrefixConfigSource::isLoaded), since);
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other == this || other instanceof EtcdStatus that
+                && reachable == that.reachable
+                && configWatchLive == that.configWatchLive
+                && registrationHeld == that.registrationHeld
+                && configRevision == that.configRevision
+                && Objects.equals(registrationKey, that.registrationKey)
+                && configStale == that.configStale
+                && draining == that.draining
+                && loaded == that.loaded
+                && staleSince == that.staleSince;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(reachable, configWatchLive, registrationHeld, configRevision, registrationKey, configStale, draining, loaded, staleSince);
+    }
+
+    @Override
+    public String toString() {
+        return "EtcdStatus[reachable=" + reachable
+                + ", configWatchLive=" + configWatchLive
+                + ", registrationHeld=" + registrationHeld
+                + ", configRevision=" + configRevision
+                + ", registrationKey=" + registrationKey
+                + ", configStale=" + configStale
+                + ", draining=" + draining
+                + ", loaded=" + loaded
+                + ", staleSince=" + staleSince + "]";
     }
 }

@@ -27,4 +27,21 @@ public record Series(String name, Map<String, String> attributes) {
     static Series of(String name, String a1, String v1, String a2, String v2) {
         return new Series(name, Map.of(a1, v1, a2, v2));
     }
+
+    @Override
+    public boolean equals(Object other) {
+        return other == this || other instanceof Series that
+                && Objects.equals(name, that.name)
+                && Objects.equals(attributes, that.attributes);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(name, attributes);
+    }
+
+    @Override
+    public String toString() {
+        return "Series[name=" + name + ", attributes=" + attributes + "]";
+    }
 }

@@ -15,6 +15,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -31,6 +32,24 @@ final class Ejections {
     record Ejection(long failedNanos, long untilNanos, Instant until) {
         boolean live(long now) {
             return untilNanos - now > 0;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other == this || other instanceof Ejection that
+                    && failedNanos == that.failedNanos
+                    && untilNanos == that.untilNanos
+                    && Objects.equals(until, that.until);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(failedNanos, untilNanos, until);
+        }
+
+        @Override
+        public String toString() {
+            return "Ejection[failedNanos=" + failedNanos + ", untilNanos=" + untilNanos + ", until=" + until + "]";
         }
     }
 

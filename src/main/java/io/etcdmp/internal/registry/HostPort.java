@@ -5,6 +5,7 @@ import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 
 import java.math.BigDecimal;
+import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
@@ -68,5 +69,22 @@ record HostPort(String host, int port) {
 
     static String shorten(String text) {
         return text.length() <= 80 ? text : text.substring(0, 77) + "...";
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other == this || other instanceof HostPort that
+                && Objects.equals(host, that.host)
+                && port == that.port;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(host, port);
+    }
+
+    @Override
+    public String toString() {
+        return "HostPort[host=" + host + ", port=" + port + "]";
     }
 }

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -99,6 +100,22 @@ final class InstanceSelector {
         private long[] current = new long[0];
 
         private record Prepared(List<ServiceInstance> from, Candidates candidates) {
+            @Override
+            public boolean equals(Object other) {
+                return other == this || other instanceof Prepared that
+                        && Objects.equals(from, that.from)
+                        && Objects.equals(candidates, that.candidates);
+            }
+
+            @Override
+            public int hashCode() {
+                return Objects.hash(from, candidates);
+            }
+
+            @Override
+            public String toString() {
+                return "Prepared[from=" + from + ", candidates=" + String.valueOf(candidates) + "]";
+            }
         }
 
         Candidates candidates(List<ServiceInstance> instances, Optional<String> zone) {

@@ -190,9 +190,6 @@ final class RecordKeeper implements Registration, SharedLease.Member {
         }
     }
 
-    /** The record as last written: the keeper's generation then, its lease, value and revision. */
-    record Written(int generation, long lease, ByteSequence value, long revision) { }
-
     /** A restore of {@code written} wrote it again at {@code revision}; false when the keeper was closed meanwhile. */
     boolean restored(Written written, long revision) {
         synchronized (lock) {

@@ -149,7 +149,7 @@ final class RecordReport {
      * @return the revision of the write; 0 when the record changed meanwhile (not rewritten); {@link #NOTHING}
      */
     long rewrite() throws Exception {
-        RecordKeeper.Written written = keeper.written();
+        Written written = keeper.written();
         if (written == null) {
             return NOTHING;
         }

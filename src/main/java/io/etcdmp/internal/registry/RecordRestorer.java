@@ -64,7 +64,7 @@ final class RecordRestorer implements RecordGuard.Guarded {
                 return; // the restore under way checks goneAt again when it ends
             }
         }
-        RecordKeeper.Written written = keeper.written();
+        Written written = keeper.written();
         if (written == null || revision <= written.revision()) {
             return; // closed, a lost lease being replaced, or the delete of an older write
         }
@@ -82,7 +82,7 @@ final class RecordRestorer implements RecordGuard.Guarded {
         }
     }
 
-    private void restore(RecordKeeper.Written written, long deletedAt) {
+    private void restore(Written written, long deletedAt) {
         long revision;
         try {
             revision = claim.claim(written.value(), written.lease(), written.value());
@@ -111,7 +111,7 @@ final class RecordRestorer implements RecordGuard.Guarded {
         }
     }
 
-    private void failed(RecordKeeper.Written written, Exception e) {
+    private void failed(Written written, Exception e) {
         long id = written.lease();
         if (e instanceof RecordClaim.DuplicateInstanceException) {
             LOG.log(Level.INFO, "Record {0} was deleted and is now held by another instance: {1}", key(), e.getMessage());

@@ -9,6 +9,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -129,6 +130,18 @@ public final class SecretKeys {
         @Override
         public String toString() {
             return "Decrypted[key #" + keyIndex + ", value hidden]";
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other == this || other instanceof Decrypted that
+                    && Objects.equals(clearText, that.clearText)
+                    && keyIndex == that.keyIndex;
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(clearText, keyIndex);
         }
     }
 

@@ -2,6 +2,8 @@ package io.etcdmp.internal.watch;
 
 import io.etcd.jetcd.ByteSequence;
 
+import java.util.Objects;
+
 /**
  * One key's change as a {@link PrefixMirror} applies it: a put ({@code value} present) or a delete
  * ({@code value == null}), at the key's modification revision (the delete's revision for a delete).
@@ -20,5 +22,27 @@ public record KeyChange(ByteSequence key, ByteSequence value, long modRevision, 
     /** True for the put that created the key (its first version since it last did not exist). */
     public boolean isCreation() {
         return version == 1;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other == this || other instanceof KeyChange that
+                && Objects.equals(key, that.key)
+                && Objects.equals(value, that.value)
+                && modRevision == that.modRevision
+                && version == that.version;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(key, value, modRevision, version);
+    }
+
+    @Override
+    public String toString() {
+        return "KeyChange[key=" + String.valueOf(key)
+                + ", value=" + String.valueOf(value)
+                + ", modRevision=" + modRevision
+                + ", version=" + version + "]";
     }
 }

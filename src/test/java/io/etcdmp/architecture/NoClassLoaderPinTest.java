@@ -1,0 +1,75 @@
+package io.etcdmp.architecture;
+
+import io.etcdmp.registry.ServiceInstance;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * No class of the library lets the JDK keep the application's class loader after undeploy. On JDK 17, the
+ * {@code equals}, {@code hashCode} and {@code toString} that javac generates for a record are bootstrapped by
+ * {@code java.lang.runtime.ObjectMethods}, whose static method handles cache (in {@code asTypeCache}, a strong
+ * reference) the method type of the last record class they served: that record's class, and so the whole WAR,
+ * stays loaded for the life of the server (seen on Open Liberty and WildFly: a heap dump after undeploy showed
+ * {@code ObjectMethods -> DirectMethodHandle.asTypeCache -> MethodType -> Series.class -> AppClassLoader}).
+ * So every record of the library declares the three methods itself, and no compiled class refers to
+ * {@code ObjectMethods}.
+ */
+@Tag("unit")
+@Timeout(60)
+class NoClassLoaderPinTest {
+    static final String OBJECT_METHODS = "java/lang/runtime/ObjectMethods";
+
+    @Test
+    void noRecordOfTheLibraryUsesTheGeneratedEqualsHashCodeOrToString() throws IOException, URISyntaxException {
+        Path classes = Path.of(ServiceInstance.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        assertThat(classes).as("the library's compiled classes").isDirectory();
+        assertThat(referringTo(classes, OBJECT_METHODS))
+                .as("classes bootstrapped by " + OBJECT_METHODS + " (records without their own equals, hashCode and"
+                        + " toString): on JDK 17 they keep an undeployed application's class loader")
+                .isEmpty();
+    }
+
+    /** The class files under {@code classes} whose constant pool names {@code internalName}. */
+    static List<String> referringTo(Path classes, String internalName) throws IOException {
+        byte[] needle = internalName.getBytes(StandardCharsets.UTF_8);
+        try (Stream<Path> files = Files.walk(classes)) {
+            return files.filter(f -> f.toString().endsWith(".class"))
+                    .filter(f -> contains(read(f), needle))
+                    .map(f -> classes.relativize(f).toString())
+                    .sorted()
+                    .toList();
+        }
+    }
+
+    private static byte[] read(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static boolean contains(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i <= haystack.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+}
