@@ -10,7 +10,10 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,6 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(60)
 class NoClassLoaderPinTest {
     static final String OBJECT_METHODS = "java/lang/runtime/ObjectMethods";
+    private static final Path ROOT = Path.of("").toAbsolutePath();
+    private static final Set<String> TOOLS = Set.of("cli", "testing", "bench", "demo", "it");
 
     @Test
     void noRecordOfTheLibraryUsesTheGeneratedEqualsHashCodeOrToString() throws IOException, URISyntaxException {
@@ -38,6 +43,39 @@ class NoClassLoaderPinTest {
                 .as("classes bootstrapped by " + OBJECT_METHODS + " (records without their own equals, hashCode and"
                         + " toString): on JDK 17 they keep an undeployed application's class loader")
                 .isEmpty();
+    }
+
+    /**
+     * The other modules whose code runs inside applications ({@code grpc/}, {@code quarkus/}, and any module added
+     * next, except the tools {@code cli/}, {@code testing/}, {@code bench/}, {@code demo/} and {@code it/}) are built
+     * after the library, so their sources are checked: a file declares each of the three methods at least once per
+     * record it declares.
+     */
+    @Test
+    void everyRecordOfTheOtherApplicationModulesDeclaresTheThreeMethods() throws IOException {
+        Pattern record = Pattern.compile("(?m)^\\s*(?:(?:public|protected|private|static|final)\\s+)*record\\s+\\w+\\s*[(<]");
+        List<String> missing = new ArrayList<>();
+        for (Path tree : SourceSizesTest.mainSourceTrees()) {
+            Path module = ROOT.relativize(tree.getParent().getParent());
+            if (module.toString().isEmpty() || TOOLS.contains(module.getName(0).toString())) {
+                continue;
+            }
+            try (Stream<Path> files = Files.walk(tree)) {
+                for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                    String text = Files.readString(file);
+                    long records = record.matcher(text).results().count();
+                    if (records > Math.min(count(text, "boolean equals(Object"),
+                            Math.min(count(text, "int hashCode()"), count(text, "String toString()")))) {
+                        missing.add(ROOT.relativize(file).toString());
+                    }
+                }
+            }
+        }
+        assertThat(missing).as("files with a record lacking its own equals, hashCode or toString").isEmpty();
+    }
+
+    private static long count(String text, String part) {
+        return Pattern.compile(Pattern.quote(part)).matcher(text).results().count();
     }
 
     /** The class files under {@code classes} whose constant pool names {@code internalName}. */
