@@ -21,7 +21,7 @@ import java.util.Objects;
  * properties, the environment and {@code microprofile-config.properties} ({@link BootstrapProperties}),
  * never from the {@code Config} being built. During a Quarkus build it returns no source ({@link QuarkusBuild}).
  *
- * <p>Configs built for one class loader with the same settings and prefixes share one source, so one snapshot
+ * <p>Configs built with the same settings and prefixes by one copy of the library share one source, so one snapshot
  * and one watch per prefix (Open Liberty builds two Configs per application with MicroProfile Fault Tolerance);
  * who holds a shared source open: {@link SourceUsers}.
  */
@@ -31,7 +31,12 @@ public final class EtcdConfigSourceProvider implements ConfigSourceProvider {
     /** The sources handed out, by class loader and settings; a closed one is replaced when it is asked for again. */
     private static final Map<SourceKey, PrefixConfigSource> SHARED = new HashMap<>();
 
-    /** Class loaders compare by identity; the settings by value (endpoints, credentials, prefixes, ordinal, ...). */
+    /**
+     * The library's own class loader (one per deployment that carries the library: two WARs never share) compared by
+     * identity, and the settings by value (endpoints, credentials, prefixes, ordinal, ...). Not the class loader a
+     * Config is built for: Open Liberty builds the second Config of an application with MicroProfile Fault Tolerance
+     * for another class loader of the same application.
+     */
     private record SourceKey(ClassLoader loader, EtcdSettings etcd, ConfigSourceSettings settings) {
         @Override
         public boolean equals(Object other) {
@@ -54,6 +59,8 @@ public final class EtcdConfigSourceProvider implements ConfigSourceProvider {
         }
     }
 
+    private static final ClassLoader LIBRARY = EtcdConfigSourceProvider.class.getClassLoader();
+
     @Override
     public Iterable<ConfigSource> getConfigSources(ClassLoader forClassLoader) {
         if (QuarkusBuild.isRunning()) {
@@ -68,7 +75,7 @@ public final class EtcdConfigSourceProvider implements ConfigSourceProvider {
         }
         EtcdSettings etcd = EtcdSettings.from(bootstrap);
         try {
-            return List.of(shared(new SourceKey(forClassLoader, etcd, settings)));
+            return List.of(shared(new SourceKey(LIBRARY, etcd, settings)));
         } finally {
             NettyThreadState.release();
         }
