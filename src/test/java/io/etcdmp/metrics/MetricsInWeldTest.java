@@ -24,15 +24,17 @@ import static org.awaitility.Awaitility.await;
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class MetricsInWeldTest {
-    private static final String SOURCE = "/config/application/,/config/orders/";
+    // a name no other test uses: the library's meters are per JVM, and a source another test class left open in this
+    // fork with the same prefixes would report its own revision under the same attributes
+    private static final String SOURCE = "/config/application/,/config/metricsweld/";
 
     @Test
     void theMetricSetFollowsEtcdAndTheRegistry() {
         try (EtcdCluster etcd = EtcdCluster.start()) {
-            etcd.ctl().put("/config/orders/color", "red");
-            etcd.ctl().put("/config/orders/app.yaml", "db:\n  pool: 5\n");
+            etcd.ctl().put("/config/metricsweld/color", "red");
+            etcd.ctl().put("/config/metricsweld/app.yaml", "db:\n  pool: 5\n");
             long configWritten = etcd.ctl().revision();
-            try (CdiApp app = CdiApp.start(CdiApp.settings(etcd.endpoints(), "mp.app.name", "orders",
+            try (CdiApp app = CdiApp.start(CdiApp.settings(etcd.endpoints(), "mp.app.name", "metricsweld",
                     "etcd.config.documents", "app.yaml", "etcd.registry.port", "8080", "etcd.registry.ttl", "2s",
                     "etcd.request-timeout", "1s"), TelemetryProducer.class)) {
                 ServiceRegistry registry = app.bean(ServiceRegistry.class);
@@ -50,19 +52,19 @@ class MetricsInWeldTest {
                 });
 
                 long changesBefore = sum(TelemetryProducer.READER.collectAllMetrics(), "etcd.config.changes", source());
-                etcd.ctl().put("/config/orders/color", "blue");
+                etcd.ctl().put("/config/metricsweld/color", "blue");
                 long blue = etcd.ctl().revision();
                 await().atMost(Duration.ofSeconds(10)).until(() ->
                         sum(TelemetryProducer.READER.collectAllMetrics(), "etcd.config.changes", source()) == changesBefore + 1
                         && gauge(TelemetryProducer.READER.collectAllMetrics(), "etcd.config.revision", source()) == blue);
 
-                etcd.ctl().put("/config/orders/app.yaml", "a: &x [*x]");
+                etcd.ctl().put("/config/metricsweld/app.yaml", "a: &x [*x]");
                 await().atMost(Duration.ofSeconds(10)).until(() -> sum(TelemetryProducer.READER.collectAllMetrics(),
-                        "etcd.config.document.errors", a -> "/config/orders/".equals(a.get("etcd.prefix"))) >= 1);
+                        "etcd.config.document.errors", a -> "/config/metricsweld/".equals(a.get("etcd.prefix"))) >= 1);
 
-                assertThat(registry.instances("orders")).hasSize(1);
+                assertThat(registry.instances("metricsweld")).hasSize(1);
                 await().atMost(Duration.ofSeconds(10)).until(() -> gauge(TelemetryProducer.READER.collectAllMetrics(),
-                        "etcd.discovery.instances", a -> "orders".equals(a.get("service.name")) && "UP".equals(a.get("status"))) == 1.0);
+                        "etcd.discovery.instances", a -> "metricsweld".equals(a.get("service.name")) && "UP".equals(a.get("status"))) == 1.0);
 
                 // etcd away for longer than the lease's TTL: stale config, a watch that restarts, keep-alives that fail, the lease lost
                 etcd.stop(0);
@@ -72,7 +74,7 @@ class MetricsInWeldTest {
                             && gauge(data, "etcd.config.sync.age", source()) > 0
                             && sum(data, "etcd.registry.lease.lost", a -> true) >= 1
                             && sum(data, "etcd.registry.keepalive.failures", a -> true) >= 1
-                            && sum(data, "etcd.watch.restarts", a -> "/config/orders/".equals(a.get("etcd.prefix"))) >= 1;
+                            && sum(data, "etcd.watch.restarts", a -> "/config/metricsweld/".equals(a.get("etcd.prefix"))) >= 1;
                 });
                 etcd.start(0);
                 await().atMost(Duration.ofSeconds(30)).until(() ->
