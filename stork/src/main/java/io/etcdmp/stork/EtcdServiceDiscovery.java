@@ -1,0 +1,120 @@
+package io.etcdmp.stork;
+
+import io.etcdmp.internal.stork.StorkRegistry;
+import io.etcdmp.registry.ServiceInstance;
+import io.etcdmp.registry.ServiceRegistry;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.smallrye.stork.api.ServiceDiscovery;
+import io.smallrye.stork.utils.ServiceInstanceIds;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * One Stork service's instances, fed by the registry's watch: the first call reads the registry's cache once (off
+ * the caller's thread: in Quarkus it is an event loop) and starts the watch; from then on every call answers from
+ * the last list the watch delivered, without any etcd request and without a refresh period. Offered: the instances
+ * with status {@code UP}, those of the caller's zone ({@code etcd.registry.metadata.zone}) only when any is there,
+ * those with weight above 0 unless every weight is 0 (as the registry's own choice), less the ones this caller
+ * ejected after a failed connection (never fewer than one: then the one whose ejection ends first).
+ */
+final class EtcdServiceDiscovery implements ServiceDiscovery {
+    private final String service;
+    private final Supplier<ServiceRegistry> registries;
+    private final Boolean secure;
+    /** Stork ids stay the same for an instance id across lists (statistics-based load balancers key on them). */
+    private final Map<String, Long> ids = new ConcurrentHashMap<>();
+
+    private volatile Choice current;
+    private CompletableFuture<Choice> loading; // guarded by this; never completes while holding the lock
+
+    /** The offered instances of one list, with the registry they report failures to. */
+    private static final class Choice {
+        final ServiceRegistry registry;
+        final List<EtcdStorkInstance> offered;
+
+        Choice(ServiceRegistry registry, List<EtcdStorkInstance> offered) {
+            this.registry = registry;
+            this.offered = offered;
+        }
+    }
+
+    EtcdServiceDiscovery(String service, Supplier<ServiceRegistry> registries, Boolean secure) {
+        this.service = service;
+        this.registries = registries;
+        this.secure = secure;
+    }
+
+    @Override
+    public Uni<List<io.smallrye.stork.api.ServiceInstance>> getServiceInstances() {
+        Choice now = current;
+        if (now != null) {
+            return Uni.createFrom().item(withoutEjected(now));
+        }
+        return Uni.createFrom().completionStage(this::load).map(this::withoutEjected);
+    }
+
+    private synchronized CompletableFuture<Choice> load() {
+        if (loading == null || loading.isCompletedExceptionally()) { // a failed first read is tried again by the next call
+            loading = CompletableFuture.supplyAsync(this::follow, Infrastructure.getDefaultWorkerPool());
+        }
+        return loading;
+    }
+
+    /** Starts the watch, then reads the cache once; a list the watch delivered meanwhile is newer and wins. */
+    private Choice follow() {
+        ServiceRegistry registry = registries.get();
+        Optional<String> zone = StorkRegistry.zoneOf(registry);
+        registry.watch(service, instances -> current = choice(registry, zone, instances)); // lives as long as the registry
+        Choice first = choice(registry, zone, registry.instances(service));
+        synchronized (this) {
+            if (current == null) {
+                current = first;
+            }
+            return current;
+        }
+    }
+
+    private Choice choice(ServiceRegistry registry, Optional<String> zone, List<ServiceInstance> instances) {
+        List<ServiceInstance> up = instances.stream().filter(ServiceInstance::isUp).toList();
+        if (zone.isPresent()) {
+            List<ServiceInstance> local = up.stream().filter(i -> zone.get().equals(i.metadata().get(ServiceInstance.ZONE))).toList();
+            if (!local.isEmpty()) {
+                up = local;
+            }
+        }
+        List<ServiceInstance> weighted = up.stream().filter(i -> i.weight() > 0).toList();
+        List<EtcdStorkInstance> offered = new ArrayList<>();
+        for (ServiceInstance i : weighted.isEmpty() ? up : weighted) {
+            long id = ids.computeIfAbsent(i.instanceId(), any -> ServiceInstanceIds.next());
+            offered.add(new EtcdStorkInstance(id, i, registry, secure));
+        }
+        ids.keySet().retainAll(instances.stream().map(ServiceInstance::instanceId).toList()); // no id kept for a departed instance
+        return new Choice(registry, List.copyOf(offered));
+    }
+
+    private List<io.smallrye.stork.api.ServiceInstance> withoutEjected(Choice choice) {
+        Map<String, Instant> ejected = choice.registry.ejected(service);
+        if (ejected.isEmpty() || choice.offered.isEmpty()) {
+            return List.copyOf(choice.offered);
+        }
+        List<io.smallrye.stork.api.ServiceInstance> kept = new ArrayList<>();
+        EtcdStorkInstance endsFirst = null;
+        for (EtcdStorkInstance i : choice.offered) {
+            Instant until = ejected.get(i.instance().instanceId());
+            if (until == null) {
+                kept.add(i);
+            } else if (endsFirst == null || until.isBefore(ejected.get(endsFirst.instance().instanceId()))) {
+                endsFirst = i;
+            }
+        }
+        return kept.isEmpty() && endsFirst != null ? List.of(endsFirst) : kept;
+    }
+}
