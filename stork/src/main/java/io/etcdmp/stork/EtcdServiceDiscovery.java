@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
@@ -32,7 +33,7 @@ final class EtcdServiceDiscovery implements ServiceDiscovery {
     /** Stork ids stay the same for an instance id across lists (statistics-based load balancers key on them). */
     private final Map<String, Long> ids = new ConcurrentHashMap<>();
 
-    private volatile Choice current;
+    private final AtomicReference<Choice> current = new AtomicReference<>();
     private CompletableFuture<Choice> loading; // guarded by this; never completes while holding the lock
 
     /** The offered instances of one list, with the registry they report failures to. */
@@ -54,7 +55,7 @@ final class EtcdServiceDiscovery implements ServiceDiscovery {
 
     @Override
     public Uni<List<io.smallrye.stork.api.ServiceInstance>> getServiceInstances() {
-        Choice now = current;
+        Choice now = current.get();
         if (now != null) {
             return Uni.createFrom().item(withoutEjected(now));
         }
@@ -72,14 +73,20 @@ final class EtcdServiceDiscovery implements ServiceDiscovery {
     private Choice follow() {
         ServiceRegistry registry = registries.get();
         Optional<String> zone = StorkRegistry.zoneOf(registry);
-        registry.watch(service, instances -> current = choice(registry, zone, instances)); // lives as long as the registry
-        Choice first = choice(registry, zone, registry.instances(service));
-        synchronized (this) {
-            if (current == null) {
-                current = first;
+        AutoCloseable watch = registry.watch(service, instances -> current.set(choice(registry, zone, instances)));
+        Choice first;
+        try {
+            first = choice(registry, zone, registry.instances(service));
+        } catch (RuntimeException e) { // the next call tries again, with a watch of its own
+            try {
+                watch.close();
+            } catch (Exception ignored) {
+                // removing a listener from the registry's cache: nothing to fail
             }
-            return current;
+            throw e;
         }
+        current.compareAndSet(null, first); // never over a list the watch delivered meanwhile
+        return current.get();
     }
 
     private Choice choice(ServiceRegistry registry, Optional<String> zone, List<ServiceInstance> instances) {
