@@ -16,8 +16,8 @@ import jakarta.enterprise.context.ApplicationScoped;
  * by the registry's watch: no polling, no refresh period. The registry is the application's CDI bean when a container
  * runs, else one per process built from the library's settings ({@code etcd.endpoints}, ...).
  */
-@ServiceDiscoveryAttribute(name = "service", description = "The service's name in the registry (its records are under "
-        + "<etcd.registry.prefix><service>/); if not set, the Stork service's name.")
+@ServiceDiscoveryAttribute(name = "service", description = "The service's name in the registry (its records are the keys "
+        + "under etcd.registry.prefix, this name and a slash); if not set, the Stork service's name.")
 @ServiceDiscoveryAttribute(name = "secure", description = "Whether the instances are called over TLS; if not set, "
         + "when the instance's record says scheme https.")
 @ServiceDiscoveryType("etcd")
