@@ -8,6 +8,7 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.stork.api.ServiceDiscovery;
 import io.smallrye.stork.utils.ServiceInstanceIds;
 
+import java.lang.ref.WeakReference;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +17,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -47,6 +49,34 @@ final class EtcdServiceDiscovery implements ServiceDiscovery {
         }
     }
 
+    /**
+     * The watch's listener. It holds its discovery weakly: a discovery Stork no longer holds (after
+     * {@code Stork.shutdown()}, a Quarkus dev-mode restart) is collected, and its listener leaves the registry at the
+     * next change of the service.
+     */
+    private static final class Feed implements Consumer<List<ServiceInstance>> {
+        private final WeakReference<EtcdServiceDiscovery> discovery;
+        private final ServiceRegistry registry;
+        private final Optional<String> zone;
+        volatile AutoCloseable handle;
+
+        Feed(EtcdServiceDiscovery discovery, ServiceRegistry registry, Optional<String> zone) {
+            this.discovery = new WeakReference<>(discovery);
+            this.registry = registry;
+            this.zone = zone;
+        }
+
+        @Override
+        public void accept(List<ServiceInstance> instances) {
+            EtcdServiceDiscovery d = discovery.get();
+            if (d != null) {
+                d.current.set(d.choice(registry, zone, instances));
+            } else if (handle != null) {
+                close(handle);
+            }
+        }
+    }
+
     EtcdServiceDiscovery(String service, Supplier<ServiceRegistry> registries, Boolean secure) {
         this.service = service;
         this.registries = registries;
@@ -73,16 +103,14 @@ final class EtcdServiceDiscovery implements ServiceDiscovery {
     private Choice follow() {
         ServiceRegistry registry = registries.get();
         Optional<String> zone = StorkRegistry.zoneOf(registry);
-        AutoCloseable watch = registry.watch(service, instances -> current.set(choice(registry, zone, instances)));
+        Feed feed = new Feed(this, registry, zone);
+        AutoCloseable watch = registry.watch(service, feed);
+        feed.handle = watch;
         Choice first;
         try {
             first = choice(registry, zone, registry.instances(service));
         } catch (RuntimeException e) { // the next call tries again, with a watch of its own
-            try {
-                watch.close();
-            } catch (Exception ignored) {
-                // removing a listener from the registry's cache: nothing to fail
-            }
+            close(watch);
             throw e;
         }
         current.compareAndSet(null, first); // never over a list the watch delivered meanwhile
@@ -123,5 +151,13 @@ final class EtcdServiceDiscovery implements ServiceDiscovery {
             }
         }
         return kept.isEmpty() && endsFirst != null ? List.of(endsFirst) : kept;
+    }
+
+    private static void close(AutoCloseable watch) {
+        try {
+            watch.close();
+        } catch (Exception ignored) {
+            // removing a listener from the registry's cache: nothing to fail
+        }
     }
 }
