@@ -121,14 +121,16 @@ class ArchitectureTest {
                 .layer("cdi").definedBy("io.etcdmp.cdi..", "io.etcdmp.internal.cdi..")
                 .layer("cli").definedBy("io.etcdmp.internal.cli..")
                 .layer("grpc").definedBy("io.etcdmp.internal.grpc..")
+                .layer("stork").definedBy("io.etcdmp.internal.stork..")
                 .whereLayer("cdi").mayNotBeAccessedByAnyLayer()
                 .whereLayer("cli").mayNotBeAccessedByAnyLayer()
                 .whereLayer("grpc").mayNotBeAccessedByAnyLayer()
+                .whereLayer("stork").mayNotBeAccessedByAnyLayer()
                 .whereLayer("health").mayOnlyBeAccessedByLayers("cdi")
-                .whereLayer("registry").mayOnlyBeAccessedByLayers("health", "cdi", "cli", "grpc")
-                .whereLayer("config").mayOnlyBeAccessedByLayers("health", "cdi", "cli", "grpc")
+                .whereLayer("registry").mayOnlyBeAccessedByLayers("health", "cdi", "cli", "grpc", "stork")
+                .whereLayer("config").mayOnlyBeAccessedByLayers("health", "cdi", "cli", "grpc", "stork")
                 .whereLayer("watch").mayOnlyBeAccessedByLayers("config", "registry", "health", "cdi", "cli")
-                .whereLayer("client").mayOnlyBeAccessedByLayers("watch", "config", "registry", "health", "cdi", "cli", "grpc")
+                .whereLayer("client").mayOnlyBeAccessedByLayers("watch", "config", "registry", "health", "cdi", "cli", "grpc", "stork")
                 .check(library);
     }
 

@@ -1,0 +1,163 @@
+package io.etcdmp.stork;
+
+import io.etcdmp.internal.stork.StorkRegistry;
+import io.etcdmp.registry.ServiceInstance;
+import io.etcdmp.registry.ServiceRegistry;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.smallrye.stork.api.ServiceDiscovery;
+import io.smallrye.stork.utils.ServiceInstanceIds;
+
+import java.lang.ref.WeakReference;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * One Stork service's instances, fed by the registry's watch: the first call reads the registry's cache once (off
+ * the caller's thread: in Quarkus it is an event loop) and starts the watch; from then on every call answers from
+ * the last list the watch delivered, without any etcd request and without a refresh period. Offered: the instances
+ * with status {@code UP}, those of the caller's zone ({@code etcd.registry.metadata.zone}) only when any is there,
+ * those with weight above 0 unless every weight is 0 (as the registry's own choice), less the ones this caller
+ * ejected after a failed connection (never fewer than one: then the one whose ejection ends first).
+ */
+final class EtcdServiceDiscovery implements ServiceDiscovery {
+    private final String service;
+    private final Supplier<ServiceRegistry> registries;
+    private final Boolean secure;
+    /** Stork ids stay the same for an instance id across lists (statistics-based load balancers key on them). */
+    private final Map<String, Long> ids = new ConcurrentHashMap<>();
+
+    private final AtomicReference<Choice> current = new AtomicReference<>();
+    private CompletableFuture<Choice> loading; // guarded by this; never completes while holding the lock
+
+    /** The offered instances of one list, with the registry they report failures to. */
+    private static final class Choice {
+        final ServiceRegistry registry;
+        final List<EtcdStorkInstance> offered;
+
+        Choice(ServiceRegistry registry, List<EtcdStorkInstance> offered) {
+            this.registry = registry;
+            this.offered = offered;
+        }
+    }
+
+    /**
+     * The watch's listener. It holds its discovery weakly: a discovery Stork no longer holds (after
+     * {@code Stork.shutdown()}, a Quarkus dev-mode restart) is collected, and its listener leaves the registry at the
+     * next change of the service.
+     */
+    private static final class Feed implements Consumer<List<ServiceInstance>> {
+        private final WeakReference<EtcdServiceDiscovery> discovery;
+        private final ServiceRegistry registry;
+        private final Optional<String> zone;
+        volatile AutoCloseable handle;
+
+        Feed(EtcdServiceDiscovery discovery, ServiceRegistry registry, Optional<String> zone) {
+            this.discovery = new WeakReference<>(discovery);
+            this.registry = registry;
+            this.zone = zone;
+        }
+
+        @Override
+        public void accept(List<ServiceInstance> instances) {
+            EtcdServiceDiscovery d = discovery.get();
+            if (d != null) {
+                d.current.set(d.choice(registry, zone, instances));
+            } else if (handle != null) {
+                close(handle);
+            }
+        }
+    }
+
+    EtcdServiceDiscovery(String service, Supplier<ServiceRegistry> registries, Boolean secure) {
+        this.service = service;
+        this.registries = registries;
+        this.secure = secure;
+    }
+
+    @Override
+    public Uni<List<io.smallrye.stork.api.ServiceInstance>> getServiceInstances() {
+        Choice now = current.get();
+        if (now != null) {
+            return Uni.createFrom().item(withoutEjected(now));
+        }
+        return Uni.createFrom().completionStage(this::load).map(this::withoutEjected);
+    }
+
+    private synchronized CompletableFuture<Choice> load() {
+        if (loading == null || loading.isCompletedExceptionally()) { // a failed first read is tried again by the next call
+            loading = CompletableFuture.supplyAsync(this::follow, Infrastructure.getDefaultWorkerPool());
+        }
+        return loading;
+    }
+
+    /** Starts the watch, then reads the cache once; a list the watch delivered meanwhile is newer and wins. */
+    private Choice follow() {
+        ServiceRegistry registry = registries.get();
+        Optional<String> zone = StorkRegistry.zoneOf(registry);
+        Feed feed = new Feed(this, registry, zone);
+        AutoCloseable watch = registry.watch(service, feed);
+        feed.handle = watch;
+        Choice first;
+        try {
+            first = choice(registry, zone, registry.instances(service));
+        } catch (RuntimeException e) { // the next call tries again, with a watch of its own
+            close(watch);
+            throw e;
+        }
+        current.compareAndSet(null, first); // never over a list the watch delivered meanwhile
+        return current.get();
+    }
+
+    private Choice choice(ServiceRegistry registry, Optional<String> zone, List<ServiceInstance> instances) {
+        List<ServiceInstance> up = instances.stream().filter(ServiceInstance::isUp).toList();
+        if (zone.isPresent()) {
+            List<ServiceInstance> local = up.stream().filter(i -> zone.get().equals(i.metadata().get(ServiceInstance.ZONE))).toList();
+            if (!local.isEmpty()) {
+                up = local;
+            }
+        }
+        List<ServiceInstance> weighted = up.stream().filter(i -> i.weight() > 0).toList();
+        List<EtcdStorkInstance> offered = new ArrayList<>();
+        for (ServiceInstance i : weighted.isEmpty() ? up : weighted) {
+            long id = ids.computeIfAbsent(i.instanceId(), any -> ServiceInstanceIds.next());
+            offered.add(new EtcdStorkInstance(id, i, registry, secure));
+        }
+        ids.keySet().retainAll(instances.stream().map(ServiceInstance::instanceId).toList()); // no id kept for a departed instance
+        return new Choice(registry, List.copyOf(offered));
+    }
+
+    private List<io.smallrye.stork.api.ServiceInstance> withoutEjected(Choice choice) {
+        Map<String, Instant> ejected = choice.registry.ejected(service);
+        if (ejected.isEmpty() || choice.offered.isEmpty()) {
+            return List.copyOf(choice.offered);
+        }
+        List<io.smallrye.stork.api.ServiceInstance> kept = new ArrayList<>();
+        EtcdStorkInstance endsFirst = null;
+        for (EtcdStorkInstance i : choice.offered) {
+            Instant until = ejected.get(i.instance().instanceId());
+            if (until == null) {
+                kept.add(i);
+            } else if (endsFirst == null || until.isBefore(ejected.get(endsFirst.instance().instanceId()))) {
+                endsFirst = i;
+            }
+        }
+        return kept.isEmpty() && endsFirst != null ? List.of(endsFirst) : kept;
+    }
+
+    private static void close(AutoCloseable watch) {
+        try {
+            watch.close();
+        } catch (Exception ignored) {
+            // removing a listener from the registry's cache: nothing to fail
+        }
+    }
+}
