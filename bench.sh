@@ -8,7 +8,7 @@
 #                        its test method runs in it/ on all five runtimes); --installed: the reactor was just installed
 #   ./bench.sh --only=lookup,change,startup,cache,registry,threads,restclient,grpc,registry-scale,runtimes   a subset of the figures
 #   (runtimes: Config lookups inside the it/ runtimes, through the it/ build; Helidon on a JDK 21+, JAVA21_HOME or the newest
-#   under /usr/lib/jvm; ~3 minutes on 2 cores, --quick: Helidon only)
+#   under /usr/lib/jvm; ~3 minutes on 2 cores; not in --quick)
 set -euo pipefail
 cd "$(dirname "$0")"
 ./scripts/install-deps.sh

@@ -53,10 +53,10 @@ class NoClassLoaderPinTest {
      */
     @Test
     void everyRecordOfTheOtherApplicationModulesDeclaresTheThreeMethods() throws IOException {
-        Pattern record = Pattern.compile("(?m)^\\s*(?:(?:public|protected|private|static|final)\\s+)*record\\s+\\w+\\s*[(<]");
+        Pattern record = Pattern.compile("(?m)^\\s*(?:@[\\w.]+(?:\\([^)]*\\))?\\s+)*(?:(?:public|protected|private|static|final)\\s+)*record\\s+\\w+\\s*[(<]");
         List<String> missing = new ArrayList<>();
         for (Path tree : SourceSizesTest.mainSourceTrees()) {
-            Path module = ROOT.relativize(tree.getParent().getParent());
+            Path module = ROOT.relativize(tree.getParent().getParent().getParent()); // <module>/src/main/java
             if (module.toString().isEmpty() || TOOLS.contains(module.getName(0).toString())) {
                 continue;
             }

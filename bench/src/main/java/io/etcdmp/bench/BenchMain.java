@@ -50,6 +50,11 @@ public final class BenchMain {
         String only = List.of(args).stream().filter(a -> a.startsWith("--only=")).map(a -> a.substring(7))
                 .findFirst().orElse(ALL);
         java.util.Set<String> figures = java.util.Set.of(only.split(","));
+        if (quick && !only.equals(ALL) && figures.contains("runtimes")) {
+            System.err.println("[bench] --quick has no runtimes row (it/ runs its test method on every runtime): run"
+                    + " ./bench.sh --only=runtimes");
+            System.exit(2);
+        }
         long started = System.nanoTime();
         Report report = new Report();
         String machine = machine();

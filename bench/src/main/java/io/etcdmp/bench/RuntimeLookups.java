@@ -54,9 +54,8 @@ final class RuntimeLookups {
 
     void run(boolean quick, Report report) throws Exception {
         List<String> runtimes = runtimes(quick);
-        // --quick: few rounds, but on warmed-up code (on cold code the ratio means nothing, and a MISS fails the run)
-        int rounds = quick ? 9 : 31;
-        int warmup = quick ? 5 : 10;
+        int rounds = 31;
+        int warmup = 10;
         int roundMillis = 20;
         for (String runtime : runtimes) {
             Files.deleteIfExists(result(runtime));
