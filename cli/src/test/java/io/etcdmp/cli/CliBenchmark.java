@@ -49,7 +49,10 @@ class CliBenchmark {
             assertThat(cli.run("export", "/config/bench/", dir.toString()).code()).isZero();
             // interleaved, so that a change of the machine's load hits every column alike
             double[] m = interleaved(
-                    () -> assertThat(cli.run("plan", dir.toString()).code()).isZero(),
+                    () -> {
+                    Cli.Run run = cli.run("plan", dir.toString());
+                    assertThat(run.code()).as(run.toString()).isZero();
+                },
                     () -> assertThat(io.etcdmp.cli.core.Planning.plan(held, dir, List.of(), false).plan()
                             .orElseThrow().hasChanges()).isFalse(),
                     () -> readPaginated(kv, "/config/bench/", 5_000));
