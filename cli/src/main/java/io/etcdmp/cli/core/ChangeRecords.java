@@ -2,7 +2,6 @@ package io.etcdmp.cli.core;
 
 import io.etcd.jetcd.KeyValue;
 import io.etcdmp.internal.cli.ToolConnection;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
@@ -11,7 +10,6 @@ import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 
-import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Instant;
@@ -76,12 +74,12 @@ public final class ChangeRecords {
      * revision as {@code "revision"}; other records take theirs from their own modification revision.
      */
     public static String json(Instant time, Author author, String command, String part, List<KeyOp> keys, long revision) {
-        JsonObjectBuilder o = Json.createObjectBuilder().add("format", 1).add("time", time.toString())
+        JsonObjectBuilder o = Jsonp.object().add("format", 1).add("time", time.toString())
                 .add("user", author.user());
         author.etcdUser().ifPresent(u -> o.add("etcdUser", u));
         o.add("message", author.message()).add("command", command);
         if (author.gitCommit().isPresent()) {
-            JsonObjectBuilder git = Json.createObjectBuilder().add("commit", author.gitCommit().get());
+            JsonObjectBuilder git = Jsonp.object().add("commit", author.gitCommit().get());
             author.gitAuthor().ifPresent(a -> git.add("author", a));
             o.add("git", git);
         }
@@ -89,8 +87,8 @@ public final class ChangeRecords {
         if (revision > 0) {
             o.add("revision", revision);
         }
-        JsonArrayBuilder list = Json.createArrayBuilder();
-        keys.forEach(k -> list.add(Json.createObjectBuilder().add("key", k.key()).add("op", k.op())));
+        JsonArrayBuilder list = Jsonp.array();
+        keys.forEach(k -> list.add(Jsonp.object().add("key", k.key()).add("op", k.op())));
         return o.add("keys", list).build().toString();
     }
 
@@ -107,7 +105,7 @@ public final class ChangeRecords {
     }
 
     static Optional<Record> parse(KeyValue kv) {
-        try (JsonReader reader = Json.createReader(new StringReader(kv.getValue().toString(StandardCharsets.UTF_8)))) {
+        try (JsonReader reader = Jsonp.reader(kv.getValue().toString(StandardCharsets.UTF_8))) {
             JsonObject o = reader.readObject();
             List<KeyOp> keys = new ArrayList<>();
             for (JsonValue v : o.getJsonArray("keys")) {
