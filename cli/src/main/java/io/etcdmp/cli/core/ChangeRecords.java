@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -30,8 +29,6 @@ import java.util.Optional;
  */
 public final class ChangeRecords {
     public static final String DEFAULT_PREFIX = "/config-changes/";
-    private static final DateTimeFormatter KEY_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'")
-            .withZone(ZoneOffset.UTC);
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private ChangeRecords() {
@@ -62,7 +59,26 @@ public final class ChangeRecords {
     }
 
     public static String newKey(String root, Instant now) {
-        return root + KEY_TIME.format(now) + "-" + String.format("%06x", RANDOM.nextInt(1 << 24));
+        // by hand: DateTimeFormatter's fraction printer goes through BigDecimal (~12 % of a 100-key apply's CPU)
+        java.time.LocalDateTime t = java.time.LocalDateTime.ofInstant(now, ZoneOffset.UTC);
+        StringBuilder key = new StringBuilder(root.length() + 27).append(root);
+        pad(key, t.getYear(), 4);
+        pad(key, t.getMonthValue(), 2);
+        pad(key, t.getDayOfMonth(), 2).append('T');
+        pad(key, t.getHour(), 2);
+        pad(key, t.getMinute(), 2);
+        pad(key, t.getSecond(), 2).append('.');
+        pad(key, t.getNano() / 1_000_000, 3).append("Z-");
+        String random = Integer.toHexString(RANDOM.nextInt(1 << 24));
+        return key.append("0".repeat(6 - random.length())).append(random).toString();
+    }
+
+    private static StringBuilder pad(StringBuilder b, int value, int digits) {
+        String s = Integer.toString(value);
+        for (int i = s.length(); i < digits; i++) {
+            b.append('0');
+        }
+        return b.append(s);
     }
 
     public static String json(Instant time, Author author, String command, String part, List<KeyOp> keys) {
