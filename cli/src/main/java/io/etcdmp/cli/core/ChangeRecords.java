@@ -2,10 +2,8 @@ package io.etcdmp.cli.core;
 
 import io.etcd.jetcd.KeyValue;
 import io.etcdmp.internal.cli.ToolConnection;
-import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
@@ -90,22 +88,28 @@ public final class ChangeRecords {
      * revision as {@code "revision"}; other records take theirs from their own modification revision.
      */
     public static String json(Instant time, Author author, String command, String part, List<KeyOp> keys, long revision) {
-        JsonObjectBuilder o = Jsonp.object().add("format", 1).add("time", time.toString())
-                .add("user", author.user());
-        author.etcdUser().ifPresent(u -> o.add("etcdUser", u));
-        o.add("message", author.message()).add("command", command);
-        if (author.gitCommit().isPresent()) {
-            JsonObjectBuilder git = Jsonp.object().add("commit", author.gitCommit().get());
-            author.gitAuthor().ifPresent(a -> git.add("author", a));
-            o.add("git", git);
+        // written by a generator: a builder per key (and the object tree) cost more than the writing itself
+        java.io.StringWriter text = new java.io.StringWriter(256 + 48 * keys.size());
+        try (jakarta.json.stream.JsonGenerator o = Jsonp.generator(text)) {
+            o.writeStartObject().write("format", 1).write("time", time.toString()).write("user", author.user());
+            author.etcdUser().ifPresent(u -> o.write("etcdUser", u));
+            o.write("message", author.message()).write("command", command);
+            if (author.gitCommit().isPresent()) {
+                o.writeStartObject("git").write("commit", author.gitCommit().get());
+                author.gitAuthor().ifPresent(a -> o.write("author", a));
+                o.writeEnd();
+            }
+            o.write("part", part);
+            if (revision > 0) {
+                o.write("revision", revision);
+            }
+            o.writeStartArray("keys");
+            for (KeyOp k : keys) {
+                o.writeStartObject().write("key", k.key()).write("op", k.op()).writeEnd();
+            }
+            o.writeEnd().writeEnd();
         }
-        o.add("part", part);
-        if (revision > 0) {
-            o.add("revision", revision);
-        }
-        JsonArrayBuilder list = Jsonp.array();
-        keys.forEach(k -> list.add(Jsonp.object().add("key", k.key()).add("op", k.op())));
-        return o.add("keys", list).build().toString();
+        return text.toString();
     }
 
     /** Every record under {@code root}, newest first; values that are not records are skipped. */

@@ -32,6 +32,11 @@ public final class Jsonp {
         return PROVIDER.createReader(new StringReader(text));
     }
 
+    /** A compact generator writing to {@code out}. */
+    public static jakarta.json.stream.JsonGenerator generator(java.io.Writer out) {
+        return PROVIDER.createGenerator(out);
+    }
+
     public static JsonWriterFactory writerFactory(Map<String, ?> config) {
         return PROVIDER.createWriterFactory(config);
     }

@@ -9,7 +9,10 @@ import java.time.format.DateTimeFormatter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The change record's key: {@code <root><UTC time yyyyMMdd'T'HHmmss.SSS'Z'>-<6 hex digits>}, so that keys sort by time. */
+/**
+ * The change record's key, {@code <root><UTC time yyyyMMdd'T'HHmmss.SSS'Z'>-<6 hex digits>} (keys sort by time), and
+ * its value: one compact JSON object in the documented order.
+ */
 @Timeout(10)
 class ChangeRecordKeyTest {
     private static final DateTimeFormatter FORMAT = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
@@ -22,5 +25,26 @@ class ChangeRecordKeyTest {
 
             assertThat(key).startsWith("/config-changes/" + FORMAT.format(at) + "-").matches(".*-[0-9a-f]{6}");
         }
+    }
+
+    @Test
+    void aRecordIsOneCompactJsonObjectWithTheFieldsInTheDocumentedOrder() {
+        ChangeRecords.Author author = new ChangeRecords.Author("alice", java.util.Optional.of("ci"), "why \"quoted\"",
+                java.util.Optional.of("3f2a"), java.util.Optional.of("Alice <a@example.com>"));
+
+        String record = ChangeRecords.json(Instant.parse("2026-12-06T03:15:00.123Z"), author, "apply", "1/1",
+                java.util.List.of(new ChangeRecords.KeyOp("/config/orders/db.url", "put"),
+                        new ChangeRecords.KeyOp("/config/orders/old", "delete")));
+        String rollback = ChangeRecords.json(Instant.parse("2026-12-06T03:15:00Z"), new ChangeRecords.Author("bob",
+                java.util.Optional.empty(), "", java.util.Optional.empty(), java.util.Optional.empty()), "rollback", "1/1",
+                java.util.List.of(new ChangeRecords.KeyOp("/config/orders/db.url", "put")), 42);
+
+        assertThat(record).isEqualTo("{\"format\":1,\"time\":\"2026-12-06T03:15:00.123Z\",\"user\":\"alice\",\"etcdUser\":\"ci\","
+                + "\"message\":\"why \\\"quoted\\\"\",\"command\":\"apply\",\"git\":{\"commit\":\"3f2a\",\"author\":"
+                + "\"Alice <a@example.com>\"},\"part\":\"1/1\",\"keys\":[{\"key\":\"/config/orders/db.url\",\"op\":\"put\"},"
+                + "{\"key\":\"/config/orders/old\",\"op\":\"delete\"}]}");
+        assertThat(rollback).isEqualTo("{\"format\":1,\"time\":\"2026-12-06T03:15:00Z\",\"user\":\"bob\",\"message\":\"\","
+                + "\"command\":\"rollback\",\"part\":\"1/1\",\"revision\":42,\"keys\":[{\"key\":\"/config/orders/db.url\","
+                + "\"op\":\"put\"}]}");
     }
 }
