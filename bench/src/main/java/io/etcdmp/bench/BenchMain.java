@@ -33,8 +33,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class BenchMain {
     /** Rows of a whole run, besides one per runtime of {@link RuntimeLookups#runtimes}. */
-    static final int ROWS = 27;
-    static final String ALL = "lookup,change,startup,cache,registry,threads,restclient,grpc,registry-scale,runtimes";
+    static final int ROWS = 33;
+    static final String ALL = "lookup,change,startup,cache,registry,threads,restclient,grpc,registry-scale,cli,runtimes";
 
     private BenchMain() {
     }
@@ -108,6 +108,9 @@ public final class BenchMain {
                     Integer.getInteger("scale.services", quick ? 20 : 1_000), Integer.getInteger("scale.jvms", quick ? 2 : 4),
                     Integer.getInteger("scale.churn", quick ? 20 : 200), Integer.getInteger("scale.churn-seconds", quick ? 3 : 60))
                     .run(classpath(), report);
+        }
+        if (figures.contains("cli")) { // etcdmp plan/apply: cli/'s CliBenchmark through the cli build, with its own etcd
+            new CliFigures(Path.of("..").toAbsolutePath().normalize()).run(quick, report);
         }
         if (figures.contains("soak")) { // not in ALL, so neither in a full run nor in CI: --only=soak, -Dsoak.minutes (60)
             new Soak(Duration.ofMinutes(Long.getLong("soak.minutes", 60))).run(report);

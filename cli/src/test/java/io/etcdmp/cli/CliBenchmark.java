@@ -1,14 +1,19 @@
 package io.etcdmp.cli;
 
 import io.etcd.jetcd.ByteSequence;
-import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
+import io.etcdmp.cli.core.Jsonp;
+import io.etcdmp.cli.core.Planning;
 import io.etcdmp.internal.cli.ToolConnection;
 import io.etcdmp.testing.LocalEtcd;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObjectBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -20,150 +25,232 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The figures of issue 23, each against a same-run baseline (not a test: its name keeps it out of the suite).
- * Run: {@code mvn -f cli/pom.xml package -DskipTests && mvn -f cli/pom.xml test -Dtest=CliBenchmark}; prints a
- * table and writes it to {@code target/cli-benchmark.txt}. The tool runs in this JVM with its connection
- * already open (JVM start and TLS/auth set-up excluded; the third row measures the JVM start on its own).
+ * The figures of issue 23, each against a baseline measured in the same run, the two interleaved round by round
+ * (so that a change of the machine's load hits both alike). Not a test (its name keeps it out of the suite):
+ * {@code ./bench.sh --only=cli} runs it ({@code CliFigures}), or {@code mvn -f cli/pom.xml test -Dtest=CliBenchmark}
+ * after {@code mvn -f cli/pom.xml package -DskipTests} (for the JVM start row). Sizes: {@code -Dcli.bench.keys}
+ * (10,000), {@code -Dcli.bench.apply-keys} (100), {@code -Dcli.bench.runs} (20), {@code -Dcli.bench.warmup} (30 rounds: the JIT compiles the commands first).
+ * Prints a table and writes it to {@code target/cli-benchmark.txt}, the figures to {@code target/cli-benchmark.json}.
+ * The commands run in this JVM as {@code etcdmp} would, with the library's shared connection already open (JVM
+ * start and connecting excluded, as the issue's bars say; the last row times the JVM start on its own).
  */
-@Timeout(900)
+@Timeout(1800)
 class CliBenchmark {
     @RegisterExtension
     static final LocalEtcd etcd = LocalEtcd.builder().ownCluster().start();
-    private static final int WARMUP = 5;
-    private static final int RUNS = 20;
+    private static final int KEYS = Integer.getInteger("cli.bench.keys", 10_000);
+    private static final int APPLY_KEYS = Integer.getInteger("cli.bench.apply-keys", 100);
+    private static final int WARMUP = Integer.getInteger("cli.bench.warmup", 30);
+    private static final int RUNS = Integer.getInteger("cli.bench.runs", 20);
+    private static final String APPLY_PREFIX = "/config/apply/";
+
+    private final List<String> rows = new ArrayList<>();
+    private final JsonArrayBuilder figures = Jsonp.array();
 
     @Test
     void measure(@TempDir Path dir) throws Exception {
-        List<String> rows = new ArrayList<>();
-        try (Client client = Client.builder().endpoints(etcd.endpoints().split(",")).build();
-             ToolConnection held = ToolConnection.open(Map.of(ToolConnection.ENDPOINTS, etcd.endpoints()))) {
-            KV kv = client.getKVClient();
-            fill(kv, "/config/bench/", 10_000, "value-");
+        try (ToolConnection held = ToolConnection.open(Map.of(ToolConnection.ENDPOINTS, etcd.endpoints()))) {
+            // the baselines on the tool's own connection (the library's client, which the commands share while it is
+            // held open): the figures then differ by what the tool does, not by two clients' threads
+            KV kv = held.client().getKVClient();
             Cli cli = Cli.at(etcd.endpoints());
-            assertThat(cli.run("export", "/config/bench/", dir.toString()).code()).isZero();
-            // interleaved, so that a change of the machine's load hits every column alike
-            double[] m = interleaved(
-                    () -> assertThat(cli.run("plan", dir.toString()).code()).isZero(),
-                    () -> assertThat(io.etcdmp.cli.core.Planning.plan(held, dir, List.of(), false).plan()
-                            .orElseThrow().hasChanges()).isFalse(),
-                    () -> readPaginated(kv, "/config/bench/", 5_000));
-            rows.add(row("plan of 10,000 unchanged keys", m[0], "paginated get (pages of 5,000)", m[2], 1.5));
-            rows.add(row("Planning.plan (the core, no command layer) of 10,000 keys", m[1], "paginated get (pages of 5,000)", m[2], 1.5));
-
-            Path small = Files.createDirectories(dir.resolve("small"));
-            fill(kv, "/config/apply/", 100, "a-");
-            int[] round = {0};
-            double apply = median(() -> {
-                Folders.manyKeys(small, "config/apply", 100, -1);
-                String suffix = "-" + (round[0]++);
-                rewrite(small.resolve("config/apply/_keys.properties"), suffix);
-                Cli.Run run = cli.run("apply", small.toString());
-                assertThat(run.code()).as(run.toString()).isZero();
-                assertThat(run.out()).contains("Applied 100 changes");
-            });
-            Path planFile = dir.resolve("plan.json");
-            double applyPlan = median(() -> {
-                rewrite(small.resolve("config/apply/_keys.properties"), "-" + (round[0]++));
-                assertThat(cli.run("plan", small.toString(), "--out", planFile.toString()).code()).isEqualTo(2);
-            }, () -> {
-                Cli.Run run = cli.run("apply", "--plan", planFile.toString());
-                assertThat(run.code()).as(run.toString()).isZero();
-            });
-            double txn = median(() -> {
-                String suffix = "-raw-" + (round[0]++);
-                Op[] puts = new Op[100];
-                for (int i = 0; i < 100; i++) {
-                    puts[i] = Op.put(bytes(String.format("/config/apply/key-%05d", i)), bytes("value-" + i + suffix), PutOption.DEFAULT);
-                }
-                kv.txn().Then(puts).commit().get(10, TimeUnit.SECONDS);
-            });
-            rows.add(row("apply of 100 changed keys (plan made by the apply)", apply, "one txn of the same 100 puts", txn, 1.2));
-            rows.add(row("apply --plan of 100 changed keys (saved plan)", applyPlan, "one txn of the same 100 puts", txn, 1.2));
-            assertThat(held.endpoints()).isNotEmpty();
+            plan(kv, cli, held, dir.resolve("plan"));
+            apply(kv, cli, dir.resolve("apply"));
         }
-        Path jar = Files.list(Path.of("target")).filter(p -> p.getFileName().toString().matches("etcd-microprofile-cli-.*\\.jar"))
-                .filter(p -> !p.getFileName().toString().contains("original")).findFirst().orElse(null);
-        if (jar != null) {
-            double start = median(3, 5, () -> {
-                Process p = new ProcessBuilder("java", "-jar", jar.toString(), "--help").redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-                assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            });
-            rows.add(String.format("| `etcdmp --help`, JVM start to exit (java -jar) | %.0f ms | (report, no bar) | | |", start));
-        }
+        jvmStart();
         String load = Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
         rows.add("| (load average at the end: " + load + " on " + Runtime.getRuntime().availableProcessors() + " cores) | | | | |");
         String table = "| measured | median | baseline (same run) | median | ratio (bar) |\n|---|---|---|---|---|\n"
                 + String.join("\n", rows) + "\n";
         System.out.println(table);
         Files.writeString(Path.of("target/cli-benchmark.txt"), table);
+        Files.writeString(Path.of("target/cli-benchmark.json"), Jsonp.object().add("keys", KEYS).add("applyKeys", APPLY_KEYS)
+                .add("runs", RUNS).add("warmup", WARMUP).add("load", load).add("figures", figures).build().toString());
     }
 
-    private static String row(String what, double ms, String baseline, double baseMs, double bar) {
-        return String.format("| %s | %.1f ms | %s | %.1f ms | %.2fx (<= %.1fx) |", what, ms, baseline, baseMs, ms / baseMs, bar);
+    /** {@code plan} of KEYS unchanged keys (an exported prefix) against a paginated read of the prefix. */
+    private void plan(KV kv, Cli cli, ToolConnection held, Path dir) throws Exception {
+        fill(kv, "/config/bench/", KEYS, "value-");
+        assertThat(cli.run("export", "/config/bench/", dir.toString()).code()).isZero();
+        double[] m = interleaved(List.of(
+                new Timed(null, () -> {
+                    Cli.Run run = cli.run("plan", dir.toString());
+                    assertThat(run.code()).as(run.toString()).isZero();
+                }),
+                new Timed(null, () -> assertThat(Planning.plan(held, dir, List.of(), false).plan().orElseThrow().hasChanges())
+                        .isFalse()),
+                new Timed(null, () -> readPaginated(kv, "/config/bench/", 5_000))));
+        String read = "paginated get of the prefix (pages of 5,000)";
+        add("plan", String.format(Locale.ROOT, "`etcdmp plan` of %,d unchanged keys", KEYS), m[0], read, m[2], 1.5);
+        add("plan-core", String.format(Locale.ROOT, "`Planning.plan` (the core, no command layer) of %,d keys", KEYS),
+                m[1], read, m[2], Double.NaN);
+    }
+
+    /**
+     * {@code apply} of APPLY_KEYS changed keys: of a saved plan ({@code apply --plan}: the guarded transaction, the
+     * issue's bar against one raw transaction of the same puts), and of a folder (which plans first: a read of the
+     * prefix, then the transaction; judged against that read plus the raw transaction).
+     */
+    private void apply(KV kv, Cli cli, Path dir) throws Exception {
+        fill(kv, APPLY_PREFIX, APPLY_KEYS, "a-");
+        Path planFile = dir.resolve("plan.json");
+        int[] round = {0};
+        long[][] revisions = {null};
+        double[] m = interleaved(List.of(
+                new Timed(() -> folder(dir, "d" + round[0]), () -> {
+                    Cli.Run run = cli.run("apply", dir.toString());
+                    assertThat(run.code()).as(run.toString()).isZero();
+                    assertThat(run.out()).contains("Applied " + APPLY_KEYS + " changes");
+                }),
+                new Timed(() -> {
+                    folder(dir, "p" + round[0]);
+                    Cli.Run plan = cli.run("plan", dir.toString(), "--out", planFile.toString());
+                    assertThat(plan.code()).as(plan.toString()).isEqualTo(2);
+                }, () -> {
+                    Cli.Run run = cli.run("apply", "--plan", planFile.toString());
+                    assertThat(run.code()).as(run.toString()).isZero();
+                    assertThat(run.out()).contains("Applied " + APPLY_KEYS + " changes");
+                }),
+                new Timed(null, () -> rawTxn(kv, "r" + round[0])),
+                new Timed(() -> revisions[0] = modRevisions(kv), () -> guardedTxn(kv, revisions[0], "h" + round[0])),
+                new Timed(() -> round[0]++, () -> {
+                    readPaginated(kv, APPLY_PREFIX, 5_000);
+                    rawTxn(kv, "g" + round[0]);
+                })));
+        String txn = String.format(Locale.ROOT, "one txn of the same %d puts", APPLY_KEYS);
+        add("apply-plan", String.format(Locale.ROOT, "`etcdmp apply --plan` of %d changed keys (a saved plan: guarded "
+                + "txn with the change record)", APPLY_KEYS), m[1], txn, m[2], 1.2);
+        add("apply-dir", String.format(Locale.ROOT, "`etcdmp apply <dir>` of %d changed keys (plans first: reads the "
+                + "prefix, then the guarded txn; %.2fx the raw txn)", APPLY_KEYS, m[0] / m[2]), m[0],
+                "a get of the prefix, then " + txn, m[4], 1.2);
+        // etcd's own cost of what the guard adds (a compare per key, the change record), in no tool's code
+        add("apply-guard", String.format(Locale.ROOT, "the same guarded txn built by hand (a mod_revision compare per "
+                + "key, a change record of the %d keys)", APPLY_KEYS), m[3], String.format(Locale.ROOT,
+                "one txn of the same %d puts", APPLY_KEYS), m[2], Double.NaN);
+    }
+
+    /** The JVM start of {@code etcdmp --help} ({@code java -jar}), when the jar is built: a figure with no bar. */
+    private void jvmStart() throws Exception {
+        Path jar;
+        try (var files = Files.list(Path.of("target"))) {
+            jar = files.filter(p -> p.getFileName().toString().matches("etcd-microprofile-cli-.*\\.jar"))
+                    .filter(p -> !p.getFileName().toString().contains("original")).findFirst().orElse(null);
+        }
+        if (jar == null) {
+            return;
+        }
+        double start = interleaved(List.of(new Timed(null, () -> {
+            Process p = new ProcessBuilder("java", "-jar", jar.toString(), "--help").redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).isZero();
+        })), Math.min(WARMUP, 2), Math.min(RUNS, 5))[0];
+        rows.add(String.format(Locale.ROOT, "| `etcdmp --help`, JVM start to exit (java -jar) | %.0f ms | (report, no bar) | | |", start));
+        figures.add(Jsonp.object().add("id", "jvm-start").add("figure", "`etcdmp --help`: JVM start to exit (`java -jar`)")
+                .add("ms", start));
+    }
+
+    private void add(String id, String what, double ms, String baseline, double baseMs, double bar) {
+        rows.add(String.format(Locale.ROOT, "| %s | %.2f ms | %s | %.2f ms | %.2fx (%s) |", what, ms, baseline, baseMs,
+                ms / baseMs, Double.isNaN(bar) ? "no bar" : "<= " + bar + "x"));
+        JsonObjectBuilder o = Jsonp.object().add("id", id).add("figure", what).add("ms", ms).add("baseline", baseline)
+                .add("baselineMs", baseMs);
+        if (!Double.isNaN(bar)) {
+            o.add("bar", bar);
+        }
+        figures.add(o);
     }
 
     interface Work {
         void run() throws Exception;
     }
 
-    private static double median(Work work) throws Exception {
-        return median(WARMUP, RUNS, work);
+    /** A timed work and its untimed setup (null: none). */
+    record Timed(Work setup, Work work) {
     }
 
-    /** The medians of several works run in turn, round after round. */
-    private static double[] interleaved(Work... works) throws Exception {
-        double[][] ms = new double[works.length][RUNS];
-        for (int i = 0; i < WARMUP + RUNS; i++) {
-            for (int w = 0; w < works.length; w++) {
+    private static double[] interleaved(List<Timed> works) throws Exception {
+        return interleaved(works, WARMUP, RUNS);
+    }
+
+    /** The medians of several works run in turn, round after round, each after its untimed setup. */
+    private static double[] interleaved(List<Timed> works, int warmup, int runs) throws Exception {
+        double[][] ms = new double[works.size()][runs];
+        for (int i = 0; i < warmup + runs; i++) {
+            for (int w = 0; w < works.size(); w++) {
+                Timed timed = works.get(w);
+                if (timed.setup() != null) {
+                    timed.setup().run();
+                }
                 long t = System.nanoTime();
-                works[w].run();
-                if (i >= WARMUP) {
-                    ms[w][i - WARMUP] = (System.nanoTime() - t) / 1e6;
+                timed.work().run();
+                if (i >= warmup) {
+                    ms[w][i - warmup] = (System.nanoTime() - t) / 1e6;
                 }
             }
         }
-        double[] medians = new double[works.length];
-        for (int w = 0; w < works.length; w++) {
+        double[] medians = new double[works.size()];
+        for (int w = 0; w < works.size(); w++) {
             Arrays.sort(ms[w]);
-            medians[w] = ms[w][RUNS / 2];
+            medians[w] = ms[w][runs / 2];
         }
         return medians;
     }
 
-    /** The median of {@code work}, each run after an untimed {@code setup}. */
-    private static double median(Work setup, Work work) throws Exception {
-        double[] ms = new double[RUNS];
-        for (int i = 0; i < WARMUP + RUNS; i++) {
-            setup.run();
-            long t = System.nanoTime();
-            work.run();
-            if (i >= WARMUP) {
-                ms[i - WARMUP] = (System.nanoTime() - t) / 1e6;
-            }
+    /** The apply folder: APPLY_KEYS plain keys whose values all end with {@code suffix}. */
+    private static void folder(Path dir, String suffix) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < APPLY_KEYS; i++) {
+            b.append(String.format(Locale.ROOT, "key-%05d=value-%d-%s%n", i, i, suffix));
         }
-        Arrays.sort(ms);
-        return ms[RUNS / 2];
+        Folders.write(dir, "config/apply/_keys.properties", b.toString());
     }
 
-    private static double median(int warmup, int runs, Work work) throws Exception {
-        for (int i = 0; i < warmup; i++) {
-            work.run();
+    private static void rawTxn(KV kv, String suffix) throws Exception {
+        Op[] puts = new Op[APPLY_KEYS];
+        for (int i = 0; i < APPLY_KEYS; i++) {
+            puts[i] = Op.put(bytes(String.format(Locale.ROOT, "%skey-%05d", APPLY_PREFIX, i)), bytes("value-" + i + "-" + suffix),
+                    PutOption.DEFAULT);
         }
-        double[] ms = new double[runs];
-        for (int i = 0; i < runs; i++) {
-            long t = System.nanoTime();
-            work.run();
-            ms[i] = (System.nanoTime() - t) / 1e6;
+        kv.txn().Then(puts).commit().get(10, TimeUnit.SECONDS);
+    }
+
+    /** The modification revisions of the apply keys, as a plan reads them. */
+    private static long[] modRevisions(KV kv) throws Exception {
+        long[] out = new long[APPLY_KEYS];
+        kv.get(bytes(APPLY_PREFIX), GetOption.builder().isPrefix(true).build()).get(10, TimeUnit.SECONDS).getKvs()
+                .forEach(k -> {
+                    String key = k.getKey().toString(StandardCharsets.UTF_8);
+                    if (key.startsWith(APPLY_PREFIX + "key-")) {
+                        out[Integer.parseInt(key.substring(key.length() - 5))] = k.getModRevision();
+                    }
+                });
+        return out;
+    }
+
+    /** What apply sends, built by hand: a compare per key, the puts, the change record (absent before) and its put. */
+    private static void guardedTxn(KV kv, long[] revisions, String suffix) throws Exception {
+        Cmp[] compares = new Cmp[APPLY_KEYS + 1];
+        Op[] puts = new Op[APPLY_KEYS + 1];
+        StringBuilder record = new StringBuilder("{\"format\":1,\"command\":\"bench\",\"keys\":[");
+        for (int i = 0; i < APPLY_KEYS; i++) {
+            ByteSequence key = bytes(String.format(Locale.ROOT, "%skey-%05d", APPLY_PREFIX, i));
+            compares[i] = new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(revisions[i]));
+            puts[i] = Op.put(key, bytes("value-" + i + "-" + suffix), PutOption.DEFAULT);
+            record.append(i == 0 ? "" : ",").append("{\"key\":\"").append(key.toString(StandardCharsets.UTF_8))
+                    .append("\",\"op\":\"put\"}");
         }
-        Arrays.sort(ms);
-        return ms[runs / 2];
+        ByteSequence recordKey = bytes("/bench-changes/" + System.nanoTime());
+        compares[APPLY_KEYS] = new Cmp(recordKey, Cmp.Op.EQUAL, CmpTarget.version(0));
+        puts[APPLY_KEYS] = Op.put(recordKey, bytes(record.append("]}").toString()), PutOption.DEFAULT);
+        assertThat(kv.txn().If(compares).Then(puts).commit().get(10, TimeUnit.SECONDS).isSucceeded()).isTrue();
     }
 
     private static void fill(KV kv, String prefix, int count, String value) throws Exception {
@@ -171,7 +258,7 @@ class CliBenchmark {
             Op[] puts = new Op[Math.min(100, count - from)];
             for (int i = 0; i < puts.length; i++) {
                 int n = from + i;
-                puts[i] = Op.put(bytes(String.format("%skey-%05d", prefix, n)), bytes(value + n), PutOption.DEFAULT);
+                puts[i] = Op.put(bytes(String.format(Locale.ROOT, "%skey-%05d", prefix, n)), bytes(value + n), PutOption.DEFAULT);
             }
             kv.txn().Then(puts).commit().get(10, TimeUnit.SECONDS);
         }
@@ -194,11 +281,6 @@ class CliBenchmark {
             byte[] last = r.getKvs().get(r.getKvs().size() - 1).getKey().getBytes();
             from = ByteSequence.from(Arrays.copyOf(last, last.length + 1));
         }
-    }
-
-    private static void rewrite(Path file, String suffix) throws Exception {
-        List<String> lines = Files.readAllLines(file);
-        Files.write(file, lines.stream().map(l -> l + suffix).toList());
     }
 
     private static ByteSequence bytes(String s) {

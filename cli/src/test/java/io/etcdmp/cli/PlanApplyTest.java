@@ -69,6 +69,25 @@ class PlanApplyTest {
     }
 
     @Test
+    void aPrefixOfMorePlainKeysThanTheDocumentLimitExportsAndPlansWithNoChange(@TempDir Path dir) throws Exception {
+        int count = 5_001; // one more than etcd.config.document-max-properties (5,000): a limit of documents, not of prefixes
+        for (int from = 0; from < count; from += 100) {
+            io.etcd.jetcd.op.Op[] puts = new io.etcd.jetcd.op.Op[Math.min(100, count - from)];
+            for (int i = 0; i < puts.length; i++) {
+                puts[i] = io.etcd.jetcd.op.Op.put(bytes(String.format("/config/many/key-%05d", from + i)),
+                        bytes("v" + (from + i)), io.etcd.jetcd.options.PutOption.DEFAULT);
+            }
+            client.getKVClient().txn().Then(puts).commit().get(10, TimeUnit.SECONDS);
+        }
+        assertThat(cli.run("export", "/config/many/", dir.toString()).code()).isZero();
+
+        Cli.Run plan = cli.run("plan", dir.toString());
+
+        assertThat(plan.code()).as(plan.toString()).isZero();
+        assertThat(plan.out()).contains("0 to add, 0 to change, 0 to delete, 5001 unchanged");
+    }
+
+    @Test
     void applyOfAFolderWhereOneOfAThousandKeysChangedWritesOneKeyAndAWatcherSeesOneEvent(@TempDir Path dir) throws Exception {
         Folders.manyKeys(dir, "config/bulk", 1000, -1);
         assertThat(cli.run("apply", dir.toString(), "--allow-split").code()).isZero(); // 1,000 keys: 8 transactions

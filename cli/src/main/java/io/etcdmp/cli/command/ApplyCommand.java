@@ -9,7 +9,7 @@ import io.etcdmp.cli.core.PlanFile;
 import io.etcdmp.cli.output.Output;
 import io.etcdmp.cli.output.Progress;
 import io.etcdmp.internal.cli.ToolConnection;
-import jakarta.json.Json;
+import io.etcdmp.cli.core.Jsonp;
 import jakarta.json.JsonArrayBuilder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -63,13 +63,16 @@ final class ApplyCommand extends BaseCommand {
         }
         Output out = out();
         String records = changesPrefix.endsWith("/") ? changesPrefix : changesPrefix + "/";
-        Path folderDir = dir != null ? dir : PlanFile.dirOf(planFile);
-        CompletableFuture<Optional<GitInfo>> git = CompletableFuture.supplyAsync(() -> GitInfo.of(folderDir));
+        PlanFile.Saved saved = planFile == null ? null : PlanFile.load(planFile);
+        Path folderDir = dir != null ? dir : saved.dir();
+        // git runs beside the plan, and only in a repository (a thread hand-off costs more than the check)
+        CompletableFuture<Optional<GitInfo>> git = GitInfo.inRepository(folderDir)
+                ? CompletableFuture.supplyAsync(() -> GitInfo.of(folderDir)) : CompletableFuture.completedFuture(Optional.empty());
         try (ToolConnection etcd = connection.open()) {
             Plan plan;
-            if (planFile != null) {
+            if (saved != null) {
                 Folder folder = ValidateCommand.validFolder(out, folderDir, List.of());
-                plan = PlanFile.read(planFile, folder, etcd.endpoints());
+                plan = saved.plan(folder, etcd.endpoints());
             } else {
                 plan = PlanCommand.plan(out, etcd, folderDir, PlanCommand.normalize(prefixes == null ? List.of() : prefixes), prune);
             }
@@ -95,14 +98,14 @@ final class ApplyCommand extends BaseCommand {
 
     static void show(Output out, Applier.Result result) {
         if (out.json()) {
-            JsonArrayBuilder conflicts = Json.createArrayBuilder();
-            result.conflicts().forEach(c -> conflicts.add(Json.createObjectBuilder().add("key", c.key())
+            JsonArrayBuilder conflicts = Jsonp.array();
+            result.conflicts().forEach(c -> conflicts.add(Jsonp.object().add("key", c.key())
                     .add("plannedModRevision", c.planned()).add("modRevision", c.now()).add("changedBy", c.who())));
-            JsonArrayBuilder revisions = Json.createArrayBuilder();
+            JsonArrayBuilder revisions = Jsonp.array();
             result.revisions().forEach(revisions::add);
-            JsonArrayBuilder records = Json.createArrayBuilder();
+            JsonArrayBuilder records = Jsonp.array();
             result.recordKeys().forEach(records::add);
-            out.json(Json.createObjectBuilder().add("outcome", result.outcome().name().toLowerCase(java.util.Locale.ROOT))
+            out.json(Jsonp.object().add("outcome", result.outcome().name().toLowerCase(java.util.Locale.ROOT))
                     .add("message", result.message()).add("revisions", revisions).add("changeRecords", records)
                     .add("conflicts", conflicts).build());
             return;

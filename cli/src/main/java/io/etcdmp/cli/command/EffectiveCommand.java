@@ -5,7 +5,7 @@ import io.etcdmp.cli.output.Output;
 import io.etcdmp.internal.cli.Layering;
 import io.etcdmp.internal.cli.SecretNames;
 import io.etcdmp.internal.cli.ToolConnection;
-import jakarta.json.Json;
+import io.etcdmp.cli.core.Jsonp;
 import jakarta.json.JsonArrayBuilder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -46,19 +46,19 @@ final class EffectiveCommand extends BaseCommand {
             EffectiveConfig.View view = EffectiveConfig.of(etcd, settings);
             List<Layering.Property> properties = view.result().properties();
             if (out.json()) {
-                JsonArrayBuilder a = Json.createArrayBuilder();
+                JsonArrayBuilder a = Jsonp.array();
                 for (Layering.Property p : properties) {
-                    JsonArrayBuilder over = Json.createArrayBuilder();
-                    p.overrides().forEach(l -> over.add(Json.createObjectBuilder().add("source", l.source())
+                    JsonArrayBuilder over = Jsonp.array();
+                    p.overrides().forEach(l -> over.add(Jsonp.object().add("source", l.source())
                             .add("value", Shown.stored(secrets, p.name(), l.value())).add("modRevision", l.modRevision())));
-                    a.add(Json.createObjectBuilder().add("name", p.name()).add("value", Shown.stored(secrets, p.name(), p.value()))
+                    a.add(Jsonp.object().add("name", p.name()).add("value", Shown.stored(secrets, p.name(), p.value()))
                             .add("source", p.from().source()).add("modRevision", p.from().modRevision()).add("overrides", over));
                 }
-                JsonArrayBuilder ps = Json.createArrayBuilder();
+                JsonArrayBuilder ps = Jsonp.array();
                 view.sources().prefixes().forEach(ps::add);
-                JsonArrayBuilder errors = Json.createArrayBuilder();
-                view.result().documentErrors().forEach((k, v) -> errors.add(Json.createObjectBuilder().add("key", k).add("error", v)));
-                out.json(Json.createObjectBuilder().add("app", app).add("revision", view.revision()).add("prefixes", ps)
+                JsonArrayBuilder errors = Jsonp.array();
+                view.result().documentErrors().forEach((k, v) -> errors.add(Jsonp.object().add("key", k).add("error", v)));
+                out.json(Jsonp.object().add("app", app).add("revision", view.revision()).add("prefixes", ps)
                         .add("properties", a).add("documentErrors", errors).build());
                 return 0;
             }

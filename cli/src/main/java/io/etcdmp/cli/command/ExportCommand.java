@@ -5,7 +5,7 @@ import io.etcdmp.cli.output.Output;
 import io.etcdmp.internal.cli.Layering;
 import io.etcdmp.internal.cli.PropertyRules;
 import io.etcdmp.internal.cli.ToolConnection;
-import jakarta.json.Json;
+import io.etcdmp.cli.core.Jsonp;
 import jakarta.json.JsonArrayBuilder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -46,11 +46,11 @@ final class ExportCommand extends BaseCommand {
                     + "as a plain key"));
             Exporter.Result r = Exporter.export(etcd, p, dir);
             if (out.json()) {
-                JsonArrayBuilder docs = Json.createArrayBuilder();
+                JsonArrayBuilder docs = Jsonp.array();
                 r.documents().forEach(docs::add);
-                JsonArrayBuilder skipped = Json.createArrayBuilder();
+                JsonArrayBuilder skipped = Jsonp.array();
                 r.skipped().forEach(skipped::add);
-                out.json(Json.createObjectBuilder().add("revision", r.revision()).add("folder", r.folder().toString())
+                out.json(Jsonp.object().add("revision", r.revision()).add("folder", r.folder().toString())
                         .add("plainKeys", r.plainKeys()).add("documents", docs).add("skipped", skipped).build());
             } else {
                 out.line("Exported " + p + " at revision " + r.revision() + " to " + r.folder() + ": " + r.plainKeys()

@@ -4,7 +4,7 @@ import io.etcdmp.cli.output.Output;
 import io.etcdmp.config.ConfigHistory;
 import io.etcdmp.internal.cli.SecretNames;
 import io.etcdmp.internal.cli.ToolConnection;
-import jakarta.json.Json;
+import io.etcdmp.cli.core.Jsonp;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
 import picocli.CommandLine.Command;
@@ -36,13 +36,13 @@ final class HistoryCommand extends BaseCommand {
         try (ToolConnection etcd = connection.open()) {
             ConfigHistory history = etcd.store(p).history(name, limit);
             if (out.json()) {
-                JsonArrayBuilder a = Json.createArrayBuilder();
+                JsonArrayBuilder a = Jsonp.array();
                 for (ConfigHistory.Entry e : history.entries()) {
-                    JsonObjectBuilder o = Json.createObjectBuilder().add("modRevision", e.modRevision()).add("version", e.version());
+                    JsonObjectBuilder o = Jsonp.object().add("modRevision", e.modRevision()).add("version", e.version());
                     e.value().ifPresent(v -> o.add("value", Shown.stored(secrets, name, v)));
                     a.add(o);
                 }
-                out.json(Json.createObjectBuilder().add("key", p + name).add("entries", a)
+                out.json(Jsonp.object().add("key", p + name).add("entries", a)
                         .add("end", history.end().name().toLowerCase(Locale.ROOT))
                         .add("compactedRevision", history.compactedRevision()).build());
                 return 0;

@@ -5,7 +5,7 @@ import io.etcdmp.cli.output.Output;
 import io.etcdmp.internal.cli.SecretNames;
 import io.etcdmp.internal.cli.ToolConnection;
 import io.etcdmp.registry.ServiceInstance;
-import jakarta.json.Json;
+import io.etcdmp.cli.core.Jsonp;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
 import picocli.CommandLine.Command;
@@ -37,14 +37,14 @@ final class InstancesCommand extends BaseCommand {
             List<RegistryView.Row> rows = RegistryView.instances(etcd, root, service);
             long newest = newestConfigRevision(rows);
             if (out.json()) {
-                JsonArrayBuilder a = Json.createArrayBuilder();
+                JsonArrayBuilder a = Jsonp.array();
                 for (RegistryView.Row r : rows) {
-                    JsonObjectBuilder o = Json.createObjectBuilder().add("key", r.key()).add("lease", r.leaseId());
+                    JsonObjectBuilder o = Jsonp.object().add("key", r.key()).add("lease", r.leaseId());
                     r.ttlLeftSeconds().ifPresent(t -> o.add("ttlLeftSeconds", t));
                     r.age().ifPresent(age -> o.add("ageSeconds", age.toSeconds()));
                     r.problem().ifPresent(p -> o.add("problem", p));
                     r.instance().ifPresent(i -> {
-                        JsonObjectBuilder md = Json.createObjectBuilder();
+                        JsonObjectBuilder md = Jsonp.object();
                         i.metadata().forEach((k, v) -> md.add(k, secrets.show(k, v))); // metadata may carry a token
                         o.add("instanceId", i.instanceId()).add("address", i.address()).add("scheme", i.scheme())
                                 .add("status", i.status()).add("weight", i.weight()).add("metadata", md);
@@ -57,7 +57,7 @@ final class InstancesCommand extends BaseCommand {
                     });
                     a.add(o);
                 }
-                JsonObjectBuilder view = Json.createObjectBuilder().add("service", service).add("prefix", root + service + "/");
+                JsonObjectBuilder view = Jsonp.object().add("service", service).add("prefix", root + service + "/");
                 if (newest > 0) {
                     view.add("newestConfigRevision", newest);
                 }

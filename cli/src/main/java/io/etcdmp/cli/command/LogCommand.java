@@ -3,7 +3,7 @@ package io.etcdmp.cli.command;
 import io.etcdmp.cli.core.ChangeRecords;
 import io.etcdmp.cli.output.Output;
 import io.etcdmp.internal.cli.ToolConnection;
-import jakarta.json.Json;
+import io.etcdmp.cli.core.Jsonp;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
 import picocli.CommandLine.Command;
@@ -34,19 +34,19 @@ final class LogCommand extends BaseCommand {
                     .filter(r -> prefix == null || r.keys().stream().anyMatch(k -> k.key().startsWith(prefix)))
                     .limit(limit).toList();
             if (out.json()) {
-                JsonArrayBuilder a = Json.createArrayBuilder();
+                JsonArrayBuilder a = Jsonp.array();
                 for (ChangeRecords.Record r : records) {
-                    JsonObjectBuilder o = Json.createObjectBuilder().add("revision", r.revision()).add("key", r.key())
+                    JsonObjectBuilder o = Jsonp.object().add("revision", r.revision()).add("key", r.key())
                             .add("time", r.time()).add("user", r.user()).add("message", r.message()).add("command", r.command())
                             .add("part", r.part());
                     r.etcdUser().ifPresent(u -> o.add("etcdUser", u));
                     r.gitCommit().ifPresent(c -> o.add("gitCommit", c));
                     r.gitAuthor().ifPresent(c -> o.add("gitAuthor", c));
-                    JsonArrayBuilder keys = Json.createArrayBuilder();
-                    r.keys().forEach(k -> keys.add(Json.createObjectBuilder().add("key", k.key()).add("op", k.op())));
+                    JsonArrayBuilder keys = Jsonp.array();
+                    r.keys().forEach(k -> keys.add(Jsonp.object().add("key", k.key()).add("op", k.op())));
                     a.add(o.add("keys", keys));
                 }
-                out.json(Json.createObjectBuilder().add("records", a).build());
+                out.json(Jsonp.object().add("records", a).build());
                 return 0;
             }
             if (records.isEmpty()) {

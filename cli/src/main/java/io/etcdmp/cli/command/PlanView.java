@@ -5,7 +5,7 @@ import io.etcdmp.cli.core.Plan.Change;
 import io.etcdmp.cli.output.Output;
 import io.etcdmp.internal.cli.PropertyRules;
 import io.etcdmp.internal.cli.SecretNames;
-import jakarta.json.Json;
+import io.etcdmp.cli.core.Jsonp;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
 
@@ -85,18 +85,18 @@ final class PlanView {
     }
 
     static JsonObjectBuilder json(Plan plan, SecretNames secrets, String endpoints) {
-        JsonArrayBuilder changes = Json.createArrayBuilder();
+        JsonArrayBuilder changes = Jsonp.array();
         for (Change c : plan.changes()) {
             String name = Shown.relative(c.key(), plan.prefixes());
-            JsonObjectBuilder o = Json.createObjectBuilder().add("op", c.op().name().toLowerCase(Locale.ROOT))
+            JsonObjectBuilder o = Jsonp.object().add("op", c.op().name().toLowerCase(Locale.ROOT))
                     .add("key", c.key()).add("modRevision", c.modRevision()).add("document", c.document());
             if (!c.document()) { // a document's text may hold secrets: only its properties are shown, masked by name
                 add(o, "before", Shown.stored(secrets, name, c.before()));
                 add(o, "after", Shown.stored(secrets, name, c.after()));
             } else {
-                JsonArrayBuilder props = Json.createArrayBuilder();
+                JsonArrayBuilder props = Jsonp.array();
                 for (PropertyChange p : properties(c, secrets)) {
-                    JsonObjectBuilder po = Json.createObjectBuilder().add("op", p.op()).add("name", p.name());
+                    JsonObjectBuilder po = Jsonp.object().add("op", p.op()).add("name", p.name());
                     add(po, "before", p.before());
                     add(po, "after", p.after());
                     props.add(po);
@@ -105,13 +105,13 @@ final class PlanView {
             }
             changes.add(o);
         }
-        JsonArrayBuilder prefixes = Json.createArrayBuilder();
+        JsonArrayBuilder prefixes = Jsonp.array();
         plan.prefixes().forEach(prefixes::add);
-        JsonArrayBuilder kept = Json.createArrayBuilder();
+        JsonArrayBuilder kept = Jsonp.array();
         plan.kept().forEach(kept::add);
-        return Json.createObjectBuilder().add("revision", plan.revision()).add("endpoints", endpoints)
+        return Jsonp.object().add("revision", plan.revision()).add("endpoints", endpoints)
                 .add("prefixes", prefixes).add("prune", plan.prune()).add("changes", changes)
-                .add("summary", Json.createObjectBuilder().add("add", plan.count(Plan.Op.ADD))
+                .add("summary", Jsonp.object().add("add", plan.count(Plan.Op.ADD))
                         .add("change", plan.count(Plan.Op.CHANGE)).add("delete", plan.count(Plan.Op.DELETE))
                         .add("unchanged", plan.unchanged()).add("kept", plan.kept().size()))
                 .add("kept", kept);

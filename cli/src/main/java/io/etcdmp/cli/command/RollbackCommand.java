@@ -9,7 +9,7 @@ import io.etcdmp.cli.core.ChangeRecords;
 import io.etcdmp.cli.output.Output;
 import io.etcdmp.config.Rollback;
 import io.etcdmp.internal.cli.ToolConnection;
-import jakarta.json.Json;
+import io.etcdmp.cli.core.Jsonp;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -58,7 +58,7 @@ final class RollbackCommand extends BaseCommand {
                 record = Optional.of(record(etcd, root, p + name, result.revision()));
             }
             if (out.json()) {
-                var o = Json.createObjectBuilder().add("outcome", result.outcome().name().toLowerCase(Locale.ROOT))
+                var o = Jsonp.object().add("outcome", result.outcome().name().toLowerCase(Locale.ROOT))
                         .add("revision", result.revision()).add("message", result.reason());
                 record.ifPresent(r -> o.add("changeRecord", r));
                 out.json(o.build());

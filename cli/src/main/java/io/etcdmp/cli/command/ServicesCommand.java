@@ -3,7 +3,7 @@ package io.etcdmp.cli.command;
 import io.etcdmp.cli.core.RegistryView;
 import io.etcdmp.cli.output.Output;
 import io.etcdmp.internal.cli.ToolConnection;
-import jakarta.json.Json;
+import io.etcdmp.cli.core.Jsonp;
 import jakarta.json.JsonArrayBuilder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -25,10 +25,10 @@ final class ServicesCommand extends BaseCommand {
             String root = root(etcd.endpoints(), registryPrefix);
             List<RegistryView.Service> services = RegistryView.services(etcd, root);
             if (out.json()) {
-                JsonArrayBuilder a = Json.createArrayBuilder();
-                services.forEach(s -> a.add(Json.createObjectBuilder().add("service", s.name()).add("records", s.records())
+                JsonArrayBuilder a = Jsonp.array();
+                services.forEach(s -> a.add(Jsonp.object().add("service", s.name()).add("records", s.records())
                         .add("up", s.up()).add("unreadable", s.unreadable())));
-                out.json(Json.createObjectBuilder().add("prefix", root).add("services", a).build());
+                out.json(Jsonp.object().add("prefix", root).add("services", a).build());
                 return 0;
             }
             List<List<String>> rows = new ArrayList<>();

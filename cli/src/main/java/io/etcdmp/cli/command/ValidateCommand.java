@@ -5,7 +5,7 @@ import io.etcdmp.cli.core.FolderLayout.Folder;
 import io.etcdmp.cli.core.FolderLayout.Problem;
 import io.etcdmp.cli.core.Validation;
 import io.etcdmp.cli.output.Output;
-import jakarta.json.Json;
+import io.etcdmp.cli.core.Jsonp;
 import jakarta.json.JsonArrayBuilder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -27,7 +27,7 @@ final class ValidateCommand extends BaseCommand {
         Folder folder = FolderLayout.read(dir);
         Validation.Report report = Validation.check(folder);
         if (out.json()) {
-            out.json(Json.createObjectBuilder().add("valid", report.ok()).add("keys", report.keys())
+            out.json(Jsonp.object().add("valid", report.ok()).add("keys", report.keys())
                     .add("documents", report.documents()).add("prefixes", array(folder.prefixes()))
                     .add("errors", problems(report.errors())).add("warnings", problems(report.warnings())).build());
         } else {
@@ -60,13 +60,13 @@ final class ValidateCommand extends BaseCommand {
     }
 
     private static JsonArrayBuilder problems(List<Problem> problems) {
-        JsonArrayBuilder a = Json.createArrayBuilder();
-        problems.forEach(p -> a.add(Json.createObjectBuilder().add("file", p.file()).add("message", p.message())));
+        JsonArrayBuilder a = Jsonp.array();
+        problems.forEach(p -> a.add(Jsonp.object().add("file", p.file()).add("message", p.message())));
         return a;
     }
 
     private static JsonArrayBuilder array(List<String> values) {
-        JsonArrayBuilder a = Json.createArrayBuilder();
+        JsonArrayBuilder a = Jsonp.array();
         values.forEach(a::add);
         return a;
     }

@@ -152,12 +152,14 @@ public final class FolderLayout {
     }
 
     private static void plainKeys(String prefix, Path file, String shown, Map<String, Entry> keys, List<Problem> errors) {
-        PropertyRules.Parsed parsed = PropertyRules.parseDocument(PLAIN_FILE, bytes(file));
-        if (!parsed.ok()) {
-            errors.add(new Problem(shown, "does not parse: " + parsed.error().orElseThrow()));
+        Map<String, String> parsed;
+        try {
+            parsed = PropertiesText.read(bytes(file));
+        } catch (IllegalArgumentException e) {
+            errors.add(new Problem(shown, "does not parse: " + e.getMessage()));
             return;
         }
-        parsed.properties().forEach((relative, value) -> add(keys, errors,
+        parsed.forEach((relative, value) -> add(keys, errors,
                 new Entry(prefix, prefix + relative, value.getBytes(StandardCharsets.UTF_8), shown, false)));
     }
 

@@ -13,11 +13,7 @@ import java.util.concurrent.TimeUnit;
  */
 public record GitInfo(String commit, String author) {
     public static Optional<GitInfo> of(Path dir) {
-        Path at = dir.toAbsolutePath().normalize();
-        while (at != null && !Files.exists(at.resolve(".git"))) {
-            at = at.getParent();
-        }
-        if (at == null) {
+        if (!inRepository(dir)) {
             return Optional.empty();
         }
         try {
@@ -37,5 +33,14 @@ public record GitInfo(String commit, String author) {
             Thread.currentThread().interrupt();
             return Optional.empty();
         }
+    }
+
+    /** True when {@code dir} or a folder up from it holds {@code .git} (no command run: a few file checks). */
+    public static boolean inRepository(Path dir) {
+        Path at = dir.toAbsolutePath().normalize();
+        while (at != null && !Files.exists(at.resolve(".git"))) {
+            at = at.getParent();
+        }
+        return at != null;
     }
 }

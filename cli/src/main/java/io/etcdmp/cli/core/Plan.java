@@ -32,8 +32,18 @@ public record Plan(long revision, String dir, List<String> prefixes, boolean pru
     }
 
     static String digest(byte[] bytes) {
+        try { // a copy of one instance: getInstance looks the algorithm up among the security providers each time
+            return HexFormat.of().formatHex(((MessageDigest) SHA_256.clone()).digest(bytes));
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static final MessageDigest SHA_256 = sha256();
+
+    private static MessageDigest sha256() {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -4,7 +4,6 @@ import io.etcdmp.cli.core.FolderLayout.Entry;
 import io.etcdmp.cli.core.FolderLayout.Folder;
 import io.etcdmp.cli.core.Plan.Change;
 import io.etcdmp.cli.core.Plan.Op;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
@@ -12,7 +11,6 @@ import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
 
 import java.io.IOException;
-import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,14 +32,14 @@ public final class PlanFile {
     }
 
     public static void write(Plan plan, String endpoints, Path file) {
-        JsonArrayBuilder changes = Json.createArrayBuilder();
+        JsonArrayBuilder changes = Jsonp.array();
         for (Change c : plan.changes()) {
-            changes.add(Json.createObjectBuilder().add("op", c.op().name().toLowerCase(Locale.ROOT)).add("key", c.key())
+            changes.add(Jsonp.object().add("op", c.op().name().toLowerCase(Locale.ROOT)).add("key", c.key())
                     .add("modRevision", c.modRevision()).add("sha256", c.afterDigest()).add("document", c.document()));
         }
-        JsonArrayBuilder prefixes = Json.createArrayBuilder();
+        JsonArrayBuilder prefixes = Jsonp.array();
         plan.prefixes().forEach(prefixes::add);
-        JsonObject o = Json.createObjectBuilder().add("kind", KIND).add("format", 1).add("revision", plan.revision())
+        JsonObject o = Jsonp.object().add("kind", KIND).add("format", 1).add("revision", plan.revision())
                 .add("endpoints", endpoints).add("dir", plan.dir()).add("prefixes", prefixes).add("prune", plan.prune())
                 .add("unchanged", plan.unchanged()).add("changes", changes).build();
         try {
@@ -56,44 +54,71 @@ public final class PlanFile {
      * when the folder no longer holds what the plan was made from, or when the plan was made against other endpoints.
      */
     public static Plan read(Path file, Folder folder, String endpoints) {
-        JsonObject o;
-        try (JsonReader reader = Json.createReader(new StringReader(Files.readString(file, StandardCharsets.UTF_8)))) {
-            o = reader.readObject();
+        return load(file).plan(folder, endpoints);
+    }
+
+    /** A plan file read and parsed once: its folder first (to read it), then the plan over that folder. */
+    public static final class Saved {
+        private final Path file;
+        private final JsonObject o;
+
+        private Saved(Path file, JsonObject o) {
+            this.file = file;
+            this.o = o;
+        }
+
+        /** The folder the plan was made from. */
+        public Path dir() {
+            if (!(o.get("dir") instanceof jakarta.json.JsonString dir)) {
+                throw new IllegalStateException(file + " is not a plan saved by etcdmp plan --out");
+            }
+            return Path.of(dir.getString());
+        }
+
+        /** {@link PlanFile#read}. */
+        public Plan plan(Folder folder, String endpoints) {
+            if (!KIND.equals(o.getString("kind", "")) || o.getInt("format", 0) != 1) {
+                throw new IllegalStateException(file + " is not a plan of format 1 saved by etcdmp plan --out");
+            }
+            if (!o.getString("endpoints", "").equals(endpoints)) {
+                throw new IllegalStateException("The plan " + file + " was made against etcd at " + o.getString("endpoints", "?")
+                        + ", not " + endpoints + ": apply it there, or plan again");
+            }
+            List<Change> changes = new ArrayList<>();
+            for (JsonValue v : o.getJsonArray("changes")) {
+                JsonObject c = v.asJsonObject();
+                Op op = Op.valueOf(c.getString("op").toUpperCase(Locale.ROOT));
+                String key = c.getString("key");
+                Entry now = folder.keys().get(key);
+                byte[] after = now == null ? null : now.value();
+                String digest = after == null ? "" : Plan.digest(after);
+                if (!digest.equals(c.getString("sha256"))) {
+                    throw new IllegalStateException("The folder " + folder.root() + " changed since the plan was saved: key " + key
+                            + (after == null ? " is no longer defined" : " has another value") + ". Make the plan again");
+                }
+                changes.add(new Change(op, key, null, after, c.getJsonNumber("modRevision").longValue(), c.getBoolean("document", false)));
+            }
+            List<String> prefixes = o.getJsonArray("prefixes").getValuesAs(jakarta.json.JsonString.class).stream()
+                    .map(jakarta.json.JsonString::getString).toList();
+            return new Plan(o.getJsonNumber("revision").longValue(), o.getString("dir"), prefixes, o.getBoolean("prune", false),
+                    List.copyOf(changes), o.getInt("unchanged", 0), List.of());
+        }
+    }
+
+    /** Reads and parses {@code file} (a failure naming it when it is no JSON object). */
+    public static Saved load(Path file) {
+        try (JsonReader reader = Jsonp.reader(Files.readString(file, StandardCharsets.UTF_8))) {
+            return new Saved(file, reader.readObject());
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read the plan " + file + ": " + e.getMessage(), e);
         } catch (JsonException | IllegalStateException e) {
             throw new IllegalStateException(file + " is not a plan saved by etcdmp plan --out: " + e.getMessage(), e);
         }
-        if (!KIND.equals(o.getString("kind", "")) || o.getInt("format", 0) != 1) {
-            throw new IllegalStateException(file + " is not a plan of format 1 saved by etcdmp plan --out");
-        }
-        if (!o.getString("endpoints", "").equals(endpoints)) {
-            throw new IllegalStateException("The plan " + file + " was made against etcd at " + o.getString("endpoints", "?")
-                    + ", not " + endpoints + ": apply it there, or plan again");
-        }
-        List<Change> changes = new ArrayList<>();
-        for (JsonValue v : o.getJsonArray("changes")) {
-            JsonObject c = v.asJsonObject();
-            Op op = Op.valueOf(c.getString("op").toUpperCase(Locale.ROOT));
-            String key = c.getString("key");
-            Entry now = folder.keys().get(key);
-            byte[] after = now == null ? null : now.value();
-            String digest = after == null ? "" : Plan.digest(after);
-            if (!digest.equals(c.getString("sha256"))) {
-                throw new IllegalStateException("The folder " + folder.root() + " changed since the plan was saved: key " + key
-                        + (after == null ? " is no longer defined" : " has another value") + ". Make the plan again");
-            }
-            changes.add(new Change(op, key, null, after, c.getJsonNumber("modRevision").longValue(), c.getBoolean("document", false)));
-        }
-        List<String> prefixes = o.getJsonArray("prefixes").getValuesAs(jakarta.json.JsonString.class).stream()
-                .map(jakarta.json.JsonString::getString).toList();
-        return new Plan(o.getJsonNumber("revision").longValue(), o.getString("dir"), prefixes, o.getBoolean("prune", false),
-                List.copyOf(changes), o.getInt("unchanged", 0), List.of());
     }
 
     /** The folder the plan was made from. */
     public static Path dirOf(Path file) {
-        try (JsonReader reader = Json.createReader(new StringReader(Files.readString(file, StandardCharsets.UTF_8)))) {
+        try (JsonReader reader = Jsonp.reader(Files.readString(file, StandardCharsets.UTF_8))) {
             return Path.of(reader.readObject().getString("dir"));
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read the plan " + file + ": " + e.getMessage(), e);

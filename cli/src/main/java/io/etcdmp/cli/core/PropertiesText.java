@@ -1,6 +1,14 @@
 package io.etcdmp.cli.core;
 
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Properties;
 
 /**
  * Writes keys and values in {@code java.util.Properties} syntax, one a line in the map's order, UTF-8 (no date
@@ -9,6 +17,32 @@ import java.util.Map;
  */
 final class PropertiesText {
     private PropertiesText() {
+    }
+
+    /**
+     * The entries of a {@value FolderLayout#PLAIN_FILE} file, read by {@code Properties.load} like a
+     * {@code .properties} document, but without a document's limit of properties
+     * ({@code etcd.config.document-max-properties}): the file holds a prefix's keys, not one key's value.
+     *
+     * @throws IllegalArgumentException when the bytes are not UTF-8 or the text is not properties syntax
+     */
+    static Map<String, String> read(byte[] bytes) {
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException("the file is not valid UTF-8");
+        }
+        Properties properties = new Properties();
+        try {
+            properties.load(new StringReader(text));
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        Map<String, String> out = new HashMap<>();
+        properties.forEach((k, v) -> out.put((String) k, (String) v));
+        return out;
     }
 
     static String write(Map<String, String> entries) {
