@@ -5,7 +5,7 @@
 # free 127.0.0.1 ports, and prints one table: figure, baseline measured in the same run, ratio, bar.
 #   ./bench.sh           the full run (~10 minutes on 2 cores); table also in bench/target/bench-results.md
 #   ./bench.sh --quick   tiny counts: checks that the harness works and produces every row (CI)
-#   ./bench.sh --only=lookup,change,startup,cache,registry,threads,restclient,grpc,registry-scale,runtimes   a subset of the figures
+#   ./bench.sh --only=lookup,metrics,change,startup,cache,registry,threads,restclient,grpc,registry-scale,runtimes   a subset of the figures
 #   (runtimes: Config lookups inside the it/ runtimes, through the it/ build; Helidon on a JDK 21+, JAVA21_HOME or the newest
 #   under /usr/lib/jvm; ~3 minutes on 2 cores, --quick: Helidon only)
 set -euo pipefail

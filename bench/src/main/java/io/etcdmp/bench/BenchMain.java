@@ -33,8 +33,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class BenchMain {
     /** Rows of a whole run, besides one per runtime of {@link RuntimeLookups#runtimes}. */
-    static final int ROWS = 27;
-    static final String ALL = "lookup,change,startup,cache,registry,threads,restclient,grpc,registry-scale,runtimes";
+    static final int ROWS = 29;
+    static final String ALL = "lookup,metrics,change,startup,cache,registry,threads,restclient,grpc,registry-scale,runtimes";
 
     private BenchMain() {
     }
@@ -67,6 +67,9 @@ public final class BenchMain {
                     client.getKVClient().delete(ByteSequence.from(ConfigLookupBenchmark.PREFIX
                             + ConfigLookupBenchmark.ENCRYPTED_PROPERTY, StandardCharsets.UTF_8)).get(5, TimeUnit.SECONDS);
                 }
+            }
+            if (figures.contains("metrics")) {
+                new MetricsCost().run(endpoint, quick, report);
             }
             if (figures.contains("change")) {
                 new ChangeLatency().run(endpoint, quick ? 300 : 2_000, report);

@@ -38,9 +38,16 @@ public abstract class TelemetryContract extends RuntimeUnderTest {
         return settings;
     }
 
+    /** The server first (its exporter's last export must not meet a closed port), then the receiver. */
     @AfterAll
     void stopReceiver() {
-        otlp.close();
+        try {
+            if (server != null) {
+                server.close();
+            }
+        } finally {
+            otlp.close();
+        }
     }
 
     @Test
@@ -59,6 +66,7 @@ public abstract class TelemetryContract extends RuntimeUnderTest {
         long now = etcd.ctl().revision();
         assertTrue(exported <= now, "etcd.config.revision " + exported + " beyond etcd's revision " + now);
         assertEquals("exported", Http.get(url("greeting")).body(), "the application serves the change it reports");
+        timings.put("etcd.config.revision exported after the put at " + changed, Long.toString(exported));
         assertTrue(otlp.series("etcd.config.keys").values().stream().anyMatch(v -> v >= 2),
                 "etcd.config.keys counts the two properties under /config/application/: " + otlp.describe());
     }
@@ -75,6 +83,7 @@ public abstract class TelemetryContract extends RuntimeUnderTest {
         awaitInstances(up, 2);
         peers.register(peerService(), "c");
         awaitInstances(up, 3);
+        timings.put("etcd.discovery.instances exported", otlp.series("etcd.discovery.instances").toString());
     }
 
     private void awaitInstances(Map<String, String> series, double expected) {
