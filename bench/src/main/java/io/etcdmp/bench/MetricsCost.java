@@ -33,7 +33,7 @@ final class MetricsCost {
                     bytes(ConfigLookupBenchmark.VALUE)).get(5, TimeUnit.SECONDS);
         }
         lookups(endpoint, quick, report);
-        propagation(endpoint, quick ? 200 : 3_000, report);
+        propagation(endpoint, quick ? 100 : 3_000, report);
     }
 
     private static void lookups(String endpoint, boolean quick, Report report) throws Exception {
