@@ -30,7 +30,7 @@ final class MetricsCost {
     void run(String endpoint, boolean quick, Report report) throws Exception {
         try (Client client = Client.builder().endpoints(endpoint).build()) {
             client.getKVClient().put(bytes(ConfigLookupBenchmark.PREFIX + ConfigLookupBenchmark.ETCD_PROPERTY),
-                    bytes(ConfigLookupBenchmark.VALUE)).get(5, TimeUnit.SECONDS);
+                    bytes(ConfigLookupBenchmark.VALUE)).get(30, TimeUnit.SECONDS); // a cold client on a loaded machine
         }
         lookups(endpoint, quick, report);
         propagation(endpoint, quick ? 100 : 3_000, report);
