@@ -6,7 +6,7 @@
 #   ./bench.sh           the full run (~10 minutes on 2 cores); table also in bench/target/bench-results.md
 #   ./bench.sh --quick   tiny counts: checks that the harness works and produces every row but the runtimes one (CI;
 #                        its test method runs in it/ on all five runtimes); --installed: the reactor was just installed
-#   ./bench.sh --only=lookup,change,startup,cache,registry,threads,restclient,grpc,registry-scale,cli,runtimes   a subset of the figures
+#   ./bench.sh --only=lookup,metrics,change,startup,cache,registry,threads,restclient,grpc,registry-scale,cli,runtimes   a subset of the figures
 #   (cli: etcdmp plan/apply against same-run baselines, cli/'s CliBenchmark run through the cli build; --quick: tiny counts)
 #   (runtimes: Config lookups inside the it/ runtimes, through the it/ build; Helidon on a JDK 21+, JAVA21_HOME or the newest
 #   under /usr/lib/jvm; ~3 minutes on 2 cores; not in --quick)

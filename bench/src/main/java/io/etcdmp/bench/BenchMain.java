@@ -33,8 +33,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class BenchMain {
     /** Rows of a whole run, besides one per runtime of {@link RuntimeLookups#runtimes}. */
-    static final int ROWS = 33;
-    static final String ALL = "lookup,change,startup,cache,registry,threads,restclient,grpc,registry-scale,cli,runtimes";
+    static final int ROWS = 35;
+    static final String ALL = "lookup,metrics,change,startup,cache,registry,threads,restclient,grpc,registry-scale,cli,runtimes";
 
     private BenchMain() {
     }
@@ -72,6 +72,9 @@ public final class BenchMain {
                     client.getKVClient().delete(ByteSequence.from(ConfigLookupBenchmark.PREFIX
                             + ConfigLookupBenchmark.ENCRYPTED_PROPERTY, StandardCharsets.UTF_8)).get(5, TimeUnit.SECONDS);
                 }
+            }
+            if (figures.contains("metrics")) {
+                new MetricsCost().run(endpoint, quick, report);
             }
             if (figures.contains("change")) {
                 new ChangeLatency().run(endpoint, quick ? 300 : 2_000, report);

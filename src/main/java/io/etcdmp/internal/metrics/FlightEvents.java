@@ -60,7 +60,7 @@ public final class FlightEvents {
         }
     }
 
-    /** A record was claimed again after its lease was lost or it was deleted. */
+    /** A record was claimed again under a new lease after its lease was lost (a deleted record restored is not one). */
     public static void reregistered(String service, String instanceId, long nanosWithoutRecord) {
         Reregistered event = new Reregistered();
         if (event.shouldCommit()) {

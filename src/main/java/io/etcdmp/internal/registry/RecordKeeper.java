@@ -43,6 +43,7 @@ final class RecordKeeper implements Registration, SharedLease.Member {
     private volatile long heldLease;
     /** The lease and value of a claim in flight: {@link #close()} deletes what it may have written. */
     private long pendingLease;
+    private long lostAt; // System.nanoTime() when the held lease was lost, 0 while none was; guarded by lock
     private ByteSequence pendingValue;
     /** The record as written last; re-claims write the same bytes, so it also tells our record from another's. */
     private ByteSequence record;
@@ -123,12 +124,14 @@ final class RecordKeeper implements Registration, SharedLease.Member {
         }
         boolean closedNow;
         boolean superseded;
-        long previous = 0;
+        long previous = 0, withoutRecord = 0; // withoutRecord: since the held lease was lost, for the JFR event
         synchronized (lock) {
             clearPending(id);
             closedNow = closed;
             superseded = closed || gen != generation;
             if (!superseded) {
+                withoutRecord = lostAt == 0 ? 0 : Math.max(1, System.nanoTime() - lostAt);
+                lostAt = 0;
                 previous = heldLease;
                 heldLease = id;
                 record = value;
@@ -148,6 +151,9 @@ final class RecordKeeper implements Registration, SharedLease.Member {
         }
         LOG.log(Level.INFO, "Registered {0} at {1} under lease {2} (TTL {3}s)", key, instance.address(),
                 SharedLease.hex(id), lease.ttlSeconds());
+        if (withoutRecord > 0) {
+            FlightEvents.reregistered(instance.service(), instance.instanceId(), withoutRecord);
+        }
         restorer.claimed(revision);
     }
 
@@ -170,6 +176,7 @@ final class RecordKeeper implements Registration, SharedLease.Member {
             }
             registered = false;
             generation++;
+            lostAt = wasRegistered ? System.nanoTime() : lostAt;
         }
         if (wasRegistered) {
             reRegistrations++;
