@@ -31,6 +31,11 @@ final class Internals {
         return EncryptedValue.wrap(AesGcmCipher.of(key, false, "bench").encrypt(clear));
     }
 
+    /** Binds the library's metrics to an OpenTelemetry instance (the metrics rows); closing the result unbinds. */
+    static AutoCloseable bindMetrics(Object openTelemetry) {
+        return io.etcdmp.internal.metrics.Metrics.bindTo(openTelemetry);
+    }
+
     /**
      * A {@link ServiceRegistry} outside CDI, on a connection of its own that it closes with it. Why: the API
      * gives a registry only as a CDI bean, but the registry figures time the registry itself, not a CDI

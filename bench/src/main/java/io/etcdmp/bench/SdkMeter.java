@@ -1,6 +1,5 @@
 package io.etcdmp.bench;
 
-import io.etcdmp.internal.metrics.Metrics;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.metrics.InstrumentType;
@@ -55,7 +54,7 @@ final class SdkMeter implements AutoCloseable {
 
     /** Binds the library's metrics to this meter (again, after {@link #unbind}). */
     void bind() {
-        binding = Metrics.bindTo(sdk);
+        binding = Internals.bindMetrics(sdk);
     }
 
     void unbind() throws Exception {
