@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -55,7 +56,7 @@ public final class Console implements AutoCloseable {
         this.options = options;
         this.etcd = etcd;
         this.sessions = new Sessions(options.sessionTimeout().toNanos());
-        this.live = new Live(etcd);
+        this.live = new Live(etcd, List.of(options.configRoot(), options.registryPrefix(), options.changesPrefix()));
         this.routes = new Routes(this);
         QueuedThreadPool threads = new QueuedThreadPool(64, 4);
         threads.setName("etcdmp-console");

@@ -20,8 +20,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Live updates: ONE etcd watch on every key under {@code /} for the whole console, however many browsers are
- * open; each change is announced to every open page as a server-sent event {@code change} holding the revision,
+ * Live updates: ONE etcd watch per root the console shows (config root, registry prefix, change records) for the
+ * whole console, however many browsers are open; each change is announced to every open page as a server-sent event {@code change} holding the revision,
  * and the page fetches its live part again. The watch callback only hands the revision to the console's own
  * thread, which writes to the browsers (a browser that does not take an event within 2 s is dropped); a comment
  * every 15 s keeps idle connections open.
@@ -30,6 +30,7 @@ final class Live implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Live.class.getName());
 
     private final ToolConnection etcd;
+    private final List<String> roots;
     private final List<Client> clients = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService sender = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "etcdmp-console-events");
@@ -37,7 +38,7 @@ final class Live implements AutoCloseable {
         return t;
     });
     private final Object lock = new Object();
-    private Watch.Watcher watcher;
+    private final List<Watch.Watcher> watchers = new java.util.ArrayList<>();
     private boolean closed;
     private long pending;
     private boolean scheduled;
@@ -45,27 +46,28 @@ final class Live implements AutoCloseable {
     private record Client(Response response, Callback done) {
     }
 
-    Live(ToolConnection etcd) {
+    Live(ToolConnection etcd, List<String> roots) {
         this.etcd = etcd;
+        this.roots = List.copyOf(new java.util.LinkedHashSet<>(roots));
     }
 
     void start() {
-        watch(0);
+        roots.forEach(root -> watch(root, 0));
         sender.scheduleWithFixedDelay(() -> send(": keep-alive\n\n"), 15, 15, TimeUnit.SECONDS);
     }
 
-    private void watch(long fromRevision) {
+    private void watch(String root, long fromRevision) {
         WatchOption.Builder option = WatchOption.builder().isPrefix(true);
         if (fromRevision > 0) {
             option.withRevision(fromRevision);
         }
-        Watch.Watcher w = etcd.client().getWatchClient().watch(ByteSequence.from("/", StandardCharsets.UTF_8),
-                option.build(), Watch.listener(this::changed, this::failed));
+        Watch.Watcher w = etcd.client().getWatchClient().watch(ByteSequence.from(root, StandardCharsets.UTF_8),
+                option.build(), Watch.listener(this::changed, t -> failed(root, t)));
         boolean closedNow;
         synchronized (lock) {
             closedNow = closed;
             if (!closedNow) {
-                watcher = w;
+                watchers.add(w);
             }
         }
         if (closedNow) {
@@ -99,7 +101,7 @@ final class Live implements AutoCloseable {
         send("event: change\ndata: {\"revision\":" + revision + "}\n\n");
     }
 
-    private void failed(Throwable t) {
+    private void failed(String root, Throwable t) {
         long from;
         synchronized (lock) {
             if (closed) {
@@ -107,8 +109,8 @@ final class Live implements AutoCloseable {
             }
             from = pending + 1;
         }
-        LOG.log(Level.WARNING, "The console's watch failed (" + t.getMessage() + "); watching again");
-        sender.schedule(() -> watch(from > 1 ? from : 0), 1, TimeUnit.SECONDS);
+        LOG.log(Level.WARNING, "The console's watch of " + root + " failed (" + t.getMessage() + "); watching again");
+        sender.schedule(() -> watch(root, from > 1 ? from : 0), 1, TimeUnit.SECONDS);
     }
 
     /** An SSE stream for one page; the callback completes when the browser goes away or the console stops. */
@@ -153,14 +155,12 @@ final class Live implements AutoCloseable {
 
     @Override
     public void close() {
-        Watch.Watcher w;
+        List<Watch.Watcher> all;
         synchronized (lock) {
             closed = true;
-            w = watcher;
+            all = List.copyOf(watchers);
         }
-        if (w != null) {
-            w.close();
-        }
+        all.forEach(Watch.Watcher::close);
         sender.execute(() -> {
             clients.forEach(c -> c.done().succeeded());
             clients.clear();
