@@ -121,6 +121,10 @@ public final class Console implements AutoCloseable {
         response.getHeaders().put("Referrer-Policy", "no-referrer");
         response.getHeaders().put("Cache-Control", "no-store");
         try {
+            if (path.equals("/favicon.ico")) {
+                asset("favicon.svg", response, callback);
+                return true;
+            }
             if (path.startsWith("/assets/")) {
                 asset(path.substring("/assets/".length()), response, callback);
                 return true;

@@ -76,6 +76,7 @@ final class Html {
         return "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
                 + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
                 + "<title>" + esc(title) + " - etcdmp console</title>"
+                + "<link rel=\"icon\" href=\"/assets/favicon.svg\" type=\"image/svg+xml\">"
                 + "<link rel=\"stylesheet\" href=\"/assets/console.css\">"
                 + "<script src=\"/assets/console.js\" defer></script></head><body>"
                 + "<header><nav aria-label=\"main\"><strong>etcdmp console</strong> "

@@ -45,7 +45,7 @@ class ConsoleWriteTest {
     @BeforeAll
     static void start() throws Exception {
         etcd = EtcdCluster.builder().start();
-        root = etcd.ctl().enableAuth(ROOT_PASSWORD);
+        root = etcd.ctl().withCommandTimeout(Duration.ofSeconds(20)).enableAuth(ROOT_PASSWORD); // bcrypt on a loaded machine
         root.addUser("alice", "alice-pw");
         root.addRole("operator");
         root.grantPermission("operator", "readwrite", "/config/", true);
