@@ -118,7 +118,7 @@ public final class Console implements AutoCloseable {
         String path = Request.getPathInContext(request);
         response.getHeaders().put("Content-Security-Policy", CSP);
         response.getHeaders().put("X-Content-Type-Options", "nosniff");
-        response.getHeaders().put("Referrer-Policy", "no-referrer");
+        response.getHeaders().put("Referrer-Policy", "same-origin"); // no-referrer would make browsers send Origin: null
         response.getHeaders().put("Cache-Control", "no-store");
         try {
             if (path.equals("/favicon.ico")) {
@@ -156,7 +156,7 @@ public final class Console implements AutoCloseable {
                     + Html.form("/logout", s.csrf(), "", "Log out", "inline")).orElse(options.write()
                     ? Html.a("/login", "Log in") : "read-only");
             boolean fragment = "1".equals(request.getHeaders().get("X-Live"));
-            String html = fragment ? page.live() : Html.page(page.title(), page.nav(), user, page.before(), page.live());
+            String html = fragment ? page.live() : Html.page(page.title(), page.nav(), user, page.before(), page.live(), !post);
             response.setStatus(result.status());
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/html; charset=utf-8");
             Content.Sink.write(response, true, html, callback);

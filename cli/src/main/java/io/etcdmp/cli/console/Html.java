@@ -70,15 +70,16 @@ final class Html {
 
     /**
      * The page: header with navigation and the session, then {@code before} (forms: never replaced while the
-     * operator types), then the live part {@code live}, which the script replaces on each change etcd reports.
+     * operator types), then the live part {@code live}, which the script replaces on each change etcd reports
+     * ({@code isLive}; the result of a POST is not: its URL names an action, not a page to fetch again).
      */
-    static String page(String title, String nav, String user, String before, String live) {
+    static String page(String title, String nav, String user, String before, String live, boolean isLive) {
         return "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
                 + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
                 + "<title>" + esc(title) + " - etcdmp console</title>"
                 + "<link rel=\"icon\" href=\"/assets/favicon.svg\" type=\"image/svg+xml\">"
                 + "<link rel=\"stylesheet\" href=\"/assets/console.css\">"
-                + "<script src=\"/assets/console.js\" defer></script></head><body>"
+                + "<script src=\"/assets/console.js\" defer></script></head><body" + (isLive ? "" : " data-static=\"1\"") + ">"
                 + "<header><nav aria-label=\"main\"><strong>etcdmp console</strong> "
                 + a("/", "Configuration") + " " + a("/registry", "Registry") + " " + a("/changes", "Change log")
                 + "</nav><div class=\"session\">" + user + "</div></header>"

@@ -7,7 +7,6 @@ import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.PutOption;
-import io.etcdmp.cli.console.Console.Page;
 import io.etcdmp.cli.core.ChangeRecords;
 import io.etcdmp.internal.cli.ToolConnection;
 import jakarta.json.Json;
@@ -37,7 +36,8 @@ final class InstanceActions {
     private InstanceActions() {
     }
 
-    static Page change(Exchange x) throws Exception {
+    /** Changes the record; returns the service page to show (POST, redirect, GET). */
+    static String change(Exchange x) throws Exception {
         String key = x.param("key");
         String root = x.console().options().registryPrefix();
         if (!key.startsWith(root)) {
@@ -76,8 +76,7 @@ final class InstanceActions {
         ChangeRecords.writeAfter(etcd, x.console().options().changesPrefix(), ChangeRecords.Author.of(etcd, key + ": " + what,
                 Optional.empty()), Writes.COMMAND, List.of(new ChangeRecords.KeyOp(key, "put")), r.getHeader().getRevision());
         String service = key.substring(root.length(), key.lastIndexOf('/'));
-        return new Page("Instance changed", "<p>" + Html.a("/registry?service=" + Html.url(service), "Service " + service) + "</p>",
-                "", Html.message(true, key + ": " + what + " at revision " + r.getHeader().getRevision()));
+        return "/registry?service=" + Html.url(service);
     }
 
     /** The record {@code value} with {@code status} and/or {@code weight} (empty: unchanged) set in its shape. */

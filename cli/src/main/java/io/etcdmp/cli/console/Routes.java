@@ -51,6 +51,11 @@ final class Routes {
             return Result.status(403, new Page("Read-only", "", "", Html.message(false,
                     "This console is read-only: start it with --write to change anything")));
         }
+        String origin = request.getHeaders().get("Origin");
+        if (origin != null && !origin.equals("http://" + request.getHttpURI().getAuthority())) { // posted from another site
+            return Result.status(403, new Page("Refused", "", "", Html.message(false, "A write from another site (" + origin
+                    + ") is refused")));
+        }
         if (path.equals("/login")) {
             return Writes.login(x, response);
         }
@@ -69,7 +74,7 @@ final class Routes {
                 case "/rollback" -> Writes.rollback(x);
                 case "/upload" -> Writes.upload(x, request);
                 case "/apply" -> Writes.apply(x);
-                case "/instance" -> Result.of(InstanceActions.change(x));
+                case "/instance" -> Result.redirect(InstanceActions.change(x));
                 default -> Result.of(null);
             };
         } catch (EtcdMicroprofileException | IllegalArgumentException | IllegalStateException e) {

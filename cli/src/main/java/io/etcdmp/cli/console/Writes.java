@@ -124,6 +124,9 @@ final class Writes {
         }
         long expect = Long.parseLong(x.param("expect"));
         String key = prefix + name;
+        if (!delete && expect != 0 && x.secrets().isSecret(name) && x.param("value").isEmpty()) {
+            throw new IllegalArgumentException(key + " is masked: type its new value (an empty one is not taken); nothing written");
+        }
         Plan.Op op = delete ? Plan.Op.DELETE : expect == 0 ? Plan.Op.ADD : Plan.Op.CHANGE;
         byte[] after = delete ? null : x.param("value").getBytes(StandardCharsets.UTF_8);
         Plan plan = new Plan(0, COMMAND, List.of(prefix), false,

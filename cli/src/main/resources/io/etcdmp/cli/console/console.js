@@ -30,7 +30,7 @@
       });
   }
 
-  if (live && window.EventSource) {
+  if (live && window.EventSource && !document.body.hasAttribute('data-static')) {
     var events = new EventSource('/events');
     events.addEventListener('change', function (e) {
       var data = JSON.parse(e.data);

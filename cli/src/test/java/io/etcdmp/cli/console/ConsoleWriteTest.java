@@ -225,14 +225,32 @@ class ConsoleWriteTest {
                 + "\"scheme\":\"http\",\"status\":\"UP\",\"metadata\":{\"zone\":\"eu\"}}}");
         Browser b = new Browser(console).login("alice", "alice-pw");
         b.get("/registry?service=pay");
-        assertThat(b.post("/instance", "csrf", b.csrf, "key", "/services/pay/node-1", "status", "OUT_OF_SERVICE").statusCode()).isEqualTo(200);
-        assertThat(b.post("/instance", "csrf", b.csrf, "key", "/services/pay/java-1", "weight", "7").statusCode()).isEqualTo(200);
+        assertThat(b.post("/instance", "csrf", b.csrf, "key", "/services/pay/node-1", "status", "OUT_OF_SERVICE").statusCode()).isEqualTo(303);
+        assertThat(b.post("/instance", "csrf", b.csrf, "key", "/services/pay/java-1", "weight", "7").statusCode()).isEqualTo(303);
         assertThat(root.get("/services/pay/node-1")).hasValue("{\"host\":\"127.0.0.1\",\"port\":3000,\"status\":\"OUT_OF_SERVICE\"}");
         assertThat(root.get("/services/pay/java-1").orElseThrow()).contains("\"metadata\":{\"zone\":\"eu\",\"weight\":\"7\"}");
         assertThat(b.get("/registry?service=pay").body()).contains("OUT_OF_SERVICE", "<td>7</td>");
         assertThat(root.run("get", "/services/pay/node-1", "-w", "json")).contains("\"lease\":" + lease);
         HttpResponse<String> plain = b.post("/instance", "csrf", b.csrf, "key", "/services/pay/java-1", "status", "BROKEN");
         assertThat(plain.statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void aWriteFromAnotherSiteAndAnEmptyValueForAMaskedKeyAreRefused() throws Exception {
+        root.put("/config/orders/api.token", "t0ken");
+        Browser b = new Browser(console).login("alice", "alice-pw");
+        String rev = modRevision(b, "api.token");
+        assertThat(b.get("/edit?prefix=/config/orders/&name=api.token").body()).doesNotContain("t0ken").contains("(masked");
+        HttpResponse<String> empty = b.post("/edit", "csrf", b.csrf, "prefix", "/config/orders/", "name", "api.token",
+                "value", "", "expect", rev);
+        assertThat(empty.statusCode()).isEqualTo(400);
+        assertThat(empty.body()).contains("is masked: type its new value");
+        HttpResponse<String> crossSite = b.http.send(HttpRequest.newBuilder(URI.create(console.url() + "edit"))
+                .header("Content-Type", "application/x-www-form-urlencoded").header("Origin", "http://evil.example")
+                .POST(HttpRequest.BodyPublishers.ofString("csrf=" + b.csrf + "&prefix=/config/orders/&name=api.token&value=x&expect="
+                        + rev)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(crossSite.statusCode()).isEqualTo(403);
+        assertThat(root.get("/config/orders/api.token")).hasValue("t0ken");
     }
 
     @Test
