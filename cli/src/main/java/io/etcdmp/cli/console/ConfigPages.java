@@ -71,6 +71,35 @@ final class ConfigPages {
                 + "<button type=\"submit\">Search</button></form>";
     }
 
+    /** Rows per page: a browser lays out 500 rows in well under a second; search narrows a large prefix. */
+    static final int PAGE_ROWS = 500;
+
+    private static int pageNumber(Exchange x) {
+        try {
+            return Math.max(0, Integer.parseInt(x.param("page")));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /** The rows of the page asked for ({@code page}, from 0). */
+    static <T> List<T> page(Exchange x, List<T> rows) {
+        int from = Math.min(rows.size(), pageNumber(x) * PAGE_ROWS);
+        return rows.subList(from, Math.min(rows.size(), from + PAGE_ROWS));
+    }
+
+    /** "rows 501-1000; previous, next" when there is more than one page. */
+    static String pager(Exchange x, String base, int total) {
+        if (total <= PAGE_ROWS) {
+            return "";
+        }
+        int n = pageNumber(x);
+        int from = Math.min(total, n * PAGE_ROWS);
+        return "; rows " + (from + 1) + "\u2013" + Math.min(total, from + PAGE_ROWS)
+                + (n > 0 ? " " + Html.a(base + "&page=" + (n - 1), "\u2039 previous") : "")
+                + (from + PAGE_ROWS < total ? " " + Html.a(base + "&page=" + (n + 1), "next \u203a") : "");
+    }
+
     static String slash(String p) {
         return p.endsWith("/") ? p : p + "/";
     }
@@ -106,9 +135,11 @@ final class ConfigPages {
         });
         String add = x.canWrite() ? "<p>" + Html.a("/edit?prefix=" + Html.url(prefix), "Add a key") + " \u00b7 "
                 + Html.a("/upload", "Upload a folder or zip") + "</p>" : "";
+        String base = "/?prefix=" + Html.url(prefix) + "&q=" + Html.url(q);
         return new Page(prefix, "<p>" + Html.a("/", "All prefixes") + "</p>", add
                 + searchForm(Html.hidden("prefix", prefix), q), "<p>At revision " + revision + ": " + rows.size()
-                + " of " + keys.size() + " keys</p>" + Html.table("keys", List.of("Key", "Value", "Revision", ""), rows));
+                + " of " + keys.size() + " keys" + pager(x, base, rows.size()) + "</p>"
+                + Html.table("keys", List.of("Key", "Value", "Revision", ""), page(x, rows)));
     }
 
     private static Page app(Exchange x, String app) {
@@ -132,8 +163,8 @@ final class ConfigPages {
         view.result().documentErrors().forEach((k, v) -> errors.append(Html.message(false, "document " + k + " does not parse: " + v)));
         String live = "<p>Application <b>" + Html.esc(app) + "</b> at revision " + view.revision() + ": prefixes "
                 + Html.esc(String.join(", ", view.sources().prefixes())) + " (lowest precedence first); "
-                + rows.size() + " properties</p>" + errors
-                + Html.table("effective", List.of("Property", "Value", "From", "Revision", "Overrides"), rows);
+                + rows.size() + " properties" + pager(x, "/?app=" + Html.url(app) + "&q=" + Html.url(q), rows.size()) + "</p>"
+                + errors + Html.table("effective", List.of("Property", "Value", "From", "Revision", "Overrides"), page(x, rows));
         return new Page("Effective configuration of " + app, "<p>" + Html.a("/", "All prefixes") + "</p>",
                 appForm(app) + searchForm(Html.hidden("app", app), q), live);
     }
