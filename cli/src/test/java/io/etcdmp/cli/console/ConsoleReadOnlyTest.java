@@ -18,6 +18,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -91,6 +92,22 @@ class ConsoleReadOnlyTest {
         assertThat(get("/changes").statusCode()).isEqualTo(200);
         assertThat(http.send(HttpRequest.newBuilder(URI.create(console.url() + "edit")).POST(HttpRequest.BodyPublishers.noBody())
                 .build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void aLargePrefixIsShownFiveHundredRowsAPage() throws Exception {
+        for (int t = 0; t < 6; t++) {
+            List<io.etcd.jetcd.op.Op> ops = new java.util.ArrayList<>();
+            for (int i = t * 100; i < t * 100 + 100; i++) {
+                ops.add(io.etcd.jetcd.op.Op.put(io.etcd.jetcd.ByteSequence.from(String.format("/config/big/k%04d", i), StandardCharsets.UTF_8),
+                        io.etcd.jetcd.ByteSequence.from("v" + i, StandardCharsets.UTF_8), io.etcd.jetcd.options.PutOption.DEFAULT));
+            }
+            connection.client().getKVClient().txn().Then(ops.toArray(io.etcd.jetcd.op.Op[]::new)).commit().get(10, TimeUnit.SECONDS);
+        }
+        String first = get("/?prefix=/config/big/").body();
+        assertThat(first).contains("600 of 600 keys; rows 1\u2013500", "k0499").doesNotContain("k0500").contains("page=1");
+        String second = get("/?prefix=/config/big/&q=&page=1").body();
+        assertThat(second).contains("rows 501\u2013600", "k0500", "k0599").doesNotContain("k0499");
     }
 
     @Test
