@@ -65,8 +65,10 @@ final class RecordClaim {
      * in this write and every later one of this registration (docs/REGISTRY.md); {@link #claimed} tells what was written.
      */
     long claim(ByteSequence value, long lease, ByteSequence ours, boolean again) throws Exception {
-        synchronized (this) {
-            adopted = null;
+        if (again) { // only a registration's own (serial) claims set or reset it, never a restore's
+            synchronized (this) {
+                adopted = null;
+            }
         }
         KV kv = connection.client().getKVClient();
         PutOption put = PutOption.builder().withLeaseId(lease).build();
