@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the etcd server and client (Debian package etcd-server / etcd-client), openssl, Maven, the Docker engine
 # (docker.io, for the harness's Testcontainers path), and
-# Node.js with npm (Debian's nodejs, npm: the seed interop test runs the npm etcd3 client) when missing,
+# Node.js with npm (Debian's nodejs, npm: the seed interop test runs the npm etcd3 client), Debian's chromium and
+# chromium-driver (the console's browser test) when missing,
 # then the Node fixture's packages (npm ci) when they are missing or older than its lock file.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +15,9 @@ command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 # the Docker engine for the harness's Testcontainers path (scripts/docker-etcd.sh); a docker client alone is not enough
 command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
+# the console's browser test (cli/ ConsoleBrowserTest): Selenium drives Debian's headless chromium through its chromedriver
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing ${missing[*]} ..."
   SUDO=""

@@ -3,7 +3,7 @@
 // test (io.etcdmp.registry.SeedInteropTest). Its registry methods do what the seed's do, line for line;
 // the only addition is a table of the leases it granted, so that the test can revoke one.
 //
-// Usage: node seed-service.js <etcd endpoints, comma-separated>
+// Usage: [ETCD_USER=u ETCD_PASSWORD=p] node seed-service.js <etcd endpoints, comma-separated>
 // stdin: one JSON command per line: {"id":1,"op":"register","service":"billing","instanceId":"n-1","metadata":{...}}
 //        ops: register, discover, watch, revoke, quit
 // stdout: {"ready":true} once, then {"id":1,"ok":true,"result":...} or {"id":1,"ok":false,"error":"..."} per
@@ -64,7 +64,9 @@ class EtcdService {
     }
 }
 
-const client = new Etcd3({ hosts: (process.argv[2] || 'http://127.0.0.1:2379').split(',') });
+// ETCD_USER / ETCD_PASSWORD (added for the console's browser test, whose etcd has authentication on)
+const auth = process.env.ETCD_USER ? { username: process.env.ETCD_USER, password: process.env.ETCD_PASSWORD || '' } : undefined;
+const client = new Etcd3({ hosts: (process.argv[2] || 'http://127.0.0.1:2379').split(','), auth });
 const service = new EtcdService(client);
 
 async function handle(command) {

@@ -20,6 +20,8 @@ import io.grpc.Status;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -33,6 +35,11 @@ final class RecordClaim {
     private final ByteSequence key;
     /** When the first record was made: every later one (a re-claim, the drain's rewrite) keeps it. */
     private Instant registeredAt;
+    /** The instance as last published, and the operator's status/weight a re-claim found on the record and keeps. */
+    private ServiceInstance last;
+    private Map<String, String> operator = Map.of();
+    /** What the last re-claim wrote instead of the value it was given (it kept an operator's change); null: none. */
+    private ByteSequence adopted;
 
     RecordClaim(EtcdConnection connection, ServiceInstance instance, String key) {
         this.connection = connection;
@@ -48,6 +55,21 @@ final class RecordClaim {
      * @return the revision of the write
      */
     long claim(ByteSequence value, long lease, ByteSequence ours) throws Exception {
+        return claim(value, lease, ours, false);
+    }
+
+    /**
+     * {@link #claim(ByteSequence, long, ByteSequence)}; {@code again}: by a registration claiming its record again
+     * (after a lost lease or a failed keep-alive, not after a restart): a record at our address that is not the
+     * value we wrote was changed by an operator (the console: {@code status}, {@code weight}), and those are kept,
+     * in this write and every later one of this registration (docs/REGISTRY.md); {@link #claimed} tells what was written.
+     */
+    long claim(ByteSequence value, long lease, ByteSequence ours, boolean again) throws Exception {
+        if (again) { // only a registration's own (serial) claims set or reset it, never a restore's
+            synchronized (this) {
+                adopted = null;
+            }
+        }
         KV kv = connection.client().getKVClient();
         PutOption put = PutOption.builder().withLeaseId(lease).build();
         TxnResponse created = await(connection, kv.txn().If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
@@ -67,8 +89,9 @@ final class RecordClaim {
                     + SharedLease.hex(current.getLease()) + "); set a unique etcd.registry.instance-id. "
                     + "Retrying until that record is gone");
         }
+        ByteSequence write = again && !current.getValue().equals(ours) ? adopt(current, value) : value;
         TxnResponse replaced = await(connection, kv.txn().If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(current.getModRevision())))
-                .Then(Op.put(key, value, put)).commit());
+                .Then(Op.put(key, write, put)).commit());
         if (!replaced.isSucceeded()) {
             throw new IllegalStateException("record " + name() + " changed while registering; trying again");
         }
@@ -137,7 +160,43 @@ final class RecordClaim {
         if (registeredAt == null) {
             registeredAt = Instant.now();
         }
-        return bytes(InstanceRecords.toJson(published.withRegisteredAt(registeredAt)));
+        last = published;
+        ServiceInstance shown = published;
+        if (!operator.isEmpty()) { // the operator's status and weight; our own drain's DRAINING wins
+            Map<String, String> metadata = new TreeMap<>(published.metadata());
+            operator.forEach((k, v) -> {
+                if (!k.equals(ServiceInstance.STATUS) || !RecordKeeper.DRAINING.equals(published.status())) {
+                    metadata.put(k, v);
+                }
+            });
+            shown = published.withMetadata(metadata);
+        }
+        return bytes(InstanceRecords.toJson(shown.withRegisteredAt(registeredAt)));
+    }
+
+    /** Keeps the status and weight an operator set on {@code current} (where they differ from ours); the record to write. */
+    private synchronized ByteSequence adopt(KeyValue current, ByteSequence value) {
+        ServiceInstance theirs;
+        try {
+            theirs = InstanceRecords.parse(instance.service(), instance.instanceId(), current.getValue().toString(StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            return value;
+        }
+        Map<String, String> kept = new TreeMap<>();
+        for (String field : List.of(ServiceInstance.STATUS, ServiceInstance.WEIGHT)) {
+            String v = theirs.metadata().get(field);
+            if (v != null && !v.equals(last.metadata().get(field)) && !(field.equals(ServiceInstance.STATUS) && v.equals(last.status()))) {
+                kept.put(field, v);
+            }
+        }
+        operator = Map.copyOf(kept);
+        adopted = record(last);
+        return adopted;
+    }
+
+    /** What the last {@link #claim(ByteSequence, long, ByteSequence, boolean)} wrote: {@code value}, or the adopted record. */
+    synchronized ByteSequence claimed(ByteSequence value) {
+        return adopted != null ? adopted : value;
     }
 
     static ByteSequence bytes(String s) {

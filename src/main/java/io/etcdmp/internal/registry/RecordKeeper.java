@@ -101,10 +101,12 @@ final class RecordKeeper implements Registration, SharedLease.Member {
         }
         long id = lease.acquire();
         ByteSequence value;
+        boolean again; // claiming again (not a restart): an operator's status and weight on the record are kept
         synchronized (lock) {
             if (closed || gen != generation) {
                 return;
             }
+            again = heldLease != 0;
             value = claim.record(published()); // the same bytes as the record when nothing changed
             pendingLease = id;
             pendingValue = value;
@@ -114,7 +116,8 @@ final class RecordKeeper implements Registration, SharedLease.Member {
             if (lease.current() != id) { // lost between acquire() and pendingLease: its leaseLost() did not see us
                 throw new IllegalStateException("lease " + SharedLease.hex(id) + " lost while registering; trying again");
             }
-            revision = claim.claim(value, id, value);
+            revision = claim.claim(value, id, value, again);
+            value = claim.claimed(value);
         } catch (Exception e) {
             clearPending(id);
             if (RecordClaim.isNotFound(e)) {

@@ -15,7 +15,7 @@ import java.util.List;
                 + "the effective configuration of an application, the service registry. docs/CONFIG-AS-CODE.md",
         subcommands = {ExportCommand.class, ValidateCommand.class, PlanCommand.class, ApplyCommand.class, LogCommand.class,
                 HistoryCommand.class, RollbackCommand.class, EffectiveCommand.class, ServicesCommand.class,
-                InstancesCommand.class, EncryptCommand.class, ReencryptCommand.class, CommandLine.HelpCommand.class, picocli.AutoComplete.GenerateCompletion.class},
+                InstancesCommand.class, ConsoleCommand.class, EncryptCommand.class, ReencryptCommand.class, CommandLine.HelpCommand.class, picocli.AutoComplete.GenerateCompletion.class},
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:done; for plan: no changes", "2:plan: changes pending", "1:error (also a wrong command line)"})
 public final class Etcdmp implements Runnable {

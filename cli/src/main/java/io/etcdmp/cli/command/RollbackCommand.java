@@ -1,10 +1,5 @@
 package io.etcdmp.cli.command;
 
-import io.etcd.jetcd.ByteSequence;
-import io.etcd.jetcd.op.Cmp;
-import io.etcd.jetcd.op.CmpTarget;
-import io.etcd.jetcd.op.Op;
-import io.etcd.jetcd.options.PutOption;
 import io.etcdmp.cli.core.ChangeRecords;
 import io.etcdmp.cli.output.Output;
 import io.etcdmp.config.Rollback;
@@ -14,12 +9,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 @Command(name = "rollback", mixinStandardHelpOptions = true,
         description = {"Writes again the value a key had at a revision (ConfigStore.rollback: refused when the key changed "
@@ -75,16 +67,8 @@ final class RollbackCommand extends BaseCommand {
      * its revision is the next one; it names the rollback's revision in its message.
      */
     private String record(ToolConnection etcd, String root, String key, long written) throws Exception {
-        Instant now = Instant.now();
-        String recordKey = ChangeRecords.newKey(root, now);
         ChangeRecords.Author author = ChangeRecords.Author.of(etcd, "rollback to revision " + revision + ", written at revision "
                 + written + (message.isEmpty() ? "" : ": " + message), Optional.empty());
-        String json = ChangeRecords.json(now, author, "rollback", "1/1", List.of(new ChangeRecords.KeyOp(key, "put")),
-                written);
-        ByteSequence k = ByteSequence.from(recordKey, StandardCharsets.UTF_8);
-        etcd.client().getKVClient().txn().If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.version(0)))
-                .Then(Op.put(k, ByteSequence.from(json, StandardCharsets.UTF_8), PutOption.DEFAULT))
-                .commit().get(etcd.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        return recordKey;
+        return ChangeRecords.writeAfter(etcd, root, author, "rollback", List.of(new ChangeRecords.KeyOp(key, "put")), written);
     }
 }

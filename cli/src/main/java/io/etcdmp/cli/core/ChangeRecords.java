@@ -1,6 +1,11 @@
 package io.etcdmp.cli.core;
 
+import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.PutOption;
 import io.etcdmp.internal.cli.ToolConnection;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
@@ -16,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Change records: one JSON value per apply or rollback under a root no config prefix covers
@@ -110,6 +116,23 @@ public final class ChangeRecords {
             o.writeEnd().writeEnd();
         }
         return text.toString();
+    }
+
+    /**
+     * Writes the record of a change that was its own transaction (a rollback: {@code ConfigStore.rollback}) right
+     * after it, naming the change's revision {@code written}; returns the record's key.
+     */
+    public static String writeAfter(ToolConnection etcd, String root, Author author, String command, List<KeyOp> keys,
+                                    long written) throws Exception {
+        Instant now = Instant.now();
+        String recordKey = newKey(root, now);
+        String json = json(now, author, command, "1/1", keys, written);
+        ByteSequence k = ByteSequence.from(recordKey, StandardCharsets.UTF_8);
+        etcd.client().getKVClient().txn().If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.version(0)))
+                .Then(Op.put(k, ByteSequence.from(json, StandardCharsets.UTF_8),
+                        PutOption.DEFAULT))
+                .commit().get(etcd.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        return recordKey;
     }
 
     /** Every record under {@code root}, newest first; values that are not records are skipped. */

@@ -1,0 +1,207 @@
+package io.etcdmp.cli.console;
+
+import io.etcdmp.internal.cli.SecretNames;
+import io.etcdmp.internal.cli.ToolConnection;
+import org.eclipse.jetty.http.HttpCookie;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code etcdmp console}: a Jetty 12 server (core handlers, no servlet layer) serving server-rendered pages built
+ * on the command line's core ({@code EffectiveConfig}, {@code RegistryView}, {@code ChangeRecords},
+ * {@code Planning}/{@code Applier}, {@code ConfigStore}), live through one shared etcd watch ({@link Live}).
+ * Every response carries a strict Content-Security-Policy; writes need {@code --write}, a login and the CSRF token.
+ */
+public final class Console implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Console.class.getName());
+    static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+            + "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+    /**
+     * @param settings the connection settings of the command line (a login adds the operator's user and password)
+     */
+    public record Options(String bind, int port, boolean write, String configRoot, String registryPrefix,
+                          String changesPrefix, Duration sessionTimeout, SecretNames secrets, Map<String, String> settings) {
+    }
+
+    /** A page: its title, a navigation line, forms (kept while live updates replace {@code live}), the live part. */
+    record Page(String title, String nav, String before, String live) {
+    }
+
+    private final Options options;
+    private final ToolConnection etcd;
+    private final Sessions sessions;
+    private final Live live;
+    private final Server server;
+    private final ServerConnector connector;
+    private final Routes routes;
+
+    private Console(Options options, ToolConnection etcd) {
+        this.options = options;
+        this.etcd = etcd;
+        this.sessions = new Sessions(options.sessionTimeout().toNanos());
+        this.live = new Live(etcd, List.of(options.configRoot(), options.registryPrefix(), options.changesPrefix()));
+        this.routes = new Routes(this);
+        QueuedThreadPool threads = new QueuedThreadPool(64, 4);
+        threads.setName("etcdmp-console");
+        threads.setDaemon(true);
+        this.server = new Server(threads);
+        this.connector = new ServerConnector(server);
+        connector.setHost(options.bind());
+        connector.setPort(options.port());
+        server.addConnector(connector);
+        server.setHandler(new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) {
+                return Console.this.handle(request, response, callback);
+            }
+        });
+    }
+
+    /** Starts serving (the connection stays the caller's); {@link #close()} stops. */
+    public static Console start(Options options, ToolConnection etcd) throws Exception {
+        Console c = new Console(options, etcd);
+        try {
+            c.server.start();
+            c.live.start();
+        } catch (Exception e) {
+            c.close();
+            throw e;
+        }
+        return c;
+    }
+
+    /** The URL it serves at. */
+    public String url() {
+        String host = options.bind().contains(":") ? "[" + options.bind() + "]" : options.bind();
+        return "http://" + host + ":" + connector.getLocalPort() + "/";
+    }
+
+    public void join() throws InterruptedException {
+        server.join();
+    }
+
+    Options options() {
+        return options;
+    }
+
+    ToolConnection etcd() {
+        return etcd;
+    }
+
+    Sessions sessions() {
+        return sessions;
+    }
+
+    /** How many pages listen for live updates (tests). */
+    int listeners() {
+        return live.listeners();
+    }
+
+    private boolean handle(Request request, Response response, Callback callback) {
+        String path = Request.getPathInContext(request);
+        response.getHeaders().put("Content-Security-Policy", CSP);
+        response.getHeaders().put("X-Content-Type-Options", "nosniff");
+        response.getHeaders().put("Referrer-Policy", "same-origin"); // no-referrer would make browsers send Origin: null
+        response.getHeaders().put("Cache-Control", "no-store");
+        try {
+            if (path.equals("/favicon.ico")) {
+                asset("favicon.svg", response, callback);
+                return true;
+            }
+            if (path.startsWith("/assets/")) {
+                asset(path.substring("/assets/".length()), response, callback);
+                return true;
+            }
+            if (path.equals("/events")) {
+                live.subscribe(response, callback);
+                return true;
+            }
+            Optional<Sessions.Session> session = Optional.empty();
+            for (HttpCookie cookie : Request.getCookies(request)) {
+                if (cookie.getName().equals(Sessions.COOKIE)) {
+                    session = sessions.find(cookie.getValue());
+                }
+            }
+            boolean post = request.getMethod().equals("POST");
+            Fields params = post && path.equals("/upload") ? Request.extractQueryParameters(request) : Request.getParameters(request);
+            Exchange x = new Exchange(params, session, this);
+            Routes.Result result = post ? routes.post(path, x, request, response) : routes.get(path, x);
+            if (result.redirect() != null) {
+                Response.sendRedirect(request, response, callback, result.redirect());
+                return true;
+            }
+            Page page = result.page();
+            if (page == null) {
+                Response.writeError(request, response, callback, 404, "No such page: " + Html.esc(path));
+                return true;
+            }
+            String user = session.map(s -> "etcd user <b>" + Html.esc(s.user()) + "</b> "
+                    + Html.form("/logout", s.csrf(), "", "Log out", "inline")).orElse(options.write()
+                    ? Html.a("/login", "Log in") : "read-only");
+            boolean fragment = "1".equals(request.getHeaders().get("X-Live"));
+            String html = fragment ? page.live() : Html.page(page.title(), page.nav(), user, page.before(), page.live(), !post);
+            response.setStatus(result.status());
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/html; charset=utf-8");
+            Content.Sink.write(response, true, html, callback);
+        } catch (Exception e) {
+            LOG.log(Level.DEBUG, "Console request " + path + " failed", e);
+            Response.writeError(request, response, callback, 500, Html.esc(e.getMessage()));
+        }
+        return true;
+    }
+
+    private static void asset(String name, Response response, Callback callback) throws IOException {
+        String type = name.equals("console.js") ? "text/javascript; charset=utf-8"
+                : name.equals("console.css") ? "text/css; charset=utf-8" : name.endsWith(".svg") ? "image/svg+xml" : null;
+        InputStream in = type == null ? null : Console.class.getResourceAsStream(name);
+        if (in == null) {
+            response.setStatus(404);
+            callback.succeeded();
+            return;
+        }
+        byte[] bytes;
+        try (in) {
+            bytes = in.readAllBytes();
+        }
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, type);
+        response.getHeaders().put("Cache-Control", "max-age=300");
+        response.write(true, java.nio.ByteBuffer.wrap(bytes), callback);
+    }
+
+    /** Sets the session cookie (or clears it with {@code null}). */
+    static void cookie(Response response, String value) {
+        Response.addCookie(response, HttpCookie.build(Sessions.COOKIE, value == null ? "" : value).path("/").httpOnly(true)
+                .sameSite(HttpCookie.SameSite.STRICT).maxAge(value == null ? 0 : -1).build());
+    }
+
+    @Override
+    public void close() {
+        try {
+            live.close();
+        } finally {
+            sessions.close();
+            try {
+                server.stop();
+            } catch (Exception e) {
+                LOG.log(Level.DEBUG, "Stopping the console's server failed", e);
+            }
+        }
+    }
+}
