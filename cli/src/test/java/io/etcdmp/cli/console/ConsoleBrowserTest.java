@@ -58,14 +58,15 @@ import static org.awaitility.Awaitility.await;
  * The console in a real headless browser (Debian's chromium and chromedriver, Selenium 4; one browser for the
  * class), against a real etcd with authentication, a real registered instance (a Weld SE application with the
  * library: its config source and its self-registration) and a real Node.js {@code etcd3} instance. Screenshots of
- * each page go to docs/console/ (shown in docs/CONSOLE.md).
+ * each page go to target/console-screenshots/ (with -Dconsole.screenshots=../docs/console, to docs/CONSOLE.md's).
  */
 @Timeout(240)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsoleBrowserTest {
     static final String ROOT_PASSWORD = "root-pw";
     static final String JAVA_ID = ServiceInstance.defaultId("orders", "127.0.0.1", 18080);
-    static final Path SHOTS = Path.of("..", "docs", "console");
+    /** target/console-screenshots; {@code -Dconsole.screenshots=../docs/console} refreshes the ones docs/CONSOLE.md shows. */
+    static final Path SHOTS = Path.of(System.getProperty("console.screenshots", "target/console-screenshots"));
 
     static EtcdCluster etcd;
     static Etcdctl root;
