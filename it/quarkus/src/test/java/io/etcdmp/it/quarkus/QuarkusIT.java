@@ -58,7 +58,7 @@ class QuarkusIT extends RuntimeContract {
                 "-Dquarkus.http.port=" + port));
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.addAll(List.of("-jar", TARGET.resolve("quarkus-app/quarkus-run.jar").toAbsolutePath().toString()));
-        return ServerProcess.start("Quarkus", command, Map.of(), TARGET, LOG);
+        return ServerProcess.start("Quarkus", command, serverEnvironment(), TARGET, LOG);
     }
 
     @Override
@@ -119,7 +119,7 @@ class QuarkusIT extends RuntimeContract {
         return URI.create("http://127.0.0.1:" + port + "/q/health/ready");
     }
 
-    private static JsonObject etcdCheck(Http.Response r) {
+    private JsonObject etcdCheck(Http.Response r) {
         JsonObject ready = Json.createReader(new StringReader(r.body())).readObject();
         return ready.getJsonArray("checks").stream().map(JsonObject.class::cast).filter(c -> c.getString("name").equals("etcd:" + service()))
                 .findFirst().orElseThrow(() -> new AssertionError("no check named etcd in " + r.body()));
