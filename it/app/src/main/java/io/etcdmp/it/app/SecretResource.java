@@ -6,6 +6,7 @@ import jakarta.inject.Provider;
 import jakarta.json.Json;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.config.Config;
@@ -20,7 +21,8 @@ import java.util.HexFormat;
  * {@code GET /api/secret}: what the application reads of {@value #PROPERTY}, which the tests keep in etcd encrypted
  * ({@code ${aes-gcm-nopadding::...}}): the SHA-256 (hex) of the injected value's UTF-8 bytes, never the value, so
  * that no clear text goes over HTTP or into a log; and the name of the source the runtime's Config found it in.
- * JSON: {@code {"sha256": "...", "source": "..."}}.
+ * JSON: {@code {"sha256": "...", "source": "..."}}. {@code GET /api/secret/<name>}: the same for another property
+ * whose name starts with {@code it.secret.}, read through the runtime's {@link Config}.
  */
 @Path("secret")
 @RequestScoped
@@ -39,6 +41,18 @@ public class SecretResource {
     public String secret() {
         String source = String.valueOf(config.getConfigValue(PROPERTY).getSourceName());
         return Json.createObjectBuilder().add("sha256", sha256(secret.get())).add("source", source).build().toString();
+    }
+
+    @GET
+    @Path("{name}")
+    @Produces(MediaType.APPLICATION_JSON)
+    public String other(@PathParam("name") String name) {
+        if (!name.startsWith(PROPERTY + ".")) {
+            throw new jakarta.ws.rs.NotFoundException("only properties under " + PROPERTY + ".");
+        }
+        String source = String.valueOf(config.getConfigValue(name).getSourceName());
+        return Json.createObjectBuilder().add("sha256", sha256(config.getValue(name, String.class))).add("source", source)
+                .build().toString();
     }
 
     private static String sha256(String value) {
