@@ -60,7 +60,7 @@ public abstract class RuntimeContract extends RuntimeUnderTest {
      * A value put in etcd encrypted ({@link EncryptedSecret}: SmallRye's {@code ${aes-gcm-nopadding::...}} form), its key
      * given to the server as an operator would ({@link #serverEnvironment()}), reaches {@code @ConfigProperty} in clear
      * from the etcd source, whatever the runtime's own Config does with such expressions; so does a change to another
-     * encrypted value. Only SHA-256 hashes go over HTTP. The cache file holds the ciphertext; neither it nor the
+     * encrypted value. Only SHA-256 hashes go over HTTP. Neither the cache file (as far as written yet) nor the
      * server log holds a clear text or the key.
      */
     @Test
@@ -75,8 +75,6 @@ public abstract class RuntimeContract extends RuntimeUnderTest {
         secret = changed;
         Awaitility.await("the changed encrypted value read in clear").atMost(liveWithin()).pollInterval(Duration.ofMillis(20))
                 .until(() -> changed.sha256().equals(secretAnswer().getString("sha256")));
-        Awaitility.await("the cache file " + cacheFile() + " holds the changed value's ciphertext").atMost(Duration.ofSeconds(10))
-                .pollInterval(Duration.ofMillis(50)).until(() -> ServerProcess.read(cacheFile()).contains(changed.ciphertext()));
         assertNoSecretInClear();
     }
 
@@ -322,12 +320,18 @@ public abstract class RuntimeContract extends RuntimeUnderTest {
         assertEquals(List.of(), problems, "warnings or errors from io.etcdmp in the server log");
     }
 
-    /** After the stop: the whole server log and the cache file hold no clear text of a secret put in this run, nor the key. */
+    /**
+     * After the stop: the cache file holds the last encrypted value as stored in etcd (the source writes what is left
+     * when it closes; while running it paces its writes, at least 20 times the last write's duration apart, and a
+     * change once took over 10 s to reach the file on Liberty on the loaded machine), and neither it nor the whole server log holds a clear
+     * text of a secret put in this run, nor the key.
+     */
     @Test
     @Order(102)
     void neitherTheServerLogNorTheCacheFileHoldsASecretOrItsKeyInClear() {
-        assertTrue(ServerProcess.read(cacheFile()).contains(secret.ciphertext()), "the cache file " + cacheFile()
-                + " holds the encrypted value as stored in etcd");
+        Awaitility.await("the cache file " + cacheFile() + " holds the last encrypted value as stored in etcd")
+                .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> ServerProcess.read(cacheFile()).contains(secret.ciphertext()));
         assertNoSecretInClear();
     }
 
