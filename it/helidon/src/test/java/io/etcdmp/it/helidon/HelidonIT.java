@@ -35,7 +35,7 @@ class HelidonIT extends RuntimeContract {
                 "-Dserver.port=" + port));
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.addAll(List.of("-cp", classPath, "io.helidon.microprofile.cdi.Main"));
-        return ServerProcess.start("Helidon MP", command, Map.of(), TARGET, TARGET.resolve("helidon/server.log"));
+        return ServerProcess.start("Helidon MP", command, serverEnvironment(), TARGET, TARGET.resolve("helidon/server.log"));
     }
 
     @Override

@@ -66,7 +66,7 @@ class LibertyIT extends AppServerContract {
         Files.deleteIfExists(DEPLOYED);
         Files.copy(WAR, DEPLOYED, StandardCopyOption.REPLACE_EXISTING);
         return ServerProcess.start("Open Liberty", List.of(WLP.resolve("bin/server").toString(), "run", "it"),
-                Map.of("JAVA_HOME", System.getProperty("java.home")), SERVER, Path.of("target/liberty-console.log")
+                serverEnvironment(Map.of("JAVA_HOME", System.getProperty("java.home"))), SERVER, Path.of("target/liberty-console.log")
                         .toAbsolutePath());
     }
 

@@ -50,7 +50,7 @@ class PayaraIT extends RuntimeContract {
                 "--port", Integer.toString(port),
                 "--prebootcommandfile", Path.of("src/main/payara/pre-boot-commands.txt").toAbsolutePath().toString(),
                 "--deploy", TARGET.resolve("it-payara.war").toString(), "--contextroot", "/"));
-        return ServerProcess.start("Payara Micro", command, Map.of(), TARGET, TARGET.resolve("payara/server.log"));
+        return ServerProcess.start("Payara Micro", command, serverEnvironment(), TARGET, TARGET.resolve("payara/server.log"));
     }
 
     @Override

@@ -56,6 +56,43 @@ public abstract class RuntimeContract extends RuntimeUnderTest {
         assertEquals("hello from etcd", r.body());
     }
 
+    /**
+     * A value put in etcd encrypted ({@link EncryptedSecret}: SmallRye's {@code ${aes-gcm-nopadding::...}} form), its key
+     * given to the server as an operator would ({@link #serverEnvironment()}), reaches {@code @ConfigProperty} in clear
+     * from the etcd source, whatever the runtime's own Config does with such expressions; so does a change to another
+     * encrypted value. Only SHA-256 hashes go over HTTP. Neither the cache file (as far as written yet) nor the
+     * server log holds a clear text or the key.
+     */
+    @Test
+    @Order(1)
+    void anEncryptedValueInEtcdReachesConfigPropertyInClear() {
+        JsonObject first = secretAnswer();
+        assertEquals(secret.sha256(), first.getString("sha256"), "the application read the clear text (SHA-256 compared): " + first);
+        assertTrue(first.getString("source").startsWith("etcd["), "found in the etcd source: " + first);
+        EncryptedSecret changed = secret.another();
+        secretsPut.add(changed);
+        etcd.ctl().put(SECRET_KEY, changed.stored());
+        secret = changed;
+        Awaitility.await("the changed encrypted value read in clear").atMost(liveWithin()).pollInterval(Duration.ofMillis(20))
+                .until(() -> changed.sha256().equals(secretAnswer().getString("sha256")));
+        assertNoSecretInClear();
+    }
+
+    private JsonObject secretAnswer() {
+        Http.Response r = Http.get(url("secret"));
+        assertEquals(200, r.status(), r.body());
+        return Json.createReader(new StringReader(r.body())).readObject();
+    }
+
+    private void assertNoSecretInClear() {
+        String cache = ServerProcess.read(cacheFile());
+        String log = serverLog();
+        for (EncryptedSecret s : secretsPut) {
+            s.assertNotIn("the cache file " + cacheFile(), cache);
+            s.assertNotIn("the server log " + logFiles(), log);
+        }
+    }
+
     @Test
     @Order(2)
     void changedValueIsServedWithinThePromisedTime() {
@@ -281,6 +318,21 @@ public abstract class RuntimeContract extends RuntimeUnderTest {
                 + tail(log));
         List<String> problems = log.lines().filter(this::isLibraryProblem).toList();
         assertEquals(List.of(), problems, "warnings or errors from io.etcdmp in the server log");
+    }
+
+    /**
+     * After the stop: the cache file holds the last encrypted value as stored in etcd (the source writes what is left
+     * when it closes; while running it paces its writes, at least 20 times the last write's duration apart, and a
+     * change once took over 10 s to reach the file on Liberty on the loaded machine), and neither it nor the whole server log holds a clear
+     * text of a secret put in this run, nor the key.
+     */
+    @Test
+    @Order(102)
+    void neitherTheServerLogNorTheCacheFileHoldsASecretOrItsKeyInClear() {
+        Awaitility.await("the cache file " + cacheFile() + " holds the last encrypted value as stored in etcd")
+                .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> ServerProcess.read(cacheFile()).contains(secret.ciphertext()));
+        assertNoSecretInClear();
     }
 
     private static String tail(String log) {

@@ -43,6 +43,8 @@ public abstract class RuntimeUnderTest {
      */
     protected static final String LOOKUP_ETCD_KEY = "/config/application/it.lookup.etcd";
     protected static final String LOOKUP_VALUE = "jdbc:postgresql://db:5432/orders";
+    /** A property kept encrypted in etcd ({@link EncryptedSecret}); {@code GET /api/secret} answers its SHA-256. */
+    protected static final String SECRET_KEY = "/config/application/it.secret";
     /** Longer than any test step: a record that disappears quickly was revoked, not expired. */
     protected static final Duration REGISTRY_TTL = Duration.ofSeconds(60);
     protected static final Duration DEREGISTRATION_LIMIT = Duration.ofSeconds(1);
@@ -66,6 +68,10 @@ public abstract class RuntimeUnderTest {
     protected final Map<String, String> timings = new LinkedHashMap<>();
     /** The called services' side: a registry in this JVM that registers them and watches the application. */
     protected PeerServices peers;
+    /** The secret in etcd now; its key reaches the server through {@link #serverEnvironment()}. */
+    protected EncryptedSecret secret;
+    /** Every secret put in etcd in this run (the scans look for each). */
+    protected final List<EncryptedSecret> secretsPut = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** Short runtime name, also the service name's suffix: {@code it-<name>}. */
     protected abstract String runtime();
@@ -134,7 +140,29 @@ public abstract class RuntimeUnderTest {
         // the form every Rest Client implementation accepts (Jersey turns the base URI into a java.net.URL)
         p.put("peer/mp-rest/uri", "http://" + peerService() + ServiceRegistry.HOST_SUFFIX);
         p.put("etcd.registry.drain-time", DRAIN_TIME.toMillis() + "ms");
+        // the last known good snapshot on disk: it must hold the secret's ciphertext only
+        p.put("etcd.config.cache-file", cacheFile().toString());
         return p;
+    }
+
+    /**
+     * The environment every server gets besides its own: the secret's key under SmallRye's own setting name, as an
+     * operator would set it (docs/SECRETS.md), read by the library (and by the runtime's SmallRye Config, if any).
+     */
+    protected Map<String, String> serverEnvironment() {
+        return Map.of(EncryptedSecret.KEY_ENVIRONMENT_VARIABLE, secret.key());
+    }
+
+    /** {@link #serverEnvironment()} plus the runtime's own variables. */
+    protected final Map<String, String> serverEnvironment(Map<String, String> own) {
+        Map<String, String> all = new LinkedHashMap<>(serverEnvironment());
+        all.putAll(own);
+        return all;
+    }
+
+    /** Where the library keeps its last known good snapshot ({@code etcd.config.cache-file}). */
+    protected Path cacheFile() {
+        return Path.of("target", "etcd-cache-" + runtime() + ".txt").toAbsolutePath();
     }
 
     @BeforeAll
@@ -142,6 +170,9 @@ public abstract class RuntimeUnderTest {
         etcd = EtcdCluster.start();
         etcd.ctl().put(GREETING_KEY, "hello from etcd");
         etcd.ctl().put(LOOKUP_ETCD_KEY, LOOKUP_VALUE);
+        secret = EncryptedSecret.withNewKey();
+        secretsPut.add(secret);
+        etcd.ctl().put(SECRET_KEY, secret.stored());
         peers = new PeerServices(etcd.endpoints());
         port = LoopbackPorts.free();
         appearances = new RecordAppearances(etcd.endpoints(), service(), url("greeting"));

@@ -99,8 +99,8 @@ class WildFlyIT extends AppServerContract {
         // every GC, so that a class loader still in the heap after a full GC is strongly held
         String javaOpts = "-Xms64m -Xmx512m -XX:SoftRefLRUPolicyMSPerMB=0 -Djava.net.preferIPv4Stack=true"
                 + " -Djboss.modules.system.pkgs=org.jboss.byteman -Djava.awt.headless=true";
-        ServerProcess started = ServerProcess.start("WildFly", command, Map.of("JAVA_HOME", System.getProperty("java.home"),
-                "JAVA_OPTS", javaOpts), HOME, CONSOLE);
+        ServerProcess started = ServerProcess.start("WildFly", command, serverEnvironment(Map.of("JAVA_HOME",
+                System.getProperty("java.home"), "JAVA_OPTS", javaOpts)), HOME, CONSOLE);
         URI page = URI.create("http://127.0.0.1:" + port + "/probe/index.html");
         Awaitility.await("WildFly booted with the probe deployed: " + page).atMost(bootLimit())
                 .pollInterval(Duration.ofMillis(200))
