@@ -81,24 +81,31 @@ public final class ServiceNameFilter implements ClientRequestFilter, ClientRespo
     public void filter(ClientRequestContext request, ClientResponseContext response) {
         Object call = request.getProperty(CALL);
         if (call instanceof InFlightRequests.Call) {
+            // the property is left: it lives only as long as this request, and a second close does nothing
+            // (removing it cost RESTEasy a copy of the request's property map on every by-name request)
             ((InFlightRequests.Call) call).close();
-            request.removeProperty(CALL);
             open.remove(Thread.currentThread().getId(), call);
         }
     }
 
+    /*
+     * Keyed by the by-name URI's text, not the URI: every request brings a new URI object, whose hashCode and equals
+     * go component by component (the host ignoring case) and were the largest part of the filter's cost inside a real
+     * client; its text is usually the string it was parsed from, compared in one pass.
+     */
     private URI target(ServiceInstance chosen, URI byName) {
-        int slot = (System.identityHashCode(chosen) * 31 + byName.hashCode()) & (RESOLVED_SLOTS - 1);
+        String text = byName.toString();
+        int slot = (System.identityHashCode(chosen) * 31 + text.hashCode()) & (RESOLVED_SLOTS - 1);
         Resolved entry = resolved[slot];
-        if (entry != null && entry.instance() == chosen && entry.byName().equals(byName)) {
+        if (entry != null && entry.instance() == chosen && entry.byName().equals(text)) {
             return entry.target();
         }
         URI target = chosen.resolve(byName);
-        resolved[slot] = new Resolved(chosen, byName, target);
+        resolved[slot] = new Resolved(chosen, text, target);
         return target;
     }
 
-    private record Resolved(ServiceInstance instance, URI byName, URI target) {
+    private record Resolved(ServiceInstance instance, String byName, URI target) {
         @Override
         public boolean equals(Object other) {
             return other == this || other instanceof Resolved that
