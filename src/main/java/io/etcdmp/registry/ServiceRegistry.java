@@ -102,6 +102,18 @@ public interface ServiceRegistry extends AutoCloseable {
      */
     AutoCloseable watch(String service, Consumer<List<ServiceInstance>> listener);
 
+    /**
+     * Like {@link #watch}, but first calls {@code listener} with the current list, then after every change, never
+     * with a list older than one it already received. A caller that needs the list now and every change after it
+     * uses this rather than {@link #watch} followed by {@link #instances}: a change still queued for delivery when
+     * the watch began would arrive after the newer list that read returned.
+     */
+    default AutoCloseable follow(String service, Consumer<List<ServiceInstance>> listener) {
+        AutoCloseable handle = watch(service, listener);
+        listener.accept(instances(service));
+        return handle;
+    }
+
     /** Receives every change of every service this registry follows (in CDI also fired as {@link ServiceChangeEvent}s). */
     AutoCloseable onEveryChange(Consumer<ServiceChangeEvent> listener);
 

@@ -20,8 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
- * One channel's view of one service: the first list from the registry's cache (one read, made off gRPC's
- * threads), then every list the registry's watch delivers. Lists are numbered when taken and turned into
+ * One channel's view of one service, followed through the registry (started off gRPC's threads): the current list
+ * from its cache first, then every list its watch delivers; {@code refresh()} delivers the last list again. Lists are numbered when taken and turned into
  * addresses on the offload executor (a host name may need a lookup); the {@link SynchronizationContext} delivers
  * them in order and drops any older than the last delivered. Listener, watch handle and state are touched only on
  * the synchronization context.
@@ -39,6 +39,7 @@ final class EtcdNameResolver extends NameResolver {
     private boolean connecting;
     private boolean shutdown;
     private long delivered;
+    private ResolutionResult lastResult;
 
     EtcdNameResolver(String service, Supplier<ServiceRegistry> registries, Args args) {
         this.service = service;
@@ -67,20 +68,9 @@ final class EtcdNameResolver extends NameResolver {
             connect(); // the first read failed: try it again
             return;
         }
-        ServiceRegistry r = registry;
-        offload.execute(() -> {
-            long number = taken.incrementAndGet();
-            try {
-                offer(number, r, r.instances(service));
-            } catch (RuntimeException e) { // the registry closed under us
-                sync.execute(() -> {
-                    if (!shutdown) {
-                        listener.onError(Status.UNAVAILABLE.withCause(e).withDescription("Cannot list the instances of service '"
-                                + service + "': " + e.getMessage()));
-                    }
-                });
-            }
-        });
+        if (lastResult != null) {
+            listener.onResult2(lastResult); // the registry's cache is current: what the watch delivered last is the answer
+        }
     }
 
     @Override
@@ -99,12 +89,11 @@ final class EtcdNameResolver extends NameResolver {
         offload.execute(() -> {
             try {
                 ServiceRegistry r = registries.get();
-                AutoCloseable w = r.watch(service, instances -> {
+                // the current list first, then every change, never an older list after a newer one
+                AutoCloseable w = r.follow(service, instances -> {
                     long number = taken.incrementAndGet(); // numbered on the registry's thread, in revision order
                     offload.execute(() -> offer(number, r, instances)); // a host name's lookup never blocks that thread
                 });
-                long number = taken.incrementAndGet(); // numbered before the read: a later watch list outranks it
-                List<ServiceInstance> first = r.instances(service);
                 sync.execute(() -> {
                     connecting = false;
                     if (shutdown) {
@@ -114,7 +103,6 @@ final class EtcdNameResolver extends NameResolver {
                         watch = w;
                     }
                 });
-                offer(number, r, first);
             } catch (RuntimeException | LinkageError e) {
                 sync.execute(() -> {
                     connecting = false;
@@ -142,7 +130,8 @@ final class EtcdNameResolver extends NameResolver {
         delivered = number;
         ResolutionResult.Builder result = ResolutionResult.newBuilder();
         result.setAddressesOrError(none == null ? StatusOr.fromValue(addresses) : StatusOr.fromStatus(Status.UNAVAILABLE.withDescription(none)));
-        listener.onResult2(result.build());
+        lastResult = result.build();
+        listener.onResult2(lastResult);
     }
 
     /** Status UP; the caller's zone only when any is in it; weight above 0 unless every weight is 0 (as the registry's choose). */

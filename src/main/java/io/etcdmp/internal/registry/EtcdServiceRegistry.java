@@ -202,6 +202,11 @@ public class EtcdServiceRegistry implements ServiceRegistry {
     }
 
     @Override
+    public AutoCloseable follow(String service, Consumer<List<ServiceInstance>> listener) {
+        return cache(service).follow(event -> listener.accept(event.instances()));
+    }
+
+    @Override
     public AutoCloseable onEveryChange(Consumer<ServiceChangeEvent> listener) {
         everyChange.add(listener);
         return () -> everyChange.remove(listener);
