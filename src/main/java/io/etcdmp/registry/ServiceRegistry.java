@@ -93,6 +93,15 @@ public interface ServiceRegistry extends AutoCloseable {
         return Map.of();
     }
 
+    /**
+     * {@code candidates} (instances of {@code service}) less those this registry ejected now; when every one is
+     * ejected, the one that failed longest ago (by {@code System.nanoTime()}, never fewer than one): the rule of
+     * {@link #choose}, for integrations that choose among instances themselves (Stork, gRPC).
+     */
+    default List<ServiceInstance> withoutEjected(String service, List<ServiceInstance> candidates) {
+        return candidates;
+    }
+
     /** The requests in flight per instance that {@link Strategy#POWER_OF_TWO} compares; callers count theirs here. */
     InFlightRequests inFlight();
 

@@ -192,6 +192,11 @@ public class EtcdServiceRegistry implements ServiceRegistry {
     }
 
     @Override
+    public List<ServiceInstance> withoutEjected(String service, List<ServiceInstance> candidates) {
+        return selector.ejections().filter(service, candidates);
+    }
+
+    @Override
     public InFlightRequests inFlight() {
         return selector.inFlight();
     }

@@ -9,7 +9,6 @@ import io.smallrye.stork.api.ServiceDiscovery;
 import io.smallrye.stork.utils.ServiceInstanceIds;
 
 import java.lang.ref.WeakReference;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,10 +41,13 @@ final class EtcdServiceDiscovery implements ServiceDiscovery {
     private static final class Choice {
         final ServiceRegistry registry;
         final List<EtcdStorkInstance> offered;
+        /** The registry's instances of {@link #offered}, in the same order. */
+        final List<ServiceInstance> instances;
 
         Choice(ServiceRegistry registry, List<EtcdStorkInstance> offered) {
             this.registry = registry;
             this.offered = offered;
+            this.instances = offered.stream().map(EtcdStorkInstance::instance).toList();
         }
     }
 
@@ -137,22 +139,19 @@ final class EtcdServiceDiscovery implements ServiceDiscovery {
         return new Choice(registry, List.copyOf(offered));
     }
 
+    /** The registry's rule (as its own choice): the ejected ones left out; all ejected: the one that failed longest ago. */
     private List<io.smallrye.stork.api.ServiceInstance> withoutEjected(Choice choice) {
-        Map<String, Instant> ejected = choice.registry.ejected(service);
-        if (ejected.isEmpty() || choice.offered.isEmpty()) {
+        List<ServiceInstance> kept = choice.registry.withoutEjected(service, choice.instances);
+        if (kept == choice.instances) {
             return List.copyOf(choice.offered);
         }
-        List<io.smallrye.stork.api.ServiceInstance> kept = new ArrayList<>();
-        EtcdStorkInstance endsFirst = null;
-        for (EtcdStorkInstance i : choice.offered) {
-            Instant until = ejected.get(i.instance().instanceId());
-            if (until == null) {
-                kept.add(i);
-            } else if (endsFirst == null || until.isBefore(ejected.get(endsFirst.instance().instanceId()))) {
-                endsFirst = i;
+        List<io.smallrye.stork.api.ServiceInstance> out = new ArrayList<>(kept.size());
+        for (int i = 0; i < choice.instances.size(); i++) {
+            if (kept.contains(choice.instances.get(i))) {
+                out.add(choice.offered.get(i));
             }
         }
-        return kept.isEmpty() && endsFirst != null ? List.of(endsFirst) : kept;
+        return out;
     }
 
     private static void close(AutoCloseable watch) {
