@@ -42,13 +42,13 @@ final class EtcdNameResolver extends NameResolver {
     private final AtomicLong taken = new AtomicLong();
 
     private Listener2 listener;
-    private ServiceRegistry registry;
     private AutoCloseable watch;
     private boolean connecting;
     private boolean shutdown;
     private final ScheduledExecutorService timer;
     private long delivered;
     private List<ServiceInstance> lastInstances;
+    private ServiceRegistry lastFrom;
     private SynchronizationContext.ScheduledHandle recheck;
 
     EtcdNameResolver(String service, Supplier<ServiceRegistry> registries, Args args) {
@@ -82,7 +82,7 @@ final class EtcdNameResolver extends NameResolver {
         List<ServiceInstance> last = lastInstances;
         if (last != null) { // the registry's cache is current: the list the watch delivered last, less what is ejected now
             long number = delivered; // never outranks a newer list already on its way
-            ServiceRegistry r = registry;
+            ServiceRegistry r = lastFrom;
             offload.execute(() -> offer(number, r, last));
         }
     }
@@ -116,7 +116,6 @@ final class EtcdNameResolver extends NameResolver {
                     if (shutdown) {
                         close(w);
                     } else {
-                        registry = r;
                         watch = w;
                     }
                 });
@@ -140,16 +139,17 @@ final class EtcdNameResolver extends NameResolver {
         String none = addresses.isEmpty() ? "No instance of service '" + service + "' to call: none with status UP under "
                 + r.prefix() + service + "/ in etcd (" + instances.size() + " registered)" : null;
         boolean leftOut = kept.size() < chosen.size();
-        sync.execute(() -> deliver(number, instances, addresses, none, leftOut));
+        sync.execute(() -> deliver(number, r, instances, addresses, none, leftOut));
     }
 
-    private void deliver(long number, List<ServiceInstance> instances, List<EquivalentAddressGroup> addresses, String none,
-                         boolean leftOut) {
+    private void deliver(long number, ServiceRegistry r, List<ServiceInstance> instances, List<EquivalentAddressGroup> addresses,
+                         String none, boolean leftOut) {
         if (shutdown || number < delivered) {
             return;
         }
         delivered = number;
         lastInstances = instances;
+        lastFrom = r;
         if (leftOut && timer != null && (recheck == null || !recheck.isPending())) {
             recheck = sync.schedule(this::refresh, EJECTED_RECHECK_MILLIS, TimeUnit.MILLISECONDS, timer);
         }
