@@ -93,6 +93,15 @@ public interface ServiceRegistry extends AutoCloseable {
         return Map.of();
     }
 
+    /**
+     * {@code candidates} (instances of {@code service}) less those this registry ejected now; when every one is
+     * ejected, the one that failed longest ago (by {@code System.nanoTime()}, never fewer than one): the rule of
+     * {@link #choose}, for integrations that choose among instances themselves (Stork, gRPC).
+     */
+    default List<ServiceInstance> withoutEjected(String service, List<ServiceInstance> candidates) {
+        return candidates;
+    }
+
     /** The requests in flight per instance that {@link Strategy#POWER_OF_TWO} compares; callers count theirs here. */
     InFlightRequests inFlight();
 
@@ -101,6 +110,18 @@ public interface ServiceRegistry extends AutoCloseable {
      * leave, record change), in revision order. Closing the handle stops it.
      */
     AutoCloseable watch(String service, Consumer<List<ServiceInstance>> listener);
+
+    /**
+     * Like {@link #watch}, but first calls {@code listener} with the current list, then after every change, never
+     * with a list older than one it already received. A caller that needs the list now and every change after it
+     * uses this rather than {@link #watch} followed by {@link #instances}: a change still queued for delivery when
+     * the watch began would arrive after the newer list that read returned.
+     */
+    default AutoCloseable follow(String service, Consumer<List<ServiceInstance>> listener) {
+        AutoCloseable handle = watch(service, listener);
+        listener.accept(instances(service));
+        return handle;
+    }
 
     /** Receives every change of every service this registry follows (in CDI also fired as {@link ServiceChangeEvent}s). */
     AutoCloseable onEveryChange(Consumer<ServiceChangeEvent> listener);

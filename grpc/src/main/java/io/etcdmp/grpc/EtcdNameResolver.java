@@ -15,18 +15,26 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
- * One channel's view of one service: the first list from the registry's cache (one read, made off gRPC's
- * threads), then every list the registry's watch delivers. Lists are numbered when taken and turned into
+ * One channel's view of one service, followed through the registry (started off gRPC's threads): the current list
+ * from its cache first, then every list its watch delivers; {@code refresh()} delivers the last list again. Lists are numbered when taken and turned into
  * addresses on the offload executor (a host name may need a lookup); the {@link SynchronizationContext} delivers
  * them in order and drops any older than the last delivered. Listener, watch handle and state are touched only on
  * the synchronization context.
  */
 final class EtcdNameResolver extends NameResolver {
+    /** The instance behind an address, and the registry it came from: for {@link EjectingLoadBalancer}. */
+    static final Attributes.Key<ServiceInstance> INSTANCE = Attributes.Key.create("io.etcdmp.grpc.instance");
+    static final Attributes.Key<ServiceRegistry> REGISTRY = Attributes.Key.create("io.etcdmp.grpc.registry");
+    /** While instances are left out as ejected: how soon the list is made again (an ejection may have ended). */
+    private static final long EJECTED_RECHECK_MILLIS = 1000;
+
     private final String service;
     private final Supplier<ServiceRegistry> registries;
     private final SynchronizationContext sync;
@@ -34,17 +42,21 @@ final class EtcdNameResolver extends NameResolver {
     private final AtomicLong taken = new AtomicLong();
 
     private Listener2 listener;
-    private ServiceRegistry registry;
     private AutoCloseable watch;
     private boolean connecting;
     private boolean shutdown;
+    private final ScheduledExecutorService timer;
     private long delivered;
+    private List<ServiceInstance> lastInstances;
+    private ServiceRegistry lastFrom;
+    private SynchronizationContext.ScheduledHandle recheck;
 
     EtcdNameResolver(String service, Supplier<ServiceRegistry> registries, Args args) {
         this.service = service;
         this.registries = registries;
         this.sync = args.getSynchronizationContext();
         this.offload = args.getOffloadExecutor() != null ? args.getOffloadExecutor() : ForkJoinPool.commonPool();
+        this.timer = timerOf(args);
     }
 
     @Override
@@ -67,25 +79,20 @@ final class EtcdNameResolver extends NameResolver {
             connect(); // the first read failed: try it again
             return;
         }
-        ServiceRegistry r = registry;
-        offload.execute(() -> {
-            long number = taken.incrementAndGet();
-            try {
-                offer(number, r, r.instances(service));
-            } catch (RuntimeException e) { // the registry closed under us
-                sync.execute(() -> {
-                    if (!shutdown) {
-                        listener.onError(Status.UNAVAILABLE.withCause(e).withDescription("Cannot list the instances of service '"
-                                + service + "': " + e.getMessage()));
-                    }
-                });
-            }
-        });
+        List<ServiceInstance> last = lastInstances;
+        if (last != null) { // the registry's cache is current: the list the watch delivered last, less what is ejected now
+            long number = delivered; // never outranks a newer list already on its way
+            ServiceRegistry r = lastFrom;
+            offload.execute(() -> offer(number, r, last));
+        }
     }
 
     @Override
     public void shutdown() {
         shutdown = true;
+        if (recheck != null) {
+            recheck.cancel();
+        }
         AutoCloseable w = watch;
         watch = null;
         close(w);
@@ -99,22 +106,19 @@ final class EtcdNameResolver extends NameResolver {
         offload.execute(() -> {
             try {
                 ServiceRegistry r = registries.get();
-                AutoCloseable w = r.watch(service, instances -> {
+                // the current list first, then every change, never an older list after a newer one
+                AutoCloseable w = r.follow(service, instances -> {
                     long number = taken.incrementAndGet(); // numbered on the registry's thread, in revision order
                     offload.execute(() -> offer(number, r, instances)); // a host name's lookup never blocks that thread
                 });
-                long number = taken.incrementAndGet(); // numbered before the read: a later watch list outranks it
-                List<ServiceInstance> first = r.instances(service);
                 sync.execute(() -> {
                     connecting = false;
                     if (shutdown) {
                         close(w);
                     } else {
-                        registry = r;
                         watch = w;
                     }
                 });
-                offer(number, r, first);
             } catch (RuntimeException | LinkageError e) {
                 sync.execute(() -> {
                     connecting = false;
@@ -129,24 +133,33 @@ final class EtcdNameResolver extends NameResolver {
 
     /** Called on the offload executor: builds the addresses (a host name may need a lookup), delivers on the sync context. */
     private void offer(long number, ServiceRegistry r, List<ServiceInstance> instances) {
-        List<EquivalentAddressGroup> addresses = addresses(instances, ProcessRegistry.zoneOf(r));
+        List<ServiceInstance> chosen = chosen(instances, ProcessRegistry.zoneOf(r));
+        List<ServiceInstance> kept = r.withoutEjected(service, chosen); // never fewer than one
+        List<EquivalentAddressGroup> addresses = groups(kept, r);
         String none = addresses.isEmpty() ? "No instance of service '" + service + "' to call: none with status UP under "
                 + r.prefix() + service + "/ in etcd (" + instances.size() + " registered)" : null;
-        sync.execute(() -> deliver(number, addresses, none));
+        boolean leftOut = kept.size() < chosen.size();
+        sync.execute(() -> deliver(number, r, instances, addresses, none, leftOut));
     }
 
-    private void deliver(long number, List<EquivalentAddressGroup> addresses, String none) {
-        if (shutdown || number <= delivered) {
+    private void deliver(long number, ServiceRegistry r, List<ServiceInstance> instances, List<EquivalentAddressGroup> addresses,
+                         String none, boolean leftOut) {
+        if (shutdown || number < delivered) {
             return;
         }
         delivered = number;
+        lastInstances = instances;
+        lastFrom = r;
+        if (leftOut && timer != null && (recheck == null || !recheck.isPending())) {
+            recheck = sync.schedule(this::refresh, EJECTED_RECHECK_MILLIS, TimeUnit.MILLISECONDS, timer);
+        }
         ResolutionResult.Builder result = ResolutionResult.newBuilder();
         result.setAddressesOrError(none == null ? StatusOr.fromValue(addresses) : StatusOr.fromStatus(Status.UNAVAILABLE.withDescription(none)));
         listener.onResult2(result.build());
     }
 
     /** Status UP; the caller's zone only when any is in it; weight above 0 unless every weight is 0 (as the registry's choose). */
-    static List<EquivalentAddressGroup> addresses(List<ServiceInstance> instances, Optional<String> zone) {
+    static List<ServiceInstance> chosen(List<ServiceInstance> instances, Optional<String> zone) {
         List<ServiceInstance> up = instances.stream().filter(ServiceInstance::isUp).toList();
         if (zone.isPresent()) {
             List<ServiceInstance> local = up.stream().filter(i -> zone.get().equals(i.metadata().get(ServiceInstance.ZONE))).toList();
@@ -155,13 +168,33 @@ final class EtcdNameResolver extends NameResolver {
             }
         }
         List<ServiceInstance> weighted = up.stream().filter(i -> i.weight() > 0).toList();
+        return weighted.isEmpty() ? up : weighted;
+    }
+
+    static List<EquivalentAddressGroup> addresses(List<ServiceInstance> instances, Optional<String> zone) {
+        return groups(chosen(instances, zone), null);
+    }
+
+    private static List<EquivalentAddressGroup> groups(List<ServiceInstance> chosen, ServiceRegistry registry) {
         List<EquivalentAddressGroup> out = new ArrayList<>();
-        for (ServiceInstance i : weighted.isEmpty() ? up : weighted) {
-            Attributes attributes = Attributes.newBuilder().set(EtcdNameResolverProvider.WEIGHT, i.weight())
-                    .set(EtcdNameResolverProvider.INSTANCE_ID, i.instanceId()).build();
-            out.add(new EquivalentAddressGroup(new InetSocketAddress(i.host(), i.port()), attributes));
+        for (ServiceInstance i : chosen) {
+            Attributes.Builder attributes = Attributes.newBuilder().set(EtcdNameResolverProvider.WEIGHT, i.weight())
+                    .set(EtcdNameResolverProvider.INSTANCE_ID, i.instanceId()).set(INSTANCE, i);
+            if (registry != null) {
+                attributes.set(REGISTRY, registry);
+            }
+            out.add(new EquivalentAddressGroup(new InetSocketAddress(i.host(), i.port()), attributes.build()));
         }
         return out;
+    }
+
+    /** The channel's timer; none when the caller's Args has none (a resolver used on its own). */
+    private static ScheduledExecutorService timerOf(Args args) {
+        try {
+            return args.getScheduledExecutorService();
+        } catch (IllegalStateException notSet) {
+            return null;
+        }
     }
 
     private static void close(AutoCloseable watch) {

@@ -28,7 +28,15 @@ final class CountingRegistry implements ServiceRegistry {
 
     @Override
     public AutoCloseable watch(String service, Consumer<List<ServiceInstance>> listener) {
-        AutoCloseable handle = real.watch(service, listener);
+        return counted(real.watch(service, listener));
+    }
+
+    @Override
+    public AutoCloseable follow(String service, Consumer<List<ServiceInstance>> listener) {
+        return counted(real.follow(service, listener));
+    }
+
+    private AutoCloseable counted(AutoCloseable handle) {
         open.incrementAndGet();
         return () -> {
             open.decrementAndGet();

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntFunction;
 
 /**
  * Passive ejection ({@code etcd.discovery.eject-time}): an instance this caller could not connect to (refused,
@@ -108,17 +109,29 @@ final class Ejections {
      * (never fewer than one). {@code candidates} itself (the same object) when none is ejected.
      */
     Candidates filter(String service, Candidates candidates) {
+        List<Integer> kept = kept(service, candidates.size(), i -> candidates.get(i).instanceId());
+        return kept == null ? candidates : candidates.only(kept);
+    }
+
+    /** The same rule on a plain list ({@code ServiceRegistry.withoutEjected}): {@code candidates} itself when none is ejected. */
+    List<ServiceInstance> filter(String service, List<ServiceInstance> candidates) {
+        List<Integer> kept = kept(service, candidates.size(), i -> candidates.get(i).instanceId());
+        return kept == null ? candidates : kept.stream().map(candidates::get).toList();
+    }
+
+    /** The positions to keep, or null when none of the {@code size} candidates is ejected now. */
+    private List<Integer> kept(String service, int size, IntFunction<String> idAt) {
         Map<String, Ejection> all = byService.get(service);
-        if (all == null || candidates.size() == 0) {
-            return candidates;
+        if (all == null || size == 0) {
+            return null;
         }
         long now = System.nanoTime();
-        List<Integer> kept = new ArrayList<>(candidates.size());
+        List<Integer> kept = new ArrayList<>(size);
         int leastRecent = -1;
         long leastRecentFailed = 0;
         boolean anyLive = false;
-        for (int i = 0; i < candidates.size(); i++) {
-            Ejection e = all.get(candidates.get(i).instanceId());
+        for (int i = 0; i < size; i++) {
+            Ejection e = all.get(idAt.apply(i));
             if (e == null || !e.live(now)) {
                 kept.add(i);
                 continue;
@@ -131,9 +144,9 @@ final class Ejections {
         }
         if (!anyLive) {
             byService.remove(service, all); // every ejection ran out: back to the lookup alone
-            return candidates;
+            return null;
         }
-        return candidates.only(kept.isEmpty() ? List.of(leastRecent) : kept);
+        return kept.isEmpty() ? List.of(leastRecent) : kept;
     }
 
     /** A refused connection or a connect timeout, anywhere in the causes. */

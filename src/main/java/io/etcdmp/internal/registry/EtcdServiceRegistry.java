@@ -192,6 +192,11 @@ public class EtcdServiceRegistry implements ServiceRegistry {
     }
 
     @Override
+    public List<ServiceInstance> withoutEjected(String service, List<ServiceInstance> candidates) {
+        return selector.ejections().filter(service, candidates);
+    }
+
+    @Override
     public InFlightRequests inFlight() {
         return selector.inFlight();
     }
@@ -199,6 +204,11 @@ public class EtcdServiceRegistry implements ServiceRegistry {
     @Override
     public AutoCloseable watch(String service, Consumer<List<ServiceInstance>> listener) {
         return cache(service).addListener(event -> listener.accept(event.instances()));
+    }
+
+    @Override
+    public AutoCloseable follow(String service, Consumer<List<ServiceInstance>> listener) {
+        return cache(service).follow(event -> listener.accept(event.instances()));
     }
 
     @Override

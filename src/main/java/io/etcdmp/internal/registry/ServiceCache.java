@@ -38,7 +38,8 @@ final class ServiceCache implements AutoCloseable {
     private final Map<ByteSequence, ServiceInstance> byKey = new HashMap<>();
     /** Keys whose record was skipped, with the revision of that record: one warning per key and revision. */
     private final Map<ByteSequence, Long> skipped = new HashMap<>();
-    private final List<Consumer<ServiceChangeEvent>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Delivery> listeners = new CopyOnWriteArrayList<>();
+    private volatile ServiceChangeEvent last;
     private volatile List<ServiceInstance> instances = List.of();
     private volatile boolean started;
 
@@ -46,6 +47,7 @@ final class ServiceCache implements AutoCloseable {
         this.connection = connection;
         this.service = service;
         this.prefix = ByteSequence.from(registryPrefix + service + "/", StandardCharsets.UTF_8);
+        this.last = new ServiceChangeEvent(service, List.of(), 0);
         this.mirror = new PrefixMirror(connection, prefix, this::apply);
     }
 
@@ -94,9 +96,23 @@ final class ServiceCache implements AutoCloseable {
         apply(changes, revision);
     }
 
+    /** A listener of every change from now on (only changes applied after this call reach it). */
     AutoCloseable addListener(Consumer<ServiceChangeEvent> listener) {
-        listeners.add(listener);
-        return () -> listeners.remove(listener);
+        Delivery delivery = new Delivery(listener);
+        listeners.add(delivery);
+        return () -> listeners.remove(delivery);
+    }
+
+    /**
+     * A listener that first receives the list current when it runs on the events thread, then every later change:
+     * never a list older than one it already received (an older change still queued is dropped for it).
+     */
+    AutoCloseable follow(Consumer<ServiceChangeEvent> listener) {
+        Delivery delivery = new Delivery(listener);
+        listeners.add(delivery);
+        EtcdConnection.unlessClosing(LOG, "List of " + service + " not delivered",
+                () -> connection.events().execute(() -> delivery.offer(last)));
+        return () -> listeners.remove(delivery);
     }
 
     void apply(List<KeyChange> changes, long revision) {
@@ -125,13 +141,16 @@ final class ServiceCache implements AutoCloseable {
         List<ServiceInstance> now = new ArrayList<>(byKey.values());
         now.sort(Comparator.comparing(ServiceInstance::instanceId));
         List<ServiceInstance> snapshot = List.copyOf(now);
+        ServiceChangeEvent event = new ServiceChangeEvent(service, snapshot, revision);
         instances = snapshot;
+        last = event;
         // every applied change is reported, an unchanged list too: skipping those (tried) left Open Liberty
         // holding the undeployed application's class loader (it/liberty redeploy test); cause not found yet
-        if (started && !listeners.isEmpty()) {
-            ServiceChangeEvent event = new ServiceChangeEvent(service, snapshot, revision);
+        // the listeners are those of now: one added later read this list or a newer one itself, and must not get it late
+        List<Delivery> to = List.copyOf(listeners);
+        if (started && !to.isEmpty()) {
             EtcdConnection.unlessClosing(LOG, "Change of " + service + " not delivered",
-                    () -> connection.events().execute(() -> listeners.forEach(l -> notify(l, event))));
+                    () -> connection.events().execute(() -> to.forEach(d -> d.offer(event))));
         }
     }
 
@@ -144,11 +163,25 @@ final class ServiceCache implements AutoCloseable {
         }
     }
 
-    private static void notify(Consumer<ServiceChangeEvent> listener, ServiceChangeEvent event) {
-        try {
-            listener.accept(event);
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "Service listener " + listener + " failed on a change of " + event.service(), e);
+    /** One listener with the revision of the last list it received; used on the events thread only. */
+    private static final class Delivery {
+        private final Consumer<ServiceChangeEvent> listener;
+        private long delivered = -1;
+
+        Delivery(Consumer<ServiceChangeEvent> listener) {
+            this.listener = listener;
+        }
+
+        void offer(ServiceChangeEvent event) {
+            if (event.revision() < delivered) {
+                return; // older than a list it already has
+            }
+            delivered = event.revision();
+            try {
+                listener.accept(event);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "Service listener " + listener + " failed on a change of " + event.service(), e);
+            }
         }
     }
 

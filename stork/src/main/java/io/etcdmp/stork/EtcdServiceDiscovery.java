@@ -9,7 +9,6 @@ import io.smallrye.stork.api.ServiceDiscovery;
 import io.smallrye.stork.utils.ServiceInstanceIds;
 
 import java.lang.ref.WeakReference;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,8 +20,8 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * One Stork service's instances, fed by the registry's watch: the first call reads the registry's cache once (off
- * the caller's thread: in Quarkus it is an event loop) and starts the watch; from then on every call answers from
+ * One Stork service's instances, fed by the registry's watch: the first call follows the service (off the caller's
+ * thread: in Quarkus it is an event loop) and waits for the current list; from then on every call answers from
  * the last list the watch delivered, without any etcd request and without a refresh period. Offered: the instances
  * with status {@code UP}, those of the caller's zone ({@code etcd.registry.metadata.zone}) only when any is there,
  * those with weight above 0 unless every weight is 0 (as the registry's own choice), less the ones this caller
@@ -42,10 +41,13 @@ final class EtcdServiceDiscovery implements ServiceDiscovery {
     private static final class Choice {
         final ServiceRegistry registry;
         final List<EtcdStorkInstance> offered;
+        /** The registry's instances of {@link #offered}, in the same order. */
+        final List<ServiceInstance> instances;
 
         Choice(ServiceRegistry registry, List<EtcdStorkInstance> offered) {
             this.registry = registry;
             this.offered = offered;
+            this.instances = offered.stream().map(EtcdStorkInstance::instance).toList();
         }
     }
 
@@ -58,19 +60,23 @@ final class EtcdServiceDiscovery implements ServiceDiscovery {
         private final WeakReference<EtcdServiceDiscovery> discovery;
         private final ServiceRegistry registry;
         private final Optional<String> zone;
+        private final CompletableFuture<Choice> first;
         volatile AutoCloseable handle;
 
-        Feed(EtcdServiceDiscovery discovery, ServiceRegistry registry, Optional<String> zone) {
+        Feed(EtcdServiceDiscovery discovery, ServiceRegistry registry, Optional<String> zone, CompletableFuture<Choice> first) {
             this.discovery = new WeakReference<>(discovery);
             this.registry = registry;
             this.zone = zone;
+            this.first = first;
         }
 
         @Override
         public void accept(List<ServiceInstance> instances) {
             EtcdServiceDiscovery d = discovery.get();
             if (d != null) {
-                d.current.set(d.choice(registry, zone, instances));
+                Choice choice = d.choice(registry, zone, instances);
+                d.current.set(choice);
+                first.complete(choice);
             } else if (handle != null) {
                 close(handle);
             }
@@ -94,27 +100,25 @@ final class EtcdServiceDiscovery implements ServiceDiscovery {
 
     private synchronized CompletableFuture<Choice> load() {
         if (loading == null || loading.isCompletedExceptionally()) { // a failed first read is tried again by the next call
-            loading = CompletableFuture.supplyAsync(this::follow, Infrastructure.getDefaultWorkerPool());
+            CompletableFuture<Choice> first = new CompletableFuture<>();
+            loading = first;
+            Infrastructure.getDefaultWorkerPool().execute(() -> follow(first));
         }
         return loading;
     }
 
-    /** Starts the watch, then reads the cache once; a list the watch delivered meanwhile is newer and wins. */
-    private Choice follow() {
-        ServiceRegistry registry = registries.get();
-        Optional<String> zone = StorkRegistry.zoneOf(registry);
-        Feed feed = new Feed(this, registry, zone);
-        AutoCloseable watch = registry.watch(service, feed);
-        feed.handle = watch;
-        Choice first;
+    /**
+     * Follows the service (off the caller's thread: the first call may create the registry and read etcd): the
+     * registry delivers the current list first, then every change, never an older list after a newer one.
+     */
+    private void follow(CompletableFuture<Choice> first) {
         try {
-            first = choice(registry, zone, registry.instances(service));
-        } catch (RuntimeException e) { // the next call tries again, with a watch of its own
-            close(watch);
-            throw e;
+            ServiceRegistry registry = registries.get();
+            Feed feed = new Feed(this, registry, StorkRegistry.zoneOf(registry), first);
+            feed.handle = registry.follow(service, feed);
+        } catch (RuntimeException | LinkageError e) { // the next call tries again, with a watch of its own
+            first.completeExceptionally(e);
         }
-        current.compareAndSet(null, first); // never over a list the watch delivered meanwhile
-        return current.get();
     }
 
     private Choice choice(ServiceRegistry registry, Optional<String> zone, List<ServiceInstance> instances) {
@@ -135,22 +139,19 @@ final class EtcdServiceDiscovery implements ServiceDiscovery {
         return new Choice(registry, List.copyOf(offered));
     }
 
+    /** The registry's rule (as its own choice): the ejected ones left out; all ejected: the one that failed longest ago. */
     private List<io.smallrye.stork.api.ServiceInstance> withoutEjected(Choice choice) {
-        Map<String, Instant> ejected = choice.registry.ejected(service);
-        if (ejected.isEmpty() || choice.offered.isEmpty()) {
+        List<ServiceInstance> kept = choice.registry.withoutEjected(service, choice.instances);
+        if (kept == choice.instances) {
             return List.copyOf(choice.offered);
         }
-        List<io.smallrye.stork.api.ServiceInstance> kept = new ArrayList<>();
-        EtcdStorkInstance endsFirst = null;
-        for (EtcdStorkInstance i : choice.offered) {
-            Instant until = ejected.get(i.instance().instanceId());
-            if (until == null) {
-                kept.add(i);
-            } else if (endsFirst == null || until.isBefore(ejected.get(endsFirst.instance().instanceId()))) {
-                endsFirst = i;
+        List<io.smallrye.stork.api.ServiceInstance> out = new ArrayList<>(kept.size());
+        for (int i = 0; i < choice.instances.size(); i++) {
+            if (kept.contains(choice.instances.get(i))) {
+                out.add(choice.offered.get(i));
             }
         }
-        return kept.isEmpty() && endsFirst != null ? List.of(endsFirst) : kept;
+        return out;
     }
 
     private static void close(AutoCloseable watch) {

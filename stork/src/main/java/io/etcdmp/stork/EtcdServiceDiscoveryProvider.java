@@ -31,8 +31,19 @@ public class EtcdServiceDiscoveryProvider implements ServiceDiscoveryProvider<Et
             throw new IllegalArgumentException("Stork service '" + serviceName + "': service '" + service + "' of the etcd "
                     + "service discovery must not contain '/' (its instances are the records under <etcd.registry.prefix><service>/)");
         }
-        String secure = config.getSecure();
-        Boolean tls = secure == null || secure.isBlank() ? null : Boolean.valueOf(secure.strip());
-        return new EtcdServiceDiscovery(service, StorkRegistry::get, tls);
+        return new EtcdServiceDiscovery(service, StorkRegistry::get, secure(serviceName, config.getSecure()));
+    }
+
+    /** Not set: null (the record's scheme decides); else only true or false (any case). */
+    private static Boolean secure(String serviceName, String secure) {
+        if (secure == null || secure.isBlank()) {
+            return null;
+        }
+        String value = secure.strip();
+        if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
+            return Boolean.valueOf(value);
+        }
+        throw new IllegalArgumentException("Stork service '" + serviceName + "': service-discovery.secure of the etcd service "
+                + "discovery is '" + value + "': expected true or false");
     }
 }

@@ -110,6 +110,17 @@ class EtcdServiceDiscoveryTest {
     }
 
     @Test
+    void theSecureAttributeTakesOnlyTrueOrFalseAndAnythingElseIsAClearError() {
+        etcd.put("/services/billing/a", "{\"Addr\":\"127.0.0.1:9022\"}");
+        assertThat(StorkServices.start(Map.of("secure", "TRUE"), null, "billing").getService("billing")
+                .getServiceDiscovery().getServiceInstances().await().atMost(Duration.ofSeconds(10)))
+                .allSatisfy(i -> assertThat(i.isSecure()).isTrue());
+        StorkServices.stop();
+        assertThatThrownBy(() -> StorkServices.start(Map.of("secure", "yes"), null, "billing"))
+                .hasMessageContaining("service-discovery.secure").hasMessageContaining("'yes'").hasMessageContaining("true or false");
+    }
+
+    @Test
     void aRefusingInstanceCostsAtMostOneFailedCallInAHundred() throws Exception {
         int a = servers.start();
         int b = servers.start();
