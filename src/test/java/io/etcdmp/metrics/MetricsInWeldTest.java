@@ -64,7 +64,8 @@ class MetricsInWeldTest {
 
                 assertThat(registry.instances("metricsweld")).hasSize(1);
                 await().atMost(Duration.ofSeconds(10)).until(() -> gauge(TelemetryProducer.READER.collectAllMetrics(),
-                        "etcd.discovery.instances", a -> "metricsweld".equals(a.get("service.name")) && "UP".equals(a.get("status"))) == 1.0);
+                        "etcd.discovery.instances", a -> "/services/".equals(a.get("etcd.registry.prefix"))
+                        && "metricsweld".equals(a.get("service.name")) && "UP".equals(a.get("status"))) == 1.0);
 
                 // etcd away for longer than the lease's TTL: stale config, a watch that restarts, keep-alives that fail, the lease lost
                 etcd.stop(0);

@@ -270,9 +270,9 @@ public class PrefixConfigSource implements EtcdConfigSource {
         return appliedRevision > 0;
     }
 
-    /** Since when (epoch milliseconds) some prefix may be behind etcd (its watch not live, the cache file served); 0: none. */
-    public long staleSince() {
-        return mirrors.stream().mapToLong(PrefixMirror::notLiveSince).filter(t -> t != 0).min().orElse(0);
+    /** For how long (ns, {@code System.nanoTime()}) some prefix's watch has not been live (the longest); 0 while all are. */
+    public long notLiveNanos() {
+        return mirrors.stream().mapToLong(PrefixMirror::notLiveNanos).max().orElse(0);
     }
 
     public ConfigSourceSettings settings() {

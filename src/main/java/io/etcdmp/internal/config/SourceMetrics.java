@@ -29,10 +29,7 @@ final class SourceMetrics implements GaugeSource {
             case CONFIG_REVISION -> sink.record(attributes, source.revision());
             case CONFIG_KEYS -> sink.record(attributes, source.getPropertyNames().size());
             case CONFIG_STALE -> sink.record(attributes, source.isStale() || !source.isLive() ? 1 : 0);
-            case CONFIG_SYNC_AGE -> {
-                long since = source.staleSince();
-                sink.record(attributes, since == 0 ? 0 : Math.max(0, System.currentTimeMillis() - since) / 1000.0);
-            }
+            case CONFIG_SYNC_AGE -> sink.record(attributes, source.notLiveNanos() / 1e9);
             default -> {
             }
         }

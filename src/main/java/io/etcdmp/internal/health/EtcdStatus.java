@@ -48,8 +48,8 @@ public record EtcdStatus(boolean reachable, boolean configWatchLive, boolean reg
         boolean held = self.map(Registration::isRegistered).orElse(true);
         boolean live = sources.stream().allMatch(PrefixConfigSource::isLive);
         boolean stale = sources.stream().anyMatch(PrefixConfigSource::isStale);
-        long since = live && !stale ? 0 : sources.stream().mapToLong(PrefixConfigSource::staleSince)
-                .filter(t -> t != 0).min().orElse(System.currentTimeMillis());
+        long since = live && !stale ? 0 : System.currentTimeMillis() // a wall-clock instant for readiness data only
+                - sources.stream().mapToLong(PrefixConfigSource::notLiveNanos).max().orElse(0) / 1_000_000;
         return new EtcdStatus(sources.isEmpty() ? held : live, live, held,
                 sources.stream().mapToLong(PrefixConfigSource::revision).min().orElse(0),
                 self.map(Registration::key), stale, self.map(Registration::isDraining).orElse(false),

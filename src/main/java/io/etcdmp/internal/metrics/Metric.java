@@ -7,8 +7,8 @@ package io.etcdmp.internal.metrics;
 public enum Metric {
     CONFIG_REVISION("etcd.config.revision", Kind.GAUGE, "{revision}", "the etcd revision the config source has applied"),
     CONFIG_KEYS("etcd.config.keys", Kind.GAUGE, "{key}", "properties the config source holds"),
-    CONFIG_CHANGES("etcd.config.changes", Kind.COUNTER, "{property}", "properties changed by etcd events"),
-    CONFIG_SYNC_AGE("etcd.config.sync.age", Kind.GAUGE, "s", "seconds since etcd last confirmed the snapshot current"),
+    CONFIG_CHANGES("etcd.config.changes", Kind.COUNTER, "{property}", "properties whose value changed"),
+    CONFIG_SYNC_AGE("etcd.config.sync.age", Kind.GAUGE, "s", "0 while the watches are live, else seconds since one stopped"),
     CONFIG_STALE("etcd.config.stale", Kind.GAUGE, "1", "1 while serving from the cache file or cut off from etcd"),
     WATCH_RESTARTS("etcd.watch.restarts", Kind.COUNTER, "{restart}", "watches re-created after they ended"),
     DOCUMENT_ERRORS("etcd.config.document.errors", Kind.COUNTER, "{error}", "config documents that did not parse"),

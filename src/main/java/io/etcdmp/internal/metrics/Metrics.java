@@ -178,14 +178,33 @@ public final class Metrics {
         });
     }
 
+    /**
+     * Every source's values of gauge {@code metric}, one per attribute set: sources reporting the same set (two
+     * registries on one prefix, two config sources of the same prefixes, in one class loader) are combined, as
+     * {@link #combine}.
+     */
     static void observe(Metric metric, GaugeSource.Sink sink) {
+        Map<Map<String, String>, Double> points = new java.util.LinkedHashMap<>();
         for (GaugeSource source : GAUGES) {
             try {
-                source.observe(metric, sink);
+                source.observe(metric, (attributes, value) -> points.merge(attributes, value, (a, b) -> combine(metric, a, b)));
             } catch (RuntimeException e) {
                 LOG.log(Level.DEBUG, "A gauge of " + metric.id() + " failed", e);
             }
         }
+        points.forEach(sink::record);
+    }
+
+    /**
+     * Registrations add up; two sources' instances or keys of one prefix are the same ones (the highest count);
+     * the lowest revision; the worst staleness and sync age.
+     */
+    private static double combine(Metric metric, double a, double b) {
+        return switch (metric) {
+            case REGISTRATIONS -> a + b;
+            case CONFIG_REVISION -> Math.min(a, b);
+            default -> Math.max(a, b);
+        };
     }
 
     static Iterable<Series> counterSeries() {

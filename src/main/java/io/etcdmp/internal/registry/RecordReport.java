@@ -39,8 +39,12 @@ final class RecordReport {
     /** System.nanoTime() when the report last wrote the record; 0: never. */
     private long lastWrite;
     private ScheduledFuture<?> tick;
+    /** The record and the value of the last failed compare (an operator's edit): not tried again until either changes. */
+    private Written failedOn;
+    private ByteSequence failedWith;
     private AutoCloseable subscription;
     private volatile int writes;
+    private volatile int tries;
 
     RecordReport(RecordKeeper keeper, EtcdConnection connection, RecordClaim claim, AppliedConfig applied, Duration interval) {
         this.keeper = keeper;
@@ -138,6 +142,11 @@ final class RecordReport {
         }
     }
 
+    /** The guarded rewrites sent, failed ones included (tests). */
+    int tries() {
+        return tries;
+    }
+
     /** The rewrites made by the report (tests). */
     int writes() {
         return writes;
@@ -145,6 +154,9 @@ final class RecordReport {
 
     /**
      * Rewrites the record with what it should say now if it is still the one the keeper wrote.
+     *
+     * A compare that failed (someone else's record, e.g. an operator's edit) is not sent again while neither the
+     * keeper's record nor the value to write changed: it would fail again, a Raft write each time.
      *
      * @return the revision of the write; 0 when the record changed meanwhile (not rewritten); {@link #NOTHING}
      */
@@ -157,7 +169,19 @@ final class RecordReport {
         if (value.equals(written.value())) {
             return NOTHING;
         }
+        synchronized (lock) {
+            if (written.equals(failedOn) && value.equals(failedWith)) {
+                return 0; // it failed as it would now: no txn (one per interval, for ever, under an operator's edit)
+            }
+        }
+        tries++;
         long revision = claim.rewrite(written.value(), value, written.lease());
+        if (revision == 0) {
+            synchronized (lock) {
+                failedOn = written;
+                failedWith = value;
+            }
+        }
         if (revision != 0 && !keeper.rewritten(written, value, revision)) {
             keeper.deleteQuietly(value, "rewritten while closing"); // the close deleted the record it knew, not this one
         }

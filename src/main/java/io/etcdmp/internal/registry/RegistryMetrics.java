@@ -18,11 +18,13 @@ import java.util.function.Supplier;
  */
 final class RegistryMetrics implements GaugeSource {
     static final String PREFIX = "etcd.registry.prefix";
+    private final String prefix;
     private final Map<String, String> attributes;
     private final Supplier<Integer> registrations;
     private final Map<String, ServiceCache> caches;
 
     private RegistryMetrics(String prefix, Supplier<Integer> registrations, Map<String, ServiceCache> caches) {
+        this.prefix = prefix;
         this.attributes = Map.of(PREFIX, prefix);
         this.registrations = registrations;
         this.caches = caches;
@@ -58,7 +60,7 @@ final class RegistryMetrics implements GaugeSource {
                 List<ServiceInstance> instances = cache.instances();
                 Map<String, Integer> byStatus = new TreeMap<>();
                 instances.forEach(i -> byStatus.merge(i.status(), 1, Integer::sum));
-                byStatus.forEach((status, n) -> sink.record(Map.of("service.name", service, "status", status), n));
+                byStatus.forEach((status, n) -> sink.record(Map.of(PREFIX, prefix, "service.name", service, "status", status), n));
             });
         }
     }

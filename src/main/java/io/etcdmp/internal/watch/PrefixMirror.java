@@ -45,8 +45,8 @@ public final class PrefixMirror implements AutoCloseable {
     private boolean recovering;
     private int failures;
     private volatile boolean live;
-    /** Since when (wall clock, for readiness data only) the mirror is not live; 0 while it is. */
-    private volatile long notLiveSince = System.currentTimeMillis();
+    /** System.nanoTime() when the mirror was created or last stopped being live; meaningful while not live. */
+    private volatile long notLiveAt = System.nanoTime();
     private volatile Throwable lastFailure;
     /** Listener calls waiting to be made, in revision order; made by one thread at a time, outside the lock. */
     private final SerialCalls deliveries;
@@ -94,9 +94,9 @@ public final class PrefixMirror implements AutoCloseable {
         return live;
     }
 
-    /** Since when (epoch milliseconds) the mirror is not {@link #isLive() live}: its creation, or its last loss; 0 while live. */
-    public long notLiveSince() {
-        return notLiveSince;
+    /** For how long (ns) the mirror has not been {@link #isLive() live}: since its creation, or its last loss; 0 while live. */
+    public long notLiveNanos() {
+        return live ? 0 : Math.max(1, System.nanoTime() - notLiveAt);
     }
 
     /** The last failure to read or watch, if the mirror is not live because of one. */
@@ -321,8 +321,8 @@ public final class PrefixMirror implements AutoCloseable {
     /** Under the lock: the watch is confirmed ({@code true}), or down or being replaced; returns whether it was live. */
     boolean setLive(boolean now) {
         boolean was = live;
+        notLiveAt = was && !now ? System.nanoTime() : notLiveAt; // before live: a reader seeing it false sees this
         live = now;
-        notLiveSince = now ? 0 : was ? System.currentTimeMillis() : notLiveSince;
         return was;
     }
 

@@ -168,4 +168,31 @@ class RecordReportTest {
             assertThat(published(fixture).configRevision()).hasValue(7);
         }
     }
+
+    @Test
+    void aFailedCompareIsNotTriedAgainUntilTheKeepersRecordChanges() throws Exception {
+        try (RegistryFixture fixture = new RegistryFixture(etcd.endpoints(), "etcd.registry.report-interval", "300ms")) {
+            Applied applied = new Applied(7);
+            RecordKeeper self = (RecordKeeper) fixture.registry.registerSelf(ServiceInstance.of("orders", "127.0.0.1", 8080), applied);
+            java.lang.reflect.Field field = RecordKeeper.class.getDeclaredField("report");
+            field.setAccessible(true);
+            RecordReport report = (RecordReport) field.get(self);
+            KeyValue ours = record(fixture);
+            ServiceInstance mine = published(fixture);
+            java.util.Map<String, String> out = new java.util.TreeMap<>(mine.metadata());
+            out.put(ServiceInstance.STATUS, "OUT_OF_SERVICE");
+            fixture.connection.client().getKVClient().put(ByteSequence.from(KEY, StandardCharsets.UTF_8),
+                    ByteSequence.from(InstanceRecords.toJson(mine.withMetadata(out)), StandardCharsets.UTF_8),
+                    io.etcd.jetcd.options.PutOption.builder().withLeaseId(ours.getLease()).build()).get(10, TimeUnit.SECONDS);
+            applied.change(9);
+            int tried = await().atMost(Duration.ofSeconds(5)).until(report::tries, n -> n >= 1); // the guarded rewrite failed
+            // every 300 ms the interval's check runs; nothing of ours changed since the failed compare: no txn
+            await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5)).until(() -> report.tries() == tried);
+            applied.change(10); // what the record should say changed: one try (an operator may have reverted), then none
+            await().atMost(Duration.ofSeconds(5)).until(() -> report.tries() == tried + 1);
+            await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5)).until(() -> report.tries() == tried + 1);
+            assertThat(published(fixture).status()).isEqualTo("OUT_OF_SERVICE");
+            assertThat(self.reportWrites()).isZero();
+        }
+    }
 }
