@@ -115,11 +115,21 @@ public interface ServiceRegistry extends AutoCloseable {
      * Like {@link #watch}, but first calls {@code listener} with the current list, then after every change, never
      * with a list older than one it already received. A caller that needs the list now and every change after it
      * uses this rather than {@link #watch} followed by {@link #instances}: a change still queued for delivery when
-     * the watch began would arrive after the newer list that read returned.
+     * the watch began would arrive after the newer list that read returned. This default (for other implementations)
+     * is a watch then a read, so it can still deliver such an older list once; the library's registry never does.
      */
     default AutoCloseable follow(String service, Consumer<List<ServiceInstance>> listener) {
         AutoCloseable handle = watch(service, listener);
-        listener.accept(instances(service));
+        try {
+            listener.accept(instances(service));
+        } catch (RuntimeException | Error e) {
+            try {
+                handle.close();
+            } catch (Exception closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
         return handle;
     }
 

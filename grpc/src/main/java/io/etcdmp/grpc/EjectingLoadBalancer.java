@@ -84,11 +84,12 @@ final class EjectingLoadBalancer extends ForwardingLoadBalancer {
             for (SocketAddress address : group.getAddresses()) {
                 Origin origin = origins.get(address);
                 if (origin != null) {
-                    ejected |= origin.registry.reportFailure(origin.instance, status.asException());
+                    boolean before = origin.registry.ejected(origin.instance.service()).containsKey(origin.instance.instanceId());
+                    ejected |= origin.registry.reportFailure(origin.instance, status.asException()) && !before;
                 }
             }
         }
-        if (ejected) {
+        if (ejected) { // newly ejected only: an instance failing again while ejected changes no address list
             helper.refreshNameResolution(); // the resolver hands over the addresses without it
         }
     }

@@ -73,6 +73,35 @@ class PassiveEjectionGrpcTest {
         assertThat(servers.calls(a) + servers.calls(b)).isGreaterThanOrEqualTo(99);
     }
 
+    /**
+     * Every instance refusing: the policy must leave reconnecting to gRPC's backoff. Each report while an instance is
+     * ejected extends its ejection (a new end time), so the distinct end times seen count the failed connects. Before
+     * the fix, the kept "last one" flipped between the two at every report, and each flip opened a new subchannel
+     * that connected at once: ~1,500 failed connects in 5 s.
+     */
+    @Test
+    void everyInstanceRefusingLeavesReconnectingToGrpcsBackoff() throws Exception {
+        ServiceRegistry registry = ProcessRegistry.get();
+        for (int k = 0; k < 2; k++) {
+            try (ServerSocket free = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                register(registry, ServiceInstance.of("billing-down", "127.0.0.1", free.getLocalPort()));
+            }
+        }
+        ManagedChannel channel = Grpc.newChannelBuilder("etcd:///billing-down", InsecureChannelCredentials.create())
+                .defaultLoadBalancingPolicy("etcd_round_robin").build();
+        closables.add(() -> channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
+        channel.getState(true);
+        await().atMost(Duration.ofSeconds(10)).until(() -> registry.ejected("billing-down").size() == 2);
+        java.util.Set<String> reports = new java.util.HashSet<>();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5); // a rate over a window: observed, not awaited
+        while (System.nanoTime() - end < 0) {
+            registry.ejected("billing-down").forEach((id, until) -> reports.add(id + " " + until));
+            Thread.onSpinWait();
+        }
+        // gRPC's backoff (1 s, then x1.6 with jitter) allows a handful of connects per address in 5 s
+        assertThat(reports.size()).as("failed connects reported in 5 s with every instance refusing").isLessThan(30);
+    }
+
     private void register(ServiceRegistry registry, ServiceInstance instance) {
         Registration r = registry.register(instance);
         closables.add(r);

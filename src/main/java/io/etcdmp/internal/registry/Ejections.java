@@ -68,7 +68,6 @@ final class Ejections {
             return false;
         }
         long now = System.nanoTime();
-        Ejection ejection = new Ejection(now, now + ejectNanos, Instant.now().plusNanos(ejectNanos));
         boolean[] fresh = new boolean[1];
         byService.compute(instance.service(), (service, before) -> {
             Map<String, Ejection> next = new TreeMap<>();
@@ -79,7 +78,12 @@ final class Ejections {
                     }
                 });
             }
-            fresh[0] = next.put(instance.instanceId(), ejection) == null;
+            // a report while ejected extends the ejection but keeps when it began: the order "failed longest ago"
+            // stays put when every instance is ejected (else the kept one flipped at every failed connect)
+            Ejection still = next.get(instance.instanceId());
+            long failed = still == null ? now : still.failedNanos();
+            fresh[0] = next.put(instance.instanceId(), new Ejection(failed, now + ejectNanos,
+                    Instant.now().plusNanos(ejectNanos))) == null;
             return Collections.unmodifiableMap(next);
         });
         if (fresh[0]) {
