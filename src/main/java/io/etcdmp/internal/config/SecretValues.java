@@ -85,6 +85,14 @@ final class SecretValues {
         }
     }
 
+    /** A batch changed {@code name} to {@code now} ({@code null}: gone): a deleted or plain value forgets the last good one. */
+    void changed(String name, String now) {
+        if (now == null || EncryptedValue.ciphertext(now).isEmpty()) {
+            lastGood.remove(name);
+            warned.remove(name);
+        }
+    }
+
     /**
      * Tries every encrypted value of the source as it starts (read from etcd or the cache file).
      *
