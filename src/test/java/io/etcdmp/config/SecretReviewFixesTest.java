@@ -6,6 +6,9 @@ import io.etcdmp.internal.secrets.SecretKeys;
 import io.etcdmp.support.CdiApp;
 import io.etcdmp.support.LogCapture;
 import io.etcdmp.testing.SharedEtcd;
+import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -13,6 +16,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -91,5 +95,33 @@ class SecretReviewFixesTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> bad.equals(
                 EtcdConfigSource.of(app.config()).get(0).getProperties().get("kept.secret")));
         assertThat(app.config().getOptionalValue("kept.secret", String.class)).contains(OLD_CLEAR);
+    }
+
+    /** Clear texts an expression expansion would change: each must reach the application unchanged. */
+    private static final List<String> DOLLARS = List.of("pa${ss}word", "a$$b", "x\\${y}z", "end$", "${", "$${q}", "\\");
+
+    @Dependent
+    static class Dollars {
+        @Inject
+        @ConfigProperty(name = "dollar.0")
+        String first;
+    }
+
+    @Test
+    void aClearTextWithAnExpressionIsReadUnchangedAsSmallRyesOwnHandlerReadsIt() {
+        for (int i = 0; i < DOLLARS.size(); i++) {
+            etcd.ctl().put("/config/application/dollar." + i, ours(KEY, DOLLARS.get(i)));
+        }
+        List<String> more = new java.util.ArrayList<>(List.of(SecretKeys.KEY, KEY));
+        for (int i = 0; i < DOLLARS.size(); i++) { // the same clear texts, given to SmallRye's own handler
+            more.addAll(List.of("their.dollar." + i, ours(KEY, DOLLARS.get(i))));
+        }
+        app = CdiApp.start(CdiApp.settings(etcd.endpoints(), more.toArray(String[]::new)), Dollars.class);
+        assertThat(app.bean(Dollars.class).first).isEqualTo(DOLLARS.get(0));
+        for (int i = 0; i < DOLLARS.size(); i++) {
+            assertThat(app.config().getValue("their.dollar." + i, String.class)).isEqualTo(DOLLARS.get(i));
+            assertThat(app.config().getValue("dollar." + i, String.class)).isEqualTo(DOLLARS.get(i));
+            assertThat(app.config().getOptionalValue("dollar." + i, String.class)).contains(DOLLARS.get(i));
+        }
     }
 }
