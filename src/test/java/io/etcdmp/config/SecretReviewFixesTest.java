@@ -17,6 +17,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -123,5 +124,24 @@ class SecretReviewFixesTest {
             assertThat(app.config().getValue("dollar." + i, String.class)).isEqualTo(DOLLARS.get(i));
             assertThat(app.config().getOptionalValue("dollar." + i, String.class)).contains(DOLLARS.get(i));
         }
+    }
+
+    @Test
+    void watchConfigGivesAnEncryptedValueAsEncryptedNeverItsCiphertext() throws Exception {
+        app = CdiApp.start(CdiApp.settings(etcd.endpoints(), SecretKeys.KEY, KEY));
+        ConfigStore store = app.bean(ConfigStore.class);
+        String first = ours(KEY, OLD_CLEAR);
+        String second = ours(KEY, "second");
+        store.saveConfig("watched.secret", first);
+        List<ConfigChange> changes = new CopyOnWriteArrayList<>();
+        try (AutoCloseable watch = store.watchConfig("watched.secret", changes::add)) {
+            store.saveConfig("watched.secret", second);
+            store.saveConfig("watched.secret", "plain");
+            await().atMost(Duration.ofSeconds(20)).until(() -> changes.size() == 2);
+        }
+        assertThat(changes.get(0).oldValue()).contains("(encrypted)");
+        assertThat(changes.get(0).newValue()).contains("(encrypted)");
+        assertThat(changes.get(1).oldValue()).contains("(encrypted)");
+        assertThat(changes.get(1).newValue()).contains("plain");
     }
 }
