@@ -21,7 +21,8 @@ import java.util.function.Function;
  * <li>{@value #KEY} (SmallRye Config's own name) or {@value #KEY_FILE}, a file only its owner may read;</li>
  * <li>{@value #DECODE}: the keys are base64url (SmallRye's {@code encryption-key-decode});</li>
  * <li>{@value #PREVIOUS}: comma-separated earlier keys, each a value or {@code file:<path>}, tried in order after
- * the current key.</li>
+ * the current key. Entries are trimmed: a key with a comma, a {@code file:} start or outer white space is given as
+ * a file (docs/SECRETS.md).</li>
  * </ul>
  * {@link #toString()} names where the keys came from, never a key.
  */
