@@ -122,6 +122,23 @@ class EncryptionCommandsTest {
     }
 
     @Test
+    void reencryptMovesEncryptedValuesInsideADocumentAndKeepsTheRestOfItsText(@TempDir Path dir) throws Exception {
+        String old = seal(OLD_KEY, CLEAR + "-doc");
+        String doc = "# ops comment\ndb:\n  user: app\n  password: \"" + old + "\"\n";
+        etcd.put("/config/docrot/app.yaml", doc);
+
+        Cli.Run run = Cli.at(etcd.endpoints()).run("reencrypt", "/config/docrot/", "--encryption-key-file",
+                keyFile(dir, "key", KEY).toString(), "--previous-encryption-key-file", keyFile(dir, "old", OLD_KEY).toString());
+
+        assertThat(run.code()).as(run.toString()).isZero();
+        assertThat(run.all()).doesNotContain(CLEAR).doesNotContain(KEY).doesNotContain(OLD_KEY);
+        String now = text(read("/config/docrot/").get("/config/docrot/app.yaml"));
+        String fresh = now.substring(now.indexOf("${"), now.indexOf("}\"") + 1);
+        assertThat(now).isEqualTo(doc.replace(old, fresh));
+        assertThat(decrypt(KEY, fresh)).isEqualTo(CLEAR + "-doc");
+    }
+
+    @Test
     void reencryptWritesNothingWhenAValueOpensWithNoKey(@TempDir Path dir) throws Exception {
         etcd.put("/config/lost/a", seal(OLD_KEY, CLEAR));
         etcd.put("/config/lost/b", seal("a key nobody has", CLEAR));

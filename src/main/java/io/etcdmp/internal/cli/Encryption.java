@@ -8,6 +8,8 @@ import io.etcdmp.internal.secrets.SecretKeys;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The tool's side of encrypted values ({@code ${aes-gcm-nopadding::...}}, docs/SECRETS.md): the keys from the same
@@ -22,6 +24,8 @@ public final class Encryption {
     public static final String DECODE = SecretKeys.DECODE;
     public static final String PREVIOUS = SecretKeys.PREVIOUS;
 
+    /** An encrypted value inside a longer text (a document); the ciphertext is base64url. */
+    private static final Pattern EMBEDDED = Pattern.compile("\\$\\{" + EncryptedValue.HANDLER + "::([A-Za-z0-9_=-]*)}");
     private final SecretKeys keys;
 
     private Encryption(SecretKeys keys) {
@@ -48,20 +52,33 @@ public final class Encryption {
     }
 
     /**
-     * {@code stored} (the value of {@code key}) encrypted with the current key; empty when it is not encrypted or the
-     * current key already opens it.
+     * {@code stored} (the value of {@code key}) with every encrypted value in it encrypted with the current key: the
+     * whole value, or each {@code ${aes-gcm-nopadding::...}} inside a document (YAML, JSON, .properties), the rest of
+     * its text unchanged; empty when there is none or the current key already opens each.
      *
-     * @throws EtcdMicroprofileException naming {@code key} when no configured key opens it
+     * @throws EtcdMicroprofileException naming {@code key} when no configured key opens one
      */
     public Optional<String> reencrypt(String key, String stored) {
-        Optional<String> ciphertext = EncryptedValue.ciphertext(stored);
-        if (ciphertext.isEmpty()) {
-            return Optional.empty();
+        if (EncryptedValue.isEncrypted(stored)) {
+            return reencryptOne(key, EncryptedValue.ciphertext(stored).orElseThrow()).map(EncryptedValue::wrap);
         }
+        Matcher m = EMBEDDED.matcher(stored);
+        StringBuilder out = new StringBuilder();
+        boolean changed = false;
+        while (m.find()) {
+            Optional<String> fresh = reencryptOne(key, m.group(1));
+            changed |= fresh.isPresent();
+            m.appendReplacement(out, Matcher.quoteReplacement(fresh.map(EncryptedValue::wrap).orElse(m.group())));
+        }
+        m.appendTail(out);
+        return changed ? Optional.of(out.toString()) : Optional.empty();
+    }
+
+    private Optional<String> reencryptOne(String key, String ciphertext) {
         AesGcmCipher current = current();
         try {
-            SecretKeys.Decrypted opened = keys.decrypt(ciphertext.get());
-            return opened.keyIndex() == 0 ? Optional.empty() : Optional.of(EncryptedValue.wrap(current.encrypt(opened.clearText())));
+            SecretKeys.Decrypted opened = keys.decrypt(ciphertext);
+            return opened.keyIndex() == 0 ? Optional.empty() : Optional.of(current.encrypt(opened.clearText()));
         } catch (SecretException e) {
             throw new EtcdMicroprofileException("The encrypted value of " + key + " does not decrypt with any configured key: "
                     + e.getMessage() + ". Add the key it was encrypted with to " + PREVIOUS + " (nothing was written)");

@@ -47,7 +47,21 @@ final class BootstrapProperties implements PropertyLookup {
 
     @Override
     public Optional<String> get(String name) {
-        return raw(name).map(v -> expand(v, 0)).filter(v -> !v.isBlank());
+        return raw(name).map(v -> expandSetting(name, v)).filter(v -> !v.isBlank());
+    }
+
+    /** Expands {@code value}; a failure in a key or password setting names the setting, never a part of its value. */
+    private String expandSetting(String name, String value) {
+        try {
+            return expand(value, 0);
+        } catch (EtcdMicroprofileException e) {
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (lower.contains("key") || lower.contains("password") || lower.contains("secret")) {
+                throw new EtcdMicroprofileException("The value of " + name + " has a property expression ${...} that cannot be"
+                        + " resolved or nests too deeply (the value is not shown: it is secret)");
+            }
+            throw e;
+        }
     }
 
     private Optional<String> raw(String name) {

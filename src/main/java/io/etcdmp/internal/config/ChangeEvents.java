@@ -74,7 +74,7 @@ final class ChangeEvents {
     }
 
     /** An encrypted value as {@value EncryptedValue#MASK}: events never carry a ciphertext or its clear text. */
-    private static Optional<String> masked(Optional<String> value) {
+    static Optional<String> masked(Optional<String> value) {
         return value.map(v -> EncryptedValue.isEncrypted(v) ? EncryptedValue.MASK : v);
     }
 

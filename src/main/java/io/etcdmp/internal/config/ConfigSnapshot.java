@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.StampedLock;
+import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 
 /**
@@ -36,6 +37,8 @@ final class ConfigSnapshot {
     /** Ready forms of the properties looked up so far; an entry is removed (under the write lock) when its property changes. */
     private final LookupCache lookups = new LookupCache();
     private final BiFunction<String, String, Object> lookupValue;
+    /** Told (name, value now or null) of every property a batch touched, after it is visible; set before the first batch. */
+    BiConsumer<String, String> changedTo = (name, now) -> { };
     private final StampedLock lock = new StampedLock();
     /** Per prefix, its documents ({@code etcd.config.documents}); null when none are configured. */
     private final DocumentLayer[] layers;
@@ -305,14 +308,11 @@ final class ConfigSnapshot {
         } finally {
             lock.unlockWrite(stamp);
         }
-        if (!report) {
-            return Map.of();
-        }
         Map<String, ConfigChange> changed = new HashMap<>();
         for (String name : touched) {
-            String was = before.get(name);
-            String now = text(name);
-            if (!Objects.equals(was, now)) {
+            String was = before.get(name), now = text(name);
+            changedTo.accept(name, now);
+            if (report && !Objects.equals(was, now)) {
                 changed.put(name, new ConfigChange(name, Optional.ofNullable(was), Optional.ofNullable(now)));
             }
         }

@@ -107,7 +107,8 @@ public class EtcdConfigStore implements ConfigStore {
             String now = latest.isDelete() ? null : KeyNames.decode(latest.value());
             String before = last.getAndSet(now);
             if (started.get() && !java.util.Objects.equals(before, now)) {
-                ConfigChange change = new ConfigChange(name, Optional.ofNullable(before), Optional.ofNullable(now));
+                ConfigChange change = new ConfigChange(name, ChangeEvents.masked(Optional.ofNullable(before)),
+                        ChangeEvents.masked(Optional.ofNullable(now)));
                 connection.events().execute(() -> listener.accept(change));
             }
         });

@@ -39,7 +39,6 @@ public class PrefixConfigSource implements EtcdConfigSource {
     private final ChangeEvents changes;
     /** The source's gauges while it is open ({@link SourceMetrics}). */
     private AutoCloseable gauges;
-
     private final String name;
     /** One mirror per prefix, in prefix order; replaced as a whole when the source starts again. */
     private volatile List<PrefixMirror> mirrors = List.of();
@@ -67,6 +66,7 @@ public class PrefixConfigSource implements EtcdConfigSource {
         this.changes = new ChangeEvents(snapshot, settings.prefixes());
         this.name = NAME + "[endpoints=" + etcd.endpointList() + ", prefixes=" + settings.prefixes() + "]";
         this.secrets = new SecretValues(settings.keys(), name);
+        snapshot.changedTo = secrets::changed;
         this.cache = settings.cacheFile().map(file -> new CacheFallback(file, etcd,
                 () -> CacheFallback.content(snapshot, appliedRevision, etcd, settings.prefixes()))).orElse(null);
     }

@@ -68,20 +68,48 @@ final class SecretValues {
             String clear = keys.decrypt(stored).clearText();
             lastGood.put(name, stored);
             warned.remove(name);
-            return clear;
+            return literal(clear);
         } catch (SecretException e) {
             String good = lastGood.get(name);
             if (good != null) {
                 try {
                     String kept = keys.decrypt(good).clearText();
                     queue(name, stored, revision, e.getMessage(), true);
-                    return kept;
+                    return literal(kept);
                 } catch (SecretException stillBad) {
                     lastGood.remove(name);
                 }
             }
             queue(name, stored, revision, e.getMessage(), false);
             return null;
+        }
+    }
+
+    /**
+     * The clear text escaped so that the config's expression expansion gives it back unchanged, as SmallRye's own
+     * handler's result is: a {@code $} before {@code {} or {@code $} gets a {@code \\} (MicroProfile Config's escape;
+     * SmallRye reads {@code \\$} as {@code $$}, one {@code $}). Without such a pair the text is returned as it is.
+     */
+    static String literal(String clear) {
+        if (!clear.contains("${") && !clear.contains("$$")) {
+            return clear;
+        }
+        StringBuilder escaped = new StringBuilder(clear.length() + 8);
+        for (int i = 0; i < clear.length(); i++) {
+            char c = clear.charAt(i);
+            if (c == '$' && i + 1 < clear.length() && (clear.charAt(i + 1) == '{' || clear.charAt(i + 1) == '$')) {
+                escaped.append('\\');
+            }
+            escaped.append(c);
+        }
+        return escaped.toString();
+    }
+
+    /** A batch changed {@code name} to {@code now} ({@code null}: gone): a deleted or plain value forgets the last good one. */
+    void changed(String name, String now) {
+        if (now == null || EncryptedValue.ciphertext(now).isEmpty()) {
+            lastGood.remove(name);
+            warned.remove(name);
         }
     }
 

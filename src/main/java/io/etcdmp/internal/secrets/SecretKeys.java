@@ -21,7 +21,8 @@ import java.util.function.Function;
  * <li>{@value #KEY} (SmallRye Config's own name) or {@value #KEY_FILE}, a file only its owner may read;</li>
  * <li>{@value #DECODE}: the keys are base64url (SmallRye's {@code encryption-key-decode});</li>
  * <li>{@value #PREVIOUS}: comma-separated earlier keys, each a value or {@code file:<path>}, tried in order after
- * the current key.</li>
+ * the current key. Entries are trimmed: a key with a comma, a {@code file:} start or outer white space is given as
+ * a file (docs/SECRETS.md).</li>
  * </ul>
  * {@link #toString()} names where the keys came from, never a key.
  */
@@ -34,6 +35,8 @@ public final class SecretKeys {
             PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
             PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
 
+    /** What SmallRye Config's boolean converter reads as true (case ignored); anything else is false, as there. */
+    private static final Set<String> TRUE = Set.of("TRUE", "1", "YES", "Y", "ON", "JA", "J", "SI", "SIM", "OUI");
     private final List<AesGcmCipher> ciphers;
 
     private SecretKeys(List<AesGcmCipher> ciphers) {
@@ -60,7 +63,7 @@ public final class SecretKeys {
      *         file may be read by others than its owner, or both {@value #KEY} and {@value #KEY_FILE} are set
      */
     public static SecretKeys from(Function<String, Optional<String>> settings) {
-        boolean decode = settings.apply(DECODE).map(v -> Boolean.parseBoolean(v.strip())).orElse(false);
+        boolean decode = settings.apply(DECODE).map(SecretKeys::isTrue).orElse(false);
         Optional<String> value = settings.apply(KEY);
         Optional<String> file = settings.apply(KEY_FILE);
         if (value.isPresent() && file.isPresent()) {
@@ -90,6 +93,11 @@ public final class SecretKeys {
             }
         });
         return new SecretKeys(all);
+    }
+
+    /** {@value #DECODE} read as SmallRye Config reads a boolean. */
+    static boolean isTrue(String value) {
+        return TRUE.contains(value.strip().toUpperCase(java.util.Locale.ROOT));
     }
 
     /** Whether any key is configured. */

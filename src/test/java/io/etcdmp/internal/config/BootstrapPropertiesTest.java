@@ -12,6 +12,7 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -57,6 +58,7 @@ class BootstrapPropertiesTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(30)
     void anUnresolvableExpressionNamesTheMissingProperty() throws IOException {
         BootstrapProperties props = props(Map.of(), file("a", 100, "endpoint=${nowhere.set}"));
         assertThatThrownBy(() -> props.get("endpoint")).isInstanceOf(EtcdMicroprofileException.class).hasMessageContaining("nowhere.set");
@@ -65,6 +67,18 @@ class BootstrapPropertiesTest {
     @Test
     void aBlankValueCountsAsNotSet() throws IOException {
         assertThat(props(Map.of("ETCD_USER", "  ")).get("etcd.user")).isEmpty();
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(30)
+    void anUnresolvableExpressionInAKeyOrPasswordSettingIsNamedWithoutAnyPartOfItsValue() throws IOException {
+        for (String setting : List.of(io.etcdmp.internal.secrets.SecretKeys.KEY, io.etcdmp.internal.secrets.SecretKeys.PREVIOUS,
+                "etcd.password")) {
+            BootstrapProperties props = props(Map.of(setting, "pa${zq7}phrase"));
+            assertThatThrownBy(() -> props.get(setting))
+                    .hasMessageContaining(setting)
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain("zq7").doesNotContain("phrase"));
+        }
     }
 
     private BootstrapProperties props(Map<String, String> env, Path... roots) throws IOException {

@@ -35,6 +35,10 @@ public final class KeyOptions {
         if (decode) {
             flags.put(Encryption.DECODE, "true");
         }
+        if (previous != null && previous.stream().anyMatch(p -> p.toString().contains(","))) {
+            throw new CommandFailure("--previous-encryption-key-file: a path with a comma cannot be given (the files are"
+                    + " passed on as the comma-separated etcd.config.previous-encryption-keys); rename or link the file");
+        }
         if (previous != null && !previous.isEmpty()) {
             flags.put(Encryption.PREVIOUS, previous.stream().map(p -> "file:" + p).collect(Collectors.joining(",")));
         }
