@@ -120,6 +120,11 @@ public final class Console implements AutoCloseable {
         response.getHeaders().put("X-Content-Type-Options", "nosniff");
         response.getHeaders().put("Referrer-Policy", "same-origin"); // no-referrer would make browsers send Origin: null
         response.getHeaders().put("Cache-Control", "no-store");
+        if (!allowedAuthority(request.getHeaders().get(HttpHeader.HOST))) { // DNS rebinding: a foreign name for our address
+            Response.writeError(request, response, callback, 421, "This console answers only to " + String.join(", ",
+                    authorities()));
+            return true;
+        }
         try {
             if (path.equals("/favicon.ico")) {
                 asset("favicon.svg", response, callback);
@@ -183,6 +188,20 @@ public final class Console implements AutoCloseable {
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, type);
         response.getHeaders().put("Cache-Control", "max-age=300");
         response.write(true, java.nio.ByteBuffer.wrap(bytes), callback);
+    }
+
+    /** host:port forms a browser may name this console by: the loopback names and the bound address, on our port. */
+    List<String> authorities() {
+        int port = connector.getLocalPort();
+        java.util.Set<String> hosts = new java.util.LinkedHashSet<>(List.of("127.0.0.1", "localhost", "[::1]"));
+        hosts.add(options.bind().contains(":") ? "[" + options.bind() + "]" : options.bind());
+        return hosts.stream().flatMap(h -> port == 80 ? java.util.stream.Stream.of(h + ":80", h)
+                : java.util.stream.Stream.of(h + ":" + port)).toList();
+    }
+
+    /** Whether a Host header (or an Origin's authority) names this console. */
+    boolean allowedAuthority(String authority) {
+        return authority != null && authorities().contains(authority.toLowerCase(java.util.Locale.ROOT));
     }
 
     /** Sets the session cookie (or clears it with {@code null}). */
