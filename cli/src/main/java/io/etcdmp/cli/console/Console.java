@@ -134,10 +134,6 @@ public final class Console implements AutoCloseable {
                 asset(path.substring("/assets/".length()), response, callback);
                 return true;
             }
-            if (path.equals("/events")) {
-                live.subscribe(response, callback);
-                return true;
-            }
             Optional<Sessions.Session> session = Optional.empty();
             for (HttpCookie cookie : Request.getCookies(request)) {
                 if (cookie.getName().equals(Sessions.COOKIE)) {
@@ -145,7 +141,20 @@ public final class Console implements AutoCloseable {
                 }
             }
             boolean post = request.getMethod().equals("POST");
+            if (options.write() && session.isEmpty() && !path.equals("/login") && !post) { // reads as a logged-in user only
+                Response.sendRedirect(request, response, callback, 303, "/login", false);
+                return true;
+            }
+            if (path.equals("/events")) {
+                live.subscribe(response, callback);
+                return true;
+            }
             Fields params = post && path.equals("/upload") ? Request.extractQueryParameters(request) : Request.getParameters(request);
+            String outside = outsideRoots(params.getValue("prefix"));
+            if (outside != null) {
+                Response.writeError(request, response, callback, 400, Html.esc(outside));
+                return true;
+            }
             Exchange x = new Exchange(params, session, this);
             Routes.Result result = post ? routes.post(path, x, request, response) : routes.get(path, x);
             if (result.redirect() != null) {
@@ -202,6 +211,28 @@ public final class Console implements AutoCloseable {
     /** Whether a Host header (or an Origin's authority) names this console. */
     boolean allowedAuthority(String authority) {
         return authority != null && authorities().contains(authority.toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /** The refusal of a {@code prefix} parameter outside the config, registry and change-record roots, else null. */
+    String outsideRoots(String prefix) {
+        if (prefix == null || prefix.isEmpty()) {
+            return null;
+        }
+        String p = prefix.endsWith("/") ? prefix : prefix + "/";
+        List<String> roots = List.of(options.configRoot(), options.registryPrefix(), options.changesPrefix());
+        return roots.stream().anyMatch(p::startsWith) ? null
+                : "The prefix " + prefix + " is outside " + String.join(", ", roots) + ": the console shows only those";
+    }
+
+    /** The warning to print when the console listens on more than the loopback interface. */
+    public static Optional<String> bindWarning(String bind) {
+        String b = bind.toLowerCase(java.util.Locale.ROOT);
+        if (b.equals("localhost") || b.equals("::1") || b.equals("[::1]") || b.startsWith("127.")) {
+            return Optional.empty();
+        }
+        return Optional.of("WARNING: --bind " + bind + " makes the console reachable from other machines over plain HTTP"
+                + " (passwords and session cookies unencrypted); only browsers naming it " + bind
+                + " or a loopback name are served. Prefer 127.0.0.1 and an SSH tunnel.");
     }
 
     /** Sets the session cookie (or clears it with {@code null}). */
