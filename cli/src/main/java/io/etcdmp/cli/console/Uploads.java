@@ -52,10 +52,9 @@ final class Uploads {
     private static String planHtml(Exchange x, Plan plan) {
         List<List<String>> rows = new ArrayList<>();
         for (Plan.Change c : plan.changes()) {
-            String name = c.key().substring(c.key().lastIndexOf('/') + 1);
             rows.add(List.of(Html.esc(c.op().name().toLowerCase(java.util.Locale.ROOT)), "<code>" + Html.esc(c.key()) + "</code>",
-                    c.before() == null ? "" : ConfigPages.valueCell(x.secrets().show(name, new String(c.before(), StandardCharsets.UTF_8))),
-                    c.after() == null ? "" : ConfigPages.valueCell(x.secrets().show(name, new String(c.after(), StandardCharsets.UTF_8))),
+                    c.before() == null ? "" : ConfigPages.valueCell(Masking.shown(x, c.key(), new String(c.before(), StandardCharsets.UTF_8))),
+                    c.after() == null ? "" : ConfigPages.valueCell(Masking.shown(x, c.key(), new String(c.after(), StandardCharsets.UTF_8))),
                     Long.toString(c.modRevision())));
         }
         String apply = plan.hasChanges() ? Html.form("/apply", x.csrf(), "<label>Why (kept in the change record) <input "
