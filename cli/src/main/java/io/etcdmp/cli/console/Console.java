@@ -44,6 +44,9 @@ public final class Console implements AutoCloseable {
     record Page(String title, String nav, String before, String live) {
     }
 
+    /** The largest form: a value etcd takes (1.5 MiB by default) sent URL-encoded (up to 3 bytes per byte). */
+    static final int MAX_FORM_BYTES = 5 << 20;
+
     private final Options options;
     private final ToolConnection etcd;
     private final Sessions sessions;
@@ -66,6 +69,7 @@ public final class Console implements AutoCloseable {
         connector.setHost(options.bind());
         connector.setPort(options.port());
         server.addConnector(connector);
+        server.setAttribute(org.eclipse.jetty.server.FormFields.MAX_LENGTH_ATTRIBUTE, MAX_FORM_BYTES);
         server.setHandler(new Handler.Abstract() {
             @Override
             public boolean handle(Request request, Response response, Callback callback) {
@@ -141,6 +145,9 @@ public final class Console implements AutoCloseable {
                 }
             }
             boolean post = request.getMethod().equals("POST");
+            if (post && !path.equals("/upload") && request.getLength() > MAX_FORM_BYTES) {
+                throw new org.eclipse.jetty.http.BadMessageException(413, "form too large");
+            }
             if (options.write() && session.isEmpty() && !path.equals("/login") && !post) { // reads as a logged-in user only
                 Response.sendRedirect(request, response, callback, 303, "/login", false);
                 return true;
@@ -176,6 +183,12 @@ public final class Console implements AutoCloseable {
             Content.Sink.write(response, true, html, callback);
         } catch (Exception e) {
             LOG.log(Level.DEBUG, "Console request " + path + " failed", e);
+            if (e instanceof org.eclipse.jetty.http.HttpException h && h.getCode() == 413 || e.getCause() instanceof
+                    org.eclipse.jetty.http.HttpException c && c.getCode() == 413) {
+                Response.writeError(request, response, callback, 413, "The form is over the limit of " + MAX_FORM_BYTES
+                        + " bytes (a value may be up to what etcd takes, 1.5 MiB by default); nothing written");
+                return true;
+            }
             Response.writeError(request, response, callback, 500, Html.esc(e.getMessage()));
         }
         return true;
