@@ -62,6 +62,7 @@ final class Writes {
                 return Result.status(401, loginPage(x, "etcd refused the login of " + user + ": " + message));
             }
         }
+        x.session().ifPresent(previous -> x.console().sessions().end(previous)); // one session per browser
         Sessions.Session s = x.console().sessions().open(user, etcd);
         Console.cookie(response, s.id());
         return Result.redirect("/");
