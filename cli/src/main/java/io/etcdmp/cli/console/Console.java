@@ -177,7 +177,8 @@ public final class Console implements AutoCloseable {
                     + Html.form("/logout", s.csrf(), "", "Log out", "inline")).orElse(options.write()
                     ? Html.a("/login", "Log in") : "read-only");
             boolean fragment = "1".equals(request.getHeaders().get("X-Live"));
-            String html = fragment ? page.live() : Html.page(page.title(), page.nav(), user, page.before(), page.live(), !post);
+            String html = fragment ? page.live() : Html.page(page.title(), page.nav(), user, page.before(), page.live(),
+                    !post && (session.isPresent() || !options.write())); // the login page listens to nothing
             response.setStatus(result.status());
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/html; charset=utf-8");
             Content.Sink.write(response, true, html, callback);
