@@ -62,18 +62,26 @@ final class RecordClaim {
      * {@link #claim(ByteSequence, long, ByteSequence)}; {@code again}: by a registration claiming its record again
      * (after a lost lease or a failed keep-alive, not after a restart): a record at our address that is not the
      * value we wrote was changed by an operator (the console: {@code status}, {@code weight}), and those are kept,
-     * in this write and every later one of this registration (docs/REGISTRY.md); {@link #claimed} tells what was written.
+     * in this write and the later ones of this registration until the next re-claim, which takes over what the record
+     * says then (an operator's revert too; nothing when the record is gone) (docs/REGISTRY.md); {@link #claimed} tells
+     * what was written.
      */
     long claim(ByteSequence value, long lease, ByteSequence ours, boolean again) throws Exception {
+        ByteSequence create = value;
         if (again) { // only a registration's own (serial) claims set or reset it, never a restore's
-            synchronized (this) {
+            synchronized (this) { // a re-claim takes over what the record says now: a gone record says nothing
                 adopted = null;
+                if (!operator.isEmpty() && last != null) {
+                    operator = Map.of();
+                    adopted = record(last);
+                    create = adopted;
+                }
             }
         }
         KV kv = connection.client().getKVClient();
         PutOption put = PutOption.builder().withLeaseId(lease).build();
         TxnResponse created = await(connection, kv.txn().If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
-                .Then(Op.put(key, value, put)).Else(Op.get(key, GetOption.DEFAULT)).commit());
+                .Then(Op.put(key, create, put)).Else(Op.get(key, GetOption.DEFAULT)).commit());
         if (created.isSucceeded()) {
             return created.getHeader().getRevision();
         }
@@ -89,7 +97,7 @@ final class RecordClaim {
                     + SharedLease.hex(current.getLease()) + "); set a unique etcd.registry.instance-id. "
                     + "Retrying until that record is gone");
         }
-        ByteSequence write = again && !current.getValue().equals(ours) ? adopt(current, value) : value;
+        ByteSequence write = again ? adopt(current, value) : value; // the record's status/weight now, a revert too
         TxnResponse replaced = await(connection, kv.txn().If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(current.getModRevision())))
                 .Then(Op.put(key, write, put)).commit());
         if (!replaced.isSucceeded()) {

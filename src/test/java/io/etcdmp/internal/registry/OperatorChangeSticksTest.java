@@ -108,4 +108,23 @@ class OperatorChangeSticksTest {
             assertThat(parsed(record(fresh)).status()).as("a restart registers afresh").isEqualTo("UP");
         }
     }
+
+    @Test
+    void anOperatorsRevertAfterAReclaimIsNotUndoneWhenTheRecordIsLostLater() throws Exception {
+        try (RegistryFixture fixture = new RegistryFixture(etcd.endpoints(), "etcd.registry.ttl", "5s")) {
+            RecordKeeper keeper = (RecordKeeper) fixture.registry.register(ServiceInstance.of("orders", "127.0.0.1", 8080));
+            KeyValue first = record(fixture);
+            operatorSets(fixture, first, "OUT_OF_SERVICE", "3");
+            leaseOf(keeper).lost(first.getLease(), "keep-alive got no answer (test)");
+            await().atMost(Duration.ofSeconds(10)).until(() -> keeper.isRegistered() && keeper.heldLease() != first.getLease());
+            assertThat(parsed(record(fixture)).status()).as("taken over").isEqualTo("OUT_OF_SERVICE");
+            operatorSets(fixture, record(fixture), "UP", "100"); // the operator reverts
+            long held = keeper.heldLease();
+            fixture.connection.client().getLeaseClient().revoke(held).get(10, TimeUnit.SECONDS); // lease and record gone
+            await().atMost(Duration.ofSeconds(30)).until(() -> keeper.isRegistered() && keeper.heldLease() != held
+                    && record(fixture) != null);
+            assertThat(parsed(record(fixture)).status()).as("the revert stays").isEqualTo("UP");
+            assertThat(parsed(record(fixture)).weight()).isEqualTo(100);
+        }
+    }
 }

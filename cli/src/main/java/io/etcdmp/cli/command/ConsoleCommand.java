@@ -40,6 +40,7 @@ final class ConsoleCommand extends BaseCommand {
         var settings = connection.settings();
         Console.Options options = new Console.Options(bind, port, write, slash(configRoot), ToolConnection.registryPrefix(settings),
                 slash(changesPrefix), duration(sessionTimeout), output.secrets(), settings);
+        Console.bindWarning(bind).ifPresent(out()::note);
         try (ToolConnection etcd = connection.open(); Console console = Console.start(options, etcd)) {
             out().line("etcdmp console at " + console.url() + (write ? " (--write: log in with an etcd user)" : " (read-only)")
                     + "; stop with Ctrl+C");

@@ -43,8 +43,8 @@ final class ConfigPages {
                 prefixes.merge(prefix, 1, Integer::sum);
                 if (!q.isEmpty() && found.size() < 500) {
                     String name = key.substring(prefix.length());
-                    String value = x.secrets().show(name, kv.getValue().toString(StandardCharsets.UTF_8));
-                    if (key.toLowerCase(Locale.ROOT).contains(q) || (!x.secrets().isSecret(name)
+                    String value = Masking.shown(x, key, kv.getValue().toString(StandardCharsets.UTF_8));
+                    if (key.toLowerCase(Locale.ROOT).contains(q) || (!Masking.secret(x, key)
                             && value.toLowerCase(Locale.ROOT).contains(q))) {
                         found.add(List.of(Html.a(historyUrl(prefix, name), key), valueCell(value), Long.toString(kv.getModRevision())));
                     }
@@ -113,10 +113,10 @@ final class ConfigPages {
                 : "<code>" + Html.esc(value) + "</code>";
     }
 
-    private static boolean matches(String q, String name, String shown, SecretNames secrets) {
+    private static boolean matches(String q, String name, String shown, boolean secret) {
         String l = q.toLowerCase(Locale.ROOT);
         return q.isEmpty() || name.toLowerCase(Locale.ROOT).contains(l)
-                || (!secrets.isSecret(name) && shown.toLowerCase(Locale.ROOT).contains(l));
+                || (!secret && shown.toLowerCase(Locale.ROOT).contains(l));
     }
 
     private static Page prefix(Exchange x, String prefix) {
@@ -126,8 +126,8 @@ final class ConfigPages {
         long revision = x.etcd().readPrefix(prefix, 0, page -> page.forEach(kv -> keys.put(kv.getKey().toString(StandardCharsets.UTF_8), kv)));
         keys.forEach((key, kv) -> {
             String name = key.substring(prefix.length());
-            String shown = x.secrets().show(name, kv.getValue().toString(StandardCharsets.UTF_8));
-            if (matches(q, name, shown, x.secrets())) {
+            String shown = Masking.shown(x, key, kv.getValue().toString(StandardCharsets.UTF_8));
+            if (matches(q, name, shown, Masking.secret(x, key))) {
                 String actions = Html.a(historyUrl(prefix, name), "history")
                         + (x.canWrite() ? " " + Html.a("/edit?prefix=" + Html.url(prefix) + "&name=" + Html.url(name), "edit") : "");
                 rows.add(List.of("<code>" + Html.esc(name) + "</code>", valueCell(shown), Long.toString(kv.getModRevision()), actions));
@@ -148,7 +148,7 @@ final class ConfigPages {
         List<List<String>> rows = new ArrayList<>();
         for (Layering.Property p : view.result().properties()) {
             String shown = x.secrets().show(p.name(), p.value());
-            if (!matches(q, p.name(), shown, x.secrets())) {
+            if (!matches(q, p.name(), shown, x.secrets().isSecret(p.name()))) {
                 continue;
             }
             StringBuilder over = new StringBuilder();
@@ -183,10 +183,10 @@ final class ConfigPages {
         String prefix = slash(x.param("prefix"));
         String name = x.param("name");
         ConfigHistory history = x.etcd().store(prefix).history(name, 1000);
-        boolean secret = x.secrets().isSecret(name);
+        boolean secret = Masking.secret(x, prefix + name);
         List<List<String>> rows = new ArrayList<>();
         for (ConfigHistory.Entry e : history.entries()) {
-            String v = e.value().map(s -> x.secrets().show(name, s)).orElse("(not UTF-8)");
+            String v = e.value().map(s -> Masking.shown(x, prefix + name, s)).orElse("(not UTF-8)");
             String actions = x.canWrite() ? Html.form("/rollback", x.csrf(), Html.hidden("prefix", prefix) + Html.hidden("name", name)
                     + Html.hidden("revision", Long.toString(e.modRevision())) + Html.hidden("expect",
                     Long.toString(history.entries().get(0).modRevision())), "Roll back to this", "inline") : "";
@@ -198,7 +198,7 @@ final class ConfigPages {
             case ABSENT -> "The key has no value now.";
             case LIMIT -> "Only the newest 1000 entries.";
         };
-        String diff = diff(x, history, secret);
+        String diff = diff(x, history, prefix + name, secret);
         String live = Html.table("history", List.of("Revision", "Version", "Value", ""), rows) + "<p>" + Html.esc(end) + "</p>" + diff;
         String form = "<form method=\"get\" action=\"/history\" class=\"bar\">" + Html.hidden("prefix", prefix) + Html.hidden("name", name)
                 + "<label>Diff revision <input name=\"a\" size=\"8\" value=\"" + Html.esc(x.param("a")) + "\"></label>"
@@ -207,7 +207,7 @@ final class ConfigPages {
         return new Page("History of " + prefix + name, "<p>" + Html.a("/?prefix=" + Html.url(prefix), prefix) + "</p>", form, live);
     }
 
-    private static String diff(Exchange x, ConfigHistory history, boolean secret) {
+    private static String diff(Exchange x, ConfigHistory history, String key, boolean secret) {
         if (x.param("a").isEmpty() || x.param("b").isEmpty()) {
             return "";
         }
@@ -219,7 +219,7 @@ final class ConfigPages {
         if (secret) {
             return Html.message(true, a.get().equals(b.get()) ? "The values are equal (masked)." : "The values differ (masked).");
         }
-        return "<h2>Diff " + Html.esc(x.param("a")) + " \u2192 " + Html.esc(x.param("b")) + "</h2>" + Diff.html(a.get(), b.get());
+        return "<h2>Diff " + Html.esc(x.param("a")) + " \u2192 " + Html.esc(x.param("b")) + "</h2>" + Diff.html(Masking.shown(x, key, a.get()), Masking.shown(x, key, b.get()));
     }
 
     private static Optional<String> valueAt(ConfigHistory history, String revision) {

@@ -44,6 +44,9 @@ public final class Console implements AutoCloseable {
     record Page(String title, String nav, String before, String live) {
     }
 
+    /** The largest form: a value etcd takes (1.5 MiB by default) sent URL-encoded (up to 3 bytes per byte). */
+    static final int MAX_FORM_BYTES = 5 << 20;
+
     private final Options options;
     private final ToolConnection etcd;
     private final Sessions sessions;
@@ -66,6 +69,7 @@ public final class Console implements AutoCloseable {
         connector.setHost(options.bind());
         connector.setPort(options.port());
         server.addConnector(connector);
+        server.setAttribute(org.eclipse.jetty.server.FormFields.MAX_LENGTH_ATTRIBUTE, MAX_FORM_BYTES);
         server.setHandler(new Handler.Abstract() {
             @Override
             public boolean handle(Request request, Response response, Callback callback) {
@@ -120,6 +124,11 @@ public final class Console implements AutoCloseable {
         response.getHeaders().put("X-Content-Type-Options", "nosniff");
         response.getHeaders().put("Referrer-Policy", "same-origin"); // no-referrer would make browsers send Origin: null
         response.getHeaders().put("Cache-Control", "no-store");
+        if (!allowedAuthority(request.getHeaders().get(HttpHeader.HOST))) { // DNS rebinding: a foreign name for our address
+            Response.writeError(request, response, callback, 421, "This console answers only to " + String.join(", ",
+                    authorities()));
+            return true;
+        }
         try {
             if (path.equals("/favicon.ico")) {
                 asset("favicon.svg", response, callback);
@@ -129,10 +138,6 @@ public final class Console implements AutoCloseable {
                 asset(path.substring("/assets/".length()), response, callback);
                 return true;
             }
-            if (path.equals("/events")) {
-                live.subscribe(response, callback);
-                return true;
-            }
             Optional<Sessions.Session> session = Optional.empty();
             for (HttpCookie cookie : Request.getCookies(request)) {
                 if (cookie.getName().equals(Sessions.COOKIE)) {
@@ -140,7 +145,23 @@ public final class Console implements AutoCloseable {
                 }
             }
             boolean post = request.getMethod().equals("POST");
+            if (post && !path.equals("/upload") && request.getLength() > MAX_FORM_BYTES) {
+                throw new org.eclipse.jetty.http.BadMessageException(413, "form too large");
+            }
+            if (options.write() && session.isEmpty() && !path.equals("/login") && !post) { // reads as a logged-in user only
+                Response.sendRedirect(request, response, callback, 303, "/login", false);
+                return true;
+            }
+            if (path.equals("/events")) {
+                live.subscribe(response, callback);
+                return true;
+            }
             Fields params = post && path.equals("/upload") ? Request.extractQueryParameters(request) : Request.getParameters(request);
+            String outside = outsideRoots(params.getValue("prefix"));
+            if (outside != null) {
+                Response.writeError(request, response, callback, 400, Html.esc(outside));
+                return true;
+            }
             Exchange x = new Exchange(params, session, this);
             Routes.Result result = post ? routes.post(path, x, request, response) : routes.get(path, x);
             if (result.redirect() != null) {
@@ -156,12 +177,19 @@ public final class Console implements AutoCloseable {
                     + Html.form("/logout", s.csrf(), "", "Log out", "inline")).orElse(options.write()
                     ? Html.a("/login", "Log in") : "read-only");
             boolean fragment = "1".equals(request.getHeaders().get("X-Live"));
-            String html = fragment ? page.live() : Html.page(page.title(), page.nav(), user, page.before(), page.live(), !post);
+            String html = fragment ? page.live() : Html.page(page.title(), page.nav(), user, page.before(), page.live(),
+                    !post && (session.isPresent() || !options.write())); // the login page listens to nothing
             response.setStatus(result.status());
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/html; charset=utf-8");
             Content.Sink.write(response, true, html, callback);
         } catch (Exception e) {
             LOG.log(Level.DEBUG, "Console request " + path + " failed", e);
+            if (e instanceof org.eclipse.jetty.http.HttpException h && h.getCode() == 413 || e.getCause() instanceof
+                    org.eclipse.jetty.http.HttpException c && c.getCode() == 413) {
+                Response.writeError(request, response, callback, 413, "The form is over the limit of " + MAX_FORM_BYTES
+                        + " bytes (a value may be up to what etcd takes, 1.5 MiB by default); nothing written");
+                return true;
+            }
             Response.writeError(request, response, callback, 500, Html.esc(e.getMessage()));
         }
         return true;
@@ -183,6 +211,42 @@ public final class Console implements AutoCloseable {
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, type);
         response.getHeaders().put("Cache-Control", "max-age=300");
         response.write(true, java.nio.ByteBuffer.wrap(bytes), callback);
+    }
+
+    /** host:port forms a browser may name this console by: the loopback names and the bound address, on our port. */
+    List<String> authorities() {
+        int port = connector.getLocalPort();
+        java.util.Set<String> hosts = new java.util.LinkedHashSet<>(List.of("127.0.0.1", "localhost", "[::1]"));
+        hosts.add(options.bind().contains(":") ? "[" + options.bind() + "]" : options.bind());
+        return hosts.stream().flatMap(h -> port == 80 ? java.util.stream.Stream.of(h + ":80", h)
+                : java.util.stream.Stream.of(h + ":" + port)).toList();
+    }
+
+    /** Whether a Host header (or an Origin's authority) names this console. */
+    boolean allowedAuthority(String authority) {
+        return authority != null && authorities().contains(authority.toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /** The refusal of a {@code prefix} parameter outside the config, registry and change-record roots, else null. */
+    String outsideRoots(String prefix) {
+        if (prefix == null || prefix.isEmpty()) {
+            return null;
+        }
+        String p = prefix.endsWith("/") ? prefix : prefix + "/";
+        List<String> roots = List.of(options.configRoot(), options.registryPrefix(), options.changesPrefix());
+        return roots.stream().anyMatch(p::startsWith) ? null
+                : "The prefix " + prefix + " is outside " + String.join(", ", roots) + ": the console shows only those";
+    }
+
+    /** The warning to print when the console listens on more than the loopback interface. */
+    public static Optional<String> bindWarning(String bind) {
+        String b = bind.toLowerCase(java.util.Locale.ROOT);
+        if (b.equals("localhost") || b.equals("::1") || b.equals("[::1]") || b.startsWith("127.")) {
+            return Optional.empty();
+        }
+        return Optional.of("WARNING: --bind " + bind + " makes the console reachable from other machines over plain HTTP"
+                + " (passwords and session cookies unencrypted); only browsers naming it " + bind
+                + " or a loopback name are served. Prefer 127.0.0.1 and an SSH tunnel.");
     }
 
     /** Sets the session cookie (or clears it with {@code null}). */

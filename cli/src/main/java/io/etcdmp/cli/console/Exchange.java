@@ -8,7 +8,8 @@ import java.util.Optional;
 
 /**
  * One request as the pages see it: its parameters (query and form), the operator's session when logged in,
- * and the etcd connection to act with: the session's (its etcd user) when there is one, else the console's own.
+ * and the etcd connection to act with: the session's (its etcd user) when there is one, else the console's own
+ * (only in a read-only console: with {@code --write} every request without a session is sent to the login).
  */
 final class Exchange {
     private final Fields params;

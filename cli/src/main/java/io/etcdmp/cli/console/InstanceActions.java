@@ -58,6 +58,11 @@ final class InstanceActions {
             throw new IllegalStateException("Record " + key + " is gone (its instance deregistered or its lease expired)");
         }
         KeyValue kv = kvs.get(0);
+        if (!x.param("expect").equals(Long.toString(kv.getModRevision()))) {
+            throw new IllegalStateException("Conflict: record " + key + " changed since you loaded it (modification revision "
+                    + (x.param("expect").isEmpty() ? "not sent" : x.param("expect")) + ", now " + kv.getModRevision()
+                    + "): nothing written; look again");
+        }
         String value = edit(key, kv.getValue().toString(StandardCharsets.UTF_8), status, weight);
         PutOption put = kv.getLease() == 0 ? PutOption.DEFAULT : PutOption.builder().withLeaseId(kv.getLease()).build();
         TxnResponse r;
@@ -75,8 +80,9 @@ final class InstanceActions {
         String what = status.isEmpty() ? "weight " + weight : "status " + status;
         ChangeRecords.writeAfter(etcd, x.console().options().changesPrefix(), ChangeRecords.Author.of(etcd, key + ": " + what,
                 Optional.empty()), Writes.COMMAND, List.of(new ChangeRecords.KeyOp(key, "put")), r.getHeader().getRevision());
-        String service = key.substring(root.length(), key.lastIndexOf('/'));
-        return "/registry?service=" + Html.url(service);
+        String rest = key.substring(root.length());
+        return rest.indexOf('/') < 0 ? "/registry" // a record directly under the registry prefix belongs to no service
+                : "/registry?service=" + Html.url(rest.substring(0, rest.lastIndexOf('/')));
     }
 
     /** The record {@code value} with {@code status} and/or {@code weight} (empty: unchanged) set in its shape. */

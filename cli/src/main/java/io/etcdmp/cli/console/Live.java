@@ -42,6 +42,7 @@ final class Live implements AutoCloseable {
     private boolean closed;
     private long pending;
     private boolean scheduled;
+    private int failures;
 
     private record Client(Response response, Callback done) {
     }
@@ -56,13 +57,15 @@ final class Live implements AutoCloseable {
         sender.scheduleWithFixedDelay(() -> send(": keep-alive\n\n"), 15, 15, TimeUnit.SECONDS);
     }
 
-    private void watch(String root, long fromRevision) {
+    void watch(String root, long fromRevision) {
         WatchOption.Builder option = WatchOption.builder().isPrefix(true);
         if (fromRevision > 0) {
             option.withRevision(fromRevision);
         }
+        Watch.Watcher[] self = new Watch.Watcher[1];
         Watch.Watcher w = etcd.client().getWatchClient().watch(ByteSequence.from(root, StandardCharsets.UTF_8),
-                option.build(), Watch.listener(this::changed, t -> failed(root, t)));
+                option.build(), Watch.listener(this::changed, t -> failed(root, self, t)));
+        self[0] = w;
         boolean closedNow;
         synchronized (lock) {
             closedNow = closed;
@@ -101,16 +104,56 @@ final class Live implements AutoCloseable {
         send("event: change\ndata: {\"revision\":" + revision + "}\n\n");
     }
 
-    private void failed(String root, Throwable t) {
+    /**
+     * On jetcd's thread. jetcd reports every interruption here and may resume the watch itself, so the failed watch is
+     * always closed and replaced by exactly one new one: from after the newest revision seen, or, when etcd compacted
+     * that revision away, from the current one (the pages are told to reload, as changes in between are unknown).
+     */
+    private void failed(String root, Watch.Watcher[] self, Throwable t) {
+        boolean compacted = t instanceof io.etcd.jetcd.common.exception.CompactedException;
+        Watch.Watcher old;
         long from;
         synchronized (lock) {
+            failures++;
+            old = self[0];
+            watchers.remove(old);
             if (closed) {
                 return;
             }
-            from = pending + 1;
+            from = compacted ? 0 : pending + 1;
         }
-        LOG.log(Level.WARNING, "The console's watch of " + root + " failed (" + t.getMessage() + "); watching again");
-        sender.schedule(() -> watch(root, from > 1 ? from : 0), 1, TimeUnit.SECONDS);
+        if (old != null) {
+            old.close();
+        }
+        LOG.log(Level.WARNING, "The console's watch of " + root + " failed (" + t.getMessage() + "); watching again"
+                + (compacted ? " from the current revision" : ""));
+        sender.schedule(() -> {
+            watch(root, from > 1 ? from : 0);
+            if (compacted) {
+                announce();
+            }
+        }, 1, TimeUnit.SECONDS);
+    }
+
+    /** How many times a watch failed (tests). */
+    int failures() {
+        synchronized (lock) {
+            return failures;
+        }
+    }
+
+    /** The open watches (tests). */
+    int watches() {
+        synchronized (lock) {
+            return watchers.size();
+        }
+    }
+
+    /** The newest revision seen (tests). */
+    long seen() {
+        synchronized (lock) {
+            return pending;
+        }
     }
 
     /** An SSE stream for one page; the callback completes when the browser goes away or the console stops. */

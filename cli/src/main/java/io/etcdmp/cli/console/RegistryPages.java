@@ -76,7 +76,7 @@ final class RegistryPages {
         if (!x.canWrite()) {
             return "";
         }
-        String key = Html.hidden("key", r.key());
+        String key = Html.hidden("key", r.key()) + Html.hidden("expect", Long.toString(r.modRevision())); // the stale-page guard
         StringBuilder b = new StringBuilder();
         if (i.isUp()) {
             b.append(Html.form("/instance", x.csrf(), key + Html.hidden("status", "OUT_OF_SERVICE"), "Out of service", "inline"));

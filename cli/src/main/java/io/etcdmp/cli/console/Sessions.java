@@ -25,9 +25,19 @@ final class Sessions implements AutoCloseable {
 
     private final Map<String, Session> byId = new ConcurrentHashMap<>();
     private final long timeoutNanos;
+    /** Sweeps unused sessions (closing their etcd client, dropping their password) whether or not anyone logs in. */
+    private final java.util.concurrent.ScheduledExecutorService sweeper =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "etcdmp-console-sessions");
+                t.setDaemon(true);
+                return t;
+            });
 
     Sessions(long timeoutNanos) {
         this.timeoutNanos = timeoutNanos;
+        long every = Math.max(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(250), Math.min(timeoutNanos / 2,
+                java.util.concurrent.TimeUnit.SECONDS.toNanos(30)));
+        sweeper.scheduleWithFixedDelay(this::sweep, every, every, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     /** A logged-in operator. */
@@ -120,7 +130,7 @@ final class Sessions implements AutoCloseable {
         }
     }
 
-    /** Closes the sessions unused for the timeout. */
+    /** Closes the sessions unused for the timeout (on the sweeper's own thread, or at a login). */
     void sweep() {
         long now = System.nanoTime();
         List<Session> old = new ArrayList<>();
@@ -132,8 +142,14 @@ final class Sessions implements AutoCloseable {
         old.forEach(this::end);
     }
 
+    /** How many sessions are open (tests). */
+    int size() {
+        return byId.size();
+    }
+
     @Override
     public void close() {
+        sweeper.shutdownNow();
         new ArrayList<>(byId.values()).forEach(this::end);
     }
 }

@@ -33,7 +33,10 @@ import java.util.zip.ZipInputStream;
  * ({@link Writes#apply}: the plan's modification revisions are the guard, as {@code etcdmp apply --plan}).
  */
 final class Uploads {
+    /** The most an upload may be, sent and expanded (a zip's entries together). */
     static final long MAX_BYTES = 32L << 20;
+    /** The most entries a zip may have. */
+    static final int MAX_ENTRIES = 10_000;
 
     private Uploads() {
     }
@@ -52,10 +55,9 @@ final class Uploads {
     private static String planHtml(Exchange x, Plan plan) {
         List<List<String>> rows = new ArrayList<>();
         for (Plan.Change c : plan.changes()) {
-            String name = c.key().substring(c.key().lastIndexOf('/') + 1);
             rows.add(List.of(Html.esc(c.op().name().toLowerCase(java.util.Locale.ROOT)), "<code>" + Html.esc(c.key()) + "</code>",
-                    c.before() == null ? "" : ConfigPages.valueCell(x.secrets().show(name, new String(c.before(), StandardCharsets.UTF_8))),
-                    c.after() == null ? "" : ConfigPages.valueCell(x.secrets().show(name, new String(c.after(), StandardCharsets.UTF_8))),
+                    c.before() == null ? "" : ConfigPages.valueCell(Masking.shown(x, c.key(), new String(c.before(), StandardCharsets.UTF_8))),
+                    c.after() == null ? "" : ConfigPages.valueCell(Masking.shown(x, c.key(), new String(c.after(), StandardCharsets.UTF_8))),
                     Long.toString(c.modRevision())));
         }
         String apply = plan.hasChanges() ? Html.form("/apply", x.csrf(), "<label>Why (kept in the change record) <input "
@@ -117,11 +119,23 @@ final class Uploads {
         }
     }
 
+    /** Expands a zip whole or not at all: at most {@link #MAX_ENTRIES} entries and {@link #MAX_BYTES} bytes together. */
     private static void unzip(byte[] body, Path dir) throws IOException {
+        long total = 0;
+        int entries = 0;
         try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(body))) {
             for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
+                if (++entries > MAX_ENTRIES) {
+                    throw new IllegalArgumentException("The zip has more than " + MAX_ENTRIES + " entries; nothing planned");
+                }
                 if (!e.isDirectory()) {
-                    write(dir, e.getName(), zip.readNBytes((int) MAX_BYTES));
+                    byte[] content = zip.readNBytes((int) (MAX_BYTES - total) + 1);
+                    total += content.length;
+                    if (total > MAX_BYTES) {
+                        throw new IllegalArgumentException("The zip expands to more than " + MAX_BYTES + " bytes (at "
+                                + e.getName() + "); nothing planned");
+                    }
+                    write(dir, e.getName(), content);
                 }
             }
         }

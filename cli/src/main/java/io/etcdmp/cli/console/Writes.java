@@ -62,6 +62,7 @@ final class Writes {
                 return Result.status(401, loginPage(x, "etcd refused the login of " + user + ": " + message));
             }
         }
+        x.session().ifPresent(previous -> x.console().sessions().end(previous)); // one session per browser
         Sessions.Session s = x.console().sessions().open(user, etcd);
         Console.cookie(response, s.id());
         return Result.redirect("/");
@@ -90,8 +91,9 @@ final class Writes {
         String prefix = ConfigPages.slash(x.param("prefix"));
         String name = x.param("name");
         Optional<KeyValue> now = name.isEmpty() ? Optional.empty() : current(x.etcd(), prefix + name);
-        boolean secret = x.secrets().isSecret(name);
-        String value = now.filter(kv -> !secret).map(kv -> kv.getValue().toString(StandardCharsets.UTF_8)).orElse("");
+        String stored = now.map(kv -> kv.getValue().toString(StandardCharsets.UTF_8)).orElse(null);
+        boolean secret = Masking.hides(x, prefix + name, stored); // a secret key, or a document with secrets in it
+        String value = secret || stored == null ? "" : stored;
         long expect = now.map(KeyValue::getModRevision).orElse(0L);
         String fields = Html.hidden("prefix", prefix) + Html.hidden("expect", Long.toString(expect))
                 + (name.isEmpty() ? "<label>Key below " + Html.esc(prefix) + " <input name=\"name\" required></label>"
@@ -124,7 +126,8 @@ final class Writes {
         }
         long expect = Long.parseLong(x.param("expect"));
         String key = prefix + name;
-        if (!delete && expect != 0 && x.secrets().isSecret(name) && x.param("value").isEmpty()) {
+        if (!delete && expect != 0 && x.param("value").isEmpty() && Masking.hides(x, key,
+                current(x.etcd(), key).map(kv -> kv.getValue().toString(StandardCharsets.UTF_8)).orElse(null))) {
             throw new IllegalArgumentException(key + " is masked: type its new value (an empty one is not taken); nothing written");
         }
         Plan.Op op = delete ? Plan.Op.DELETE : expect == 0 ? Plan.Op.ADD : Plan.Op.CHANGE;

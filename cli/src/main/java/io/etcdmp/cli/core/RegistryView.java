@@ -29,7 +29,7 @@ public final class RegistryView {
 
     /** A record: the instance it describes, or why it is none; lease TTL left (empty: no lease), age when known. */
     public record Row(String key, Optional<ServiceInstance> instance, Optional<String> problem, long leaseId,
-                      Optional<Long> ttlLeftSeconds, Optional<Duration> age) {
+                      Optional<Long> ttlLeftSeconds, Optional<Duration> age, long modRevision) {
     }
 
     /** A service: how many records, how many instances are UP, how many records do not parse. */
@@ -101,7 +101,7 @@ public final class RegistryView {
                 }
             }
             Optional<Duration> age = instance.flatMap(ServiceInstance::registeredAt).map(at -> Duration.between(at, now));
-            out.add(new Row(key, instance, problem, kv.getLease(), left, age));
+            out.add(new Row(key, instance, problem, kv.getLease(), left, age, kv.getModRevision()));
         }
         return out;
     }

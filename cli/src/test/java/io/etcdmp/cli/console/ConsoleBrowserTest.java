@@ -199,6 +199,7 @@ class ConsoleBrowserTest {
     @Test
     @Order(1)
     void theEffectiveConfigIsListedAndAnEtcdctlPutShowsWithinOneSecond() throws Exception {
+        login("alice", "alice-pw"); // with --write every page needs a login
         open("/?app=orders");
         live();
         assertThat(text("effective")).contains("greeting hello /config/application/", "pool.size 10 /config/orders/", "/config/application/: 5",

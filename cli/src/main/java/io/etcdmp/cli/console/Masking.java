@@ -1,0 +1,69 @@
+package io.etcdmp.cli.console;
+
+import io.etcdmp.internal.cli.Encryption;
+import io.etcdmp.internal.cli.PropertyRules;
+import io.etcdmp.internal.cli.SecretNames;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What of a stored value the browser may see, decided by the full key (its path below the longest configured root,
+ * whatever prefix the page names) and, inside a document, by each property's own name: the value of a
+ * secret-looking key is masked whole, a document shows its properties with the secret-looking ones masked.
+ */
+final class Masking {
+    private Masking() {
+    }
+
+    /** The name {@code key}'s value is masked by: the key below the longest of the console's roots. */
+    static String nameOf(Console console, String key) {
+        Console.Options o = console.options();
+        String best = "";
+        for (String root : List.of(o.configRoot(), o.registryPrefix(), o.changesPrefix())) {
+            if (key.startsWith(root) && root.length() > best.length()) {
+                best = root;
+            }
+        }
+        return key.substring(best.length());
+    }
+
+    /** True when the whole value of {@code key} is hidden. */
+    static boolean secret(Exchange x, String key) {
+        return x.secrets().isSecret(nameOf(x.console(), key));
+    }
+
+    /** {@code value} of {@code key} as shown: masked whole, a document with its secret properties masked, or as is. */
+    static String shown(Exchange x, String key, String value) {
+        if (value == null) {
+            return null;
+        }
+        if (secret(x, key)) {
+            return SecretNames.MASK;
+        }
+        if (Encryption.isEncrypted(value)) {
+            return Encryption.MASK;
+        }
+        if (!PropertyRules.isDocumentName(key)) {
+            return value;
+        }
+        PropertyRules.Parsed parsed = PropertyRules.parseDocument(key, value.getBytes(StandardCharsets.UTF_8));
+        if (!parsed.ok()) {
+            return "(document of " + value.length() + " characters that does not parse: its text is not shown)";
+        }
+        Map<String, String> properties = new TreeMap<>(parsed.properties());
+        if (properties.keySet().stream().noneMatch(x.secrets()::isSecret)) {
+            return value;
+        }
+        StringBuilder b = new StringBuilder("(document; secret-looking properties masked)\n");
+        properties.forEach((n, v) -> b.append(n).append('=').append(x.secrets().isSecret(n) ? SecretNames.MASK : v).append('\n'));
+        return b.toString();
+    }
+
+    /** True when {@link #shown} hides part or all of {@code value} (an edit form then starts empty). */
+    static boolean hides(Exchange x, String key, String value) {
+        return value != null && !value.equals(shown(x, key, value));
+    }
+}

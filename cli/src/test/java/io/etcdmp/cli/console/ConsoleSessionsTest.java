@@ -1,0 +1,46 @@
+package io.etcdmp.cli.console;
+
+import io.etcdmp.cli.console.ConsoleWriteTest.Browser;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+
+import static io.etcdmp.cli.console.ConsoleWriteTest.console;
+import static io.etcdmp.cli.console.ConsoleWriteTest.shortSessions;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Sessions end (their etcd client closed, their password dropped) when unused, without anyone logging in. */
+@Timeout(180)
+class ConsoleSessionsTest {
+    @BeforeAll
+    static void start() throws Exception {
+        ConsoleWriteTest.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        ConsoleWriteTest.stop();
+    }
+
+    @Test
+    void anUnusedSessionIsClosedByTheTimerWithoutAnotherLogin() throws Exception {
+        new Browser(shortSessions).login("alice", "alice-pw");
+        assertThat(shortSessions.sessions().size()).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(15)).until(() -> shortSessions.sessions().size() == 0);
+    }
+
+    @Test
+    void loggingInAgainEndsThePreviousSession() throws Exception {
+        int before = console.sessions().size();
+        Browser b = new Browser(console).login("alice", "alice-pw");
+        b.login("alice", "alice-pw");
+        b.login("bob", "bob-pw");
+        assertThat(console.sessions().size()).isEqualTo(before + 1);
+        b.post("/logout", "csrf", b.csrf);
+        assertThat(console.sessions().size()).isEqualTo(before);
+    }
+}
