@@ -54,11 +54,12 @@ final class Masking {
             return "(document of " + value.length() + " characters that does not parse: its text is not shown)";
         }
         Map<String, String> properties = new TreeMap<>(parsed.properties());
-        if (properties.keySet().stream().noneMatch(x.secrets()::isSecret)) {
+        if (properties.entrySet().stream().noneMatch(p -> x.secrets().isSecret(p.getKey()) || Encryption.isEncrypted(p.getValue()))) {
             return value;
         }
-        StringBuilder b = new StringBuilder("(document; secret-looking properties masked)\n");
-        properties.forEach((n, v) -> b.append(n).append('=').append(x.secrets().isSecret(n) ? SecretNames.MASK : v).append('\n'));
+        StringBuilder b = new StringBuilder("(document; secret-looking and encrypted properties masked)\n");
+        properties.forEach((n, v) -> b.append(n).append('=')
+                .append(x.secrets().isSecret(n) ? SecretNames.MASK : Encryption.isEncrypted(v) ? Encryption.MASK : v).append('\n'));
         return b.toString();
     }
 

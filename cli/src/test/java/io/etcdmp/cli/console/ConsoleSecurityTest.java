@@ -136,7 +136,9 @@ class ConsoleSecurityTest {
     @Test
     void secretsInsideDocumentsAndUnderSecretLookingFoldersAreMaskedOnEveryPage() throws Exception {
         root.put("/config/masks/application.properties", "db.password=hunter1\nplain.setting=visible-1\n");
-        root.put("/config/masks/application.properties", "db.password=hunter2\nplain.setting=visible-2\n");
+        root.put("/config/masks/application.properties", "db.password=hunter2\nplain.setting=visible-2\n"
+                + "api.url=${aes-gcm-nopadding::DdocCipherText0}\n");
+        root.put("/config/masks/plain.url", "${aes-gcm-nopadding::DwholeCipherText0}");
         root.put("/config/masks/token/github", "ghp_s3cret");
         Browser alice = new Browser(console).login("alice", "alice-pw");
         String history = "/history?prefix=/config/masks/&name=application.properties";
@@ -152,7 +154,7 @@ class ConsoleSecurityTest {
                 "/history?prefix=/config/masks/token/&name=github", "/edit?prefix=/config/masks/&name=application.properties",
                 "/edit?prefix=/config/masks/token/&name=github"}) {
             String body = alice.get(page).body();
-            assertThat(body).as(page).doesNotContain("hunter1", "hunter2", "ghp_s3cret");
+            assertThat(body).as(page).doesNotContain("hunter1", "hunter2", "ghp_s3cret", "DdocCipherText0", "DwholeCipherText0");
         }
         assertThat(alice.get("/?prefix=/config/masks/").body()).contains("visible-2", "(masked)");
         alice.get("/upload");
