@@ -25,7 +25,7 @@ import java.util.function.Supplier;
  * the last list the watch delivered, without any etcd request and without a refresh period. Offered: the instances
  * with status {@code UP}, those of the caller's zone ({@code etcd.registry.metadata.zone}) only when any is there,
  * those with weight above 0 unless every weight is 0 (as the registry's own choice), less the ones this caller
- * ejected after a failed connection (never fewer than one: then the one whose ejection ends first).
+ * ejected after a failed connection (never fewer than one: then the one ejected first, which keeps its place while it fails again).
  */
 final class EtcdServiceDiscovery implements ServiceDiscovery {
     private final String service;
