@@ -182,7 +182,7 @@ class ConsoleBrowserTest {
     }
 
     static void live() {
-        new WebDriverWait(browser, Duration.ofSeconds(10)).until(d -> "on".equals(d.findElement(By.tagName("body")).getAttribute("data-live")));
+        new WebDriverWait(browser, Duration.ofSeconds(10)).ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(d -> "on".equals(d.findElement(By.tagName("body")).getAttribute("data-live")));
     }
 
     static void shot(String name) throws Exception {
@@ -307,7 +307,9 @@ class ConsoleBrowserTest {
         browser.findElement(By.name("user")).sendKeys(user);
         browser.findElement(By.name("password")).sendKeys(password);
         browser.findElement(By.xpath("//form[@action='/login']//button")).click();
-        new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> d.findElement(By.className("session")).getText().contains(user));
+        // the click navigates: an element found on the page being left goes stale, so the wait looks again
+        new WebDriverWait(browser, Duration.ofSeconds(20)).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(d -> d.findElement(By.className("session")).getText().contains(user));
     }
 
     static WebElement row(String instanceId) {
