@@ -48,7 +48,7 @@ class QuarkusTelemetryIT extends TelemetryContract {
                 "-Dquarkus.http.port=" + port));
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.addAll(List.of("-jar", TARGET.resolve("quarkus-app/quarkus-run.jar").toAbsolutePath().toString()));
-        return ServerProcess.start("Quarkus", command, Map.of(), TARGET, LOG);
+        return ServerProcess.start("Quarkus", command, serverEnvironment(), TARGET, LOG);
     }
 
     @Override

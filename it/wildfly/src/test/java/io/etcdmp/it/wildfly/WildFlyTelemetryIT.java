@@ -74,8 +74,8 @@ class WildFlyTelemetryIT extends TelemetryContract {
                 "-Djboss.management.https.port=" + (LoopbackPorts.free() - PORT_OFFSET)));
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         String javaOpts = "-Xms64m -Xmx512m -Djava.net.preferIPv4Stack=true -Djava.awt.headless=true";
-        ServerProcess started = ServerProcess.start("WildFly", command, Map.of("JAVA_HOME", System.getProperty("java.home"),
-                "JAVA_OPTS", javaOpts), HOME, CONSOLE);
+        ServerProcess started = ServerProcess.start("WildFly", command, serverEnvironment(Map.of("JAVA_HOME", System.getProperty("java.home"),
+                "JAVA_OPTS", javaOpts)), HOME, CONSOLE);
         URI management = URI.create("http://127.0.0.1:" + managementPort + "/health/live");
         Awaitility.await("WildFly booted: " + management).atMost(bootLimit()).pollInterval(Duration.ofMillis(200))
                 .failFast("WildFly ended; see " + CONSOLE, () -> !started.isAlive())
