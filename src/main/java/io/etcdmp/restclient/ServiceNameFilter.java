@@ -1,15 +1,23 @@
 package io.etcdmp.restclient;
 
+import io.etcdmp.internal.restclient.EjectionHandOff;
 import io.etcdmp.registry.InFlightRequests;
 import io.etcdmp.registry.ServiceInstance;
 import io.etcdmp.registry.ServiceRegistry;
 import jakarta.enterprise.inject.spi.CDI;
+import jakarta.interceptor.InterceptorBinding;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.client.ClientRequestContext;
 import jakarta.ws.rs.client.ClientRequestFilter;
 import jakarta.ws.rs.client.ClientResponseContext;
 import jakarta.ws.rs.client.ClientResponseFilter;
 
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Inherited;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 import java.net.URI;
 import java.util.Map;
 import java.util.Objects;
@@ -28,6 +36,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>A request that fails without a response (connection refused, timeout) gets no response filter; its
  * count ends with the next request this filter sees on the same thread (blocking clients send one request
  * per thread at a time).
+ *
+ * <p>Nor does it see a refused connection: put {@link EjectOnConnectFailure} on the Rest Client interface so that
+ * a refused connection or a connect timeout ejects the instance it chose ({@link ServiceRegistry#reportFailure}).
  */
 public final class ServiceNameFilter implements ClientRequestFilter, ClientResponseFilter {
     /** Before the other request filters (which then see the real URI) and after the other response filters. */
@@ -69,6 +80,7 @@ public final class ServiceNameFilter implements ClientRequestFilter, ClientRespo
                 + service + "' to call for " + uri + ": none with status UP under " + services.prefix() + service
                 + "/ in etcd (" + services.instances(service).size() + " registered)"));
         request.setUri(target(chosen, uri));
+        EjectionHandOff.chose(services, chosen);
         InFlightRequests.Call call = services.inFlight().begin(chosen);
         request.setProperty(CALL, call);
         InFlightRequests.Call leftover = open.put(Thread.currentThread().getId(), call);
@@ -86,6 +98,24 @@ public final class ServiceNameFilter implements ClientRequestFilter, ClientRespo
             ((InFlightRequests.Call) call).close();
             open.remove(Thread.currentThread().getId(), call);
         }
+    }
+
+    /**
+     * On a MicroProfile Rest Client interface (or one of its methods, or a CDI bean's method that makes one call
+     * by name): when a synchronous call by name fails because the chosen instance refused the connection or did
+     * not accept it in time, that instance is reported to the registry ({@link ServiceRegistry#reportFailure}),
+     * which leaves it out of this application's choice for {@code etcd.discovery.eject-time}. MicroProfile Rest
+     * Client runs the CDI interceptors bound to an injected client's interface; a JAX-RS filter alone never learns
+     * of a failed connection. Runs inside MicroProfile Fault Tolerance's interceptor, so each attempt of a
+     * {@code @Retry} reports its own failure and the next attempt chooses among the others. The failure is
+     * thrown on unchanged.
+     */
+    @InterceptorBinding
+    @Inherited
+    @Documented
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target({ElementType.TYPE, ElementType.METHOD})
+    public @interface EjectOnConnectFailure {
     }
 
     /*

@@ -26,7 +26,7 @@ public abstract class AppServerContract extends RuntimeContract {
     protected abstract void deploy() throws Exception;
 
     @Test
-    @Order(10)
+    @Order(20)
     void undeployDeregistersEndsTheLibraryThreadsAndFreesTheClassLoaderAndRedeployServesAgain() throws Exception {
         JvmProbe jvm = new JvmProbe(serverJvm().pid());
         assertFalse(jvm.libraryThreads().isEmpty(), "while deployed, the library's threads are seen: " + jvm.threadNames());

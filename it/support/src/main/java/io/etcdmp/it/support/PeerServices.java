@@ -48,6 +48,16 @@ final class PeerServices implements AutoCloseable {
                 "http", Map.of(), Optional.empty())));
     }
 
+    /** Registers {@code name} as an {@code UP} instance of {@code service} on a loopback port nobody listens on. */
+    void registerRefusing(String service, String name) {
+        int port;
+        try (CalledService closed = new CalledService(name)) {
+            port = closed.port();
+        }
+        registrations.put(name, registry().register(new ServiceInstance(service, name, "127.0.0.1", port, "http",
+                Map.of(), Optional.empty())));
+    }
+
     Registration registration(String name) {
         return registrations.get(name);
     }

@@ -189,8 +189,29 @@ public abstract class RuntimeContract extends RuntimeUnderTest {
                 + NO_CALLS_LIMIT + " after it left");
     }
 
+    /**
+     * {@code PeerClient} carries {@code @ServiceNameFilter.EjectOnConnectFailure}: the runtime's Rest Client runs
+     * the library's interceptor around each call, so the first refused connection ejects the instance.
+     */
     @Test
     @Order(9)
+    void anInstanceThatRefusesConnectionsGetsAtMostOneOfOneHundredCallsWithoutRetry() {
+        peers.registerRefusing(peerService(), "refusing");
+        Awaitility.await("the refusing instance is chosen (its call fails)").atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(10)).until(() -> Http.get(url("peer")).status() == 503);
+        int failed = 0;
+        for (int i = 0; i < 100; i++) {
+            Http.Response r = Http.get(url("peer"));
+            if (r.status() != 200) {
+                failed++;
+            }
+        }
+        peers.remove("refusing").close();
+        assertTrue(failed <= 1, failed + " of 100 calls failed after the refusing instance's first failure");
+    }
+
+    @Test
+    @Order(10)
     void aCallWithNoInstanceFailsNamingTheServiceAndThePrefix() {
         peers.remove("c").close();
         Awaitility.await("no instance left").atMost(NO_CALLS_LIMIT).pollInterval(Duration.ofMillis(10))
