@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * with nothing in flight takes no memory.
  */
 public final class InFlightRequests {
-    private final Map<String, Integer> counts = new ConcurrentHashMap<>();
+    private final Map<Key, Integer> counts = new ConcurrentHashMap<>();
 
     /** An empty count; each {@link ServiceRegistry} has one ({@link ServiceRegistry#inFlight()}). */
     public InFlightRequests() {
@@ -19,23 +19,53 @@ public final class InFlightRequests {
 
     /** One request to {@code instance} has started; closing the result (once or more) ends it. */
     public Call begin(ServiceInstance instance) {
-        String key = key(instance);
+        Key key = new Key(instance.service(), instance.instanceId());
         counts.merge(key, 1, Integer::sum);
-        AtomicBoolean ended = new AtomicBoolean();
-        return () -> {
-            if (ended.compareAndSet(false, true)) {
-                counts.computeIfPresent(key, (k, n) -> n <= 1 ? null : n - 1);
-            }
-        };
+        return key;
     }
 
     /** Requests to {@code instance} begun and not yet ended. */
     public int count(ServiceInstance instance) {
-        return counts.getOrDefault(key(instance), 0);
+        return counts.getOrDefault(new Key(instance.service(), instance.instanceId()), 0);
     }
 
-    private static String key(ServiceInstance instance) {
-        return instance.service() + '/' + instance.instanceId();
+    /**
+     * An instance's identity in {@link #counts} (its service and id: the count outlives a changed record), and one
+     * request's {@link Call}: no text built per request, the strings' own cached hashes, one object per request.
+     * Equal by service and id only; the flag is the call's own.
+     */
+    private final class Key extends AtomicBoolean implements Call {
+        private final String service;
+        private final String id;
+        private final int hash;
+
+        Key(String service, String id) {
+            this.service = service;
+            this.id = id;
+            this.hash = service.hashCode() * 31 + id.hashCode();
+        }
+
+        @Override
+        public void close() {
+            if (compareAndSet(false, true)) {
+                counts.computeIfPresent(this, (k, n) -> n <= 1 ? null : n - 1);
+            }
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other == this || other instanceof Key k && k.hash == hash && k.service.equals(service) && k.id.equals(id);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public String toString() {
+            return "request to " + service + '/' + id;
+        }
     }
 
     /** A request in flight; {@link #close()} ends it (later calls do nothing). */

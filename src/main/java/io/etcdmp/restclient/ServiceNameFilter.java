@@ -1,6 +1,5 @@
 package io.etcdmp.restclient;
 
-import io.etcdmp.internal.restclient.EjectionHandOff;
 import io.etcdmp.registry.InFlightRequests;
 import io.etcdmp.registry.ServiceInstance;
 import io.etcdmp.registry.ServiceRegistry;
@@ -55,8 +54,11 @@ public final class ServiceNameFilter implements ClientRequestFilter, ClientRespo
      * without a lock: each slot holds an immutable entry, a collision only rebuilds once more.
      */
     private final Resolved[] resolved = new Resolved[RESOLVED_SLOTS];
-    /** The call each thread has open: per filter, not a ThreadLocal, so no server thread keeps the application's classes. */
-    private final Map<Long, InFlightRequests.Call> open = new ConcurrentHashMap<>();
+    /**
+     * The call each thread has open: per filter, not a ThreadLocal, so no server thread keeps the application's
+     * classes; keyed by the thread itself (identity hash, no boxed id per request).
+     */
+    private final Map<Thread, InFlightRequests.Call> open = new ConcurrentHashMap<>();
 
     /** A filter that uses {@code registry}. */
     public ServiceNameFilter(ServiceRegistry registry) {
@@ -80,10 +82,10 @@ public final class ServiceNameFilter implements ClientRequestFilter, ClientRespo
                 + service + "' to call for " + uri + ": none with status UP under " + services.prefix() + service
                 + "/ in etcd (" + services.instances(service).size() + " registered)"));
         request.setUri(target(chosen, uri));
-        EjectionHandOff.chose(services, chosen);
+        EjectingInterceptor.chose(services, chosen);
         InFlightRequests.Call call = services.inFlight().begin(chosen);
         request.setProperty(CALL, call);
-        InFlightRequests.Call leftover = open.put(Thread.currentThread().getId(), call);
+        InFlightRequests.Call leftover = open.put(Thread.currentThread(), call);
         if (leftover != null) {
             leftover.close(); // the previous request on this thread failed without a response
         }
@@ -96,7 +98,7 @@ public final class ServiceNameFilter implements ClientRequestFilter, ClientRespo
             // the property is left: it lives only as long as this request, and a second close does nothing
             // (removing it cost RESTEasy a copy of the request's property map on every by-name request)
             ((InFlightRequests.Call) call).close();
-            open.remove(Thread.currentThread().getId(), call);
+            open.remove(Thread.currentThread(), call);
         }
     }
 

@@ -5,7 +5,6 @@ import io.etcdmp.internal.client.EtcdConnections;
 import io.etcdmp.internal.client.EtcdSettings;
 import io.etcdmp.internal.registry.EtcdServiceRegistry;
 import io.etcdmp.internal.registry.RegistrySettings;
-import io.etcdmp.internal.restclient.EjectingInterceptor;
 import io.etcdmp.registry.ServiceInstance;
 import io.etcdmp.registry.ServiceRegistry;
 import io.etcdmp.support.CdiApp;
@@ -106,6 +105,7 @@ class RestClientEjectionTest {
         assertThat(failures).as("calls that failed").hasSizeLessThanOrEqualTo(1);
         assertThat(registry().ejected("billing")).containsOnlyKeys("refusing");
         assertThat(a.received().size() + b.received().size()).isGreaterThanOrEqualTo(99);
+        assertThat(EjectingInterceptor.openAttempts()).as("attempts left open after the calls returned").isZero();
     }
 
     @Test
