@@ -92,6 +92,10 @@ public class EtcdExtension implements Extension {
         if (OptionalApis.HEALTH) {
             bbd.addAnnotatedType(beans.createAnnotatedType(EtcdReadinessCheck.class), EtcdReadinessCheck.class.getName());
         }
+        if (OptionalApis.REST_CLIENT) { // beans.xml excludes its package from discovery, as every other class of the jar
+            Class<?> interceptor = OptionalApis.loadLibraryClass(OptionalApis.EJECTING_INTERCEPTOR);
+            bbd.addAnnotatedType(beans.createAnnotatedType(interceptor), interceptor.getName());
+        }
     }
 
     void findApplicationClient(@Observes ProcessBean<?> event) {

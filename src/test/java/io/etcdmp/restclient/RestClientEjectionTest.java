@@ -74,7 +74,7 @@ class RestClientEjectionTest {
         b = new StubService("b");
         app = CdiApp.start(CdiApp.settings(etcd.endpoints(), "ejecting/mp-rest/uri", "http://billing.etcd/api",
                         "billing/mp-rest/uri", "http://billing.etcd/api"),
-                Caller.class, EjectingBillingClient.class, BillingClient.class, EjectingInterceptor.class);
+                Caller.class, EjectingBillingClient.class, BillingClient.class); // the extension adds the interceptor
         register("a", a.port());
         register("b", b.port());
         register("refusing", refusedPort());
@@ -106,6 +106,26 @@ class RestClientEjectionTest {
         assertThat(registry().ejected("billing")).containsOnlyKeys("refusing");
         assertThat(a.received().size() + b.received().size()).isGreaterThanOrEqualTo(99);
         assertThat(EjectingInterceptor.openAttempts()).as("attempts left open after the calls returned").isZero();
+    }
+
+    @Test
+    void underTheBuildCompatibleExtensionTheInterceptorIsAddedToo() {
+        app.close();
+        app = CdiApp.startWithoutPortableExtension(CdiApp.settings(etcd.endpoints(), "ejecting/mp-rest/uri",
+                "http://billing.etcd/api", "billing/mp-rest/uri", "http://billing.etcd/api"), Caller.class,
+                EjectingBillingClient.class, BillingClient.class);
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5)).until(() -> registry().instances("billing")
+                .stream().filter(ServiceInstance::isUp).count() == 3);
+        int failures = 0;
+        for (int i = 0; i < 30; i++) {
+            try {
+                app.bean(Caller.class).ejecting("10");
+            } catch (ProcessingException e) {
+                failures++;
+            }
+        }
+        assertThat(failures).as("calls that failed").isLessThanOrEqualTo(1);
+        assertThat(registry().ejected("billing")).containsOnlyKeys("refusing");
     }
 
     @Test

@@ -62,6 +62,9 @@ public class EtcdLiteExtension implements BuildCompatibleExtension {
         if (OptionalApis.HEALTH) {
             classes.add(HEALTH_CHECK);
         }
+        if (OptionalApis.REST_CLIENT) {
+            classes.add(OptionalApis.EJECTING_INTERCEPTOR);
+        }
     }
 
     @Registration(types = Client.class)

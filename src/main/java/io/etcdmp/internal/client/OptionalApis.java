@@ -7,6 +7,13 @@ package io.etcdmp.internal.client;
 public final class OptionalApis {
     /** MicroProfile Health is visible to the library: the readiness check can be added. */
     public static final boolean HEALTH = visible("org.eclipse.microprofile.health.HealthCheck");
+    /**
+     * Jakarta REST's client filter API is visible: the by-name filter and the interceptor of
+     * {@code @ServiceNameFilter.EjectOnConnectFailure} can be loaded.
+     */
+    public static final boolean REST_CLIENT = visible("jakarta.ws.rs.client.ClientRequestFilter");
+    /** The interceptor of {@code @ServiceNameFilter.EjectOnConnectFailure}, added by the extensions (beans.xml excludes its package). */
+    public static final String EJECTING_INTERCEPTOR = "io.etcdmp.restclient.EjectingInterceptor";
     /** SmallRye Config's source type is visible to the library. */
     public static final boolean SMALLRYE_CONFIG = visible("io.smallrye.config.ConfigValueConfigSource");
 
@@ -49,6 +56,15 @@ public final class OptionalApis {
         return java.util.Optional.of("The etcd service registry reads and writes JSON records and needs Jakarta JSON "
                 + "Processing, but " + missing + ". Add jakarta.json:jakarta.json-api and an implementation such as "
                 + "org.eclipse.parsson:parsson (MicroProfile and Jakarta EE servers have both; a Weld SE application adds them)");
+    }
+
+    /** A class of this library by name (one another package keeps package-private); an error of the build when missing. */
+    public static Class<?> loadLibraryClass(String className) {
+        try {
+            return Class.forName(className, false, OptionalApis.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("The library jar lacks its own class " + className, e);
+        }
     }
 
     private static boolean visible(String className) {
