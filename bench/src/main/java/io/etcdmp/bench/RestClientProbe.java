@@ -65,7 +65,11 @@ public final class RestClientProbe {
              ServiceRegistry callees = Internals.registry(endpoint, Map.of())) {
             ServiceRegistry registry = container.select(ServiceRegistry.class).get();
             callees.register(new ServiceInstance("probe", "a" + ProcessHandle.current().pid(), "127.0.0.1", port, "http", Map.of(), Optional.empty()));
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
             while (registry.choose("probe").isEmpty()) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the registered instance of probe never showed in the cache");
+                }
                 Thread.sleep(5);
             }
             Map<String, CalleeClient> sides = new LinkedHashMap<>();
