@@ -32,7 +32,7 @@ class EjectingInterceptor {
     @AroundInvoke
     Object reportConnectFailures(InvocationContext context) throws Exception {
         Thread thread = Thread.currentThread();
-        Attempt attempt = new Attempt();
+        Attempt attempt = new Attempt(context.getMethod());
         Attempt outer = OPEN.put(thread, attempt);
         try {
             return context.proceed();
@@ -51,12 +51,12 @@ class EjectingInterceptor {
     }
 
     /** The filter chose {@code instance} from {@code registry} for a request on this thread. */
-    static void chose(ServiceRegistry registry, ServiceInstance instance) {
+    static void chose(ServiceRegistry registry, ServiceInstance instance, Object invokedMethod) {
         if (OPEN.isEmpty()) {
             return;
         }
         Attempt attempt = OPEN.get(Thread.currentThread());
-        if (attempt != null) {
+        if (attempt != null && attempt.chosen == null && attempt.method.equals(invokedMethod)) {
             attempt.registry = registry;
             attempt.chosen = instance;
         }
@@ -69,6 +69,10 @@ class EjectingInterceptor {
 
     /** One intercepted call; written and read on its own thread only. */
     private static final class Attempt {
+        private final java.lang.reflect.Method method;
+        Attempt(java.lang.reflect.Method method) {
+            this.method = method;
+        }
         private ServiceRegistry registry;
         private ServiceInstance chosen;
     }

@@ -82,7 +82,7 @@ public final class ServiceNameFilter implements ClientRequestFilter, ClientRespo
                 + service + "' to call for " + uri + ": none with status UP under " + services.prefix() + service
                 + "/ in etcd (" + services.instances(service).size() + " registered)"));
         request.setUri(target(chosen, uri));
-        EjectingInterceptor.chose(services, chosen);
+        EjectingInterceptor.chose(services, chosen, request.getProperty("org.eclipse.microprofile.rest.client.invokedMethod"));
         InFlightRequests.Call call = services.inFlight().begin(chosen);
         request.setProperty(CALL, call);
         InFlightRequests.Call leftover = open.put(Thread.currentThread(), call);
