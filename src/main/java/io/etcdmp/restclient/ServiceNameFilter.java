@@ -58,7 +58,7 @@ public final class ServiceNameFilter implements ClientRequestFilter, ClientRespo
      * The call each thread has open: per filter, not a ThreadLocal, so no server thread keeps the application's
      * classes; keyed by the thread itself (identity hash, no boxed id per request).
      */
-    private final Map<Thread, InFlightRequests.Call> open = new ConcurrentHashMap<>();
+    private final Map<Long, InFlightRequests.Call> open = new ConcurrentHashMap<>();
 
     /** A filter that uses {@code registry}. */
     public ServiceNameFilter(ServiceRegistry registry) {
@@ -85,7 +85,7 @@ public final class ServiceNameFilter implements ClientRequestFilter, ClientRespo
         EjectingInterceptor.chose(services, chosen, request.getProperty("org.eclipse.microprofile.rest.client.invokedMethod"));
         InFlightRequests.Call call = services.inFlight().begin(chosen);
         request.setProperty(CALL, call);
-        InFlightRequests.Call leftover = open.put(Thread.currentThread(), call);
+        InFlightRequests.Call leftover = open.put(Thread.currentThread().getId(), call);
         if (leftover != null) {
             leftover.close(); // the previous request on this thread failed without a response
         }
@@ -98,7 +98,7 @@ public final class ServiceNameFilter implements ClientRequestFilter, ClientRespo
             // the property is left: it lives only as long as this request, and a second close does nothing
             // (removing it cost RESTEasy a copy of the request's property map on every by-name request)
             ((InFlightRequests.Call) call).close();
-            open.remove(Thread.currentThread(), call);
+            open.remove(Thread.currentThread().getId(), call);
         }
     }
 
