@@ -44,8 +44,11 @@ import jakarta.enterprise.inject.spi.EventContext;
 import jakarta.enterprise.inject.spi.EventMetadata;
 import jakarta.enterprise.inject.spi.Extension;
 import jakarta.enterprise.inject.spi.ObserverMethod;
+import jakarta.enterprise.inject.spi.ProcessAnnotatedType;
 import jakarta.enterprise.inject.spi.ProcessBean;
 import jakarta.enterprise.inject.spi.ProcessObserverMethod;
+import jakarta.enterprise.inject.spi.ProcessSyntheticAnnotatedType;
+import jakarta.enterprise.inject.spi.WithAnnotations;
 import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -95,6 +98,18 @@ public class EtcdExtension implements Extension {
         if (OptionalApis.REST_CLIENT) { // beans.xml excludes its package from discovery, as every other class of the jar
             Class<?> interceptor = OptionalApis.loadLibraryClass(OptionalApis.EJECTING_INTERCEPTOR);
             bbd.addAnnotatedType(beans.createAnnotatedType(interceptor), interceptor.getName());
+        }
+    }
+
+    /**
+     * Where discovery finds the ejecting interceptor too (a shaded jar, a beans.xml with discovery "all"), the copy
+     * {@link #addHealthCheck} added is the one kept: one interceptor, not two nested.
+     */
+    void skipDiscoveredEjectingInterceptor(@Observes @WithAnnotations(jakarta.interceptor.Interceptor.class)
+                                           ProcessAnnotatedType<?> event) {
+        if (!(event instanceof ProcessSyntheticAnnotatedType)
+                && event.getAnnotatedType().getJavaClass().getName().equals(OptionalApis.EJECTING_INTERCEPTOR)) {
+            event.veto();
         }
     }
 

@@ -7,6 +7,8 @@ import jakarta.interceptor.AroundInvoke;
 import jakarta.interceptor.Interceptor;
 import jakarta.interceptor.InvocationContext;
 
+import java.lang.reflect.Method;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -38,7 +40,11 @@ class EjectingInterceptor {
             return context.proceed();
         } catch (Exception | Error e) {
             if (attempt.chosen != null) {
-                attempt.registry.reportFailure(attempt.chosen, e);
+                try {
+                    attempt.registry.reportFailure(attempt.chosen, e);
+                } catch (RuntimeException reportFailed) { // the caller gets its own failure, unchanged
+                    e.addSuppressed(reportFailed);
+                }
             }
             throw e;
         } finally {
@@ -50,16 +56,25 @@ class EjectingInterceptor {
         }
     }
 
-    /** The filter chose {@code instance} from {@code registry} for a request on this thread. */
-    static void chose(ServiceRegistry registry, ServiceInstance instance, Object invokedMethod) {
-        if (OPEN.isEmpty()) {
-            return;
-        }
+    /** Whether any intercepted call is open (on any thread): when not, the filter has nothing to hand over. */
+    static boolean anyOpen() {
+        return !OPEN.isEmpty();
+    }
+
+    /**
+     * The filter chose {@code instance} from {@code registry} for a request of the Rest Client method
+     * {@code invokedMethod} (MicroProfile Rest Client's request property) on this thread: the open attempt takes the
+     * first choice made for its own method, never one made by another client's request on the same thread (a
+     * filter of that client calling another service by name). Whether an attempt took it.
+     */
+    static boolean chose(ServiceRegistry registry, ServiceInstance instance, Object invokedMethod) {
         Attempt attempt = OPEN.get(Thread.currentThread());
-        if (attempt != null && attempt.chosen == null && attempt.method.equals(invokedMethod)) {
+        if (attempt != null && attempt.chosen == null && attempt.isFor(invokedMethod)) {
             attempt.registry = registry;
             attempt.chosen = instance;
+            return true;
         }
+        return false;
     }
 
     /** Attempts open now, on every thread. */
@@ -69,11 +84,21 @@ class EjectingInterceptor {
 
     /** One intercepted call; written and read on its own thread only. */
     private static final class Attempt {
-        private final java.lang.reflect.Method method;
-        Attempt(java.lang.reflect.Method method) {
-            this.method = method;
-        }
+        private final Method method;
         private ServiceRegistry registry;
         private ServiceInstance chosen;
+
+        Attempt(Method method) {
+            this.method = method;
+        }
+
+        /**
+         * By name and parameter types, not declaring class: Quarkus intercepts a generated class that implements the
+         * interface, whose method is not the interface's {@code Method} the request property names.
+         */
+        boolean isFor(Object invoked) {
+            return invoked instanceof Method m && method != null && m.getName().equals(method.getName())
+                    && Arrays.equals(m.getParameterTypes(), method.getParameterTypes());
+        }
     }
 }

@@ -43,6 +43,9 @@ public final class ServiceNameFilter implements ClientRequestFilter, ClientRespo
     /** Before the other request filters (which then see the real URI) and after the other response filters. */
     public static final int PRIORITY = 500;
     private static final String CALL = ServiceNameFilter.class.getName() + ".call";
+    /** The request property in which MicroProfile Rest Client names the interface method being invoked. */
+    private static final String INVOKED_METHOD = "org.eclipse.microprofile.rest.client.invokedMethod";
+    private static final System.Logger LOG = System.getLogger(ServiceNameFilter.class.getName());
 
     /** Slots of {@link #resolved}: a power of two; a few more than the (instance, path) pairs an application calls. */
     private static final int RESOLVED_SLOTS = 256;
@@ -56,9 +59,12 @@ public final class ServiceNameFilter implements ClientRequestFilter, ClientRespo
     private final Resolved[] resolved = new Resolved[RESOLVED_SLOTS];
     /**
      * The call each thread has open: per filter, not a ThreadLocal, so no server thread keeps the application's
-     * classes; keyed by the thread itself (identity hash, no boxed id per request).
+     * classes; keyed by thread id, not the thread: an entry of a request that failed without a response stays until
+     * the thread's next request, and a thread that ended meanwhile must not be kept.
      */
     private final Map<Long, InFlightRequests.Call> open = new ConcurrentHashMap<>();
+    /** Whether this filter's first by-name request was checked for an {@link EjectOnConnectFailure} no interceptor runs. */
+    private volatile boolean bindingChecked;
 
     /** A filter that uses {@code registry}. */
     public ServiceNameFilter(ServiceRegistry registry) {
@@ -82,7 +88,9 @@ public final class ServiceNameFilter implements ClientRequestFilter, ClientRespo
                 + service + "' to call for " + uri + ": none with status UP under " + services.prefix() + service
                 + "/ in etcd (" + services.instances(service).size() + " registered)"));
         request.setUri(target(chosen, uri));
-        EjectingInterceptor.chose(services, chosen, request.getProperty("org.eclipse.microprofile.rest.client.invokedMethod"));
+        if (EjectingInterceptor.anyOpen() || !bindingChecked) {
+            handOver(services, chosen, request.getProperty(INVOKED_METHOD));
+        }
         InFlightRequests.Call call = services.inFlight().begin(chosen);
         request.setProperty(CALL, call);
         InFlightRequests.Call leftover = open.put(Thread.currentThread().getId(), call);
@@ -102,9 +110,23 @@ public final class ServiceNameFilter implements ClientRequestFilter, ClientRespo
         }
     }
 
+    /** Hands the choice to the ejecting interceptor's open call; warns once when the client's binding has none. */
+    private void handOver(ServiceRegistry services, ServiceInstance chosen, Object invokedMethod) {
+        boolean taken = EjectingInterceptor.chose(services, chosen, invokedMethod);
+        if (!bindingChecked) {
+            bindingChecked = true;
+            if (!taken && invokedMethod instanceof java.lang.reflect.Method m
+                    && (m.isAnnotationPresent(EjectOnConnectFailure.class)
+                    || m.getDeclaringClass().isAnnotationPresent(EjectOnConnectFailure.class))) {
+                LOG.log(System.Logger.Level.WARNING, "{0} carries @ServiceNameFilter.EjectOnConnectFailure but its calls are "
+                        + "not intercepted (a client built with RestClientBuilder is not a CDI bean): a refused connection "
+                        + "does not eject the instance; inject the client with @RestClient", m.getDeclaringClass().getName());
+            }
+        }
+    }
+
     /**
-     * On a MicroProfile Rest Client interface (or one of its methods, or a CDI bean's method that makes one call
-     * by name): when a synchronous call by name fails because the chosen instance refused the connection or did
+     * On a MicroProfile Rest Client interface (or one of its methods): when a synchronous call by name fails because the chosen instance refused the connection or did
      * not accept it in time, that instance is reported to the registry ({@link ServiceRegistry#reportFailure}),
      * which leaves it out of this application's choice for {@code etcd.discovery.eject-time}. MicroProfile Rest
      * Client runs the CDI interceptors bound to an injected client's interface; a JAX-RS filter alone never learns

@@ -8,11 +8,13 @@ import io.etcdmp.internal.registry.RegistrySettings;
 import io.etcdmp.registry.ServiceInstance;
 import io.etcdmp.registry.ServiceRegistry;
 import io.etcdmp.support.CdiApp;
+import io.etcdmp.support.LogCapture;
 import io.etcdmp.testing.SharedEtcd;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.WebApplicationException;
+import org.eclipse.microprofile.rest.client.RestClientBuilder;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -140,6 +143,26 @@ class RestClientEjectionTest {
             }
         }
         assertThat(failures).as("one call in three fails: nothing told the registry").isBetween(9, 11);
+        assertThat(registry().ejected("billing")).isEmpty();
+    }
+
+    @Test
+    void aBuiltClientOfAnAnnotatedInterfaceIsNotInterceptedAndItsFirstCallSaysSo() {
+        EjectingBillingClient built = RestClientBuilder.newBuilder().baseUri(URI.create("http://billing.etcd/api"))
+                .build(EjectingBillingClient.class);
+        int failures = 0;
+        try (LogCapture log = LogCapture.everything()) {
+            for (int i = 0; i < 6; i++) {
+                try {
+                    built.invoice("11");
+                } catch (ProcessingException e) {
+                    failures++;
+                }
+            }
+            assertThat(log.warningsContaining("EjectOnConnectFailure")).singleElement().asString()
+                    .contains(EjectingBillingClient.class.getName()).contains("RestClientBuilder");
+        }
+        assertThat(failures).as("no interceptor: the refusing instance keeps its turn").isEqualTo(2);
         assertThat(registry().ejected("billing")).isEmpty();
     }
 
