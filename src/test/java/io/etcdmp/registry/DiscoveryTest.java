@@ -40,8 +40,9 @@ class DiscoveryTest {
     void handWrittenGrpcNamingRecordIsDiscovered() {
         etcd.ctl().put("/services/greeter/go-instance-1", "{\"Addr\":\"127.0.0.1:50051\"}");
         etcd.ctl().put("/services/greeter/go-instance-2", "{\"Addr\":\"[::1]:50052\",\"Metadata\":{\"weight\":3}}");
+        // the fixture follows most services through one watch on the prefix: its cache gets the puts a moment later
+        await().atMost(Duration.ofSeconds(5)).until(() -> fixture.registry.instances("greeter").size() == 2);
         List<ServiceInstance> instances = fixture.registry.instances("greeter");
-        assertThat(instances).hasSize(2);
         ServiceInstance first = instances.get(0);
         assertThat(first.instanceId()).isEqualTo("go-instance-1");
         assertThat(first.address()).isEqualTo("127.0.0.1:50051");
@@ -54,11 +55,12 @@ class DiscoveryTest {
 
     @Test
     void malformedForeignRecordsAreSkippedAndTheRestIsServed() {
-        etcd.ctl().put("/services/mixed/good", "{\"Addr\":\"127.0.0.1:1\"}");
         etcd.ctl().put("/services/mixed/not-json", "hello");
         etcd.ctl().put("/services/mixed/no-addr", "{\"Metadata\":{}}");
         etcd.ctl().put("/services/mixed/bad-port", "{\"Addr\":\"127.0.0.1:http\"}");
         etcd.ctl().put("/services/mixed/nested/deeper", "{\"Addr\":\"127.0.0.1:2\"}");
+        etcd.ctl().put("/services/mixed/good", "{\"Addr\":\"127.0.0.1:1\"}"); // last: once it is in, so are the others
+        await().atMost(Duration.ofSeconds(5)).until(() -> !fixture.registry.instances("mixed").isEmpty());
         assertThat(fixture.registry.instances("mixed")).extracting(ServiceInstance::instanceId).containsExactly("good");
 
         etcd.ctl().put("/services/mixed/good", "garbage now");
@@ -92,6 +94,7 @@ class DiscoveryTest {
         for (int i = 0; i < 4; i++) {
             etcd.ctl().put("/services/spread/i" + i, "{\"Addr\":\"127.0.0.1:" + (9000 + i) + "\"}");
         }
+        await().atMost(Duration.ofSeconds(5)).until(() -> fixture.registry.instances("spread").size() == 4);
         Map<Integer, Integer> counts = new HashMap<>();
         for (int i = 0; i < 400; i++) {
             counts.merge(fixture.registry.choose("spread").orElseThrow().port(), 1, Integer::sum);
@@ -114,6 +117,8 @@ class DiscoveryTest {
         etcd.ctl().put("/services/shapes/plain", "10.0.0.5:3000");
         etcd.ctl().put("/services/shapes/url", "https://10.0.0.6:8443/api");
         try (LogCapture log = LogCapture.configured()) {
+            await().atMost(Duration.ofSeconds(5)).until(() -> fixture.registry.instances("shapes").stream()
+                    .anyMatch(i -> i.instanceId().equals("url"))); // the last put: the others are in
             assertThat(fixture.registry.instances("shapes"))
                     .extracting(i -> i.instanceId() + " " + i.uri() + " " + i.metadata())
                     .containsExactly("grpc http://10.0.0.1:8080 {metadata=m}", "legacy-add http://10.0.0.2:8080 {}",
