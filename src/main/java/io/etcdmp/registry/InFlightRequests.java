@@ -13,8 +13,27 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class InFlightRequests {
     private final Map<Key, Integer> counts = new ConcurrentHashMap<>();
 
-    /** An empty count; each {@link ServiceRegistry} has one ({@link ServiceRegistry#inFlight()}). */
+    private final boolean read;
+
+    /** An empty count that the registry's choice reads; each {@link ServiceRegistry} has one ({@link ServiceRegistry#inFlight()}). */
     public InFlightRequests() {
+        this(true);
+    }
+
+    /**
+     * An empty count.
+     *
+     * @param read whether the registry's own {@link ServiceRegistry#choose(String)} reads these counts (its
+     *             {@code etcd.discovery.strategy} is {@code power-of-two}): counting is wasted work otherwise, which
+     *             the by-name filter then skips
+     */
+    public InFlightRequests(boolean read) {
+        this.read = read;
+    }
+
+    /** Whether the registry's own {@link ServiceRegistry#choose(String)} reads these counts ({@code power-of-two}). */
+    public boolean isRead() {
+        return read;
     }
 
     /** One request to {@code instance} has started; closing the result (once or more) ends it. */

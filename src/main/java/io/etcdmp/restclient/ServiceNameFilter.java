@@ -27,9 +27,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * Sends a request addressed to {@code http://<service>.etcd/<path>} (or {@code etcd://<service>/<path>}) to
  * one live instance of the service, chosen
  * per request from the registry's local cache (no network call): {@code <scheme>://<host>:<port>/<path>},
- * query kept, scheme from the instance. Other URIs pass untouched. Counts the request in flight to the
- * chosen instance ({@link ServiceRegistry#inFlight()}, which {@code power-of-two} compares) until its
- * response is in. MicroProfile Rest Client clients get it from {@code EtcdRestClientListener} (internal); a plain
+ * query kept, scheme from the instance. Other URIs pass untouched. Where the registry's strategy is
+ * {@code power-of-two}, counts the request in flight to the chosen instance ({@link ServiceRegistry#inFlight()},
+ * which that strategy compares) until its response is in; other strategies never read the counts, so nothing is
+ * counted there ({@link InFlightRequests#isRead()}). MicroProfile Rest Client clients get it from {@code EtcdRestClientListener} (internal); a plain
  * JAX-RS client registers it itself: {@code client.register(new ServiceNameFilter(registry))}.
  *
  * <p>A request that fails without a response (connection refused, timeout) gets no response filter; its
@@ -91,7 +92,11 @@ public final class ServiceNameFilter implements ClientRequestFilter, ClientRespo
         if (EjectingInterceptor.anyOpen() || !bindingChecked) {
             handOver(services, chosen, request.getProperty(INVOKED_METHOD));
         }
-        InFlightRequests.Call call = services.inFlight().begin(chosen);
+        InFlightRequests inFlight = services.inFlight();
+        if (!inFlight.isRead()) {
+            return; // round-robin and random never read the counts: no count, no request property, no per-thread entry
+        }
+        InFlightRequests.Call call = inFlight.begin(chosen);
         request.setProperty(CALL, call);
         InFlightRequests.Call leftover = open.put(Thread.currentThread().getId(), call);
         if (leftover != null) {
@@ -101,6 +106,10 @@ public final class ServiceNameFilter implements ClientRequestFilter, ClientRespo
 
     @Override
     public void filter(ClientRequestContext request, ClientResponseContext response) {
+        ServiceRegistry services = registry;
+        if (services == null || !services.inFlight().isRead()) {
+            return;
+        }
         Object call = request.getProperty(CALL);
         if (call instanceof InFlightRequests.Call) {
             // the property is left: it lives only as long as this request, and a second close does nothing

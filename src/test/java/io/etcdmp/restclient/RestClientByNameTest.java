@@ -172,7 +172,21 @@ class RestClientByNameTest {
     }
 
     @Test
+    void withRoundRobinNothingIsCountedInFlightSinceNothingReadsIt() {
+        register(a);
+        awaitUpInstances("a");
+        assertThat(appRegistry().inFlight().isRead()).isFalse();
+        BillingClient client = RestClientBuilder.newBuilder().baseUri(URI.create("etcd://billing/api")).build(BillingClient.class);
+        assertThat(client.invoice("12", null)).isEqualTo("a /api/invoices/12");
+        assertThat(appRegistry().inFlight().count(appRegistry().instances("billing").get(0))).isZero();
+    }
+
+    @Test
     void requestsInFlightAreCountedUntilTheResponseAndAFailedOneEndsWithTheNextRequest() throws Exception {
+        app.close(); // the strategy that reads the counts
+        app = CdiApp.start(CdiApp.settings(etcd.endpoints(), "billing/mp-rest/uri", "http://billing.etcd/api",
+                "etcd.discovery.strategy", "power-of-two"), BillingCaller.class, BillingClient.class);
+        assertThat(appRegistry().inFlight().isRead()).isTrue();
         int closedPort;
         try (StubService gone = new StubService("gone")) {
             closedPort = gone.port();

@@ -266,7 +266,7 @@ public final class BenchMain {
             throw new IllegalStateException("JMH produced " + scores.keySet() + ", expected byName and direct");
         }
         report.add("the Rest Client filter alone, one request by service name: request + response filter (name read, instance"
-                        + " chosen from the cache, URI rebuilt, counted in flight and ended; JMH)",
+                        + " chosen from the cache, URI rebuilt; round-robin: nothing counted in flight; JMH)",
                 Report.fmt("%.0f ± %.0f ns", byName[0], byName[1]),
                 Report.fmt("a direct `http://` request through the same filter (passed untouched): %.0f ± %.0f ns", direct[0], direct[1]),
                 byName[0] / direct[0], "≤ 1,000 ns", byName[0] <= 1000);

@@ -33,8 +33,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The Rest Client filter alone ({@link ServiceNameFilter}): one request by service name through its request and
- * response filter (the name read from the URI, an instance chosen from the registry's cache, the URI rebuilt, the
- * request counted in flight and ended), against a request to a plain {@code http://} URI, which the filter lets
+ * response filter (the name read from the URI, an instance chosen from the registry's cache, the URI rebuilt; with
+ * the default round-robin nothing is counted in flight), against a request to a plain {@code http://} URI, which the filter lets
  * pass (every Rest Client has the filter, so a direct call pays that much too). The request context is a plain
  * object holding a URI and properties, as a client implementation's is; the registry is the library's, following
  * one registered instance in a real etcd ({@code -Detcd.endpoints} from {@link BenchMain}).

@@ -65,7 +65,7 @@ public class EtcdServiceRegistry implements ServiceRegistry {
         this.connection = connection;
         this.settings = settings;
         this.ownsConnection = ownsConnection;
-        this.selector = new InstanceSelector(settings.zone(), settings.ejectTime());
+        this.selector = new InstanceSelector(settings.zone(), settings.ejectTime(), settings.strategy());
         this.lease = new SharedLease(connection, Math.max(1, settings.ttl().toSeconds()), settings.prefix());
         this.guard = new RecordGuard(connection, settings.prefix());
         this.gauges = RegistryMetrics.register(settings.prefix(), registrations, caches);

@@ -24,7 +24,7 @@ import java.util.random.RandomGenerator;
 final class InstanceSelector {
     private final Optional<String> zone;
     private final Supplier<RandomGenerator> random;
-    private final InFlightRequests inFlight = new InFlightRequests();
+    private final InFlightRequests inFlight;
     private final Map<String, Rotation> rotations = new ConcurrentHashMap<>();
     private final Ejections ejections;
 
@@ -36,6 +36,11 @@ final class InstanceSelector {
         this(zone, ThreadLocalRandom::current, ejectTime);
     }
 
+    /** As the registry makes it: in-flight counts are read only when its own strategy is {@code power-of-two}. */
+    InstanceSelector(Optional<String> zone, Duration ejectTime, Strategy strategy) {
+        this(zone, ThreadLocalRandom::current, ejectTime, strategy == Strategy.POWER_OF_TWO);
+    }
+
     InstanceSelector(Optional<String> zone) {
         this(zone, ThreadLocalRandom::current, Duration.ZERO);
     }
@@ -45,6 +50,11 @@ final class InstanceSelector {
     }
 
     InstanceSelector(Optional<String> zone, Supplier<RandomGenerator> random, Duration ejectTime) {
+        this(zone, random, ejectTime, true);
+    }
+
+    private InstanceSelector(Optional<String> zone, Supplier<RandomGenerator> random, Duration ejectTime, boolean countsRead) {
+        this.inFlight = new InFlightRequests(countsRead);
         this.zone = zone;
         this.random = random;
         this.ejections = new Ejections(ejectTime);
