@@ -147,12 +147,12 @@ public abstract class RuntimeContract extends RuntimeUnderTest {
         List<String> answers = new ArrayList<>();
         Awaitility.await("both instances of " + peerService() + " answer through http://" + peerService() + ".etcd")
                 .atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> {
-                    answers.add(callPeer("hello"));
+                    answers.add(calls().call());
                     return answers.contains("a /hello") && answers.contains("b /hello");
                 });
         List<String> next = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
-            next.add(callPeer("hello"));
+            next.add(calls().call());
         }
         for (int i = 1; i < next.size(); i++) {
             assertTrue(List.of("a /hello", "b /hello").contains(next.get(i)) && !next.get(i).equals(next.get(i - 1)),
@@ -166,9 +166,9 @@ public abstract class RuntimeContract extends RuntimeUnderTest {
         Registration b = peers.registration("b");
         long start = System.nanoTime();
         CompletableFuture<Void> drained = CompletableFuture.runAsync(() -> b.drain(Duration.ofSeconds(5)));
-        int sent = callPeerFor(start);
-        timings.put("last call reaching the draining instance, after the drain began", lastCall("b", start, sent));
-        assertOnlyCalled("a", "b");
+        int sent = calls().callFor(start);
+        timings.put("last call reaching the draining instance, after the drain began", calls().lastCall("b", start, sent));
+        calls().assertOnlyCalled("a", "b");
         assertTrue(called("b").lastReceivedNanos() - start < NO_CALLS_LIMIT.toNanos(), "b got a call more than "
                 + NO_CALLS_LIMIT + " after it began draining");
         drained.get(30, TimeUnit.SECONDS);
@@ -179,12 +179,12 @@ public abstract class RuntimeContract extends RuntimeUnderTest {
     void anInstanceThatLeftGetsNoFurtherCallsWithinOneSecond() {
         registerPeer("c");
         Awaitility.await("c answers too").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10))
-                .until(() -> callPeer("hello").startsWith("c "));
+                .until(() -> calls().call().startsWith("c "));
         long start = System.nanoTime();
         peers.remove("a").close();
-        int sent = callPeerFor(start);
-        timings.put("last call reaching the instance that left, after its revoke began", lastCall("a", start, sent));
-        assertOnlyCalled("c", "a");
+        int sent = calls().callFor(start);
+        timings.put("last call reaching the instance that left, after its revoke began", calls().lastCall("a", start, sent));
+        calls().assertOnlyCalled("c", "a");
         assertTrue(called("a").lastReceivedNanos() - start < NO_CALLS_LIMIT.toNanos(), "a got a call more than "
                 + NO_CALLS_LIMIT + " after it left");
     }
@@ -201,12 +201,7 @@ public abstract class RuntimeContract extends RuntimeUnderTest {
         try {
             Awaitility.await("the refusing instance is chosen (its call fails)").atMost(Duration.ofSeconds(5))
                     .pollInterval(Duration.ofMillis(10)).until(() -> Http.get(url("peer")).status() == 503);
-            for (int i = 0; i < 100; i++) {
-                Http.Response r = Http.get(url("peer"));
-                if (r.status() != 200) {
-                    failed++;
-                }
-            }
+            failed = calls().failuresOf(100);
         } finally {
             peers.remove("refusing").close(); // the next test expects the service's last instance to go
         }
@@ -294,44 +289,16 @@ public abstract class RuntimeContract extends RuntimeUnderTest {
         }
     }
 
+    private PeerCalls calls() {
+        return new PeerCalls(peers, url("peer"), NO_CALLS_LIMIT);
+    }
+
     private void registerPeer(String name) {
         peers.register(peerService(), name);
     }
 
     private CalledService called(String name) {
         return peers.called(name);
-    }
-
-    /** Calls the peer through the application until {@link #NO_CALLS_LIMIT} has passed since {@code start}; how many calls. */
-    private int callPeerFor(long start) {
-        int sent = 0;
-        while (System.nanoTime() - start < NO_CALLS_LIMIT.toNanos()) {
-            callPeer("hello");
-            sent++;
-        }
-        return sent;
-    }
-
-    private String lastCall(String instance, long start, int sent) {
-        long last = called(instance).lastReceivedNanos() - start;
-        return (last < 0 ? "none" : millis(last)) + " (" + sent + " calls in the first " + NO_CALLS_LIMIT.toMillis() + " ms)";
-    }
-
-    /** The application's answer to {@code GET /api/peer}, which calls {@code <path>} (always /hello) by name. */
-    private String callPeer(String path) {
-        Http.Response r = Http.get(url("peer"));
-        assertEquals(200, r.status(), r.body());
-        return r.body();
-    }
-
-    /** The next calls all go to {@code to}, and {@code notTo} receives none of them. */
-    private void assertOnlyCalled(String to, String notTo) {
-        int before = called(notTo).received();
-        for (int i = 0; i < 6; i++) {
-            String answer = callPeer("hello");
-            assertTrue(answer.startsWith(to + " "), "answered by " + to + ": " + answer);
-        }
-        assertEquals(before, called(notTo).received(), notTo + " received no further calls");
     }
 
     @Test
