@@ -11,6 +11,7 @@ import io.etcdmp.registry.ServiceInstance;
 import io.etcdmp.registry.ServiceRegistry;
 
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -41,6 +42,17 @@ public final class StorkRegistry {
     /** The zone the registry's choices prefer ({@code etcd.registry.metadata.zone}), when it is the library's registry. */
     public static Optional<String> zoneOf(ServiceRegistry registry) {
         return registry instanceof EtcdServiceRegistry ours ? ours.settings().zone() : Optional.empty();
+    }
+
+    /** Where {@code registry} reads {@code service}'s records: the prefix and, when it is the library's registry, the endpoints. */
+    public static String where(ServiceRegistry registry, String service) {
+        String prefix = registry.prefix() + service + "/";
+        return registry instanceof EtcdServiceRegistry ours ? prefix + " at " + ours.connectionSettings().endpointList() : prefix;
+    }
+
+    /** How long {@code registry} waits for one etcd request ({@code etcd.request-timeout}; its default for a registry not the library's). */
+    public static Duration requestTimeout(ServiceRegistry registry) {
+        return registry instanceof EtcdServiceRegistry ours ? ours.connectionSettings().requestTimeout() : EtcdSettings.DEFAULT_TIMEOUT;
     }
 
     private static synchronized ServiceRegistry ownRegistry() {

@@ -1,5 +1,6 @@
 package io.etcdmp.stork;
 
+import io.etcdmp.EtcdMicroprofileException;
 import io.etcdmp.internal.stork.StorkRegistry;
 import io.etcdmp.registry.ServiceInstance;
 import io.etcdmp.registry.ServiceRegistry;
@@ -9,12 +10,15 @@ import io.smallrye.stork.api.ServiceDiscovery;
 import io.smallrye.stork.utils.ServiceInstanceIds;
 
 import java.lang.ref.WeakReference;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -109,15 +113,32 @@ final class EtcdServiceDiscovery implements ServiceDiscovery {
 
     /**
      * Follows the service (off the caller's thread: the first call may create the registry and read etcd): the
-     * registry delivers the current list first, then every change, never an older list after a newer one.
+     * registry delivers the current list first, then every change, never an older list after a newer one. The first
+     * list must come within twice {@code etcd.request-timeout} (the first read's own bound, and as long again for its
+     * delivery): else (etcd unreachable, the registry's connection closing) the waiting calls fail, naming the
+     * service, its prefix and the endpoints, the watch is given up, and the next call follows again.
      */
     private void follow(CompletableFuture<Choice> first) {
+        ServiceRegistry registry = null;
         try {
-            ServiceRegistry registry = registries.get();
+            registry = registries.get();
+            String where = StorkRegistry.where(registry, service);
+            Duration bound = StorkRegistry.requestTimeout(registry).multipliedBy(2);
+            ScheduledFuture<?> giveUp = Infrastructure.getDefaultWorkerPool().schedule(() -> first.completeExceptionally(
+                    new EtcdMicroprofileException("Stork's etcd discovery of '" + service + "': no list of its instances under "
+                            + where + " within " + bound.toMillis() + " ms (twice etcd.request-timeout): etcd unreachable or the "
+                            + "registry's connection closing; the next call tries again")), bound.toMillis(), TimeUnit.MILLISECONDS);
+            first.whenComplete((choice, failure) -> giveUp.cancel(false));
             Feed feed = new Feed(this, registry, StorkRegistry.zoneOf(registry), first);
             feed.handle = registry.follow(service, feed);
+            first.whenComplete((choice, failure) -> {
+                if (failure != null) {
+                    close(feed.handle); // given up: the next call follows with a watch of its own
+                }
+            });
         } catch (RuntimeException | LinkageError e) { // the next call tries again, with a watch of its own
-            first.completeExceptionally(e);
+            first.completeExceptionally(new EtcdMicroprofileException("Stork's etcd discovery of '" + service + "': cannot follow "
+                    + (registry == null ? "it in the service registry" : StorkRegistry.where(registry, service)) + ": " + e.getMessage(), e));
         }
     }
 
