@@ -1,6 +1,6 @@
 package io.etcdmp.grpc;
 
-import io.etcdmp.internal.grpc.ProcessRegistry;
+import io.etcdmp.internal.process.ProcessRegistry;
 import io.etcdmp.registry.ServiceInstance;
 import io.etcdmp.registry.ServiceRegistry;
 import io.grpc.Attributes;

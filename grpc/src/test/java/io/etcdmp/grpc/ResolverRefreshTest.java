@@ -1,6 +1,6 @@
 package io.etcdmp.grpc;
 
-import io.etcdmp.internal.grpc.ProcessRegistry;
+import io.etcdmp.internal.process.ProcessRegistry;
 import io.etcdmp.testing.LocalEtcd;
 import io.grpc.NameResolver;
 import io.grpc.Status;
@@ -41,7 +41,7 @@ class ResolverRefreshTest {
                         return NameResolver.ConfigOrError.fromError(Status.UNIMPLEMENTED);
                     }
                 }).build();
-        NameResolver resolver = new EtcdNameResolverProvider(ProcessRegistry.get()).newNameResolver(URI.create("etcd:///refresh-me"), args);
+        NameResolver resolver = new EtcdNameResolverProvider(ProcessRegistry.get("a test")).newNameResolver(URI.create("etcd:///refresh-me"), args);
         List<List<String>> results = new CopyOnWriteArrayList<>();
         List<Boolean> onSync = new CopyOnWriteArrayList<>();
         resolver.start(new NameResolver.Listener2() {
@@ -77,12 +77,12 @@ class ResolverRefreshTest {
             assertThat(results.get(2)).containsExactlyInAnyOrder("a", "b");
 
             // passive ejection (reported by etcd_round_robin in a channel): left out at the next list, never all
-            List<io.etcdmp.registry.ServiceInstance> both = ProcessRegistry.get().instances("refresh-me");
-            assertThat(ProcessRegistry.get().reportFailure(both.get(0), new java.net.ConnectException("refused"))).isTrue();
+            List<io.etcdmp.registry.ServiceInstance> both = ProcessRegistry.get("a test").instances("refresh-me");
+            assertThat(ProcessRegistry.get("a test").reportFailure(both.get(0), new java.net.ConnectException("refused"))).isTrue();
             sync.execute(resolver::refresh);
             await().atMost(Duration.ofSeconds(5)).until(() -> results.size() == 4);
             assertThat(results.get(3)).as("a ejected").containsExactly("b");
-            assertThat(ProcessRegistry.get().reportFailure(both.get(1), new java.net.ConnectException("refused"))).isTrue();
+            assertThat(ProcessRegistry.get("a test").reportFailure(both.get(1), new java.net.ConnectException("refused"))).isTrue();
             sync.execute(resolver::refresh);
             await().atMost(Duration.ofSeconds(5)).until(() -> results.size() == 5);
             assertThat(results.get(4)).as("both ejected: the one that failed first").containsExactly("a");
@@ -90,7 +90,7 @@ class ResolverRefreshTest {
             sync.execute(resolver::shutdown);
             sync.execute(() -> { }); // the shutdown has run
             etcd.put("/services/refresh-me/c", "{\"Addr\":\"127.0.0.1:7003\"}");
-            await().atMost(Duration.ofSeconds(5)).until(() -> ProcessRegistry.get().instances("refresh-me").size() == 3);
+            await().atMost(Duration.ofSeconds(5)).until(() -> ProcessRegistry.get("a test").instances("refresh-me").size() == 3);
             offload.shutdown();
             assertThat(offload.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
             assertThat(results).as("nothing after shutdown").hasSize(5);

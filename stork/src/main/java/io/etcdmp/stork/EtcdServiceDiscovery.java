@@ -1,7 +1,7 @@
 package io.etcdmp.stork;
 
 import io.etcdmp.EtcdMicroprofileException;
-import io.etcdmp.internal.stork.StorkRegistry;
+import io.etcdmp.internal.process.ProcessRegistry;
 import io.etcdmp.registry.ServiceInstance;
 import io.etcdmp.registry.ServiceRegistry;
 import io.smallrye.mutiny.Uni;
@@ -122,14 +122,14 @@ final class EtcdServiceDiscovery implements ServiceDiscovery {
         ServiceRegistry registry = null;
         try {
             registry = registries.get();
-            String where = StorkRegistry.where(registry, service);
-            Duration bound = StorkRegistry.requestTimeout(registry).multipliedBy(2);
+            String where = ProcessRegistry.where(registry, service);
+            Duration bound = ProcessRegistry.requestTimeout(registry).multipliedBy(2);
             ScheduledFuture<?> giveUp = Infrastructure.getDefaultWorkerPool().schedule(() -> first.completeExceptionally(
                     new EtcdMicroprofileException("Stork's etcd discovery of '" + service + "': no list of its instances under "
                             + where + " within " + bound.toMillis() + " ms (twice etcd.request-timeout): etcd unreachable or the "
                             + "registry's connection closing; the next call tries again")), bound.toMillis(), TimeUnit.MILLISECONDS);
             first.whenComplete((choice, failure) -> giveUp.cancel(false));
-            Feed feed = new Feed(this, registry, StorkRegistry.zoneOf(registry), first);
+            Feed feed = new Feed(this, registry, ProcessRegistry.zoneOf(registry), first);
             feed.handle = registry.follow(service, feed);
             first.whenComplete((choice, failure) -> {
                 if (failure != null) {
@@ -138,7 +138,7 @@ final class EtcdServiceDiscovery implements ServiceDiscovery {
             });
         } catch (RuntimeException | LinkageError e) { // the next call tries again, with a watch of its own
             first.completeExceptionally(new EtcdMicroprofileException("Stork's etcd discovery of '" + service + "': cannot follow "
-                    + (registry == null ? "it in the service registry" : StorkRegistry.where(registry, service)) + ": " + e.getMessage(), e));
+                    + (registry == null ? "it in the service registry" : ProcessRegistry.where(registry, service)) + ": " + e.getMessage(), e));
         }
     }
 

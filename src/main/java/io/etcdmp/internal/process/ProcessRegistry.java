@@ -1,4 +1,4 @@
-package io.etcdmp.internal.stork;
+package io.etcdmp.internal.process;
 
 import io.etcdmp.EtcdMicroprofileException;
 import io.etcdmp.internal.client.EtcdConnections;
@@ -17,25 +17,31 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The {@link ServiceRegistry} Stork's {@code etcd} discovery and registrar use: the application's CDI bean when a
- * CDI container runs (Quarkus: one cache, one watch per service, the same leases as {@code @Inject ServiceRegistry}),
- * else one registry for the process, built once from the library's settings (system properties, environment,
- * {@code microprofile-config.properties}: {@code etcd.endpoints}, {@code etcd.registry.prefix}, ...), which registers
- * nothing by itself and is closed when the JVM exits.
+ * The {@link ServiceRegistry} of every way of calling by name made by a {@code ServiceLoader} (gRPC's {@code etcd:///}
+ * resolver, Stork's {@code etcd} discovery and registrar): the application's CDI bean when a CDI container runs (one
+ * cache, one watch per service, the same leases as {@code @Inject ServiceRegistry}), else one registry for the whole
+ * process, whoever asks first, built once from the library's settings (system properties, environment,
+ * {@code microprofile-config.properties}: {@code etcd.endpoints}, {@code etcd.registry.prefix}, ...): a process using
+ * gRPC and Stork opens one registry and one connection. It registers nothing by itself and is closed when the JVM exits.
  */
-public final class StorkRegistry {
-    private static final System.Logger LOG = System.getLogger(StorkRegistry.class.getName());
-    private static EtcdServiceRegistry own;
+public final class ProcessRegistry {
+    private static final System.Logger LOG = System.getLogger(ProcessRegistry.class.getName());
+    private static EtcdServiceRegistry own; // guarded by ProcessRegistry.class
 
-    private StorkRegistry() {
+    private ProcessRegistry() {
     }
 
-    /** The registry to discover and register with. */
-    public static ServiceRegistry get() {
+    /**
+     * The registry to resolve, discover and register with.
+     *
+     * @param caller who asks, for the log line and the error when the process's registry is opened (e.g.
+     *               {@code "gRPC's etcd:/// names"})
+     */
+    public static ServiceRegistry get(String caller) {
         try {
             return jakarta.enterprise.inject.spi.CDI.current().select(ServiceRegistry.class).get();
         } catch (RuntimeException | LinkageError noContainer) {
-            return ownRegistry();
+            return ownRegistry(caller);
         }
     }
 
@@ -55,7 +61,7 @@ public final class StorkRegistry {
         return registry instanceof EtcdServiceRegistry ours ? ours.connectionSettings().requestTimeout() : EtcdSettings.DEFAULT_TIMEOUT;
     }
 
-    private static synchronized ServiceRegistry ownRegistry() {
+    private static synchronized ServiceRegistry ownRegistry(String caller) {
         if (own == null) {
             PropertyLookup settings = CliAccess.bootstrap();
             Map<String, String> metadata = new HashMap<>();
@@ -65,10 +71,11 @@ public final class StorkRegistry {
                 created = EtcdServiceRegistry.withOwnConnection(EtcdConnections.acquire(EtcdSettings.from(settings)),
                         RegistrySettings.from(settings, metadata));
             } catch (RuntimeException e) {
-                throw new EtcdMicroprofileException("Cannot open the service registry for Stork's etcd discovery: " + e.getMessage(), e);
+                throw new EtcdMicroprofileException("Cannot open the service registry for " + caller + ": " + e.getMessage(), e);
             }
-            Runtime.getRuntime().addShutdownHook(new Thread(created::close, "etcd-stork-registry-close"));
-            LOG.log(Level.INFO, "Stork's etcd discovery uses a registry of its own on {0} (no CDI container)", created);
+            Runtime.getRuntime().addShutdownHook(new Thread(created::close, "etcd-process-registry-close"));
+            LOG.log(Level.INFO, "The process''s service registry (no CDI container) is open on {0}, first asked for by {1}; "
+                    + "every etcd:/// channel and Stork etcd service of the process uses it", created, caller);
             own = created;
         }
         return own;
