@@ -117,6 +117,7 @@ final class EtcdNameResolver extends NameResolver {
                         close(w);
                     } else {
                         watch = w;
+                        expectFirstList(r, w);
                     }
                 });
             } catch (RuntimeException | LinkageError e) {
@@ -129,6 +130,27 @@ final class EtcdNameResolver extends NameResolver {
                 });
             }
         });
+    }
+
+    /**
+     * The first list must come within twice {@code etcd.request-timeout} (the first read's bound, and as long again for
+     * its delivery): else (the registry's connection closing, etcd unreachable) the watch is given up and the channel
+     * told {@code UNAVAILABLE}, naming the service, its prefix and the endpoints; its next {@code refresh()} follows again.
+     */
+    private void expectFirstList(ServiceRegistry r, AutoCloseable w) {
+        if (timer == null) {
+            return; // a resolver used on its own, without the channel's timer: its caller's refresh() looks again
+        }
+        long bound = ProcessRegistry.requestTimeout(r).multipliedBy(2).toMillis();
+        sync.schedule(() -> {
+            if (!shutdown && watch == w && taken.get() == 0) { // no list taken from the registry, none on its way
+                watch = null;
+                close(w);
+                listener.onError(Status.UNAVAILABLE.withDescription("No list of the instances of service '" + service + "' under "
+                        + ProcessRegistry.where(r, service) + " within " + bound + " ms (twice etcd.request-timeout): etcd "
+                        + "unreachable or the registry's connection closing; following again at the next refresh"));
+            }
+        }, bound, TimeUnit.MILLISECONDS, timer);
     }
 
     /** Called on the offload executor: builds the addresses (a host name may need a lookup), delivers on the sync context. */
