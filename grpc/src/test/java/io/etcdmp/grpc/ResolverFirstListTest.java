@@ -7,9 +7,7 @@ import io.etcdmp.internal.registry.EtcdServiceRegistry;
 import io.etcdmp.internal.registry.RegistrySettings;
 import io.etcdmp.registry.ServiceRegistry;
 import io.etcdmp.testing.LocalEtcd;
-import io.grpc.NameResolver;
 import io.grpc.Status;
-import io.grpc.SynchronizationContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -20,10 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -42,15 +36,11 @@ class ResolverFirstListTest {
     static final LocalEtcd etcd = LocalEtcd.builder().clearing("/grpc-test-nothing/").start();
 
     private final List<AutoCloseable> closables = new ArrayList<>();
-    private final ExecutorService offload = Executors.newFixedThreadPool(2);
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
-    private final List<Throwable> errors = new CopyOnWriteArrayList<>();
-    private final SynchronizationContext sync = new SynchronizationContext((thread, e) -> errors.add(e));
+    private final ResolverProbe probe = new ResolverProbe();
 
     @AfterEach
     void close() throws Exception {
-        offload.shutdownNow();
-        timer.shutdownNow();
+        probe.close();
         for (int i = closables.size() - 1; i >= 0; i--) {
             closables.get(i).close();
         }
@@ -73,48 +63,21 @@ class ResolverFirstListTest {
         assertThat(closing.instances("grpc-first")).hasSize(1); // the service is followed: its cache exists
         connection[0].close(); // the registry's connection closes (as while the registry closes), the registry not yet
         AtomicReference<ServiceRegistry> current = new AtomicReference<>(closing);
-        NameResolver.Args args = NameResolver.Args.newBuilder().setDefaultPort(443).setProxyDetector(address -> null)
-                .setSynchronizationContext(sync).setOffloadExecutor(offload).setScheduledExecutorService(timer)
-                .setServiceConfigParser(new NameResolver.ServiceConfigParser() {
-                    @Override
-                    public NameResolver.ConfigOrError parseServiceConfig(Map<String, ?> config) {
-                        return NameResolver.ConfigOrError.fromError(Status.UNIMPLEMENTED);
-                    }
-                }).build();
-        EtcdNameResolver resolver = new EtcdNameResolver("grpc-first", current::get, args);
-        List<List<String>> results = new CopyOnWriteArrayList<>();
-        List<Status> failures = new CopyOnWriteArrayList<>();
-        resolver.start(new NameResolver.Listener2() {
-            @Override
-            public void onResult(NameResolver.ResolutionResult result) {
-                onResult2(result);
-            }
-
-            @Override
-            public Status onResult2(NameResolver.ResolutionResult result) {
-                results.add(result.getAddressesOrError().getValue().stream()
-                        .map(g -> g.getAttributes().get(EtcdNameResolverProvider.INSTANCE_ID)).toList());
-                return Status.OK;
-            }
-
-            @Override
-            public void onError(Status error) {
-                failures.add(error);
-            }
-        });
+        EtcdNameResolver resolver = new EtcdNameResolver("grpc-first", current::get, probe.channelArgs());
+        resolver.start(probe);
         try {
-            await().atMost(Duration.ofSeconds(10)).until(() -> !failures.isEmpty());
-            assertThat(failures.get(0).getCode()).isEqualTo(Status.Code.UNAVAILABLE);
-            assertThat(failures.get(0).getDescription()).contains("grpc-first").contains("/services/")
+            await().atMost(Duration.ofSeconds(10)).until(() -> !probe.failures.isEmpty());
+            assertThat(probe.failures.get(0).getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+            assertThat(probe.failures.get(0).getDescription()).contains("grpc-first").contains("/services/")
                     .contains(etcd.clientUrls().get(0));
 
             current.set(registry(new EtcdConnection[1])); // as a new CDI container's bean
-            sync.execute(resolver::refresh); // as the channel does, with back-off, after a resolution error
-            await().atMost(Duration.ofSeconds(10)).until(() -> !results.isEmpty());
-            assertThat(results.get(0)).containsExactly("a");
-            assertThat(errors).isEmpty();
+            probe.sync.execute(resolver::refresh); // as the channel does, with back-off, after a resolution error
+            await().atMost(Duration.ofSeconds(10)).until(() -> !probe.results.isEmpty());
+            assertThat(probe.results.get(0)).containsExactly("a");
+            assertThat(probe.errors).isEmpty();
         } finally {
-            sync.execute(resolver::shutdown);
+            probe.sync.execute(resolver::shutdown);
         }
     }
 }

@@ -30,40 +30,12 @@ class ResolverRefreshTest {
     @Test
     void firstReadThenWatchThenRefreshEachGiveOneResultOnTheSynchronizationContext() throws Exception {
         etcd.put("/services/refresh-me/a", "{\"Addr\":\"127.0.0.1:7001\"}");
-        List<Throwable> errors = new CopyOnWriteArrayList<>();
-        SynchronizationContext sync = new SynchronizationContext((thread, e) -> errors.add(e));
-        ExecutorService offload = Executors.newFixedThreadPool(2);
-        NameResolver.Args args = NameResolver.Args.newBuilder().setDefaultPort(443).setProxyDetector(address -> null)
-                .setSynchronizationContext(sync).setOffloadExecutor(offload)
-                .setServiceConfigParser(new NameResolver.ServiceConfigParser() {
-                    @Override
-                    public NameResolver.ConfigOrError parseServiceConfig(Map<String, ?> config) {
-                        return NameResolver.ConfigOrError.fromError(Status.UNIMPLEMENTED);
-                    }
-                }).build();
-        NameResolver resolver = new EtcdNameResolverProvider(ProcessRegistry.get("a test")).newNameResolver(URI.create("etcd:///refresh-me"), args);
-        List<List<String>> results = new CopyOnWriteArrayList<>();
-        List<Boolean> onSync = new CopyOnWriteArrayList<>();
-        resolver.start(new NameResolver.Listener2() {
-            @Override
-            public void onResult(NameResolver.ResolutionResult result) {
-                onResult2(result);
-            }
-
-            @Override
-            public Status onResult2(NameResolver.ResolutionResult result) {
-                sync.throwIfNotInThisSynchronizationContext();
-                onSync.add(true);
-                results.add(result.getAddressesOrError().getValue().stream()
-                        .map(g -> g.getAttributes().get(EtcdNameResolverProvider.INSTANCE_ID)).toList());
-                return Status.OK;
-            }
-
-            @Override
-            public void onError(Status error) {
-                errors.add(error.asRuntimeException());
-            }
-        });
+        ResolverProbe probe = new ResolverProbe();
+        SynchronizationContext sync = probe.sync;
+        ExecutorService offload = probe.offload;
+        List<List<String>> results = probe.results;
+        NameResolver resolver = new EtcdNameResolverProvider(ProcessRegistry.get("a test")).newNameResolver(URI.create("etcd:///refresh-me"), probe.args());
+        resolver.start(probe);
         try {
             await().atMost(Duration.ofSeconds(5)).until(() -> results.size() == 1);
             assertThat(results.get(0)).containsExactly("a");
@@ -94,9 +66,10 @@ class ResolverRefreshTest {
             offload.shutdown();
             assertThat(offload.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
             assertThat(results).as("nothing after shutdown").hasSize(5);
-            assertThat(errors).isEmpty();
+            assertThat(probe.errors).isEmpty();
+            assertThat(probe.failures).isEmpty();
         } finally {
-            offload.shutdownNow();
+            probe.close();
         }
     }
 }
