@@ -24,7 +24,7 @@ final class ResolverProbe extends NameResolver.Listener2 implements AutoCloseabl
     final List<Status> failures = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
 
-    /** Args without a timer (the resolver then schedules nothing itself): default port 443, no proxy, this probe's context and offload executor. */
+    /** Args without a timer (the resolver then schedules nothing itself): port 443, no proxy, this probe's context and executor. */
     NameResolver.Args args() {
         return builder().build();
     }

@@ -34,7 +34,8 @@ class ResolverRefreshTest {
         SynchronizationContext sync = probe.sync;
         ExecutorService offload = probe.offload;
         List<List<String>> results = probe.results;
-        NameResolver resolver = new EtcdNameResolverProvider(ProcessRegistry.get("a test")).newNameResolver(URI.create("etcd:///refresh-me"), probe.args());
+        NameResolver resolver = new EtcdNameResolverProvider(ProcessRegistry.get("a test"))
+                .newNameResolver(URI.create("etcd:///refresh-me"), probe.args());
         resolver.start(probe);
         try {
             await().atMost(Duration.ofSeconds(5)).until(() -> results.size() == 1);
