@@ -25,7 +25,8 @@ import java.util.function.Supplier;
 
 /**
  * One Stork service's instances, fed by the registry's watch: the first call follows the service (off the caller's
- * thread: in Quarkus it is an event loop) and waits for the current list; from then on every call answers from
+ * thread: in Quarkus it is an event loop) and waits for the current list, at most twice {@code etcd.request-timeout}
+ * (then it fails, and the next call follows again); from then on every call answers from
  * the last list the watch delivered, without any etcd request and without a refresh period. Offered: the instances
  * with status {@code UP}, those of the caller's zone ({@code etcd.registry.metadata.zone}) only when any is there,
  * those with weight above 0 unless every weight is 0 (as the registry's own choice), less the ones this caller
