@@ -80,8 +80,14 @@ final class EtcdServiceDiscovery implements ServiceDiscovery {
             EtcdServiceDiscovery d = discovery.get();
             if (d != null) {
                 Choice choice = d.choice(registry, zone, instances);
-                d.current.set(choice);
                 first.complete(choice);
+                if (first.isCompletedExceptionally()) { // given up before this list came: this feed is dropped
+                    if (handle != null) {
+                        close(handle);
+                    }
+                    return;
+                }
+                d.current.set(choice);
             } else if (handle != null) {
                 close(handle);
             }
