@@ -45,6 +45,8 @@ final class EtcdNameResolver extends NameResolver {
     private AutoCloseable watch;
     private boolean connecting;
     private boolean shutdown;
+    /** The follow whose lists are delivered (set on the context before it starts); a given-up follow's late lists are dropped. */
+    private Object following;
     private final ScheduledExecutorService timer;
     private long delivered;
     private List<ServiceInstance> lastInstances;
@@ -83,7 +85,8 @@ final class EtcdNameResolver extends NameResolver {
         if (last != null) { // the registry's cache is current: the list the watch delivered last, less what is ejected now
             long number = delivered; // never outranks a newer list already on its way
             ServiceRegistry r = lastFrom;
-            offload.execute(() -> offer(number, r, last));
+            Object token = following;
+            offload.execute(() -> offer(token, number, r, last));
         }
     }
 
@@ -103,13 +106,15 @@ final class EtcdNameResolver extends NameResolver {
             return;
         }
         connecting = true;
+        Object token = new Object();
+        following = token;
         offload.execute(() -> {
             try {
                 ServiceRegistry r = registries.get();
                 // the current list first, then every change, never an older list after a newer one
                 AutoCloseable w = r.follow(service, instances -> {
                     long number = taken.incrementAndGet(); // numbered on the registry's thread, in revision order
-                    offload.execute(() -> offer(number, r, instances)); // a host name's lookup never blocks that thread
+                    offload.execute(() -> offer(token, number, r, instances)); // a host name's lookup never blocks that thread
                 });
                 sync.execute(() -> {
                     connecting = false;
@@ -145,6 +150,7 @@ final class EtcdNameResolver extends NameResolver {
         sync.schedule(() -> {
             if (!shutdown && watch == w && taken.get() == 0) { // no list taken from the registry, none on its way
                 watch = null;
+                following = null;
                 close(w);
                 listener.onError(Status.UNAVAILABLE.withDescription("No list of the instances of service '" + service + "' under "
                         + ProcessRegistry.where(r, service) + " within " + bound + " ms (twice etcd.request-timeout): etcd "
@@ -154,19 +160,19 @@ final class EtcdNameResolver extends NameResolver {
     }
 
     /** Called on the offload executor: builds the addresses (a host name may need a lookup), delivers on the sync context. */
-    private void offer(long number, ServiceRegistry r, List<ServiceInstance> instances) {
+    private void offer(Object token, long number, ServiceRegistry r, List<ServiceInstance> instances) {
         List<ServiceInstance> chosen = chosen(instances, ProcessRegistry.zoneOf(r));
         List<ServiceInstance> kept = r.withoutEjected(service, chosen); // never fewer than one
         List<EquivalentAddressGroup> addresses = groups(kept, r);
         String none = addresses.isEmpty() ? "No instance of service '" + service + "' to call: none with status UP under "
                 + r.prefix() + service + "/ in etcd (" + instances.size() + " registered)" : null;
         boolean leftOut = kept.size() < chosen.size();
-        sync.execute(() -> deliver(number, r, instances, addresses, none, leftOut));
+        sync.execute(() -> deliver(token, number, r, instances, addresses, none, leftOut));
     }
 
-    private void deliver(long number, ServiceRegistry r, List<ServiceInstance> instances, List<EquivalentAddressGroup> addresses,
+    private void deliver(Object token, long number, ServiceRegistry r, List<ServiceInstance> instances, List<EquivalentAddressGroup> addresses,
                          String none, boolean leftOut) {
-        if (shutdown || number < delivered) {
+        if (shutdown || token != following || number < delivered) {
             return;
         }
         delivered = number;
