@@ -18,6 +18,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -51,6 +52,8 @@ final class EtcdNameResolver extends NameResolver {
     private long delivered;
     private List<ServiceInstance> lastInstances;
     private ServiceRegistry lastFrom;
+    /** The registry the current watch follows the service in. */
+    private ServiceRegistry followedFrom;
     private SynchronizationContext.ScheduledHandle recheck;
 
     EtcdNameResolver(String service, Supplier<ServiceRegistry> registries, Args args) {
@@ -82,12 +85,37 @@ final class EtcdNameResolver extends NameResolver {
             return;
         }
         List<ServiceInstance> last = lastInstances;
-        if (last != null) { // the registry's cache is current: the list the watch delivered last, less what is ejected now
-            long number = delivered; // never outranks a newer list already on its way
-            ServiceRegistry r = lastFrom;
-            Object token = following;
-            offload.execute(() -> offer(token, number, r, last));
+        long number = delivered; // never outranks a newer list already on its way
+        ServiceRegistry r = lastFrom;
+        Object token = following;
+        ServiceRegistry from = followedFrom;
+        offload.execute(() -> { // asking for the registry may look up a CDI bean: never on the channel's context
+            if (registryNow(from) != from) {
+                sync.execute(() -> followAgain(token)); // the registry followed closed (its container stopped)
+            } else if (last != null) { // its cache is current: the list the watch delivered last, less what is ejected now
+                offer(token, number, r, last);
+            }
+        });
+    }
+
+    /** The registry names resolve through now; the one followed when asking fails. */
+    private ServiceRegistry registryNow(ServiceRegistry followed) {
+        try {
+            return registries.get();
+        } catch (RuntimeException | LinkageError e) {
+            return followed;
         }
+    }
+
+    /** Gives up the watch of a registry that is no longer the one to use and follows the service in the current one. */
+    private void followAgain(Object token) {
+        if (shutdown || following != token) {
+            return;
+        }
+        AutoCloseable w = watch;
+        watch = null;
+        close(w);
+        connect();
     }
 
     @Override
@@ -112,7 +140,9 @@ final class EtcdNameResolver extends NameResolver {
             try {
                 ServiceRegistry r = registries.get();
                 // the current list first, then every change, never an older list after a newer one
+                AtomicBoolean listed = new AtomicBoolean();
                 AutoCloseable w = r.follow(service, instances -> {
+                    listed.set(true); // this follow's own first list: a late one of a given-up follow does not count
                     long number = taken.incrementAndGet(); // numbered on the registry's thread, in revision order
                     offload.execute(() -> offer(token, number, r, instances)); // a host name's lookup never blocks that thread
                 });
@@ -122,7 +152,8 @@ final class EtcdNameResolver extends NameResolver {
                         close(w);
                     } else {
                         watch = w;
-                        expectFirstList(r, w);
+                        followedFrom = r;
+                        expectFirstList(r, w, listed);
                     }
                 });
             } catch (RuntimeException | LinkageError e) {
@@ -142,13 +173,13 @@ final class EtcdNameResolver extends NameResolver {
      * its delivery): else (the registry's connection closing, etcd unreachable) the watch is given up and the channel
      * told {@code UNAVAILABLE}, naming the service, its prefix and the endpoints; its next {@code refresh()} follows again.
      */
-    private void expectFirstList(ServiceRegistry r, AutoCloseable w) {
+    private void expectFirstList(ServiceRegistry r, AutoCloseable w, AtomicBoolean listed) {
         if (timer == null) {
             return; // a resolver used on its own, without the channel's timer: its caller's refresh() looks again
         }
         long bound = ProcessRegistry.requestTimeout(r).multipliedBy(2).toMillis();
         sync.schedule(() -> {
-            if (!shutdown && watch == w && taken.get() == 0) { // no list taken from the registry, none on its way
+            if (!shutdown && watch == w && !listed.get()) { // no list taken from this follow, none on its way
                 watch = null;
                 following = null;
                 close(w);
