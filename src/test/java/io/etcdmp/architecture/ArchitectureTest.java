@@ -120,17 +120,15 @@ class ArchitectureTest {
                 .layer("health").definedBy("io.etcdmp.internal.health..")
                 .layer("cdi").definedBy("io.etcdmp.cdi..", "io.etcdmp.internal.cdi..")
                 .layer("cli").definedBy("io.etcdmp.internal.cli..")
-                .layer("grpc").definedBy("io.etcdmp.internal.grpc..")
-                .layer("stork").definedBy("io.etcdmp.internal.stork..")
+                .layer("process").definedBy("io.etcdmp.internal.process..")
                 .whereLayer("cdi").mayNotBeAccessedByAnyLayer()
                 .whereLayer("cli").mayNotBeAccessedByAnyLayer()
-                .whereLayer("grpc").mayNotBeAccessedByAnyLayer()
-                .whereLayer("stork").mayNotBeAccessedByAnyLayer()
+                .whereLayer("process").mayNotBeAccessedByAnyLayer()
                 .whereLayer("health").mayOnlyBeAccessedByLayers("cdi")
-                .whereLayer("registry").mayOnlyBeAccessedByLayers("health", "cdi", "cli", "grpc", "stork")
-                .whereLayer("config").mayOnlyBeAccessedByLayers("health", "cdi", "cli", "grpc", "stork")
+                .whereLayer("registry").mayOnlyBeAccessedByLayers("health", "cdi", "cli", "process")
+                .whereLayer("config").mayOnlyBeAccessedByLayers("health", "cdi", "cli", "process")
                 .whereLayer("watch").mayOnlyBeAccessedByLayers("config", "registry", "health", "cdi", "cli")
-                .whereLayer("client").mayOnlyBeAccessedByLayers("watch", "config", "registry", "health", "cdi", "cli", "grpc", "stork")
+                .whereLayer("client").mayOnlyBeAccessedByLayers("watch", "config", "registry", "health", "cdi", "cli", "process")
                 .check(library);
     }
 

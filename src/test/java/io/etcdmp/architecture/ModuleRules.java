@@ -49,7 +49,7 @@ public final class ModuleRules {
 
     /**
      * @param modulePackage the module's packages as an ArchUnit package identifier, e.g. {@code io.etcdmp.grpc..}
-     * @param internals     the {@code io.etcdmp.internal} packages named for it, e.g. {@code io.etcdmp.internal.grpc..}
+     * @param internals     the {@code io.etcdmp.internal} packages named for it, e.g. {@code io.etcdmp.internal.process..}
      */
     public static ModuleRules module(String modulePackage, String... internals) {
         for (String internal : internals) {

@@ -1,6 +1,6 @@
 package io.etcdmp.grpc;
 
-import io.etcdmp.internal.grpc.ProcessRegistry;
+import io.etcdmp.internal.process.ProcessRegistry;
 import io.etcdmp.registry.ServiceInstance;
 import io.etcdmp.registry.ServiceRegistry;
 import io.grpc.Attributes;
@@ -18,6 +18,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -45,10 +46,14 @@ final class EtcdNameResolver extends NameResolver {
     private AutoCloseable watch;
     private boolean connecting;
     private boolean shutdown;
+    /** The follow whose lists are delivered (set on the context before it starts); a given-up follow's late lists are dropped. */
+    private Object following;
     private final ScheduledExecutorService timer;
     private long delivered;
     private List<ServiceInstance> lastInstances;
     private ServiceRegistry lastFrom;
+    /** The registry the current watch follows the service in. */
+    private ServiceRegistry followedFrom;
     private SynchronizationContext.ScheduledHandle recheck;
 
     EtcdNameResolver(String service, Supplier<ServiceRegistry> registries, Args args) {
@@ -80,11 +85,37 @@ final class EtcdNameResolver extends NameResolver {
             return;
         }
         List<ServiceInstance> last = lastInstances;
-        if (last != null) { // the registry's cache is current: the list the watch delivered last, less what is ejected now
-            long number = delivered; // never outranks a newer list already on its way
-            ServiceRegistry r = lastFrom;
-            offload.execute(() -> offer(number, r, last));
+        long number = delivered; // never outranks a newer list already on its way
+        ServiceRegistry r = lastFrom;
+        Object token = following;
+        ServiceRegistry from = followedFrom;
+        offload.execute(() -> { // asking for the registry may look up a CDI bean: never on the channel's context
+            if (registryNow(from) != from) {
+                sync.execute(() -> followAgain(token)); // the registry followed closed (its container stopped)
+            } else if (last != null) { // its cache is current: the list the watch delivered last, less what is ejected now
+                offer(token, number, r, last);
+            }
+        });
+    }
+
+    /** The registry names resolve through now; the one followed when asking fails. */
+    private ServiceRegistry registryNow(ServiceRegistry followed) {
+        try {
+            return registries.get();
+        } catch (RuntimeException | LinkageError e) {
+            return followed;
         }
+    }
+
+    /** Gives up the watch of a registry that is no longer the one to use and follows the service in the current one. */
+    private void followAgain(Object token) {
+        if (shutdown || following != token) {
+            return;
+        }
+        AutoCloseable w = watch;
+        watch = null;
+        close(w);
+        connect();
     }
 
     @Override
@@ -103,13 +134,17 @@ final class EtcdNameResolver extends NameResolver {
             return;
         }
         connecting = true;
+        Object token = new Object();
+        following = token;
         offload.execute(() -> {
             try {
                 ServiceRegistry r = registries.get();
                 // the current list first, then every change, never an older list after a newer one
+                AtomicBoolean listed = new AtomicBoolean();
                 AutoCloseable w = r.follow(service, instances -> {
+                    listed.set(true); // this follow's own first list: a late one of a given-up follow does not count
                     long number = taken.incrementAndGet(); // numbered on the registry's thread, in revision order
-                    offload.execute(() -> offer(number, r, instances)); // a host name's lookup never blocks that thread
+                    offload.execute(() -> offer(token, number, r, instances)); // a host name's lookup never blocks that thread
                 });
                 sync.execute(() -> {
                     connecting = false;
@@ -117,6 +152,8 @@ final class EtcdNameResolver extends NameResolver {
                         close(w);
                     } else {
                         watch = w;
+                        followedFrom = r;
+                        expectFirstList(r, w, listed);
                     }
                 });
             } catch (RuntimeException | LinkageError e) {
@@ -131,20 +168,42 @@ final class EtcdNameResolver extends NameResolver {
         });
     }
 
+    /**
+     * The first list must come within twice {@code etcd.request-timeout} (the first read's bound, and as long again for
+     * its delivery): else (the registry's connection closing, etcd unreachable) the watch is given up and the channel
+     * told {@code UNAVAILABLE}, naming the service, its prefix and the endpoints; its next {@code refresh()} follows again.
+     */
+    private void expectFirstList(ServiceRegistry r, AutoCloseable w, AtomicBoolean listed) {
+        if (timer == null) {
+            return; // a resolver used on its own, without the channel's timer: its caller's refresh() looks again
+        }
+        long bound = ProcessRegistry.requestTimeout(r).multipliedBy(2).toMillis();
+        sync.schedule(() -> {
+            if (!shutdown && watch == w && !listed.get()) { // no list taken from this follow, none on its way
+                watch = null;
+                following = null;
+                close(w);
+                listener.onError(Status.UNAVAILABLE.withDescription("No list of the instances of service '" + service + "' under "
+                        + ProcessRegistry.where(r, service) + " within " + bound + " ms (twice etcd.request-timeout): etcd "
+                        + "unreachable or the registry's connection closing; following again at the next refresh"));
+            }
+        }, bound, TimeUnit.MILLISECONDS, timer);
+    }
+
     /** Called on the offload executor: builds the addresses (a host name may need a lookup), delivers on the sync context. */
-    private void offer(long number, ServiceRegistry r, List<ServiceInstance> instances) {
+    private void offer(Object token, long number, ServiceRegistry r, List<ServiceInstance> instances) {
         List<ServiceInstance> chosen = chosen(instances, ProcessRegistry.zoneOf(r));
         List<ServiceInstance> kept = r.withoutEjected(service, chosen); // never fewer than one
         List<EquivalentAddressGroup> addresses = groups(kept, r);
         String none = addresses.isEmpty() ? "No instance of service '" + service + "' to call: none with status UP under "
                 + r.prefix() + service + "/ in etcd (" + instances.size() + " registered)" : null;
         boolean leftOut = kept.size() < chosen.size();
-        sync.execute(() -> deliver(number, r, instances, addresses, none, leftOut));
+        sync.execute(() -> deliver(token, number, r, instances, addresses, none, leftOut));
     }
 
-    private void deliver(long number, ServiceRegistry r, List<ServiceInstance> instances, List<EquivalentAddressGroup> addresses,
+    private void deliver(Object token, long number, ServiceRegistry r, List<ServiceInstance> instances, List<EquivalentAddressGroup> addresses,
                          String none, boolean leftOut) {
-        if (shutdown || number < delivered) {
+        if (shutdown || token != following || number < delivered) {
             return;
         }
         delivered = number;

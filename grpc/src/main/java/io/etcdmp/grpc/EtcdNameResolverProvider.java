@@ -1,6 +1,6 @@
 package io.etcdmp.grpc;
 
-import io.etcdmp.internal.grpc.ProcessRegistry;
+import io.etcdmp.internal.process.ProcessRegistry;
 import io.etcdmp.registry.ServiceRegistry;
 import io.grpc.Attributes;
 import io.grpc.NameResolver;
@@ -44,7 +44,7 @@ public final class EtcdNameResolverProvider extends NameResolverProvider {
 
     /** The provider {@code ServiceLoader} makes: the CDI bean, else the process's own registry, looked up on first use. */
     public EtcdNameResolverProvider() {
-        this.registry = ProcessRegistry::get;
+        this.registry = () -> ProcessRegistry.get("gRPC's etcd:/// names");
         this.priority = 5;
     }
 

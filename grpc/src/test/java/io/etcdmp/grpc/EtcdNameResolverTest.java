@@ -1,6 +1,6 @@
 package io.etcdmp.grpc;
 
-import io.etcdmp.internal.grpc.ProcessRegistry;
+import io.etcdmp.internal.process.ProcessRegistry;
 import io.etcdmp.registry.Registration;
 import io.etcdmp.registry.ServiceInstance;
 import io.etcdmp.registry.ServiceRegistry;
@@ -45,7 +45,7 @@ class EtcdNameResolverTest {
 
     @Test
     void roundRobinOnEtcdNameSpreadsCallsOverTwoRegisteredServers() throws Exception {
-        ServiceRegistry registry = ProcessRegistry.get(); // the registry the ServiceLoader-made provider uses
+        ServiceRegistry registry = ProcessRegistry.get("a test"); // the registry the ServiceLoader-made provider uses
         int a = servers.start();
         int b = servers.start();
         register(registry, "billing-rr", a);
@@ -80,7 +80,7 @@ class EtcdNameResolverTest {
 
     @Test
     void anInstanceLeavingGetsNoNewCallWithinOneSecond() throws Exception {
-        ServiceRegistry registry = ProcessRegistry.get();
+        ServiceRegistry registry = ProcessRegistry.get("a test");
         int a = servers.start();
         int b = servers.start();
         register(registry, "billing-leave", a);
@@ -117,7 +117,7 @@ class EtcdNameResolverTest {
 
     @Test
     void anExplicitNameResolverRegistryServesAndShutdownClosesTheWatch() throws Exception {
-        CountingRegistry counting = new CountingRegistry(ProcessRegistry.get());
+        CountingRegistry counting = new CountingRegistry(ProcessRegistry.get("a test"));
         NameResolverRegistry names = new NameResolverRegistry();
         names.register(new EtcdNameResolverProvider(counting));
         int a = servers.start();

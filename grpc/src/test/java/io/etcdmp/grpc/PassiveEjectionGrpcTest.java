@@ -1,6 +1,6 @@
 package io.etcdmp.grpc;
 
-import io.etcdmp.internal.grpc.ProcessRegistry;
+import io.etcdmp.internal.process.ProcessRegistry;
 import io.etcdmp.registry.Registration;
 import io.etcdmp.registry.ServiceInstance;
 import io.etcdmp.registry.ServiceRegistry;
@@ -44,7 +44,7 @@ class PassiveEjectionGrpcTest {
 
     @Test
     void aRefusingInstanceIsEjectedAndCostsAtMostOneFailedCallInAHundred() throws Exception {
-        ServiceRegistry registry = ProcessRegistry.get(); // the registry the ServiceLoader-made provider uses
+        ServiceRegistry registry = ProcessRegistry.get("a test"); // the registry the ServiceLoader-made provider uses
         int a = servers.start();
         int b = servers.start();
         int refusing;
@@ -81,7 +81,7 @@ class PassiveEjectionGrpcTest {
      */
     @Test
     void everyInstanceRefusingLeavesReconnectingToGrpcsBackoff() throws Exception {
-        ServiceRegistry registry = ProcessRegistry.get();
+        ServiceRegistry registry = ProcessRegistry.get("a test");
         for (int k = 0; k < 2; k++) {
             try (ServerSocket free = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
                 register(registry, ServiceInstance.of("billing-down", "127.0.0.1", free.getLocalPort()));

@@ -1,6 +1,6 @@
 package io.etcdmp.grpc;
 
-import io.etcdmp.internal.grpc.ProcessRegistry;
+import io.etcdmp.internal.process.ProcessRegistry;
 import io.etcdmp.testing.LocalEtcd;
 import io.grpc.NameResolver;
 import io.grpc.Status;
@@ -30,40 +30,13 @@ class ResolverRefreshTest {
     @Test
     void firstReadThenWatchThenRefreshEachGiveOneResultOnTheSynchronizationContext() throws Exception {
         etcd.put("/services/refresh-me/a", "{\"Addr\":\"127.0.0.1:7001\"}");
-        List<Throwable> errors = new CopyOnWriteArrayList<>();
-        SynchronizationContext sync = new SynchronizationContext((thread, e) -> errors.add(e));
-        ExecutorService offload = Executors.newFixedThreadPool(2);
-        NameResolver.Args args = NameResolver.Args.newBuilder().setDefaultPort(443).setProxyDetector(address -> null)
-                .setSynchronizationContext(sync).setOffloadExecutor(offload)
-                .setServiceConfigParser(new NameResolver.ServiceConfigParser() {
-                    @Override
-                    public NameResolver.ConfigOrError parseServiceConfig(Map<String, ?> config) {
-                        return NameResolver.ConfigOrError.fromError(Status.UNIMPLEMENTED);
-                    }
-                }).build();
-        NameResolver resolver = new EtcdNameResolverProvider(ProcessRegistry.get()).newNameResolver(URI.create("etcd:///refresh-me"), args);
-        List<List<String>> results = new CopyOnWriteArrayList<>();
-        List<Boolean> onSync = new CopyOnWriteArrayList<>();
-        resolver.start(new NameResolver.Listener2() {
-            @Override
-            public void onResult(NameResolver.ResolutionResult result) {
-                onResult2(result);
-            }
-
-            @Override
-            public Status onResult2(NameResolver.ResolutionResult result) {
-                sync.throwIfNotInThisSynchronizationContext();
-                onSync.add(true);
-                results.add(result.getAddressesOrError().getValue().stream()
-                        .map(g -> g.getAttributes().get(EtcdNameResolverProvider.INSTANCE_ID)).toList());
-                return Status.OK;
-            }
-
-            @Override
-            public void onError(Status error) {
-                errors.add(error.asRuntimeException());
-            }
-        });
+        ResolverProbe probe = new ResolverProbe();
+        SynchronizationContext sync = probe.sync;
+        ExecutorService offload = probe.offload;
+        List<List<String>> results = probe.results;
+        NameResolver resolver = new EtcdNameResolverProvider(ProcessRegistry.get("a test"))
+                .newNameResolver(URI.create("etcd:///refresh-me"), probe.args());
+        resolver.start(probe);
         try {
             await().atMost(Duration.ofSeconds(5)).until(() -> results.size() == 1);
             assertThat(results.get(0)).containsExactly("a");
@@ -77,12 +50,12 @@ class ResolverRefreshTest {
             assertThat(results.get(2)).containsExactlyInAnyOrder("a", "b");
 
             // passive ejection (reported by etcd_round_robin in a channel): left out at the next list, never all
-            List<io.etcdmp.registry.ServiceInstance> both = ProcessRegistry.get().instances("refresh-me");
-            assertThat(ProcessRegistry.get().reportFailure(both.get(0), new java.net.ConnectException("refused"))).isTrue();
+            List<io.etcdmp.registry.ServiceInstance> both = ProcessRegistry.get("a test").instances("refresh-me");
+            assertThat(ProcessRegistry.get("a test").reportFailure(both.get(0), new java.net.ConnectException("refused"))).isTrue();
             sync.execute(resolver::refresh);
             await().atMost(Duration.ofSeconds(5)).until(() -> results.size() == 4);
             assertThat(results.get(3)).as("a ejected").containsExactly("b");
-            assertThat(ProcessRegistry.get().reportFailure(both.get(1), new java.net.ConnectException("refused"))).isTrue();
+            assertThat(ProcessRegistry.get("a test").reportFailure(both.get(1), new java.net.ConnectException("refused"))).isTrue();
             sync.execute(resolver::refresh);
             await().atMost(Duration.ofSeconds(5)).until(() -> results.size() == 5);
             assertThat(results.get(4)).as("both ejected: the one that failed first").containsExactly("a");
@@ -90,13 +63,14 @@ class ResolverRefreshTest {
             sync.execute(resolver::shutdown);
             sync.execute(() -> { }); // the shutdown has run
             etcd.put("/services/refresh-me/c", "{\"Addr\":\"127.0.0.1:7003\"}");
-            await().atMost(Duration.ofSeconds(5)).until(() -> ProcessRegistry.get().instances("refresh-me").size() == 3);
+            await().atMost(Duration.ofSeconds(5)).until(() -> ProcessRegistry.get("a test").instances("refresh-me").size() == 3);
             offload.shutdown();
             assertThat(offload.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
             assertThat(results).as("nothing after shutdown").hasSize(5);
-            assertThat(errors).isEmpty();
+            assertThat(probe.errors).isEmpty();
+            assertThat(probe.failures).isEmpty();
         } finally {
-            offload.shutdownNow();
+            probe.close();
         }
     }
 }

@@ -88,6 +88,11 @@ public class EtcdServiceRegistry implements ServiceRegistry {
         return settings;
     }
 
+    /** The connection's settings (endpoints, request timeout): for the messages and bounds of those calling through it. */
+    public io.etcdmp.internal.client.EtcdSettings connectionSettings() {
+        return connection.settings();
+    }
+
     @Override
     public Registration register(ServiceInstance instance) {
         return register(instance, null);
@@ -325,15 +330,10 @@ public class EtcdServiceRegistry implements ServiceRegistry {
     @Override
     public void close() {
         closed = true;
-        for (RecordKeeper keeper : new ArrayList<>(registrations)) {
-            keeper.close(false);
-        }
+        new ArrayList<>(registrations).forEach(keeper -> keeper.close(false));
         guard.close();
         lease.close(); // one revoke removes every record registered here
-        RegistryWatch all = wide;
-        if (all != null) {
-            all.close();
-        }
+        Optional.ofNullable(wide).ifPresent(RegistryWatch::close);
         caches.values().forEach(ServiceCache::close);
         caches.clear();
         gauges.run();

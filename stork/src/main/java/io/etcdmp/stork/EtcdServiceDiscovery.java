@@ -1,6 +1,7 @@
 package io.etcdmp.stork;
 
-import io.etcdmp.internal.stork.StorkRegistry;
+import io.etcdmp.EtcdMicroprofileException;
+import io.etcdmp.internal.process.ProcessRegistry;
 import io.etcdmp.registry.ServiceInstance;
 import io.etcdmp.registry.ServiceRegistry;
 import io.smallrye.mutiny.Uni;
@@ -9,19 +10,23 @@ import io.smallrye.stork.api.ServiceDiscovery;
 import io.smallrye.stork.utils.ServiceInstanceIds;
 
 import java.lang.ref.WeakReference;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
  * One Stork service's instances, fed by the registry's watch: the first call follows the service (off the caller's
- * thread: in Quarkus it is an event loop) and waits for the current list; from then on every call answers from
+ * thread: in Quarkus it is an event loop) and waits for the current list, at most twice {@code etcd.request-timeout}
+ * (then it fails, and the next call follows again); from then on every call answers from
  * the last list the watch delivered, without any etcd request and without a refresh period. Offered: the instances
  * with status {@code UP}, those of the caller's zone ({@code etcd.registry.metadata.zone}) only when any is there,
  * those with weight above 0 unless every weight is 0 (as the registry's own choice), less the ones this caller
@@ -75,8 +80,14 @@ final class EtcdServiceDiscovery implements ServiceDiscovery {
             EtcdServiceDiscovery d = discovery.get();
             if (d != null) {
                 Choice choice = d.choice(registry, zone, instances);
-                d.current.set(choice);
                 first.complete(choice);
+                if (first.isCompletedExceptionally()) { // given up before this list came: this feed is dropped
+                    if (handle != null) {
+                        close(handle);
+                    }
+                    return;
+                }
+                d.current.set(choice);
             } else if (handle != null) {
                 close(handle);
             }
@@ -109,15 +120,32 @@ final class EtcdServiceDiscovery implements ServiceDiscovery {
 
     /**
      * Follows the service (off the caller's thread: the first call may create the registry and read etcd): the
-     * registry delivers the current list first, then every change, never an older list after a newer one.
+     * registry delivers the current list first, then every change, never an older list after a newer one. The first
+     * list must come within twice {@code etcd.request-timeout} (the first read's own bound, and as long again for its
+     * delivery): else (etcd unreachable, the registry's connection closing) the waiting calls fail, naming the
+     * service, its prefix and the endpoints, the watch is given up, and the next call follows again.
      */
     private void follow(CompletableFuture<Choice> first) {
+        ServiceRegistry registry = null;
         try {
-            ServiceRegistry registry = registries.get();
-            Feed feed = new Feed(this, registry, StorkRegistry.zoneOf(registry), first);
+            registry = registries.get();
+            String where = ProcessRegistry.where(registry, service);
+            Duration bound = ProcessRegistry.requestTimeout(registry).multipliedBy(2);
+            ScheduledFuture<?> giveUp = Infrastructure.getDefaultWorkerPool().schedule(() -> first.completeExceptionally(
+                    new EtcdMicroprofileException("Stork's etcd discovery of '" + service + "': no list of its instances under "
+                            + where + " within " + bound.toMillis() + " ms (twice etcd.request-timeout): etcd unreachable or the "
+                            + "registry's connection closing; the next call tries again")), bound.toMillis(), TimeUnit.MILLISECONDS);
+            first.whenComplete((choice, failure) -> giveUp.cancel(false));
+            Feed feed = new Feed(this, registry, ProcessRegistry.zoneOf(registry), first);
             feed.handle = registry.follow(service, feed);
+            first.whenComplete((choice, failure) -> {
+                if (failure != null) {
+                    close(feed.handle); // given up: the next call follows with a watch of its own
+                }
+            });
         } catch (RuntimeException | LinkageError e) { // the next call tries again, with a watch of its own
-            first.completeExceptionally(e);
+            first.completeExceptionally(new EtcdMicroprofileException("Stork's etcd discovery of '" + service + "': cannot follow "
+                    + (registry == null ? "it in the service registry" : ProcessRegistry.where(registry, service)) + ": " + e.getMessage(), e));
         }
     }
 

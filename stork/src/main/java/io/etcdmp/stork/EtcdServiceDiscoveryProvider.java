@@ -1,6 +1,6 @@
 package io.etcdmp.stork;
 
-import io.etcdmp.internal.stork.StorkRegistry;
+import io.etcdmp.internal.process.ProcessRegistry;
 import io.smallrye.stork.api.ServiceDiscovery;
 import io.smallrye.stork.api.config.ServiceConfig;
 import io.smallrye.stork.api.config.ServiceDiscoveryAttribute;
@@ -31,7 +31,8 @@ public class EtcdServiceDiscoveryProvider implements ServiceDiscoveryProvider<Et
             throw new IllegalArgumentException("Stork service '" + serviceName + "': service '" + service + "' of the etcd "
                     + "service discovery must not contain '/' (its instances are the records under <etcd.registry.prefix><service>/)");
         }
-        return new EtcdServiceDiscovery(service, StorkRegistry::get, secure(serviceName, config.getSecure()));
+        Boolean secure = secure(serviceName, config.getSecure());
+        return new EtcdServiceDiscovery(service, () -> ProcessRegistry.get("Stork's etcd discovery"), secure);
     }
 
     /** Not set: null (the record's scheme decides); else only true or false (any case). */

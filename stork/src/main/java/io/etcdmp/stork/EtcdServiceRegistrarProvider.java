@@ -1,6 +1,6 @@
 package io.etcdmp.stork;
 
-import io.etcdmp.internal.stork.StorkRegistry;
+import io.etcdmp.internal.process.ProcessRegistry;
 import io.smallrye.stork.api.ServiceRegistrar;
 import io.smallrye.stork.api.config.ServiceRegistrarAttribute;
 import io.smallrye.stork.api.config.ServiceRegistrarType;
@@ -27,6 +27,6 @@ public class EtcdServiceRegistrarProvider implements ServiceRegistrarProvider<Et
             throw new IllegalArgumentException("Stork service '" + serviceRegistrarName + "': scheme '" + scheme
                     + "' of the etcd service registrar is neither http nor https");
         }
-        return new EtcdServiceRegistrar(StorkRegistry::get, scheme);
+        return new EtcdServiceRegistrar(() -> ProcessRegistry.get("Stork's etcd registrar"), scheme);
     }
 }

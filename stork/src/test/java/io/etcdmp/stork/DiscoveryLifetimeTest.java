@@ -1,6 +1,6 @@
 package io.etcdmp.stork;
 
-import io.etcdmp.internal.stork.StorkRegistry;
+import io.etcdmp.internal.process.ProcessRegistry;
 import io.etcdmp.testing.LocalEtcd;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -21,7 +21,7 @@ class DiscoveryLifetimeTest {
 
     @Test
     void theWatchOfADiscoveryNoLongerReferencedIsClosedAtTheNextChange() {
-        CountingRegistry counting = new CountingRegistry(StorkRegistry.get());
+        CountingRegistry counting = new CountingRegistry(ProcessRegistry.get("a test"));
         etcd.put("/services/billing-gc/a", "{\"Addr\":\"127.0.0.1:9041\"}");
         EtcdServiceDiscovery discovery = new EtcdServiceDiscovery("billing-gc", () -> counting, null);
         assertThat(discovery.getServiceInstances().await().atMost(Duration.ofSeconds(10))).hasSize(1);

@@ -1,6 +1,6 @@
 package io.etcdmp.stork;
 
-import io.etcdmp.internal.stork.StorkRegistry;
+import io.etcdmp.internal.process.ProcessRegistry;
 import io.etcdmp.registry.Registration;
 import io.etcdmp.registry.ServiceInstance;
 import io.etcdmp.registry.ServiceRegistry;
@@ -181,7 +181,7 @@ class EtcdServiceDiscoveryTest {
     }
 
     private static ServiceRegistry registry() {
-        return StorkRegistry.get(); // the registry the provider uses outside CDI
+        return ProcessRegistry.get("a test"); // the registry the provider uses outside CDI
     }
 
     private void register(String service, int port, Map<String, String> metadata) {

@@ -1,6 +1,6 @@
 package io.etcdmp.stork;
 
-import io.etcdmp.internal.stork.StorkRegistry;
+import io.etcdmp.internal.process.ProcessRegistry;
 import io.etcdmp.registry.ServiceInstance;
 import io.etcdmp.testing.LocalEtcd;
 import io.smallrye.stork.api.Metadata;
@@ -47,9 +47,9 @@ class EtcdServiceRegistrarTest {
                 .contains("\"Addr\":\"127.0.0.1:9031\"").contains("\"zone\":\"eu-1\"").contains("\"version\":\"3\"")
                 .contains("\"tags\":\"blue\""));
         assertThat(leaseOf(key)).isNotZero().isIn(etcd.ctl().leaseList()); // under a lease, as the registry registers
-        List<ServiceInstance> seen = StorkRegistry.get().instances("orders-reg");
-        await().atMost(WAIT).until(() -> StorkRegistry.get().instances("orders-reg").size() == 1);
-        assertThat(seen.isEmpty() ? StorkRegistry.get().instances("orders-reg") : seen).singleElement()
+        List<ServiceInstance> seen = ProcessRegistry.get("a test").instances("orders-reg");
+        await().atMost(WAIT).until(() -> ProcessRegistry.get("a test").instances("orders-reg").size() == 1);
+        assertThat(seen.isEmpty() ? ProcessRegistry.get("a test").instances("orders-reg") : seen).singleElement()
                 .satisfies(i -> assertThat(i.metadata()).containsEntry("zone", "eu-1"));
         // and Stork's own discovery of type etcd finds what its registrar registered
         assertThat(orders.getInstances().await().atMost(WAIT)).singleElement()

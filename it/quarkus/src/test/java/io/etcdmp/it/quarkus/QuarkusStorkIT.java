@@ -1,6 +1,6 @@
 package io.etcdmp.it.quarkus;
 
-import io.etcdmp.internal.stork.StorkRegistry;
+import io.etcdmp.internal.process.ProcessRegistry;
 import io.etcdmp.it.support.CalledService;
 import io.etcdmp.it.support.Http;
 import io.etcdmp.it.support.LoopbackPorts;
@@ -161,7 +161,7 @@ class QuarkusStorkIT {
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             refusing = socket.getLocalPort(); // released: connecting to it is refused
         }
-        registrations.add(StorkRegistry.get().register(new ServiceInstance("billing", "refusing", "127.0.0.1", refusing,
+        registrations.add(ProcessRegistry.get("a test").register(new ServiceInstance("billing", "refusing", "127.0.0.1", refusing,
                 "http", Map.of(), Optional.empty())));
         Awaitility.await("the refusing instance is offered").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
                 .until(() -> Http.get(url("stork/billing")).status() == 503);
@@ -180,7 +180,7 @@ class QuarkusStorkIT {
     private void register(String name) {
         CalledService service = new CalledService(name);
         called.add(service);
-        ServiceRegistry registry = StorkRegistry.get(); // a registry of the library in this JVM, on etcd.endpoints
+        ServiceRegistry registry = ProcessRegistry.get("a test"); // a registry of the library in this JVM, on etcd.endpoints
         registrations.add(registry.register(new ServiceInstance("billing", name, "127.0.0.1", service.port(), "http",
                 Map.of(), Optional.empty())));
     }
