@@ -67,7 +67,8 @@ final class ApplyCommand extends BaseCommand {
         Path folderDir = dir != null ? dir : saved.dir();
         // HEAD read from the repository's files; only a repository left to git runs it, beside the plan
         CompletableFuture<Optional<GitInfo>> git = GitInfo.lookup(folderDir);
-        try (ToolConnection etcd = connection.open()) {
+        ToolConnection etcd = connection.open();
+        try {
             Plan plan;
             if (saved != null) {
                 Folder folder = ValidateCommand.validFolder(out, folderDir, List.of());
@@ -92,6 +93,8 @@ final class ApplyCommand extends BaseCommand {
             }
             show(out, result);
             return result.outcome() == Applier.Outcome.APPLIED || result.outcome() == Applier.Outcome.NOTHING_TO_DO ? 0 : 1;
+        } finally {
+            release(etcd);
         }
     }
 

@@ -12,6 +12,20 @@ abstract class BaseCommand implements Callable<Integer> {
     /** Set by {@code Main} when standard output is a terminal (colour, rewritten progress lines). */
     static volatile boolean terminal;
 
+    /** Set by {@code Main}: the process exits right after the command ({@link #release}). */
+    static volatile boolean processExitsAfterRun;
+
+    /**
+     * Ends a command's use of its connection. Closing one waits until the client's threads have ended, Netty's
+     * global executor included, whose quiet period makes that ~1 s: in the {@code etcdmp} process, which exits
+     * right after the command (its writes already answered), the connection is left to the exit instead.
+     */
+    static void release(io.etcdmp.internal.cli.ToolConnection etcd) {
+        if (!processExitsAfterRun) {
+            etcd.close();
+        }
+    }
+
     @Mixin
     EtcdOptions connection;
 
