@@ -174,10 +174,10 @@ class CliBenchmark {
                 new Timed(() -> revisions[0] = modRevisions(kv), () -> guardedTxn(kv, revisions[0], "t" + round[0]))),
                 WARMUP, GUARD_RUNS);
         String txn = String.format(Locale.ROOT, "one txn of the same %d puts", APPLY_KEYS);
-        add("etcd-compares", String.format(Locale.ROOT, "etcd alone: the %d puts with a mod_revision compare per key (%d rounds)",
-                APPLY_KEYS, GUARD_RUNS), m[1], txn, m[0], Double.NaN);
-        add("etcd-guard", String.format(Locale.ROOT, "etcd alone: the compares and the change record, what apply sends "
-                + "(%d rounds)", GUARD_RUNS), m[2], txn, m[0], Double.NaN);
+        add("etcd-compares", String.format(Locale.ROOT, "etcd alone: the %d puts with a mod_revision compare per key",
+                APPLY_KEYS), m[1], txn, m[0], Double.NaN, GUARD_RUNS);
+        add("etcd-guard", "etcd alone: the compares and the change record, what apply sends", m[2], txn, m[0], Double.NaN,
+                GUARD_RUNS);
     }
 
     /**
@@ -259,10 +259,16 @@ class CliBenchmark {
     }
 
     private void add(String id, String what, double ms, String baseline, double baseMs, double bar) {
-        rows.add(String.format(Locale.ROOT, "| %s | %.2f ms | %s | %.2f ms | %.2fx (%s) |", what, ms, baseline, baseMs,
+        add(id, what, ms, baseline, baseMs, bar, RUNS);
+    }
+
+    /** A row whose medians are of {@code runs} rounds (CliFigures names them). */
+    private void add(String id, String what, double ms, String baseline, double baseMs, double bar, int runs) {
+        rows.add(String.format(Locale.ROOT, "| %s | %.2f ms | %s | %.2f ms | %.2fx (%s) |", what
+                + (runs == RUNS ? "" : " (median of " + runs + " rounds)"), ms, baseline, baseMs,
                 ms / baseMs, Double.isNaN(bar) ? "no bar" : "<= " + bar + "x"));
         JsonObjectBuilder o = Jsonp.object().add("id", id).add("figure", what).add("ms", ms).add("baseline", baseline)
-                .add("baselineMs", baseMs);
+                .add("baselineMs", baseMs).add("runs", runs);
         if (!Double.isNaN(bar)) {
             o.add("bar", bar);
         }
