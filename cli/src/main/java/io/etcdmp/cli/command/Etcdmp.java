@@ -32,10 +32,10 @@ public final class Etcdmp implements Runnable {
 
     /**
      * For {@code Main}: the process exits when {@link #run} returns, so commands need not wait for their
-     * connection's threads to end (~1 s per command).
+     * connection's threads to end (~1 s per command); false again for runs inside a longer-lived JVM.
      */
-    public static void processExitsAfterRun() {
-        BaseCommand.processExitsAfterRun = true;
+    public static void processExitsAfterRun(boolean exits) {
+        BaseCommand.processExitsAfterRun = exits;
     }
 
     /** Runs {@code args} writing to {@code out} and {@code err}; returns the exit code. One run at a time per JVM. */
