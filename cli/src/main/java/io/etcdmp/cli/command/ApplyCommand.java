@@ -65,8 +65,9 @@ final class ApplyCommand extends BaseCommand {
         String records = changesPrefix.endsWith("/") ? changesPrefix : changesPrefix + "/";
         PlanFile.Saved saved = planFile == null ? null : PlanFile.load(planFile);
         Path folderDir = dir != null ? dir : saved.dir();
-        // HEAD read from the repository's files; only a repository left to git runs it, beside the plan
-        CompletableFuture<Optional<GitInfo>> git = GitInfo.lookup(folderDir);
+        // git runs beside the plan, and only in a repository (a thread hand-off costs more than the check)
+        CompletableFuture<Optional<GitInfo>> git = GitInfo.inRepository(folderDir)
+                ? CompletableFuture.supplyAsync(() -> GitInfo.of(folderDir)) : CompletableFuture.completedFuture(Optional.empty());
         ToolConnection etcd = connection.open();
         try {
             Plan plan;
