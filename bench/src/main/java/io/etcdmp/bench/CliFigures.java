@@ -57,7 +57,7 @@ final class CliFigures {
         }
         for (JsonObject f : o.getJsonArray("figures").getValuesAs(JsonObject.class)) {
             double ms = f.getJsonNumber("ms").doubleValue();
-            String figure = f.getString("figure") + Report.fmt(", median of %d rounds", o.getInt("runs"));
+            String figure = f.getString("figure") + Report.fmt(", median of %d rounds", f.getInt("runs", o.getInt("runs")));
             if (!f.containsKey("baselineMs")) {
                 report.context(figure, Report.ms(ms), "–", Double.NaN);
                 continue;

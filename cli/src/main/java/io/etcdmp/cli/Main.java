@@ -17,6 +17,7 @@ public final class Main {
         Logger.getLogger("").setLevel(System.getenv("ETCDMP_DEBUG") != null ? Level.FINE : Level.SEVERE);
         PrintWriter out = new PrintWriter(System.out, false, StandardCharsets.UTF_8);
         PrintWriter err = new PrintWriter(System.err, false, StandardCharsets.UTF_8);
+        Etcdmp.processExitsAfterRun(true);
         int code = Etcdmp.run(args, out, err, System.console() != null);
         System.exit(code);
     }

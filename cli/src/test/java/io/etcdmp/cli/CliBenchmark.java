@@ -8,6 +8,8 @@ import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
+import io.etcdmp.cli.command.Etcdmp;
+import io.etcdmp.cli.core.ChangeRecords;
 import io.etcdmp.cli.core.Jsonp;
 import io.etcdmp.cli.core.Planning;
 import io.etcdmp.internal.cli.ToolConnection;
@@ -22,11 +24,13 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,8 +42,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * after {@code mvn -f cli/pom.xml package -DskipTests} (for the JVM start row). Sizes: {@code -Dcli.bench.keys}
  * (10,000), {@code -Dcli.bench.apply-keys} (100), {@code -Dcli.bench.runs} (20), {@code -Dcli.bench.warmup} (30 rounds: the JIT compiles the commands first).
  * Prints a table and writes it to {@code target/cli-benchmark.txt}, the figures to {@code target/cli-benchmark.json}.
- * The commands run in this JVM as {@code etcdmp} would, with the library's shared connection already open (JVM
- * start and connecting excluded, as the issue's bars say; the last row times the JVM start on its own).
+ * The commands run in this JVM as {@code etcdmp} would. The main rows hold the library's shared connection open
+ * (warm client on both sides: the tool's cost alone); the connecting rows hold none, so the command connects and
+ * closes as a command line does, against a baseline that connects with the same factory (and, for context, a plain
+ * jetcd client); {@code -Dcli.bench.guard-runs} (10 x runs): rounds of the etcd-only rows. The last row times the
+ * JVM start on its own.
  */
 @Timeout(1800)
 class CliBenchmark {
@@ -49,6 +56,7 @@ class CliBenchmark {
     private static final int APPLY_KEYS = Integer.getInteger("cli.bench.apply-keys", 100);
     private static final int WARMUP = Integer.getInteger("cli.bench.warmup", 30);
     private static final int RUNS = Integer.getInteger("cli.bench.runs", 20);
+    private static final int GUARD_RUNS = Integer.getInteger("cli.bench.guard-runs", 10 * RUNS);
     private static final String APPLY_PREFIX = "/config/apply/";
 
     private final List<String> rows = new ArrayList<>();
@@ -62,8 +70,10 @@ class CliBenchmark {
             KV kv = held.client().getKVClient();
             Cli cli = Cli.at(etcd.endpoints());
             plan(kv, cli, held, dir.resolve("plan"));
-            apply(kv, cli, dir.resolve("apply"));
+            apply(kv, cli, dir.resolve("apply"), dir.resolve("git"));
+            guard(kv);
         }
+        connecting(Cli.at(etcd.endpoints()), dir.resolve("connecting"));
         jvmStart();
         String load = Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
         rows.add("| (load average at the end: " + load + " on " + Runtime.getRuntime().availableProcessors() + " cores) | | | | |");
@@ -98,9 +108,14 @@ class CliBenchmark {
      * issue's bar against one raw transaction of the same puts), and of a folder (which plans first: a read of the
      * prefix, then the transaction; judged against that read plus the raw transaction).
      */
-    private void apply(KV kv, Cli cli, Path dir) throws Exception {
+    private void apply(KV kv, Cli cli, Path dir, Path repository) throws Exception {
         fill(kv, APPLY_PREFIX, APPLY_KEYS, "a-");
         Path planFile = dir.resolve("plan.json");
+        Path gitPlan = dir.resolve("git-plan.json");
+        folder(repository, "git");
+        git(repository, "init", "-q");
+        git(repository, "add", "-A");
+        git(repository, "-c", "user.name=Bench", "-c", "user.email=bench@example.com", "commit", "-q", "-m", "config");
         int[] round = {0};
         long[][] revisions = {null};
         double[] m = interleaved(List.of(
@@ -120,9 +135,18 @@ class CliBenchmark {
                 }),
                 new Timed(null, () -> rawTxn(kv, "r" + round[0])),
                 new Timed(() -> revisions[0] = modRevisions(kv), () -> guardedTxn(kv, revisions[0], "h" + round[0])),
-                new Timed(() -> round[0]++, () -> {
+                new Timed(null, () -> {
                     readPaginated(kv, APPLY_PREFIX, 5_000);
                     rawTxn(kv, "g" + round[0]);
+                }),
+                new Timed(() -> {
+                    folder(repository, "q" + round[0]++);
+                    Cli.Run plan = cli.run("plan", repository.toString(), "--out", gitPlan.toString());
+                    assertThat(plan.code()).as(plan.toString()).isEqualTo(2);
+                }, () -> {
+                    Cli.Run run = cli.run("apply", "--plan", gitPlan.toString());
+                    assertThat(run.code()).as(run.toString()).isZero();
+                    assertThat(run.out()).contains("Applied " + APPLY_KEYS + " changes");
                 })));
         String txn = String.format(Locale.ROOT, "one txn of the same %d puts", APPLY_KEYS);
         add("apply-plan", String.format(Locale.ROOT, "`etcdmp apply --plan` of %d changed keys (a saved plan: guarded "
@@ -130,10 +154,106 @@ class CliBenchmark {
         add("apply-dir", String.format(Locale.ROOT, "`etcdmp apply <dir>` of %d changed keys (plans first: reads the "
                 + "prefix, then the guarded txn; %.2fx the raw txn)", APPLY_KEYS, m[0] / m[2]), m[0],
                 "a get of the prefix, then " + txn, m[4], 1.2);
+        add("apply-plan-git", String.format(Locale.ROOT, "`etcdmp apply --plan` of %d changed keys, the folder in a git "
+                + "work tree (the record names HEAD's commit and author)", APPLY_KEYS), m[5], txn, m[2], Double.NaN);
         // etcd's own cost of what the guard adds (a compare per key, the change record), in no tool's code
         add("apply-guard", String.format(Locale.ROOT, "the same guarded txn built by hand (a mod_revision compare per "
-                + "key, a change record of the %d keys)", APPLY_KEYS), m[3], String.format(Locale.ROOT,
-                "one txn of the same %d puts", APPLY_KEYS), m[2], Double.NaN);
+                + "key, the change record apply writes)", APPLY_KEYS), m[3], txn, m[2], Double.NaN);
+    }
+
+    /**
+     * etcd's own part of the gap, with more rounds than the commands (its ratios are a few percent and the machine
+     * is shared): one txn of the puts alone, with a mod_revision compare per key, and with the compares and the
+     * change record (what apply sends), in turn.
+     */
+    private void guard(KV kv) throws Exception {
+        int[] round = {0};
+        long[][] revisions = {null};
+        double[] m = interleaved(List.of(
+                new Timed(() -> round[0]++, () -> rawTxn(kv, "s" + round[0])),
+                new Timed(() -> revisions[0] = modRevisions(kv), () -> comparedTxn(kv, revisions[0], "c" + round[0])),
+                new Timed(() -> revisions[0] = modRevisions(kv), () -> guardedTxn(kv, revisions[0], "t" + round[0]))),
+                WARMUP, GUARD_RUNS);
+        String txn = String.format(Locale.ROOT, "one txn of the same %d puts", APPLY_KEYS);
+        add("etcd-compares", String.format(Locale.ROOT, "etcd alone: the %d puts with a mod_revision compare per key",
+                APPLY_KEYS), m[1], txn, m[0], Double.NaN, GUARD_RUNS);
+        add("etcd-guard", "etcd alone: the compares and the change record, what apply sends", m[2], txn, m[0], Double.NaN,
+                GUARD_RUNS);
+    }
+
+    /**
+     * {@code apply --plan} as a command line runs it: no connection held, so the command connects (the library's
+     * client) and closes; against the same on the raw side: a connection opened by the same factory, the txn, close.
+     */
+    private void connecting(Cli cli, Path dir) throws Exception {
+        Path planFile = dir.resolve("plan.json");
+        int[] round = {0};
+        Timed command = new Timed(() -> {
+            folder(dir, "c" + round[0]);
+            Cli.Run plan = cli.run("plan", dir.toString(), "--out", planFile.toString());
+            assertThat(plan.code()).as(plan.toString()).isEqualTo(2);
+        }, () -> {
+            Cli.Run run = cli.run("apply", "--plan", planFile.toString());
+            assertThat(run.code()).as(run.toString()).isZero();
+            assertThat(run.out()).contains("Applied " + APPLY_KEYS + " changes");
+        });
+        Timed library = new Timed(null, () -> {
+            ToolConnection fresh = ToolConnection.open(Map.of(ToolConnection.ENDPOINTS, etcd.endpoints()));
+            rawTxn(fresh.client().getKVClient(), "n" + round[0]);
+            closeAside(fresh);
+        });
+        Timed plain = new Timed(() -> round[0]++, () -> {
+            try (io.etcd.jetcd.Client client = io.etcd.jetcd.Client.builder().endpoints(etcd.endpoints().split(",")).build()) {
+                rawTxn(client.getKVClient(), "j" + round[0]);
+            }
+        });
+        // as the etcdmp process runs a command: it exits after it, so the connection's close is not waited for
+        Etcdmp.processExitsAfterRun(true);
+        double[] m;
+        try {
+            m = interleaved(List.of(command, library, plain), Math.min(WARMUP, 10), RUNS);
+        } finally {
+            Etcdmp.processExitsAfterRun(false);
+        }
+        add("apply-connect", String.format(Locale.ROOT, "`etcdmp apply --plan` of %d changed keys, connecting as a command "
+                + "line does (its close not waited for: the process exits; JVM start excluded)", APPLY_KEYS), m[0],
+                String.format(Locale.ROOT, "connect (the same client factory), one txn of the same %d puts (close not "
+                        + "waited for)", APPLY_KEYS), m[1], 1.2);
+        add("apply-connect-jetcd", String.format(Locale.ROOT, "`etcdmp apply --plan` of %d changed keys, connecting (as "
+                + "above)", APPLY_KEYS), m[0], String.format(Locale.ROOT, "a plain jetcd client: build, one txn of the same "
+                + "%d puts, close", APPLY_KEYS), m[2], Double.NaN);
+        // what waiting for the library's close costs (Netty's global executor's quiet period), once, for the record
+        long t = System.nanoTime();
+        ToolConnection.open(Map.of(ToolConnection.ENDPOINTS, etcd.endpoints())).close();
+        rows.add(String.format(Locale.ROOT, "| the library's connection: open and close, waiting for its threads to end "
+                + "(once) | %.0f ms | (context) | | |", (System.nanoTime() - t) / 1e6));
+    }
+
+    /** Closes {@code connection} on a daemon thread, as {@code etcdmp} does before its process exits. */
+    private static void closeAside(ToolConnection connection) {
+        Thread close = new Thread(connection::close, "bench-close");
+        close.setDaemon(true);
+        close.start();
+    }
+
+    /** The apply keys' puts, each compared with the modification revision it has (no change record). */
+    private static void comparedTxn(KV kv, long[] revisions, String suffix) throws Exception {
+        Cmp[] compares = new Cmp[APPLY_KEYS];
+        Op[] puts = new Op[APPLY_KEYS];
+        for (int i = 0; i < APPLY_KEYS; i++) {
+            ByteSequence key = bytes(String.format(Locale.ROOT, "%skey-%05d", APPLY_PREFIX, i));
+            compares[i] = new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(revisions[i]));
+            puts[i] = Op.put(key, bytes("value-" + i + "-" + suffix), PutOption.DEFAULT);
+        }
+        assertThat(kv.txn().If(compares).Then(puts).commit().get(10, TimeUnit.SECONDS).isSucceeded()).isTrue();
+    }
+
+    private static void git(Path dir, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("git", "-C", dir.toString()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(String.join(" ", command)).isZero();
     }
 
     /** The JVM start of {@code etcdmp --help} ({@code java -jar}), when the jar is built: a figure with no bar. */
@@ -158,10 +278,16 @@ class CliBenchmark {
     }
 
     private void add(String id, String what, double ms, String baseline, double baseMs, double bar) {
-        rows.add(String.format(Locale.ROOT, "| %s | %.2f ms | %s | %.2f ms | %.2fx (%s) |", what, ms, baseline, baseMs,
+        add(id, what, ms, baseline, baseMs, bar, RUNS);
+    }
+
+    /** A row whose medians are of {@code runs} rounds (CliFigures names them). */
+    private void add(String id, String what, double ms, String baseline, double baseMs, double bar, int runs) {
+        rows.add(String.format(Locale.ROOT, "| %s | %.2f ms | %s | %.2f ms | %.2fx (%s) |", what
+                + (runs == RUNS ? "" : " (median of " + runs + " rounds)"), ms, baseline, baseMs,
                 ms / baseMs, Double.isNaN(bar) ? "no bar" : "<= " + bar + "x"));
         JsonObjectBuilder o = Jsonp.object().add("id", id).add("figure", what).add("ms", ms).add("baseline", baseline)
-                .add("baselineMs", baseMs);
+                .add("baselineMs", baseMs).add("runs", runs);
         if (!Double.isNaN(bar)) {
             o.add("bar", bar);
         }
@@ -239,17 +365,19 @@ class CliBenchmark {
     private static void guardedTxn(KV kv, long[] revisions, String suffix) throws Exception {
         Cmp[] compares = new Cmp[APPLY_KEYS + 1];
         Op[] puts = new Op[APPLY_KEYS + 1];
-        StringBuilder record = new StringBuilder("{\"format\":1,\"command\":\"bench\",\"keys\":[");
+        List<ChangeRecords.KeyOp> keys = new ArrayList<>();
         for (int i = 0; i < APPLY_KEYS; i++) {
-            ByteSequence key = bytes(String.format(Locale.ROOT, "%skey-%05d", APPLY_PREFIX, i));
+            String name = String.format(Locale.ROOT, "%skey-%05d", APPLY_PREFIX, i);
+            ByteSequence key = bytes(name);
             compares[i] = new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(revisions[i]));
             puts[i] = Op.put(key, bytes("value-" + i + "-" + suffix), PutOption.DEFAULT);
-            record.append(i == 0 ? "" : ",").append("{\"key\":\"").append(key.toString(StandardCharsets.UTF_8))
-                    .append("\",\"op\":\"put\"}");
+            keys.add(new ChangeRecords.KeyOp(name, "put"));
         }
-        ByteSequence recordKey = bytes("/bench-changes/" + System.nanoTime());
+        Instant now = Instant.now();
+        ByteSequence recordKey = bytes(ChangeRecords.newKey("/bench-changes/", now));
         compares[APPLY_KEYS] = new Cmp(recordKey, Cmp.Op.EQUAL, CmpTarget.version(0));
-        puts[APPLY_KEYS] = Op.put(recordKey, bytes(record.append("]}").toString()), PutOption.DEFAULT);
+        puts[APPLY_KEYS] = Op.put(recordKey, bytes(ChangeRecords.json(now, new ChangeRecords.Author("bench", Optional.empty(),
+                "", Optional.empty(), Optional.empty()), "apply", "1/1", keys)), PutOption.DEFAULT);
         assertThat(kv.txn().If(compares).Then(puts).commit().get(10, TimeUnit.SECONDS).isSucceeded()).isTrue();
     }
 

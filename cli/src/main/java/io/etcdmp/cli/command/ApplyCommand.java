@@ -68,7 +68,8 @@ final class ApplyCommand extends BaseCommand {
         // git runs beside the plan, and only in a repository (a thread hand-off costs more than the check)
         CompletableFuture<Optional<GitInfo>> git = GitInfo.inRepository(folderDir)
                 ? CompletableFuture.supplyAsync(() -> GitInfo.of(folderDir)) : CompletableFuture.completedFuture(Optional.empty());
-        try (ToolConnection etcd = connection.open()) {
+        ToolConnection etcd = connection.open();
+        try {
             Plan plan;
             if (saved != null) {
                 Folder folder = ValidateCommand.validFolder(out, folderDir, List.of());
@@ -93,6 +94,8 @@ final class ApplyCommand extends BaseCommand {
             }
             show(out, result);
             return result.outcome() == Applier.Outcome.APPLIED || result.outcome() == Applier.Outcome.NOTHING_TO_DO ? 0 : 1;
+        } finally {
+            release(etcd);
         }
     }
 

@@ -12,6 +12,25 @@ abstract class BaseCommand implements Callable<Integer> {
     /** Set by {@code Main} when standard output is a terminal (colour, rewritten progress lines). */
     static volatile boolean terminal;
 
+    /** Set by {@code Main}: the process exits right after the command ({@link #release}). */
+    static volatile boolean processExitsAfterRun;
+
+    /**
+     * Ends a command's use of its connection. Closing one waits until the client's threads have ended, Netty's
+     * global executor included, whose quiet period makes that ~1 s: in the {@code etcdmp} process, which exits
+     * right after the command (its writes already answered), the close runs on a daemon thread that the exit
+     * ends, and the command does not wait for it.
+     */
+    static void release(io.etcdmp.internal.cli.ToolConnection etcd) {
+        if (processExitsAfterRun) {
+            Thread close = new Thread(etcd::close, "etcdmp-close");
+            close.setDaemon(true);
+            close.start();
+        } else {
+            etcd.close();
+        }
+    }
+
     @Mixin
     EtcdOptions connection;
 

@@ -30,6 +30,14 @@ public final class Etcdmp implements Runnable {
     /** Built once: picocli's model of a dozen commands costs tens of milliseconds; it resets every option per run. */
     private static CommandLine shared;
 
+    /**
+     * For {@code Main}: the process exits when {@link #run} returns, so commands need not wait for their
+     * connection's threads to end (~1 s per command); false again for runs inside a longer-lived JVM.
+     */
+    public static void processExitsAfterRun(boolean exits) {
+        BaseCommand.processExitsAfterRun = exits;
+    }
+
     /** Runs {@code args} writing to {@code out} and {@code err}; returns the exit code. One run at a time per JVM. */
     public static synchronized int run(String[] args, PrintWriter out, PrintWriter err, boolean terminal) {
         BaseCommand.terminal = terminal;

@@ -89,11 +89,33 @@ public final class FolderLayout {
         if (!Files.isDirectory(root)) {
             throw new UncheckedIOException(new IOException(root + " is not a folder"));
         }
-        try (Stream<Path> walk = Files.walk(root)) {
-            return walk.filter(Files::isDirectory).filter(d -> !hidden(root, d)).sorted().toList();
+        // hidden folders are not entered: a work tree's .git holds thousands of files (half of an apply's folder read)
+        List<Path> out = new ArrayList<>();
+        try {
+            Files.walkFileTree(root, new java.nio.file.SimpleFileVisitor<>() {
+                @Override
+                public java.nio.file.FileVisitResult preVisitDirectory(Path dir, java.nio.file.attribute.BasicFileAttributes attrs) {
+                    if (!dir.equals(root) && dir.getFileName().toString().startsWith(".")) {
+                        return java.nio.file.FileVisitResult.SKIP_SUBTREE;
+                    }
+                    out.add(dir);
+                    return java.nio.file.FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public java.nio.file.FileVisitResult visitFile(Path file, java.nio.file.attribute.BasicFileAttributes attrs) {
+                    // a link to a folder is listed, not entered (inside() then refuses one that leads out of root)
+                    if (attrs.isSymbolicLink() && !hidden(root, file) && Files.isDirectory(file)) {
+                        out.add(file);
+                    }
+                    return java.nio.file.FileVisitResult.CONTINUE;
+                }
+            });
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        out.sort(null);
+        return out;
     }
 
     /** Reads {@code root}; problems are collected, never thrown (an unreadable root is an {@link UncheckedIOException}). */

@@ -19,11 +19,19 @@ public record GitInfo(String commit, String author) {
         try {
             Process p = new ProcessBuilder("git", "-C", dir.toAbsolutePath().toString(), "log", "-1", "--format=%H%n%an <%ae>")
                     .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            byte[] out = p.getInputStream().readAllBytes();
+            // read beside the wait, so that a git that hangs with its output open is still bounded by the wait
+            java.util.concurrent.CompletableFuture<byte[]> output = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try (java.io.InputStream in = p.getInputStream()) {
+                    return in.readNBytes(64 * 1024); // a commit id and one author line: never more than this is read
+                } catch (IOException e) {
+                    return new byte[0];
+                }
+            });
             if (!p.waitFor(10, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 return Optional.empty();
             }
+            byte[] out = output.join();
             String[] lines = new String(out, StandardCharsets.UTF_8).strip().split("\n", 2);
             return p.exitValue() == 0 && lines[0].length() >= 7 ? Optional.of(new GitInfo(lines[0], lines.length > 1 ? lines[1] : ""))
                     : Optional.empty();
