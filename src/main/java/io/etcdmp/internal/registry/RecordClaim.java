@@ -114,6 +114,20 @@ final class RecordClaim {
         return written.isSucceeded() ? written.getHeader().getRevision() : 0;
     }
 
+    /** The record as etcd holds it now; null when there is none. */
+    KeyValue current() throws Exception {
+        List<KeyValue> kvs = await("get", connection, connection.client().getKVClient().get(key, GetOption.DEFAULT)).getKvs();
+        return kvs.isEmpty() ? null : kvs.get(0);
+    }
+
+    /** Writes {@code value} under {@code lease} if the record is still the one read at {@code modRevision}; the revision, or 0. */
+    long rewriteAt(long modRevision, ByteSequence value, long lease) throws Exception {
+        TxnResponse written = await(connection, connection.client().getKVClient().txn()
+                .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(modRevision)))
+                .Then(Op.put(key, value, PutOption.builder().withLeaseId(lease).build())).commit());
+        return written.isSucceeded() ? written.getHeader().getRevision() : 0;
+    }
+
     /** Deletes the record if it is {@code expected} (a record now held by another instance is left to it). */
     boolean deleteIf(ByteSequence expected) throws Exception {
         return await(connection, connection.client().getKVClient().txn()

@@ -200,10 +200,11 @@ final class RecordKeeper implements Registration, SharedLease.Member {
         }
     }
 
-    /** A restore of {@code written} wrote it again at {@code revision}; false when the keeper was closed meanwhile. */
-    boolean restored(Written written, long revision) {
+    /** A restore of {@code written} wrote {@code value} (its record, or the drain's) at {@code revision}; false once closed. */
+    boolean restored(Written written, ByteSequence value, long revision) {
         synchronized (lock) {
             if (!closed && written.generation() == generation) {
+                record = revision > claimRevision ? value : record; // what etcd holds: the later of the writes
                 claimRevision = Math.max(claimRevision, revision);
             }
             return !closed;
@@ -226,10 +227,8 @@ final class RecordKeeper implements Registration, SharedLease.Member {
         return report.published(instance, draining);
     }
 
-    /**
-     * Rewrites the record with status {@code DRAINING} (if it is still the one this keeper wrote), waits
-     * {@code wait} while requests already sent finish, then {@link #close()}s; see {@link Registration#drain}.
-     */
+    /** Writes status {@code DRAINING} into the record as it is now ({@link RecordDrain}), waits {@code wait} while
+     *  requests already sent finish, then {@link #close()}s; see {@link Registration#drain}. */
     @Override
     public void drain(Duration wait) {
         synchronized (lock) {

@@ -29,6 +29,7 @@ final class RecordReport {
     private final RecordKeeper keeper;
     private final EtcdConnection connection;
     private final RecordClaim claim;
+    private final RecordDrain drain;
     /** null: the record publishes no config revision (not the self-registration, or the interval is 0). */
     private final AppliedConfig applied;
     private final long intervalNanos;
@@ -50,6 +51,7 @@ final class RecordReport {
         this.keeper = keeper;
         this.connection = connection;
         this.claim = claim;
+        this.drain = new RecordDrain(keeper, claim);
         boolean on = applied != null && !interval.isZero() && !interval.isNegative();
         this.applied = on ? applied : null;
         this.intervalNanos = on ? interval.toNanos() : 0;
@@ -188,24 +190,10 @@ final class RecordReport {
         return revision;
     }
 
-    /** The drain's rewrite (status {@code DRAINING}); a report write racing it is retried over, once. */
+    /** The drain's write of status {@code DRAINING} ({@link RecordDrain}), after the report stopped (a write in flight may land first). */
     void drained(Duration wait) {
         close();
-        String key = keeper.key();
-        try {
-            long revision = rewrite();
-            if (revision == 0) {
-                revision = rewrite(); // the record moved: perhaps by our own report write in flight
-            }
-            if (revision != NOTHING) {
-                LOG.log(Level.INFO, revision != 0 ? "Draining {0}: record says {1}; deregistering in {2} ms"
-                        : "Draining {0}: the record changed meanwhile, not rewritten", key, RecordKeeper.DRAINING,
-                        Long.toString(wait.toMillis()));
-            }
-        } catch (Exception e) {
-            LOG.log(Level.WARNING, "Draining " + key + ": writing status " + RecordKeeper.DRAINING + " failed ("
-                    + claim.explain(e) + "); callers keep choosing it until it is deregistered");
-        }
+        drain.drain(wait);
     }
 
     /** Stops the report; a write in flight may still finish (guarded as every rewrite). */

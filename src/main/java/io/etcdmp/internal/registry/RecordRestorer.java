@@ -1,5 +1,6 @@
 package io.etcdmp.internal.registry;
 
+import io.etcd.jetcd.ByteSequence;
 import io.etcdmp.internal.client.EtcdConnection;
 import io.etcdmp.internal.client.EtcdFailures;
 
@@ -84,8 +85,10 @@ final class RecordRestorer implements RecordGuard.Guarded {
 
     private void restore(Written written, long deletedAt) {
         long revision;
+        // while draining, the record written back says DRAINING whether or not the drain's own write happened
+        ByteSequence value = keeper.isDraining() ? claim.record(keeper.published()) : written.value();
         try {
-            revision = claim.claim(written.value(), written.lease(), written.value());
+            revision = claim.claim(value, written.lease(), written.value());
         } catch (Exception e) {
             synchronized (lock) {
                 restoring = false;
@@ -93,14 +96,14 @@ final class RecordRestorer implements RecordGuard.Guarded {
             failed(written, e);
             return;
         }
-        boolean open = keeper.restored(written, revision);
+        boolean open = keeper.restored(written, value, revision);
         long gone;
         synchronized (lock) {
             restoring = false;
             gone = goneAt;
         }
         if (!open) {
-            keeper.deleteQuietly(written.value(), "restored while closing");
+            keeper.deleteQuietly(value, "restored while closing");
             return;
         }
         restorations++;
