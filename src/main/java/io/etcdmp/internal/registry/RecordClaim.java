@@ -128,11 +128,25 @@ final class RecordClaim {
         return written.isSucceeded() ? written.getHeader().getRevision() : 0;
     }
 
-    /** Deletes the record if it is {@code expected} (a record now held by another instance is left to it). */
-    boolean deleteIf(ByteSequence expected) throws Exception {
-        return await(connection, connection.client().getKVClient().txn()
-                .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.value(expected)))
-                .Then(Op.delete(key, DeleteOption.DEFAULT)).commit()).isSucceeded();
+    /**
+     * Deletes the record if it is {@code expected}, or if it is under {@code lease} (0: no such case): this
+     * registration's record as an operator changed it (the console and etcdctl rewrite it under its own lease),
+     * deleted on the revision read, read again on a conflict (3 times at most). A record under another lease (another
+     * instance, or this one restarted) is left to it.
+     */
+    boolean deleteIf(ByteSequence expected, long lease) throws Exception {
+        KV kv = connection.client().getKVClient();
+        TxnResponse done = await(connection, kv.txn().If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.value(expected)))
+                .Then(Op.delete(key, DeleteOption.DEFAULT)).Else(Op.get(key, GetOption.DEFAULT)).commit());
+        for (int attempt = 1; !done.isSucceeded(); attempt++) {
+            List<KeyValue> now = done.getGetResponses().isEmpty() ? List.of() : done.getGetResponses().get(0).getKvs();
+            if (lease == 0 || now.isEmpty() || now.get(0).getLease() != lease || attempt > 3) {
+                return false;
+            }
+            done = await(connection, kv.txn().If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(now.get(0).getModRevision())))
+                    .Then(Op.delete(key, DeleteOption.DEFAULT)).Else(Op.get(key, GetOption.DEFAULT)).commit());
+        }
+        return true;
     }
 
     /** What went wrong, naming the missing permission when etcd refused one. */

@@ -143,7 +143,7 @@ final class RecordKeeper implements Registration, SharedLease.Member {
             }
         }
         if (closedNow) {
-            deleteQuietly(value, "claimed while closing");
+            deleteQuietly(value, id, "claimed while closing");
             return;
         }
         if (superseded) {
@@ -282,10 +282,10 @@ final class RecordKeeper implements Registration, SharedLease.Member {
         guard.remove(restorer);
         if (deleteRecord) {
             if (written != null) {
-                deleteQuietly(written, "deregistered");
+                deleteQuietly(written, held, "deregistered");
             }
             if (pending != null && !pending.equals(written)) {
-                deleteQuietly(pending, "claim in flight at close");
+                deleteQuietly(pending, 0, "claim in flight at close");
             }
             lease.moved(held);
             lease.leave(this);
@@ -293,14 +293,14 @@ final class RecordKeeper implements Registration, SharedLease.Member {
         onClose.accept(this);
     }
 
-    /** Deletes the record if it is still {@code value}; after a failure, again in the background until etcd answers. */
-    void deleteQuietly(ByteSequence value, String why) {
+    /** Deletes the record if still {@code value} or under {@code leaseId} ({@link RecordClaim#deleteIf}); after a failure, retried. */
+    void deleteQuietly(ByteSequence value, long leaseId, String why) {
         try {
-            boolean deleted = claim.deleteIf(value);
+            boolean deleted = claim.deleteIf(value, leaseId);
             LOG.log(Level.DEBUG, "Record {0} {1} ({2})", key, deleted ? "deleted" : "not ours any more, left", why);
         } catch (Exception e) { // tried again until etcd answers: the shared lease may live on, and the record with it
             LOG.log(Level.WARNING, "Deleting record " + key + " (" + why + ") failed (" + EtcdFailures.describe(e) + "); trying again");
-            new RetrySchedule(connection, lease.ttlSeconds(), "Deleting record " + key, () -> claim.deleteIf(value), claim::explain)
+            new RetrySchedule(connection, lease.ttlSeconds(), "Deleting record " + key, () -> claim.deleteIf(value, leaseId), claim::explain)
                     .afterFailure();
         }
     }

@@ -185,7 +185,7 @@ final class RecordReport {
             }
         }
         if (revision != 0 && !keeper.rewritten(written, value, revision)) {
-            keeper.deleteQuietly(value, "rewritten while closing"); // the close deleted the record it knew, not this one
+            keeper.deleteQuietly(value, written.lease(), "rewritten while closing"); // the close deleted the record it knew, not this one
         }
         return revision;
     }

@@ -103,7 +103,7 @@ final class RecordRestorer implements RecordGuard.Guarded {
             gone = goneAt;
         }
         if (!open) {
-            keeper.deleteQuietly(value, "restored while closing");
+            keeper.deleteQuietly(value, written.lease(), "restored while closing");
             return;
         }
         restorations++;
