@@ -3,12 +3,7 @@ package io.etcdmp.internal.registry;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KeyValue;
 import io.etcdmp.registry.ServiceInstance;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
-import jakarta.json.JsonValue;
-import jakarta.json.spi.JsonProvider;
 
-import java.io.StringReader;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -106,7 +101,7 @@ final class RecordDrain {
             LOG.log(Level.INFO, "Draining {0}: the record says {1} (an operator''s change); left as it is", key, theirs.status());
             return null;
         }
-        String merged = withStatus(text, RecordKeeper.DRAINING);
+        String merged = RecordMerge.withStatus(text, RecordKeeper.DRAINING);
         if (merged == null) {
             LOG.log(Level.WARNING, "Draining {0}: the record was changed into a shape with no status field; left as it is", key);
             return null;
@@ -114,41 +109,5 @@ final class RecordDrain {
         LOG.log(Level.INFO, "Draining {0}: writing {1} into the record an operator changed (its other fields kept)",
                 key, RecordKeeper.DRAINING);
         return RecordClaim.bytes(merged);
-    }
-
-    /**
-     * {@code record} with {@code status} where its shape keeps it (ours and gRPC naming: {@code Metadata.status}; an
-     * object with an address: a top-level {@code status}), every other field as it is; null for a shape without one
-     * (a {@code Metadata} string, {@code host:port}, a URL).
-     */
-    static String withStatus(String record, String status) {
-        String text = record.strip();
-        if (!text.startsWith("{")) {
-            return null;
-        }
-        JsonObject root;
-        try (JsonReader reader = Provider.JSON.createReader(new StringReader(text))) {
-            root = reader.readObject();
-        } catch (RuntimeException e) {
-            return null;
-        }
-        if (!root.containsKey(InstanceRecords.ADDR)) {
-            return Provider.JSON.createObjectBuilder(root).add(ServiceInstance.STATUS, status).build().toString();
-        }
-        JsonValue meta = root.getOrDefault(InstanceRecords.METADATA, JsonValue.NULL);
-        if (meta instanceof JsonObject fields) {
-            return Provider.JSON.createObjectBuilder(root).add(InstanceRecords.METADATA,
-                    Provider.JSON.createObjectBuilder(fields).add(ServiceInstance.STATUS, status)).build().toString();
-        }
-        if (meta.getValueType() == JsonValue.ValueType.NULL) {
-            return Provider.JSON.createObjectBuilder(root).add(InstanceRecords.METADATA,
-                    Provider.JSON.createObjectBuilder().add(ServiceInstance.STATUS, status)).build().toString();
-        }
-        return null;
-    }
-
-    /** One JSON-P provider, looked up once (a lookup is a ServiceLoader scan). */
-    private static final class Provider {
-        static final JsonProvider JSON = JsonProvider.provider();
     }
 }
