@@ -129,10 +129,9 @@ final class RecordClaim {
     }
 
     /**
-     * Deletes the record if it is {@code expected}, or if it is under {@code lease} (0: no such case): this
-     * registration's record as an operator changed it (the console and etcdctl rewrite it under its own lease),
-     * deleted on the revision read, read again on a conflict (3 times at most). A record under another lease (another
-     * instance, or this one restarted) is left to it.
+     * Deletes the record if it is {@code expected}, or if it {@link #isOurs} under {@code lease} (0: no such case):
+     * this registration's record as an operator changed it, deleted on the revision read, read again on a conflict
+     * (3 times at most). A record under another lease (another instance, or this one restarted) is left to it.
      */
     boolean deleteIf(ByteSequence expected, long lease) throws Exception {
         KV kv = connection.client().getKVClient();
@@ -140,13 +139,22 @@ final class RecordClaim {
                 .Then(Op.delete(key, DeleteOption.DEFAULT)).Else(Op.get(key, GetOption.DEFAULT)).commit());
         for (int attempt = 1; !done.isSucceeded(); attempt++) {
             List<KeyValue> now = done.getGetResponses().isEmpty() ? List.of() : done.getGetResponses().get(0).getKvs();
-            if (lease == 0 || now.isEmpty() || now.get(0).getLease() != lease || attempt > 3) {
+            if (lease == 0 || now.isEmpty() || !isOurs(now.get(0), lease) || attempt > 3) {
                 return false;
             }
             done = await(connection, kv.txn().If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(now.get(0).getModRevision())))
                     .Then(Op.delete(key, DeleteOption.DEFAULT)).Else(Op.get(key, GetOption.DEFAULT)).commit());
         }
         return true;
+    }
+
+    /**
+     * {@code current} is this registration's record as an operator changed it: under {@code lease} (the console, and
+     * etcdctl with {@code --lease}), or under none at this instance's address (etcdctl without it). A record under
+     * another lease is another instance's, or this one's after a restart.
+     */
+    boolean isOurs(KeyValue current, long lease) {
+        return current.getLease() == lease || current.getLease() == 0 && instance.address().equals(holderAddress(current));
     }
 
     /** What went wrong, naming the missing permission when etcd refused one. */

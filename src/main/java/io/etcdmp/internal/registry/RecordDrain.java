@@ -93,8 +93,9 @@ final class RecordDrain {
             LOG.log(Level.WARNING, "Draining {0}: the record was changed and cannot be read ({1}); left as it is", key, e.getMessage());
             return null;
         }
-        if (!theirs.address().equals(own.address())) {
-            LOG.log(Level.INFO, "Draining {0}: the record names another address ({1}); left to it", key, theirs.address());
+        if (!theirs.address().equals(own.address()) || !claim.isOurs(current, written.lease())) {
+            LOG.log(Level.INFO, "Draining {0}: the record is another instance''s ({1}, lease {2}); left to it", key,
+                    theirs.address(), SharedLease.hex(current.getLease()));
             return null;
         }
         if (!theirs.isUp()) { // an operator's OUT_OF_SERVICE (or DRAINING): callers choose it no more already

@@ -210,7 +210,7 @@ final class RecordReport {
      */
     private long intoOperators(Written written, ServiceInstance published) throws Exception {
         KeyValue current = claim.current();
-        if (current == null || current.getLease() != written.lease()) {
+        if (current == null || !claim.isOurs(current, written.lease())) {
             return 0; // gone (the restorer writes it back) or another instance's
         }
         Map<String, String> report = new TreeMap<>();

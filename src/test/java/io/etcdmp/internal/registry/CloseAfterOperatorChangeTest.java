@@ -47,6 +47,19 @@ class CloseAfterOperatorChangeTest {
     }
 
     @Test
+    void closeDeletesTheRecordAnOperatorPutWithoutTheLease() throws Exception {
+        try (RegistryFixture fixture = new RegistryFixture(etcd.endpoints())) {
+            Registration leaving = fixture.registry.register(ServiceInstance.of("orders", "127.0.0.1", 8080));
+            fixture.registry.register(ServiceInstance.of("orders", "127.0.0.1", 8081));
+            etcd.ctl().put(KEY, etcd.ctl().get(KEY).orElseThrow().replace("\"UP\"", "\"OUT_OF_SERVICE\"")); // no --lease
+
+            leaving.close();
+
+            assertThat(etcd.ctl().get(KEY)).as("the record the lease no longer removes").isEmpty();
+        }
+    }
+
+    @Test
     void theDrainAfterAnOperatorsOutOfServiceEndsWithTheRecordDeleted() throws Exception {
         try (RegistryFixture fixture = new RegistryFixture(etcd.endpoints())) {
             Registration leaving = fixture.registry.register(ServiceInstance.of("orders", "127.0.0.1", 8080));

@@ -90,6 +90,25 @@ class DrainOverOperatorChangeTest {
     }
 
     @Test
+    void aWeightPutWithoutTheLeaseIsDrainedUnderTheInstancesLeaseAndDeletedAtTheEnd() throws Exception {
+        try (RegistryFixture owner = new RegistryFixture(etcd.endpoints())) {
+            RecordKeeper keeper = (RecordKeeper) owner.registry.register(ServiceInstance.of("orders", "127.0.0.1", 8080));
+            owner.registry.register(ServiceInstance.of("orders", "127.0.0.1", 8081)); // keeps the lease alive after the drain
+            long lease = keeper.heldLease();
+            operatorRewrites(owner, meta -> meta, "7", false); // etcdctl put without --lease: the record has no lease now
+
+            CompletableFuture<Void> drained = CompletableFuture.runAsync(() -> keeper.drain(Duration.ofSeconds(6)));
+            await("the record says DRAINING during the drain").atMost(Duration.ofSeconds(5))
+                    .until(() -> "DRAINING".equals(parsed(etcd.ctl().get(KEY).orElse(null)).map(ServiceInstance::status).orElse("")));
+            assertThat(parsed(etcd.ctl().get(KEY).orElse(null)).orElseThrow().weight()).isEqualTo(7);
+            assertThat(owner.connection.client().getKVClient().get(ByteSequence.from(KEY, StandardCharsets.UTF_8))
+                    .get(10, TimeUnit.SECONDS).getKvs().get(0).getLease()).as("under the instance's lease again").isEqualTo(lease);
+            drained.get(30, TimeUnit.SECONDS);
+            assertThat(etcd.ctl().get(KEY)).as("deleted at the end of the drain").isEmpty();
+        }
+    }
+
+    @Test
     void aRecordTheOperatorDeletesAsTheDrainWritesIsNeverWrittenBackUp() throws Exception {
         AtomicBoolean deleteBeforeNextTxn = new AtomicBoolean();
         try (ScriptedConnection scripted = ScriptedConnection.open(etcd.clientUrls(), client -> client.kv(real ->
@@ -119,9 +138,14 @@ class DrainOverOperatorChangeTest {
         }
     }
 
-    /** What an operator does with etcdctl: reads the record, changes it, puts it back under the record's lease. */
     private static long operatorRewrites(RegistryFixture fixture, java.util.function.UnaryOperator<JsonObject> meta, String weight)
             throws Exception {
+        return operatorRewrites(fixture, meta, weight, true);
+    }
+
+    /** What an operator does with etcdctl: reads the record, changes it, puts it back (under the record's lease, or none). */
+    private static long operatorRewrites(RegistryFixture fixture, java.util.function.UnaryOperator<JsonObject> meta, String weight,
+                                         boolean underItsLease) throws Exception {
         KeyValue kv = fixture.connection.client().getKVClient().get(ByteSequence.from(KEY, StandardCharsets.UTF_8))
                 .get(10, TimeUnit.SECONDS).getKvs().get(0);
         JsonObject root = Json.createReader(new StringReader(kv.getValue().toString(StandardCharsets.UTF_8))).readObject();
@@ -129,7 +153,11 @@ class DrainOverOperatorChangeTest {
         JsonObject changed = Json.createObjectBuilder(root).add("Metadata", Json.createObjectBuilder(metadata)
                 .add("metadata", Json.createObjectBuilder(metadata.getJsonObject("metadata")).add("weight", weight).add("owner", "ops")))
                 .build();
-        etcd.ctl().run("put", KEY, changed.toString(), "--lease=" + Long.toHexString(kv.getLease()));
+        if (underItsLease) {
+            etcd.ctl().run("put", KEY, changed.toString(), "--lease=" + Long.toHexString(kv.getLease()));
+        } else {
+            etcd.ctl().put(KEY, changed.toString());
+        }
         return etcd.ctl().revision();
     }
 
