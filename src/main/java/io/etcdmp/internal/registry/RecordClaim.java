@@ -26,8 +26,9 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The conditional writes of one instance record: claiming its key under a lease unless another live
- * instance holds it, rewriting it only while it is still the record this registration wrote, and deleting
- * it on the same condition. Each is one etcd transaction, so two instances cannot both win a key.
+ * instance holds it, rewriting it only while it is still the record this registration wrote (or the one read,
+ * for a write into an operator's change), and deleting it while it is this registration's. Each is a conditional
+ * etcd transaction, so two instances cannot both win a key.
  */
 final class RecordClaim {
     private final EtcdConnection connection;
