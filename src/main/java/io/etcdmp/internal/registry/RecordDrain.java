@@ -14,7 +14,8 @@ import java.time.Duration;
  * is kept and the instance still leaves callers' choice. Read, merge, write on the read's mod revision; on a
  * conflict read again, at most {@link #ATTEMPTS} times. Nothing is written when the record already keeps the
  * instance out of choice (an operator's {@code OUT_OF_SERVICE}), is gone (a delete while the lease lives is the
- * {@link RecordRestorer}'s), or is another instance's. Runs on the draining thread, under no lock of ours.
+ * {@link RecordRestorer}'s, and a write-back or re-claim sent before the drain began calls {@link #after} when it lands),
+ * or is another instance's. Runs on the draining thread (or the one of that write), under no lock of ours.
  */
 final class RecordDrain {
     private static final System.Logger LOG = System.getLogger(RecordDrain.class.getName());
@@ -41,6 +42,22 @@ final class RecordDrain {
         } catch (Exception e) {
             LOG.log(Level.WARNING, "Draining " + key + ": writing status " + RecordKeeper.DRAINING + " failed ("
                     + claim.explain(e) + "); callers keep choosing it until it is deregistered");
+        }
+    }
+
+    /**
+     * A write that did not say {@code DRAINING} landed after the drain began (a write-back or a re-claim computed its
+     * record before it, and the drain found no record to write into then): writes {@code DRAINING} into it now.
+     */
+    void after(String what) {
+        try {
+            if (write() > 0) {
+                LOG.log(Level.INFO, "Draining {0}: {1} landed after the drain began; the record says {2} again",
+                        keeper.key(), what, RecordKeeper.DRAINING);
+            }
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, "Draining " + keeper.key() + ": writing status " + RecordKeeper.DRAINING + " after " + what
+                    + " failed (" + claim.explain(e) + "); callers keep choosing it until it is deregistered");
         }
     }
 

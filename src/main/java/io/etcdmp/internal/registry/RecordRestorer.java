@@ -18,6 +18,7 @@ final class RecordRestorer implements RecordGuard.Guarded {
     private final EtcdConnection connection;
     private final RecordClaim claim;
     private final SharedLease lease;
+    private final RecordDrain drain;
     private final Object lock = new Object();
     /** The newest revision at which the guard saw the record gone. */
     private long goneAt;
@@ -29,6 +30,7 @@ final class RecordRestorer implements RecordGuard.Guarded {
         this.connection = connection;
         this.claim = claim;
         this.lease = lease;
+        this.drain = new RecordDrain(keeper, claim);
     }
 
     @Override
@@ -86,7 +88,8 @@ final class RecordRestorer implements RecordGuard.Guarded {
     private void restore(Written written, long deletedAt) {
         long revision;
         // while draining, the record written back says DRAINING whether or not the drain's own write happened
-        ByteSequence value = keeper.isDraining() ? claim.record(keeper.published()) : written.value();
+        boolean draining = keeper.isDraining();
+        ByteSequence value = draining ? claim.record(keeper.published()) : written.value();
         try {
             revision = claim.claim(value, written.lease(), written.value());
         } catch (Exception e) {
@@ -109,6 +112,9 @@ final class RecordRestorer implements RecordGuard.Guarded {
         restorations++;
         LOG.log(Level.WARNING, "Record {0} was deleted at revision {1} while its lease {2} lives; written again",
                 key(), deletedAt, SharedLease.hex(written.lease()));
+        if (!draining && keeper.isDraining()) { // the drain began while this write was sent: it found no record then
+            drain.after("a write-back sent before the drain began");
+        }
         if (gone > revision) {
             recordGone(gone);
         }
