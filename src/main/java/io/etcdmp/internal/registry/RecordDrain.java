@@ -67,7 +67,7 @@ final class RecordDrain {
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             Written written = keeper.written();
             if (written == null) {
-                return RecordReport.NOTHING; // closed, or claiming again: that claim writes DRAINING itself
+                return RecordReport.NOTHING; // closed, or claiming again: that claim, landing, calls after()
             }
             KeyValue current = claim.current();
             if (current == null) {

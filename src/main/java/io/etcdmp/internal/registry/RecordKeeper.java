@@ -3,7 +3,6 @@ package io.etcdmp.internal.registry;
 import io.etcd.jetcd.ByteSequence;
 import io.etcdmp.EtcdMicroprofileException;
 import io.etcdmp.internal.client.EtcdConnection;
-import io.etcdmp.internal.client.EtcdFailures;
 import io.etcdmp.internal.metrics.FlightEvents;
 import io.etcdmp.registry.Registration;
 import io.etcdmp.registry.ServiceInstance;
@@ -32,6 +31,7 @@ final class RecordKeeper implements Registration, SharedLease.Member {
     private final RecordClaim claim;
     private final RecordRestorer restorer;
     private final RecordReport report;
+    private final RecordRemoval removal;
     private final Consumer<RecordKeeper> onClose;
     final RetrySchedule retries; // package-private for tests
 
@@ -68,6 +68,7 @@ final class RecordKeeper implements Registration, SharedLease.Member {
         this.claim = new RecordClaim(connection, instance, key);
         this.restorer = new RecordRestorer(this, connection, claim, lease);
         this.report = new RecordReport(this, connection, claim, applied, reportInterval);
+        this.removal = new RecordRemoval(connection, claim, key, lease.ttlSeconds());
         this.retries = new RetrySchedule(connection, lease.ttlSeconds(), "Re-registering " + key, this::register, claim::explain);
         this.onClose = onClose;
     }
@@ -101,12 +102,14 @@ final class RecordKeeper implements Registration, SharedLease.Member {
         }
         long id = lease.acquire();
         ByteSequence value;
+        boolean saidDraining;
         boolean again; // claiming again (not a restart): an operator's status and weight on the record are kept
         synchronized (lock) {
             if (closed || gen != generation) {
                 return;
             }
             again = heldLease != 0;
+            saidDraining = draining; // drain() sets it under this lock
             value = claim.record(published()); // the same bytes as the record when nothing changed
             pendingLease = id;
             pendingValue = value;
@@ -156,6 +159,9 @@ final class RecordKeeper implements Registration, SharedLease.Member {
                 SharedLease.hex(id), lease.ttlSeconds());
         if (withoutRecord > 0) {
             FlightEvents.reregistered(instance.service(), instance.instanceId(), withoutRecord);
+        }
+        if (!saidDraining && draining) { // the drain began while this claim was sent: it found no record then
+            new RecordDrain(this, claim).after("a claim sent before the drain began");
         }
         restorer.claimed(revision);
     }
@@ -293,16 +299,9 @@ final class RecordKeeper implements Registration, SharedLease.Member {
         onClose.accept(this);
     }
 
-    /** Deletes the record if still {@code value} or under {@code leaseId} ({@link RecordClaim#deleteIf}); after a failure, retried. */
+    /** Deletes the record if still {@code value} or ours under {@code leaseId} ({@link RecordRemoval}). */
     void deleteQuietly(ByteSequence value, long leaseId, String why) {
-        try {
-            boolean deleted = claim.deleteIf(value, leaseId);
-            LOG.log(Level.DEBUG, "Record {0} {1} ({2})", key, deleted ? "deleted" : "not ours any more, left", why);
-        } catch (Exception e) { // tried again until etcd answers: the shared lease may live on, and the record with it
-            LOG.log(Level.WARNING, "Deleting record " + key + " (" + why + ") failed (" + EtcdFailures.describe(e) + "); trying again");
-            new RetrySchedule(connection, lease.ttlSeconds(), "Deleting record " + key, () -> claim.deleteIf(value, leaseId), claim::explain)
-                    .afterFailure();
-        }
+        removal.deleteQuietly(value, leaseId, why);
     }
 
     @Override
