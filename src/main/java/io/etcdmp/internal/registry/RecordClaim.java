@@ -150,12 +150,13 @@ final class RecordClaim {
     }
 
     /**
-     * {@code current} is this registration's record as an operator changed it: under {@code lease} (the console, and
-     * etcdctl with {@code --lease}), or under none at this instance's address (etcdctl without it). A record under
-     * another lease is another instance's, or this one's after a restart.
+     * {@code current} is this registration's record as an operator changed it: at this instance's address, under
+     * {@code lease} (the console, and etcdctl with {@code --lease}) or under none (etcdctl without it). The one rule of
+     * the close's delete, the drain and the config report: a record under another lease is another instance's, or this
+     * one's after a restart; one at another address is another instance's, whatever its lease.
      */
     boolean isOurs(KeyValue current, long lease) {
-        return current.getLease() == lease || current.getLease() == 0 && instance.address().equals(holderAddress(current));
+        return (current.getLease() == lease || current.getLease() == 0) && instance.address().equals(holderAddress(current));
     }
 
     /** What went wrong, naming the missing permission when etcd refused one. */

@@ -110,7 +110,7 @@ final class RecordDrain {
             LOG.log(Level.WARNING, "Draining {0}: the record was changed and cannot be read ({1}); left as it is", key, e.getMessage());
             return null;
         }
-        if (!theirs.address().equals(own.address()) || !claim.isOurs(current, written.lease())) {
+        if (!claim.isOurs(current, written.lease())) { // the same rule as the close's delete
             LOG.log(Level.INFO, "Draining {0}: the record is another instance''s ({1}, lease {2}); left to it", key,
                     theirs.address(), SharedLease.hex(current.getLease()));
             return null;
