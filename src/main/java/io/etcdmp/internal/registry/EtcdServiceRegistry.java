@@ -325,9 +325,7 @@ public class EtcdServiceRegistry implements ServiceRegistry {
     @Override
     public void close() {
         closed = true;
-        for (RecordKeeper keeper : new ArrayList<>(registrations)) {
-            keeper.close(false);
-        }
+        RecordRemoval.closeAll(connection, new ArrayList<>(registrations)); // and records left under no lease
         guard.close();
         lease.close(); // one revoke removes every record registered here
         RegistryWatch all = wide;

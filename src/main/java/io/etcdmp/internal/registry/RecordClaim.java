@@ -150,6 +150,22 @@ final class RecordClaim {
     }
 
     /**
+     * The registry closes (its lease revoke removes the records under it): deletes the record if it is ours under no
+     * lease ({@link #isOurs}: at our address), on the revision read; false when there is none to delete or it changed.
+     */
+    CompletableFuture<Boolean> deleteLeaseless() {
+        KV kv = connection.client().getKVClient();
+        return kv.get(key, GetOption.DEFAULT).thenCompose(got -> {
+            KeyValue now = got.getKvs().isEmpty() ? null : got.getKvs().get(0);
+            if (now == null || now.getLease() != 0 || !isOurs(now, 0)) {
+                return CompletableFuture.completedFuture(false);
+            }
+            return kv.txn().If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(now.getModRevision())))
+                    .Then(Op.delete(key, DeleteOption.DEFAULT)).commit().thenApply(TxnResponse::isSucceeded);
+        });
+    }
+
+    /**
      * {@code current} is this registration's record as an operator changed it: at this instance's address, under
      * {@code lease} (the console, and etcdctl with {@code --lease}) or under none (etcdctl without it). The one rule of
      * the close's delete, the drain and the config report: a record under another lease is another instance's, or this

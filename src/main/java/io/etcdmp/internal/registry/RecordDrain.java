@@ -84,7 +84,7 @@ final class RecordDrain {
             long revision = claim.rewriteAt(current.getModRevision(), value, written.lease());
             if (revision != 0) {
                 if (!keeper.rewritten(written, value, revision)) {
-                    keeper.deleteQuietly(value, written.lease(), "drained while closing"); // the close deleted the record it knew, not this one
+                    keeper.removal().deleteQuietly(value, written.lease(), "drained while closing"); // the close deleted the record it knew, not this one
                 }
                 return revision;
             }

@@ -146,7 +146,7 @@ final class RecordKeeper implements Registration, SharedLease.Member {
             }
         }
         if (closedNow) {
-            deleteQuietly(value, id, "claimed while closing");
+            removal.deleteQuietly(value, id, "claimed while closing");
             return;
         }
         if (superseded) {
@@ -288,10 +288,10 @@ final class RecordKeeper implements Registration, SharedLease.Member {
         guard.remove(restorer);
         if (deleteRecord) {
             if (written != null) {
-                deleteQuietly(written, held, "deregistered");
+                removal.deleteQuietly(written, held, "deregistered");
             }
             if (pending != null && !pending.equals(written)) {
-                deleteQuietly(pending, 0, "claim in flight at close");
+                removal.deleteQuietly(pending, 0, "claim in flight at close");
             }
             lease.moved(held);
             lease.leave(this);
@@ -299,9 +299,9 @@ final class RecordKeeper implements Registration, SharedLease.Member {
         onClose.accept(this);
     }
 
-    /** Deletes the record if still {@code value} or ours under {@code leaseId} ({@link RecordRemoval}). */
-    void deleteQuietly(ByteSequence value, long leaseId, String why) {
-        removal.deleteQuietly(value, leaseId, why);
+    /** Deletes the record when it ends ({@link RecordRemoval#deleteQuietly}, also for a write that lands after the close). */
+    RecordRemoval removal() {
+        return removal;
     }
 
     @Override

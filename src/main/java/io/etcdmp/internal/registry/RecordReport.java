@@ -198,7 +198,7 @@ final class RecordReport {
             return Math.max(merged, 0); // no rewritten(): the keeper's record stays its own (a drain merges into theirs)
         }
         if (revision != 0 && !keeper.rewritten(written, value, revision)) {
-            keeper.deleteQuietly(value, written.lease(), "rewritten while closing"); // the close deleted the record it knew, not this one
+            keeper.removal().deleteQuietly(value, written.lease(), "rewritten while closing"); // the close deleted the record it knew, not this one
         }
         return revision;
     }

@@ -106,7 +106,7 @@ final class RecordRestorer implements RecordGuard.Guarded {
             gone = goneAt;
         }
         if (!open) {
-            keeper.deleteQuietly(value, written.lease(), "restored while closing");
+            keeper.removal().deleteQuietly(value, written.lease(), "restored while closing");
             return;
         }
         restorations++;
