@@ -31,6 +31,9 @@ import java.util.concurrent.CompletableFuture;
  * etcd transaction, so two instances cannot both win a key.
  */
 final class RecordClaim {
+    private static final System.Logger LOG = System.getLogger(RecordClaim.class.getName());
+    /** Deletes on the revision read before {@link #deleteIf} leaves a record that keeps changing under it. */
+    static final int DELETE_ATTEMPTS = 3;
     private final EtcdConnection connection;
     private final ServiceInstance instance;
     private final ByteSequence key;
@@ -132,15 +135,22 @@ final class RecordClaim {
     /**
      * Deletes the record if it is {@code expected}, or if it {@link #isOurs} under {@code lease} (0: no such case):
      * this registration's record as an operator changed it, deleted on the revision read, read again on a conflict
-     * (3 times at most). A record under another lease (another instance, or this one restarted) is left to it.
+     * (3 times at most, then left with a warning). A record under another lease (another instance, or this one
+     * restarted) is left to it; one under no lease only when {@code leaseless} (not for a retry long after the close:
+     * a record put without a lease by then is an operator's new one).
      */
-    boolean deleteIf(ByteSequence expected, long lease) throws Exception {
+    boolean deleteIf(ByteSequence expected, long lease, boolean leaseless) throws Exception {
         KV kv = connection.client().getKVClient();
         TxnResponse done = await(connection, kv.txn().If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.value(expected)))
                 .Then(Op.delete(key, DeleteOption.DEFAULT)).Else(Op.get(key, GetOption.DEFAULT)).commit());
         for (int attempt = 1; !done.isSucceeded(); attempt++) {
             List<KeyValue> now = done.getGetResponses().isEmpty() ? List.of() : done.getGetResponses().get(0).getKvs();
-            if (lease == 0 || now.isEmpty() || !isOurs(now.get(0), lease) || attempt > 3) {
+            if (lease == 0 || now.isEmpty() || !isOurs(now.get(0), lease) || (!leaseless && now.get(0).getLease() == 0)) {
+                return false;
+            }
+            if (attempt > DELETE_ATTEMPTS) {
+                LOG.log(System.Logger.Level.WARNING, "Record {0} changed under each of {1} deletes; left as it is (under lease {2}): "
+                        + "delete it by hand if the instance is gone", name(), DELETE_ATTEMPTS, SharedLease.hex(now.get(0).getLease()));
                 return false;
             }
             done = await(connection, kv.txn().If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(now.get(0).getModRevision())))

@@ -35,11 +35,12 @@ final class RecordRemoval {
     /** Deletes the record if still {@code value} or ours under {@code leaseId} ({@link RecordClaim#deleteIf}); after a failure, retried. */
     void deleteQuietly(ByteSequence value, long leaseId, String why) {
         try {
-            boolean deleted = claim.deleteIf(value, leaseId);
+            boolean deleted = claim.deleteIf(value, leaseId, true);
             LOG.log(Level.DEBUG, "Record {0} {1} ({2})", key, deleted ? "deleted" : "not ours any more, left", why);
-        } catch (Exception e) { // tried again until etcd answers: the shared lease may live on, and the record with it
+        } catch (Exception e) { // tried again until etcd answers: the shared lease may live on, and the record with it;
+            // not a record under no lease by then: that one is an operator's put after the close
             LOG.log(Level.WARNING, "Deleting record " + key + " (" + why + ") failed (" + EtcdFailures.describe(e) + "); trying again");
-            new RetrySchedule(connection, ttlSeconds, "Deleting record " + key, () -> claim.deleteIf(value, leaseId), claim::explain)
+            new RetrySchedule(connection, ttlSeconds, "Deleting record " + key, () -> claim.deleteIf(value, leaseId, false), claim::explain)
                     .afterFailure();
         }
     }
