@@ -42,6 +42,8 @@ final class RecordReport {
 
     private final Object lock = new Object();
     private boolean closed;
+    /** Set when the keeper closed (not merely drained): a write that lands after it is deleted again. */
+    private volatile boolean ended;
     private boolean scheduled;
     /** System.nanoTime() when the report last wrote the record; 0: never. */
     private long lastWrite;
@@ -209,9 +211,12 @@ final class RecordReport {
      * @return the revision; 0 when there is nothing to write (gone, another lease, already said, no room); {@link #CONFLICT}
      */
     private long intoOperators(Written written, ServiceInstance published) throws Exception {
+        if (isClosed()) { // after the failed compare
+            return 0;
+        }
         KeyValue current = claim.current();
-        if (current == null || !claim.isOurs(current, written.lease())) {
-            return 0; // gone (the restorer writes it back) or another instance's
+        if (isClosed() || current == null || !claim.isOurs(current, written.lease())) {
+            return 0; // closed or draining meanwhile, gone (the restorer writes it back) or another instance's
         }
         Map<String, String> report = new TreeMap<>();
         for (String field : List.of(ServiceInstance.CONFIG_REVISION, ServiceInstance.CONFIG_STALE)) {
@@ -226,17 +231,31 @@ final class RecordReport {
             return 0;
         }
         long revision = claim.rewriteAt(current.getModRevision(), RecordClaim.bytes(merged), written.lease());
+        if (revision != 0 && ended) { // the close's delete may have run before this write landed
+            keeper.removal().deleteQuietly(RecordClaim.bytes(merged), written.lease(), "reported while closing");
+        }
         return revision != 0 ? revision : CONFLICT;
+    }
+
+    private boolean isClosed() {
+        synchronized (lock) {
+            return closed;
+        }
     }
 
     /** The drain's write of status {@code DRAINING} ({@link RecordDrain}), after the report stopped (a write in flight may land first). */
     void drained(Duration wait) {
-        close();
+        stop();
         drain.drain(wait);
     }
 
-    /** Stops the report; a write in flight may still finish (guarded as every rewrite). */
+    /** The keeper closed: stops the report; a write in flight may still finish (guarded as every rewrite, deleted again). */
     void close() {
+        ended = true;
+        stop();
+    }
+
+    private void stop() {
         AutoCloseable sub;
         ScheduledFuture<?> t;
         synchronized (lock) {
