@@ -330,7 +330,7 @@ public class EtcdServiceRegistry implements ServiceRegistry {
     @Override
     public void close() {
         closed = true;
-        new ArrayList<>(registrations).forEach(keeper -> keeper.close(false));
+        RecordRemoval.closeAll(connection, new ArrayList<>(registrations)); // and records left under no lease
         guard.close();
         lease.close(); // one revoke removes every record registered here
         Optional.ofNullable(wide).ifPresent(RegistryWatch::close);

@@ -26,10 +26,14 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The conditional writes of one instance record: claiming its key under a lease unless another live
- * instance holds it, rewriting it only while it is still the record this registration wrote, and deleting
- * it on the same condition. Each is one etcd transaction, so two instances cannot both win a key.
+ * instance holds it, rewriting it only while it is still the record this registration wrote (or the one read,
+ * for a write into an operator's change), and deleting it while it is this registration's. Each is a conditional
+ * etcd transaction, so two instances cannot both win a key.
  */
 final class RecordClaim {
+    private static final System.Logger LOG = System.getLogger(RecordClaim.class.getName());
+    /** Deletes on the revision read before {@link #deleteIf} leaves a record that keeps changing under it. */
+    static final int DELETE_ATTEMPTS = 3;
     private final EtcdConnection connection;
     private final ServiceInstance instance;
     private final ByteSequence key;
@@ -114,11 +118,71 @@ final class RecordClaim {
         return written.isSucceeded() ? written.getHeader().getRevision() : 0;
     }
 
-    /** Deletes the record if it is {@code expected} (a record now held by another instance is left to it). */
-    boolean deleteIf(ByteSequence expected) throws Exception {
-        return await(connection, connection.client().getKVClient().txn()
-                .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.value(expected)))
-                .Then(Op.delete(key, DeleteOption.DEFAULT)).commit()).isSucceeded();
+    /** The record as etcd holds it now; null when there is none. */
+    KeyValue current() throws Exception {
+        List<KeyValue> kvs = await("get", connection, connection.client().getKVClient().get(key, GetOption.DEFAULT)).getKvs();
+        return kvs.isEmpty() ? null : kvs.get(0);
+    }
+
+    /** Writes {@code value} under {@code lease} if the record is still the one read at {@code modRevision}; the revision, or 0. */
+    long rewriteAt(long modRevision, ByteSequence value, long lease) throws Exception {
+        TxnResponse written = await(connection, connection.client().getKVClient().txn()
+                .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(modRevision)))
+                .Then(Op.put(key, value, PutOption.builder().withLeaseId(lease).build())).commit());
+        return written.isSucceeded() ? written.getHeader().getRevision() : 0;
+    }
+
+    /**
+     * Deletes the record if it is {@code expected}, or if it {@link #isOurs} under {@code lease} (0: no such case):
+     * this registration's record as an operator changed it, deleted on the revision read, read again on a conflict
+     * (3 times at most, then left with a warning). A record under another lease (another instance, or this one
+     * restarted) is left to it; one under no lease only when {@code leaseless} (not for a retry long after the close:
+     * a record put without a lease by then is an operator's new one).
+     */
+    boolean deleteIf(ByteSequence expected, long lease, boolean leaseless) throws Exception {
+        KV kv = connection.client().getKVClient();
+        TxnResponse done = await(connection, kv.txn().If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.value(expected)))
+                .Then(Op.delete(key, DeleteOption.DEFAULT)).Else(Op.get(key, GetOption.DEFAULT)).commit());
+        for (int attempt = 1; !done.isSucceeded(); attempt++) {
+            List<KeyValue> now = done.getGetResponses().isEmpty() ? List.of() : done.getGetResponses().get(0).getKvs();
+            if (lease == 0 || now.isEmpty() || !isOurs(now.get(0), lease) || (!leaseless && now.get(0).getLease() == 0)) {
+                return false;
+            }
+            if (attempt > DELETE_ATTEMPTS) {
+                LOG.log(System.Logger.Level.WARNING, "Record {0} changed under each of {1} deletes; left as it is (under lease {2}): "
+                        + "delete it by hand if the instance is gone", name(), DELETE_ATTEMPTS, SharedLease.hex(now.get(0).getLease()));
+                return false;
+            }
+            done = await(connection, kv.txn().If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(now.get(0).getModRevision())))
+                    .Then(Op.delete(key, DeleteOption.DEFAULT)).Else(Op.get(key, GetOption.DEFAULT)).commit());
+        }
+        return true;
+    }
+
+    /**
+     * The registry closes (its lease revoke removes the records under it): deletes the record if it is ours under no
+     * lease ({@link #isOurs}: at our address), on the revision read; false when there is none to delete or it changed.
+     */
+    CompletableFuture<Boolean> deleteLeaseless() {
+        KV kv = connection.client().getKVClient();
+        return kv.get(key, GetOption.DEFAULT).thenCompose(got -> {
+            KeyValue now = got.getKvs().isEmpty() ? null : got.getKvs().get(0);
+            if (now == null || now.getLease() != 0 || !isOurs(now, 0)) {
+                return CompletableFuture.completedFuture(false);
+            }
+            return kv.txn().If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(now.getModRevision())))
+                    .Then(Op.delete(key, DeleteOption.DEFAULT)).commit().thenApply(TxnResponse::isSucceeded);
+        });
+    }
+
+    /**
+     * {@code current} is this registration's record as an operator changed it: at this instance's address, under
+     * {@code lease} (the console, and etcdctl with {@code --lease}) or under none (etcdctl without it). The one rule of
+     * the close's delete, the drain and the config report: a record under another lease is another instance's, or this
+     * one's after a restart; one at another address is another instance's, whatever its lease.
+     */
+    boolean isOurs(KeyValue current, long lease) {
+        return (current.getLease() == lease || current.getLease() == 0) && instance.address().equals(holderAddress(current));
     }
 
     /** What went wrong, naming the missing permission when etcd refused one. */

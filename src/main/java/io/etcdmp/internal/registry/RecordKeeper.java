@@ -3,7 +3,6 @@ package io.etcdmp.internal.registry;
 import io.etcd.jetcd.ByteSequence;
 import io.etcdmp.EtcdMicroprofileException;
 import io.etcdmp.internal.client.EtcdConnection;
-import io.etcdmp.internal.client.EtcdFailures;
 import io.etcdmp.internal.metrics.FlightEvents;
 import io.etcdmp.registry.Registration;
 import io.etcdmp.registry.ServiceInstance;
@@ -32,6 +31,7 @@ final class RecordKeeper implements Registration, SharedLease.Member {
     private final RecordClaim claim;
     private final RecordRestorer restorer;
     private final RecordReport report;
+    private final RecordRemoval removal;
     private final Consumer<RecordKeeper> onClose;
     final RetrySchedule retries; // package-private for tests
 
@@ -68,6 +68,7 @@ final class RecordKeeper implements Registration, SharedLease.Member {
         this.claim = new RecordClaim(connection, instance, key);
         this.restorer = new RecordRestorer(this, connection, claim, lease);
         this.report = new RecordReport(this, connection, claim, applied, reportInterval);
+        this.removal = new RecordRemoval(connection, claim, key, lease.ttlSeconds());
         this.retries = new RetrySchedule(connection, lease.ttlSeconds(), "Re-registering " + key, this::register, claim::explain);
         this.onClose = onClose;
     }
@@ -101,12 +102,14 @@ final class RecordKeeper implements Registration, SharedLease.Member {
         }
         long id = lease.acquire();
         ByteSequence value;
+        boolean saidDraining;
         boolean again; // claiming again (not a restart): an operator's status and weight on the record are kept
         synchronized (lock) {
             if (closed || gen != generation) {
                 return;
             }
             again = heldLease != 0;
+            saidDraining = draining; // drain() sets it under this lock
             value = claim.record(published()); // the same bytes as the record when nothing changed
             pendingLease = id;
             pendingValue = value;
@@ -143,7 +146,7 @@ final class RecordKeeper implements Registration, SharedLease.Member {
             }
         }
         if (closedNow) {
-            deleteQuietly(value, "claimed while closing");
+            removal.deleteQuietly(value, id, "claimed while closing");
             return;
         }
         if (superseded) {
@@ -156,6 +159,9 @@ final class RecordKeeper implements Registration, SharedLease.Member {
                 SharedLease.hex(id), lease.ttlSeconds());
         if (withoutRecord > 0) {
             FlightEvents.reregistered(instance.service(), instance.instanceId(), withoutRecord);
+        }
+        if (!saidDraining && draining) { // the drain began while this claim was sent: it found no record then
+            new RecordDrain(this, claim).after("a claim sent before the drain began");
         }
         restorer.claimed(revision);
     }
@@ -200,10 +206,11 @@ final class RecordKeeper implements Registration, SharedLease.Member {
         }
     }
 
-    /** A restore of {@code written} wrote it again at {@code revision}; false when the keeper was closed meanwhile. */
-    boolean restored(Written written, long revision) {
+    /** A restore of {@code written} wrote {@code value} (its record, or the drain's) at {@code revision}; false once closed. */
+    boolean restored(Written written, ByteSequence value, long revision) {
         synchronized (lock) {
             if (!closed && written.generation() == generation) {
+                record = revision > claimRevision ? value : record; // what etcd holds: the later of the writes
                 claimRevision = Math.max(claimRevision, revision);
             }
             return !closed;
@@ -226,10 +233,8 @@ final class RecordKeeper implements Registration, SharedLease.Member {
         return report.published(instance, draining);
     }
 
-    /**
-     * Rewrites the record with status {@code DRAINING} (if it is still the one this keeper wrote), waits
-     * {@code wait} while requests already sent finish, then {@link #close()}s; see {@link Registration#drain}.
-     */
+    /** Writes status {@code DRAINING} into the record as it is now ({@link RecordDrain}), waits {@code wait} while
+     *  requests already sent finish, then {@link #close()}s; see {@link Registration#drain}. */
     @Override
     public void drain(Duration wait) {
         synchronized (lock) {
@@ -283,10 +288,10 @@ final class RecordKeeper implements Registration, SharedLease.Member {
         guard.remove(restorer);
         if (deleteRecord) {
             if (written != null) {
-                deleteQuietly(written, "deregistered");
+                removal.deleteQuietly(written, held, "deregistered");
             }
             if (pending != null && !pending.equals(written)) {
-                deleteQuietly(pending, "claim in flight at close");
+                removal.deleteQuietly(pending, 0, "claim in flight at close");
             }
             lease.moved(held);
             lease.leave(this);
@@ -294,16 +299,9 @@ final class RecordKeeper implements Registration, SharedLease.Member {
         onClose.accept(this);
     }
 
-    /** Deletes the record if it is still {@code value}; after a failure, again in the background until etcd answers. */
-    void deleteQuietly(ByteSequence value, String why) {
-        try {
-            boolean deleted = claim.deleteIf(value);
-            LOG.log(Level.DEBUG, "Record {0} {1} ({2})", key, deleted ? "deleted" : "not ours any more, left", why);
-        } catch (Exception e) { // tried again until etcd answers: the shared lease may live on, and the record with it
-            LOG.log(Level.WARNING, "Deleting record " + key + " (" + why + ") failed (" + EtcdFailures.describe(e) + "); trying again");
-            new RetrySchedule(connection, lease.ttlSeconds(), "Deleting record " + key, () -> claim.deleteIf(value), claim::explain)
-                    .afterFailure();
-        }
+    /** Deletes the record when it ends ({@link RecordRemoval#deleteQuietly}, also for a write that lands after the close). */
+    RecordRemoval removal() {
+        return removal;
     }
 
     @Override

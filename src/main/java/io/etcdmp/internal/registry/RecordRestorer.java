@@ -1,5 +1,6 @@
 package io.etcdmp.internal.registry;
 
+import io.etcd.jetcd.ByteSequence;
 import io.etcdmp.internal.client.EtcdConnection;
 import io.etcdmp.internal.client.EtcdFailures;
 
@@ -17,6 +18,7 @@ final class RecordRestorer implements RecordGuard.Guarded {
     private final EtcdConnection connection;
     private final RecordClaim claim;
     private final SharedLease lease;
+    private final RecordDrain drain;
     private final Object lock = new Object();
     /** The newest revision at which the guard saw the record gone. */
     private long goneAt;
@@ -28,6 +30,7 @@ final class RecordRestorer implements RecordGuard.Guarded {
         this.connection = connection;
         this.claim = claim;
         this.lease = lease;
+        this.drain = new RecordDrain(keeper, claim);
     }
 
     @Override
@@ -84,8 +87,11 @@ final class RecordRestorer implements RecordGuard.Guarded {
 
     private void restore(Written written, long deletedAt) {
         long revision;
+        // while draining, the record written back says DRAINING whether or not the drain's own write happened
+        boolean draining = keeper.isDraining();
+        ByteSequence value = draining ? claim.record(keeper.published()) : written.value();
         try {
-            revision = claim.claim(written.value(), written.lease(), written.value());
+            revision = claim.claim(value, written.lease(), written.value());
         } catch (Exception e) {
             synchronized (lock) {
                 restoring = false;
@@ -93,19 +99,22 @@ final class RecordRestorer implements RecordGuard.Guarded {
             failed(written, e);
             return;
         }
-        boolean open = keeper.restored(written, revision);
+        boolean open = keeper.restored(written, value, revision);
         long gone;
         synchronized (lock) {
             restoring = false;
             gone = goneAt;
         }
         if (!open) {
-            keeper.deleteQuietly(written.value(), "restored while closing");
+            keeper.removal().deleteQuietly(value, written.lease(), "restored while closing");
             return;
         }
         restorations++;
         LOG.log(Level.WARNING, "Record {0} was deleted at revision {1} while its lease {2} lives; written again",
                 key(), deletedAt, SharedLease.hex(written.lease()));
+        if (!draining && keeper.isDraining()) { // the drain began while this write was sent: it found no record then
+            drain.after("a write-back sent before the drain began");
+        }
         if (gone > revision) {
             recordGone(gone);
         }

@@ -152,7 +152,7 @@ class RecordReportTest {
     }
 
     @Test
-    void anOperatorsChangeOfTheRecordIsNotOverwritten() throws Exception {
+    void anOperatorsChangeIsKeptAndTheNewConfigRevisionIsWrittenIntoIt() throws Exception {
         try (RegistryFixture fixture = new RegistryFixture(etcd.endpoints(), "etcd.registry.report-interval", "300ms")) {
             Applied applied = new Applied(7);
             fixture.registry.registerSelf(ServiceInstance.of("orders", "127.0.0.1", 8080), applied);
@@ -160,17 +160,20 @@ class RecordReportTest {
             ServiceInstance mine = published(fixture);
             java.util.Map<String, String> down = new java.util.TreeMap<>(mine.metadata());
             down.put(ServiceInstance.STATUS, "DOWN");
+            down.put(ServiceInstance.WEIGHT, "7");
             String operators = InstanceRecords.toJson(mine.withMetadata(down));
             fixture.connection.client().getKVClient().put(ByteSequence.from(KEY, StandardCharsets.UTF_8), ByteSequence.from(operators, StandardCharsets.UTF_8),
                     io.etcd.jetcd.options.PutOption.builder().withLeaseId(ours.getLease()).build()).get(10, TimeUnit.SECONDS);
             applied.change(9);
-            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> "DOWN".equals(published(fixture).status()));
-            assertThat(published(fixture).configRevision()).hasValue(7);
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(published(fixture).configRevision()).hasValue(9));
+            assertThat(published(fixture).status()).as("the operator's status").isEqualTo("DOWN");
+            assertThat(published(fixture).weight()).as("the operator's weight").isEqualTo(7);
+            assertThat(record(fixture).getLease()).isEqualTo(ours.getLease());
         }
     }
 
     @Test
-    void aFailedCompareIsNotTriedAgainUntilTheKeepersRecordChanges() throws Exception {
+    void anOperatorsRecordGetsOneGuardedWritePerReportChangeAndNoneBetween() throws Exception {
         try (RegistryFixture fixture = new RegistryFixture(etcd.endpoints(), "etcd.registry.report-interval", "300ms")) {
             Applied applied = new Applied(7);
             RecordKeeper self = (RecordKeeper) fixture.registry.registerSelf(ServiceInstance.of("orders", "127.0.0.1", 8080), applied);
@@ -185,14 +188,16 @@ class RecordReportTest {
                     ByteSequence.from(InstanceRecords.toJson(mine.withMetadata(out)), StandardCharsets.UTF_8),
                     io.etcd.jetcd.options.PutOption.builder().withLeaseId(ours.getLease()).build()).get(10, TimeUnit.SECONDS);
             applied.change(9);
-            int tried = await().atMost(Duration.ofSeconds(5)).until(report::tries, n -> n >= 1); // the guarded rewrite failed
-            // every 300 ms the interval's check runs; nothing of ours changed since the failed compare: no txn
+            int tried = await().atMost(Duration.ofSeconds(5)).until(report::tries, n -> n >= 1); // compare failed, merged into theirs
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(published(fixture).configRevision()).hasValue(9));
+            // every 300 ms the interval's check runs; nothing of ours changed since: no txn
             await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5)).until(() -> report.tries() == tried);
             applied.change(10); // what the record should say changed: one try (an operator may have reverted), then none
             await().atMost(Duration.ofSeconds(5)).until(() -> report.tries() == tried + 1);
             await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5)).until(() -> report.tries() == tried + 1);
             assertThat(published(fixture).status()).isEqualTo("OUT_OF_SERVICE");
-            assertThat(self.reportWrites()).isZero();
+            assertThat(published(fixture).configRevision()).hasValue(10);
+            assertThat(self.reportWrites()).as("written into the operator's record, once per change").isEqualTo(2);
         }
     }
 }
