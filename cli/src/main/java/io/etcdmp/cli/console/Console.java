@@ -50,6 +50,7 @@ public final class Console implements AutoCloseable {
     private final Options options;
     private final ToolConnection etcd;
     private final Sessions sessions;
+    private final LoginLimits loginLimits = new LoginLimits();
     private final Live live;
     private final Server server;
     private final ServerConnector connector;
@@ -111,6 +112,10 @@ public final class Console implements AutoCloseable {
 
     Sessions sessions() {
         return sessions;
+    }
+
+    LoginLimits loginLimits() {
+        return loginLimits;
     }
 
     /** How many pages listen for live updates (tests). */

@@ -57,7 +57,7 @@ final class Routes {
                     + ") is refused")));
         }
         if (path.equals("/login")) {
-            return Writes.login(x, response);
+            return Writes.login(x, response, Request.getRemoteAddr(request));
         }
         if (x.session().isEmpty()) {
             return Result.redirect("/login");
