@@ -6,9 +6,12 @@ import java.util.Locale;
 
 /**
  * Which property names look secret, so that their values are masked wherever the tool shows them: a name is
- * cut into parts at every character that is not a letter or digit and at every lower-to-upper case change
- * ({@code db.password}, {@code api-token}, {@code apiKey}, {@code servers[0].secret}), and it is secret when
- * one part equals one of the words, ignoring case ({@code keystore.path} and {@code monkey} are not).
+ * cut into parts at every character that is not a letter or digit, at every change from a lower-case letter or a
+ * digit to an upper-case one, and before the last capital of a run followed by a lower-case letter
+ * ({@code db.password}, {@code api-token}, {@code apiKey}, {@code servers[0].secret}, {@code APIKey}), and it is
+ * secret when one part equals one of the words or the word with an {@code s} (its plural: {@code db.credentials},
+ * {@code apiKeys}, {@code DB_PASSWORDS}), ignoring case ({@code keystore.path}, {@code monkeys}, {@code tokenizer}
+ * are not).
  */
 public final class SecretNames {
     /** The words of {@code --mask} when it is not given. */
@@ -46,10 +49,12 @@ public final class SecretNames {
         char previous = 0;
         for (int i = 0; i <= name.length(); i++) {
             char c = i < name.length() ? name.charAt(i) : 0;
+            char next = i + 1 < name.length() ? name.charAt(i + 1) : 0;
             boolean boundary = !Character.isLetterOrDigit(c)
-                    || (Character.isUpperCase(c) && Character.isLowerCase(previous));
+                    || (Character.isUpperCase(c) && (Character.isLowerCase(previous) || Character.isDigit(previous)))
+                    || (Character.isUpperCase(c) && Character.isUpperCase(previous) && Character.isLowerCase(next));
             if (boundary && part.length() > 0) {
-                if (words.contains(part.toString().toLowerCase(Locale.ROOT))) {
+                if (isWord(part.toString().toLowerCase(Locale.ROOT))) {
                     return true;
                 }
                 part.setLength(0);
@@ -60,6 +65,10 @@ public final class SecretNames {
             previous = c;
         }
         return false;
+    }
+
+    private boolean isWord(String part) {
+        return words.contains(part) || part.length() > 1 && part.endsWith("s") && words.contains(part.substring(0, part.length() - 1));
     }
 
     /** {@code value}, or {@link #MASK} when {@code name} looks secret. */
