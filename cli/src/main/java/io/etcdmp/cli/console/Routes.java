@@ -52,7 +52,7 @@ final class Routes {
                     "This console is read-only: start it with --write to change anything")));
         }
         String origin = request.getHeaders().get("Origin");
-        if (origin != null && !(origin.startsWith("http://") && console.allowedAuthority(origin.substring(7)))) { // another site
+        if (origin != null && !console.allowedOrigin(origin)) { // another site
             return Result.status(403, new Page("Refused", "", "", Html.message(false, "A write from another site (" + origin
                     + ") is refused")));
         }
