@@ -33,7 +33,19 @@ final class Sessions implements AutoCloseable {
                 return t;
             });
 
+    /**
+     * Closes the ended sessions' etcd clients (a close can block on an unresponsive server): never the sweeper's
+     * timer thread nor a request thread. Up to 4 threads, gone when idle.
+     */
+    private final java.util.concurrent.ThreadPoolExecutor closer = new java.util.concurrent.ThreadPoolExecutor(4, 4, 30,
+            java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+                Thread t = new Thread(r, "etcdmp-console-session-close");
+                t.setDaemon(true);
+                return t;
+            });
+
     Sessions(long timeoutNanos) {
+        closer.allowCoreThreadTimeOut(true);
         this.timeoutNanos = timeoutNanos;
         long every = Math.max(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(250), Math.min(timeoutNanos / 2,
                 java.util.concurrent.TimeUnit.SECONDS.toNanos(30)));
@@ -46,14 +58,17 @@ final class Sessions implements AutoCloseable {
         private final String user;
         private final ToolConnection etcd;
         private final String csrf;
+        /** Closes the session's etcd client (tests: one that blocks). */
+        private final AutoCloseable closer;
         private volatile long lastUsed;
         private volatile Plan staged;
 
-        Session(String id, String user, ToolConnection etcd, String csrf) {
+        Session(String id, String user, ToolConnection etcd, String csrf, AutoCloseable closer) {
             this.id = id;
             this.user = user;
             this.etcd = etcd;
             this.csrf = csrf;
+            this.closer = closer;
             this.lastUsed = System.nanoTime();
         }
 
@@ -100,8 +115,13 @@ final class Sessions implements AutoCloseable {
     }
 
     Session open(String user, ToolConnection etcd) {
+        return open(user, etcd, etcd::close);
+    }
+
+    /** A session whose end runs {@code closer} (instead of closing {@code etcd}). */
+    Session open(String user, ToolConnection etcd, AutoCloseable closer) {
         sweep();
-        Session s = new Session(token(), user, etcd, token());
+        Session s = new Session(token(), user, etcd, token(), closer);
         byId.put(s.id(), s);
         return s;
     }
@@ -124,13 +144,27 @@ final class Sessions implements AutoCloseable {
         return Optional.of(s);
     }
 
+    /** Forgets the session at once and closes its etcd client on the closer's threads. */
     void end(Session s) {
         if (byId.remove(s.id(), s)) {
-            s.etcd().close();
+            try {
+                closer.execute(() -> closeClient(s));
+            } catch (java.util.concurrent.RejectedExecutionException e) { // closing down: the caller closes
+                closeClient(s);
+            }
         }
     }
 
-    /** Closes the sessions unused for the timeout (on the sweeper's own thread, or at a login). */
+    private static void closeClient(Session s) {
+        try {
+            s.closer.close();
+        } catch (Exception e) {
+            System.getLogger(Sessions.class.getName()).log(System.Logger.Level.DEBUG, "Closing the etcd client of " + s
+                    + " failed", e);
+        }
+    }
+
+    /** Ends the sessions unused for the timeout (on the sweeper's own thread, or at a login); never blocks. */
     void sweep() {
         long now = System.nanoTime();
         List<Session> old = new ArrayList<>();
@@ -150,6 +184,7 @@ final class Sessions implements AutoCloseable {
     @Override
     public void close() {
         sweeper.shutdownNow();
+        closer.shutdown(); // the closes handed over run on; the rest close here, on the caller's thread
         new ArrayList<>(byId.values()).forEach(this::end);
     }
 }

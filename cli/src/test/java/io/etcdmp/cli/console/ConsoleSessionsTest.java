@@ -43,4 +43,29 @@ class ConsoleSessionsTest {
         b.post("/logout", "csrf", b.csrf);
         assertThat(console.sessions().size()).isEqualTo(before);
     }
+
+    @Test
+    void aSessionWhoseClientCloseBlocksDoesNotHoldUpTheSweepOfTheOthers() throws Exception {
+        java.util.concurrent.CountDownLatch closing = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger othersClosed = new java.util.concurrent.atomic.AtomicInteger();
+        Sessions sessions = new Sessions(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(300));
+        try {
+            sessions.open("stuck", null, () -> { // an etcd client whose close hangs (a server that does not answer)
+                closing.countDown();
+                release.await();
+            });
+            await().atMost(Duration.ofSeconds(10)).until(() -> closing.getCount() == 0); // the sweep is in that close now
+            for (int round = 1; round <= 3; round++) {
+                sessions.open("next-" + round, null, othersClosed::incrementAndGet);
+                int expected = round;
+                await().atMost(Duration.ofSeconds(10)).until(() -> othersClosed.get() == expected); // timeout 0.3 s, sweep 0.25 s
+            }
+            assertThat(sessions.size()).isZero();
+            assertThat(release.getCount()).as("the stuck close is still stuck").isEqualTo(1);
+        } finally {
+            release.countDown();
+            sessions.close();
+        }
+    }
 }
