@@ -200,6 +200,8 @@ class ConsoleBrowserTest {
     @Test
     @Order(1)
     void theEffectiveConfigIsListedAndAnEtcdctlPutShowsWithinOneSecond() throws Exception {
+        open("/login");
+        shot("login");
         login("alice", "alice-pw"); // with --write every page needs a login
         open("/?app=orders");
         live();
