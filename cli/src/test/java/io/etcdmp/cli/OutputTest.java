@@ -85,6 +85,13 @@ class OutputTest {
     }
 
     @Test
+    void consoleRefusesAnAllowedHostThatIsNoHostNameNamingIt() {
+        Cli.Run r = cli.run("console", "--port", "0", "--allowed-host", "console.example.com", "--allowed-host", "http://x/");
+        assertThat(r.code()).as(r.toString()).isEqualTo(1);
+        assertThat(r.err()).contains("--allowed-host http://x/ is no host name or address");
+    }
+
+    @Test
     void maskTakesTheWordsToMaskAndAnEmptyListMasksNothing(@TempDir Path dir) {
         Folders.write(dir, "config/orders/_keys.properties", "db.password=pw-1\nmy.pin=1234\n");
 
