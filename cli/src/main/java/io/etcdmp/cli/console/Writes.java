@@ -71,7 +71,7 @@ final class Writes {
                 if (authenticationFailed(e)) {
                     long block = limits.failed(address, user);
                     if (block > 0) {
-                        LOG.log(System.Logger.Level.WARNING, "Console logins of etcd user " + user + " or from " + address
+                        LOG.log(System.Logger.Level.WARNING, "Console logins of etcd user " + user.replaceAll("\\p{Cntrl}", "?") + " or from " + address
                                 + " blocked for " + TimeUnit.NANOSECONDS.toSeconds(block) + " s after "
                                 + LoginLimits.FAILURES + " failures within a minute");
                     }
