@@ -35,7 +35,7 @@ import java.util.zip.ZipInputStream;
 final class Uploads {
     /** The most an upload may be, sent and expanded (a zip's entries together). */
     static final long MAX_BYTES = 32L << 20;
-    /** The most entries a zip may have. */
+    /** The most entries a zip, or files the page's list of a folder, may have. */
     static final int MAX_ENTRIES = 10_000;
 
     private Uploads() {
@@ -119,10 +119,28 @@ final class Uploads {
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("The upload is neither a zip nor the page's list of files: " + e.getMessage());
         }
+        JsonValue list = o.get("files");
+        if (list == null || list.getValueType() != JsonValue.ValueType.ARRAY) {
+            throw new IllegalArgumentException("The upload's list has no \"files\" array; nothing planned");
+        }
+        if (list.asJsonArray().size() > MAX_ENTRIES) {
+            throw new IllegalArgumentException("The folder has more than " + MAX_ENTRIES + " files (" + list.asJsonArray().size()
+                    + "); nothing planned");
+        }
+        List<String> paths = new ArrayList<>();
+        List<byte[]> contents = new ArrayList<>();
         long total = 0;
-        for (JsonValue v : o.getJsonArray("files")) {
+        int index = 0;
+        for (JsonValue v : list.asJsonArray()) { // all checked before anything is written
+            String at = "files[" + index++ + "]";
+            if (v.getValueType() != JsonValue.ValueType.OBJECT) {
+                throw new IllegalArgumentException("The upload's " + at + " is no object with \"path\" and \"data\"");
+            }
             JsonObject f = v.asJsonObject();
-            String path = f.getString("path");
+            if (!(f.get("path") instanceof jakarta.json.JsonString p) || p.getString().isEmpty()) {
+                throw new IllegalArgumentException("The upload's " + at + " has no \"path\" string");
+            }
+            String path = p.getString();
             byte[] content;
             try {
                 content = f.containsKey("data") ? java.util.Base64.getDecoder().decode(f.getString("data"))
@@ -135,7 +153,11 @@ final class Uploads {
                 throw new IllegalArgumentException("The folder's files are over the console's " + MAX_BYTES + " bytes (at " + path
                         + "); nothing planned");
             }
-            write(dir, path, content);
+            paths.add(path);
+            contents.add(content);
+        }
+        for (int i = 0; i < paths.size(); i++) {
+            write(dir, paths.get(i), contents.get(i));
         }
     }
 
