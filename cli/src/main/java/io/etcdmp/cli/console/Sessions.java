@@ -37,12 +37,23 @@ final class Sessions implements AutoCloseable {
      * Closes the ended sessions' etcd clients (a close can block on an unresponsive server): never the sweeper's
      * timer thread nor a request thread. Up to 4 threads, gone when idle.
      */
+    private final java.util.Set<Thread> closerThreads = ConcurrentHashMap.newKeySet();
     private final java.util.concurrent.ThreadPoolExecutor closer = new java.util.concurrent.ThreadPoolExecutor(4, 4, 30,
             java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
-                Thread t = new Thread(r, "etcdmp-console-session-close");
+                Thread t = new Thread(() -> {
+                    try {
+                        r.run();
+                    } finally {
+                        closerThreads.remove(Thread.currentThread());
+                    }
+                }, "etcdmp-console-session-close");
                 t.setDaemon(true);
+                closerThreads.add(t);
                 return t;
             });
+    /** How long {@link #close()} waits for the etcd clients' closes before it interrupts them. */
+    static final long CLOSE_WAIT_MILLIS = 5_000;
+    private boolean closed;
 
     Sessions(long timeoutNanos) {
         closer.allowCoreThreadTimeOut(true);
@@ -104,7 +115,7 @@ final class Sessions implements AutoCloseable {
 
         @Override
         public String toString() {
-            return "Session[" + user + "]"; // never the id, token or password
+            return "Session[" + LoginLimits.shown(user) + "]"; // never the id, token or password
         }
     }
 
@@ -118,11 +129,20 @@ final class Sessions implements AutoCloseable {
         return open(user, etcd, etcd::close);
     }
 
-    /** A session whose end runs {@code closer} (instead of closing {@code etcd}). */
+    /**
+     * A session whose end runs {@code closer} (instead of closing {@code etcd}).
+     *
+     * @throws IllegalStateException when the console is stopping (the caller keeps {@code etcd} and closes it)
+     */
     Session open(String user, ToolConnection etcd, AutoCloseable closer) {
         sweep();
         Session s = new Session(token(), user, etcd, token(), closer);
-        byId.put(s.id(), s);
+        synchronized (this) { // close() ends every session put here before it
+            if (closed) {
+                throw new IllegalStateException("The console is stopping: log in again once it is started");
+            }
+            byId.put(s.id(), s);
+        }
         return s;
     }
 
@@ -144,13 +164,14 @@ final class Sessions implements AutoCloseable {
         return Optional.of(s);
     }
 
-    /** Forgets the session at once and closes its etcd client on the closer's threads. */
+    /** Forgets the session at once and closes its etcd client on the closer's threads (never on the caller's). */
     void end(Session s) {
         if (byId.remove(s.id(), s)) {
             try {
                 closer.execute(() -> closeClient(s));
-            } catch (java.util.concurrent.RejectedExecutionException e) { // closing down: the caller closes
-                closeClient(s);
+            } catch (java.util.concurrent.RejectedExecutionException e) { // stopped: close() gave up waiting for closes
+                System.getLogger(Sessions.class.getName()).log(System.Logger.Level.DEBUG, "Not closing the etcd client of "
+                        + s + ": the console has stopped");
             }
         }
     }
@@ -181,10 +202,32 @@ final class Sessions implements AutoCloseable {
         return byId.size();
     }
 
+    /**
+     * Ends every session: their closes go to the closer's threads, waited for up to {@link #CLOSE_WAIT_MILLIS}, then
+     * interrupted (a close that never returns does not hold up the console's stop, and no closer thread is left that
+     * answers an interrupt). Later logins are refused.
+     */
     @Override
     public void close() {
+        synchronized (this) {
+            closed = true;
+        }
         sweeper.shutdownNow();
-        closer.shutdown(); // the closes handed over run on; the rest close here, on the caller's thread
         new ArrayList<>(byId.values()).forEach(this::end);
+        closer.shutdown();
+        try {
+            if (!closer.awaitTermination(CLOSE_WAIT_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                System.getLogger(Sessions.class.getName()).log(System.Logger.Level.WARNING, "Closing the sessions' etcd "
+                        + "clients took over " + CLOSE_WAIT_MILLIS + " ms: interrupted");
+                closer.shutdownNow();
+            }
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+            for (Thread t : List.copyOf(closerThreads)) {
+                t.join(Math.max(1, java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            }
+        } catch (InterruptedException e) {
+            closer.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -68,4 +68,45 @@ class ConsoleSessionsTest {
             sessions.close();
         }
     }
+    /** Review of console3: Console.close() ran the remaining closes inline and hung on one that never returns. */
+    @Test
+    void aSessionCloseThatNeverReturnsDoesNotHoldUpTheConsolesStop() throws Exception {
+        Console c = ConsoleLoginLimitTest.ownConsole();
+        java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
+        c.sessions().open("alice", ConsoleWriteTest.connection, never::await);
+        java.util.concurrent.CompletableFuture<Void> closed = java.util.concurrent.CompletableFuture.runAsync(c::close);
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(closed::isDone);
+            closed.get(); // a failure of close() fails the test
+        } finally {
+            never.countDown();
+        }
+    }
+
+    /** Review of console3: a close handed to the closer's pool that never returned left its thread behind after stop. */
+    @Test
+    void aBlockedCloseLeavesNoCloserThreadAfterStop() throws Exception {
+        Console c = ConsoleLoginLimitTest.ownConsole();
+        java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
+        Sessions.Session s = c.sessions().open("alice", ConsoleWriteTest.connection, never::await);
+        c.sessions().end(s);
+        c.close();
+        try {
+            assertThat(Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("etcdmp-console-session-close")))
+                    .as("closer threads after stop").isEmpty();
+        } finally {
+            never.countDown();
+        }
+    }
+
+    @Test
+    void aLoginWhileTheConsoleStopsIsRefusedAndItsClientLeftToTheCaller() throws Exception {
+        Sessions sessions = new Sessions(Duration.ofMinutes(5).toNanos());
+        sessions.close();
+        java.util.concurrent.atomic.AtomicInteger closes = new java.util.concurrent.atomic.AtomicInteger();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> sessions.open("alice", ConsoleWriteTest.connection,
+                closes::incrementAndGet)).isInstanceOf(IllegalStateException.class).hasMessageContaining("stopping");
+        assertThat(sessions.size()).isZero();
+        assertThat(closes).as("not closed by the sessions: the login closes its connection").hasValue(0);
+    }
 }

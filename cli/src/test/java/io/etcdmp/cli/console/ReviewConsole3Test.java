@@ -34,19 +34,6 @@ class ReviewConsole3Test {
     }
 
     @Test
-    void aSessionCloseThatNeverReturnsHoldsUpConsoleClose() throws Exception {
-        Console c = ConsoleLoginLimitTest.ownConsole();
-        CountDownLatch never = new CountDownLatch(1);
-        c.sessions().open("alice", ConsoleWriteTest.connection, never::await);
-        java.util.concurrent.CompletableFuture<Void> closed = java.util.concurrent.CompletableFuture.runAsync(c::close);
-        try {
-            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(15)).until(closed::isDone);
-        } finally {
-            never.countDown();
-        }
-    }
-
-    @Test
     void aWatchFailureBeforeAnyEventRewatchesFromNow() throws Exception {
         try (io.etcdmp.testing.EtcdCluster etcd = io.etcdmp.testing.EtcdCluster.builder().start()) {
             java.util.Map<String, String> settings = java.util.Map.of(io.etcdmp.internal.cli.ToolConnection.ENDPOINTS, etcd.endpoints(),
@@ -77,22 +64,6 @@ class ReviewConsole3Test {
             io.etcdmp.internal.cli.PropertyRules.Parsed p = io.etcdmp.internal.cli.PropertyRules.parseDocument(d[0],
                     d[1].getBytes(java.nio.charset.StandardCharsets.UTF_8));
             System.out.println("REVIEW parse " + d[0] + " ok=" + p.ok() + " -> " + p);
-        }
-    }
-
-    @Test
-    void aBlockedCloseLeavesAThreadAfterStop() throws Exception {
-        Console c = ConsoleLoginLimitTest.ownConsole();
-        CountDownLatch never = new CountDownLatch(1);
-        Sessions.Session s = c.sessions().open("alice", ConsoleWriteTest.connection, never::await);
-        c.sessions().end(s);
-        c.close();
-        try {
-            long left = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("etcdmp-console-session-close")).count();
-            System.out.println("REVIEW closer threads after stop " + left);
-            assertThat(left).isZero();
-        } finally {
-            never.countDown();
         }
     }
 
