@@ -55,7 +55,8 @@ final class Live implements AutoCloseable {
     /**
      * Watches every root from after the current revision, so a change committed once this returns is announced
      * (a watch from "now" starts when etcd registers it, later than this returns: a change in between was missed).
-     * When etcd does not answer, from whenever the watch is registered.
+     * When etcd does not answer, from whenever the watch is registered. A watch that fails before any event resumes
+     * from that revision too.
      */
     void start() {
         long from = 0;
@@ -69,6 +70,9 @@ final class Live implements AutoCloseable {
             LOG.log(Level.DEBUG, "Reading etcd's revision to watch from failed; watching from now", e);
         }
         long start = from;
+        synchronized (lock) { // a watch failing before any event resumes from here, not from "now"
+            pending = Math.max(pending, start - 1);
+        }
         roots.forEach(root -> watch(root, start));
         sender.scheduleWithFixedDelay(() -> send(": keep-alive\n\n"), 15, 15, TimeUnit.SECONDS);
     }
@@ -165,7 +169,7 @@ final class Live implements AutoCloseable {
         }
     }
 
-    /** The newest revision seen (tests). */
+    /** The newest revision seen, or the one before the start revision (tests). */
     long seen() {
         synchronized (lock) {
             return pending;

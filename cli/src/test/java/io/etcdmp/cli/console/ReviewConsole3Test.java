@@ -34,28 +34,6 @@ class ReviewConsole3Test {
     }
 
     @Test
-    void aWatchFailureBeforeAnyEventRewatchesFromNow() throws Exception {
-        try (io.etcdmp.testing.EtcdCluster etcd = io.etcdmp.testing.EtcdCluster.builder().start()) {
-            java.util.Map<String, String> settings = java.util.Map.of(io.etcdmp.internal.cli.ToolConnection.ENDPOINTS, etcd.endpoints(),
-                    io.etcdmp.internal.cli.ToolConnection.REQUEST_TIMEOUT, "5s");
-            try (io.etcdmp.internal.cli.ToolConnection c = io.etcdmp.internal.cli.ToolConnection.open(settings);
-                 Live live = new Live(c, LiveWatchTest.ROOTS)) {
-                live.start();
-                etcd.stop(0);
-                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> live.failures() > 0);
-                etcd.start(0);
-                etcd.awaitHealthy(java.time.Duration.ofSeconds(30));
-                long rev;
-                try (io.etcdmp.internal.cli.ToolConnection other = io.etcdmp.internal.cli.ToolConnection.open(settings)) {
-                    rev = LiveWatchTest.put(other, "/config/a/x", "1");
-                }
-                System.out.println("REVIEW live put at " + rev);
-                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(15)).until(() -> live.seen() >= rev);
-            }
-        }
-    }
-
-    @Test
     void documentParseErrors() {
         for (String[] d : new String[][] {{"app.yaml", "db:\n  password: hunter2-secret\n  url: [unclosed\n"},
                 {"app.yaml", "db:\n  password: \"hunter2-secret\n"},
