@@ -55,6 +55,19 @@ class PropertiesTextTest {
         assertThat(secrets.show("db.password", "x")).isEqualTo(SecretNames.MASK);
     }
 
+    /** Review of console3 (a probe, kept): a document's parse error names where it broke, never a value. */
+    @Test
+    void aDocumentsParseErrorNeverQuotesItsValues() {
+        for (String[] d : new String[][] {{"app.yaml", "db:\n  password: hunter2-secret\n  url: [unclosed\n"},
+                {"app.yaml", "db:\n  password: \"hunter2-secret\n"},
+                {"app.json", "{\"db\": {\"password\": \"hunter2-secret\", }"},
+                {"app.properties", "db.password=hunter2-secret\\u12"}}) {
+            PropertyRules.Parsed p = PropertyRules.parseDocument(d[0], d[1].getBytes(StandardCharsets.UTF_8));
+            assertThat(p.ok()).as(d[1]).isFalse();
+            assertThat(p.toString()).as(d[1]).doesNotContain("hunter2");
+        }
+    }
+
     private static String randomText(Random random, int length) {
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < length; i++) {
