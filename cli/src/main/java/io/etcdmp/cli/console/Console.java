@@ -190,7 +190,7 @@ public final class Console implements AutoCloseable {
                 Response.writeError(request, response, callback, 404, "No such page: " + Html.esc(path));
                 return true;
             }
-            String user = session.map(s -> "etcd user <b>" + Html.esc(s.user()) + "</b> "
+            String user = session.map(s -> "etcd user <b>" + Html.esc(LoginLimits.shown(s.user())) + "</b> "
                     + Html.form("/logout", s.csrf(), "", "Log out", "inline")).orElse(options.write()
                     ? Html.a("/login", "Log in") : "read-only");
             boolean fragment = "1".equals(request.getHeaders().get("X-Live"));
