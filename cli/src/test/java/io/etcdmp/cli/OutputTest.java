@@ -59,6 +59,38 @@ class OutputTest {
                 .contains("+ db.credentials.password = (masked)");
     }
 
+    /** The default words cover their plurals and acronym-led compounds, in every command's whole output. */
+    @Test
+    void pluralAndCompoundSecretNamesAreMaskedByEveryCommand(@TempDir Path dir) {
+        List<String> secrets = List.of("plural-cred-1", "apikeys-2", "tokens-3", "upper-4", "acronym-5", "doc-plural-6");
+        etcd.put("/config/plurals/db.credentials", "plural-cred-1");
+        Folders.write(dir, "config/plurals/_keys.properties", "db.credentials=plural-cred-1\napiKeys=apikeys-2\n"
+                + "access_tokens=tokens-3\nDB_PASSWORDS=upper-4\nAPIKeys=acronym-5\nmonkeys=visible-m\nkeystore.path=visible-k\n"
+                + "tokenizer=visible-t\n");
+        Folders.write(dir, "config/plurals/application.yaml", "db:\n  credentials: doc-plural-6\n");
+        List<Cli.Run> runs = new ArrayList<>();
+        runs.add(cli.run("plan", dir.toString()));
+        runs.add(cli.run("plan", dir.toString(), "--output", "json"));
+        runs.add(cli.run("apply", dir.toString(), "-m", "plurals"));
+        runs.add(cli.run("effective", "--app", "plurals", "--documents", "application.yaml"));
+        runs.add(cli.run("effective", "--app", "plurals", "--documents", "application.yaml", "-o", "json"));
+        runs.add(cli.run("history", "/config/plurals/", "db.credentials"));
+
+        String all = String.join("\n", runs.stream().map(Cli.Run::all).toList());
+        assertThat(runs).allSatisfy(r -> assertThat(r.code()).as(r.toString()).isIn(0, 2));
+        for (String secret : secrets) {
+            assertThat(all).as(all).doesNotContain(secret);
+        }
+        assertThat(all).contains("visible-m", "visible-k", "visible-t");
+    }
+
+    @Test
+    void consoleRefusesAnAllowedHostThatIsNoHostNameNamingIt() {
+        Cli.Run r = cli.run("console", "--port", "0", "--allowed-host", "console.example.com", "--allowed-host", "http://x/");
+        assertThat(r.code()).as(r.toString()).isEqualTo(1);
+        assertThat(r.err()).contains("--allowed-host http://x/ is no host name or address");
+    }
+
     @Test
     void maskTakesTheWordsToMaskAndAnEmptyListMasksNothing(@TempDir Path dir) {
         Folders.write(dir, "config/orders/_keys.properties", "db.password=pw-1\nmy.pin=1234\n");

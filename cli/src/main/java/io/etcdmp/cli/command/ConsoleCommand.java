@@ -20,6 +20,11 @@ final class ConsoleCommand extends BaseCommand {
     @Option(names = "--bind", defaultValue = "127.0.0.1", description = "address to listen on (default ${DEFAULT-VALUE})")
     String bind;
 
+    @Option(names = "--allowed-host", paramLabel = "NAME", description = "a further name browsers may call the console by "
+            + "(with --bind other than loopback, or behind a proxy): a host name or address, with a port (exactly that) or "
+            + "without (the console's port, or none); repeatable (default: the loopback names and the --bind address only)")
+    java.util.List<String> allowedHosts = new java.util.ArrayList<>();
+
     @Option(names = "--write", description = "allow changes, by operators logged in with an etcd user and password")
     boolean write;
 
@@ -39,13 +44,21 @@ final class ConsoleCommand extends BaseCommand {
     public Integer call() throws Exception {
         var settings = connection.settings();
         Console.Options options = new Console.Options(bind, port, write, slash(configRoot), ToolConnection.registryPrefix(settings),
-                slash(changesPrefix), duration(sessionTimeout), output.secrets(), settings);
+                slash(changesPrefix), duration(sessionTimeout), output.secrets(), settings, hosts(allowedHosts));
         Console.bindWarning(bind).ifPresent(out()::note);
         try (ToolConnection etcd = connection.open(); Console console = Console.start(options, etcd)) {
             out().line("etcdmp console at " + console.url() + (write ? " (--write: log in with an etcd user)" : " (read-only)")
                     + "; stop with Ctrl+C");
             console.join();
             return 0;
+        }
+    }
+
+    private static java.util.List<String> hosts(java.util.List<String> names) {
+        try {
+            return names.stream().map(Console::allowedHost).toList();
+        } catch (IllegalArgumentException e) {
+            throw new CommandFailure(e.getMessage());
         }
     }
 

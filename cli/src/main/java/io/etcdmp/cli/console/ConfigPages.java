@@ -147,14 +147,14 @@ final class ConfigPages {
         String q = x.param("q");
         List<List<String>> rows = new ArrayList<>();
         for (Layering.Property p : view.result().properties()) {
-            String shown = x.secrets().show(p.name(), p.value());
+            String shown = Masking.shownProperty(x, p.name(), p.value());
             if (!matches(q, p.name(), shown, x.secrets().isSecret(p.name()))) {
                 continue;
             }
             StringBuilder over = new StringBuilder();
             for (Layering.Layer l : p.overrides()) {
                 over.append("<div>").append(Html.esc(l.source())).append(": ")
-                        .append(valueCell(x.secrets().show(p.name(), l.value()))).append(" @").append(l.modRevision()).append("</div>");
+                        .append(valueCell(Masking.shownProperty(x, p.name(), l.value()))).append(" @").append(l.modRevision()).append("</div>");
             }
             rows.add(List.of("<code>" + Html.esc(p.name()) + "</code>", valueCell(shown), source(p.from(), p.name()),
                     Long.toString(p.from().modRevision()), over.toString()));

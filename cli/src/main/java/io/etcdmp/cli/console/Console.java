@@ -34,10 +34,22 @@ public final class Console implements AutoCloseable {
             + "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
     /**
-     * @param settings the connection settings of the command line (a login adds the operator's user and password)
+     * @param settings     the connection settings of the command line (a login adds the operator's user and password)
+     * @param allowedHosts further names ({@code --allowed-host}) a browser may call the console by: a host name or
+     *                     address, with a port (exactly that) or without (the console's port, or none)
      */
     public record Options(String bind, int port, boolean write, String configRoot, String registryPrefix,
-                          String changesPrefix, Duration sessionTimeout, SecretNames secrets, Map<String, String> settings) {
+                          String changesPrefix, Duration sessionTimeout, SecretNames secrets, Map<String, String> settings,
+                          List<String> allowedHosts) {
+        public Options {
+            allowedHosts = allowedHosts.stream().map(Console::allowedHost).toList();
+        }
+
+        /** Without further names: the loopback names and the bound address only. */
+        public Options(String bind, int port, boolean write, String configRoot, String registryPrefix, String changesPrefix,
+                       Duration sessionTimeout, SecretNames secrets, Map<String, String> settings) {
+            this(bind, port, write, configRoot, registryPrefix, changesPrefix, sessionTimeout, secrets, settings, List.of());
+        }
     }
 
     /** A page: its title, a navigation line, forms (kept while live updates replace {@code live}), the live part. */
@@ -50,6 +62,7 @@ public final class Console implements AutoCloseable {
     private final Options options;
     private final ToolConnection etcd;
     private final Sessions sessions;
+    private final LoginLimits loginLimits = new LoginLimits();
     private final Live live;
     private final Server server;
     private final ServerConnector connector;
@@ -113,6 +126,10 @@ public final class Console implements AutoCloseable {
         return sessions;
     }
 
+    LoginLimits loginLimits() {
+        return loginLimits;
+    }
+
     /** How many pages listen for live updates (tests). */
     int listeners() {
         return live.listeners();
@@ -173,7 +190,7 @@ public final class Console implements AutoCloseable {
                 Response.writeError(request, response, callback, 404, "No such page: " + Html.esc(path));
                 return true;
             }
-            String user = session.map(s -> "etcd user <b>" + Html.esc(s.user()) + "</b> "
+            String user = session.map(s -> "etcd user <b>" + Html.esc(LoginLimits.shown(s.user())) + "</b> "
                     + Html.form("/logout", s.csrf(), "", "Log out", "inline")).orElse(options.write()
                     ? Html.a("/login", "Log in") : "read-only");
             boolean fragment = "1".equals(request.getHeaders().get("X-Live"));
@@ -213,18 +230,51 @@ public final class Console implements AutoCloseable {
         response.write(true, java.nio.ByteBuffer.wrap(bytes), callback);
     }
 
-    /** host:port forms a browser may name this console by: the loopback names and the bound address, on our port. */
+    /**
+     * host:port forms a browser may name this console by: the loopback names and the bound address, on our port; an
+     * {@code --allowed-host} with a port as given, without one on our port or with none (a proxy on a default port).
+     */
     List<String> authorities() {
         int port = connector.getLocalPort();
         java.util.Set<String> hosts = new java.util.LinkedHashSet<>(List.of("127.0.0.1", "localhost", "[::1]"));
         hosts.add(options.bind().contains(":") ? "[" + options.bind() + "]" : options.bind());
-        return hosts.stream().flatMap(h -> port == 80 ? java.util.stream.Stream.of(h + ":80", h)
-                : java.util.stream.Stream.of(h + ":" + port)).toList();
+        List<String> all = new java.util.ArrayList<>(hosts.stream().flatMap(h -> port == 80 ? java.util.stream.Stream.of(h + ":80", h)
+                : java.util.stream.Stream.of(h + ":" + port)).toList());
+        for (String h : options.allowedHosts()) {
+            all.addAll(h.matches(".*:\\d+") ? List.of(h) : List.of(h + ":" + port, h));
+        }
+        return all;
+    }
+
+    /**
+     * An {@code --allowed-host} in the form a Host header carries (lower case, an IPv6 address in brackets): a host
+     * name or address, optionally {@code :port}.
+     *
+     * @throws IllegalArgumentException naming the setting when it is no such name
+     */
+    public static String allowedHost(String name) {
+        String n = name.strip().toLowerCase(java.util.Locale.ROOT);
+        if (n.chars().filter(c -> c == ':').count() > 1 && !n.startsWith("[")) {
+            n = "[" + n + "]"; // a bare IPv6 address
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\[[0-9a-f:.]+\\]|[a-z0-9]([a-z0-9_.-]*[a-z0-9])?)(:(\\d{1,5}))?")
+                .matcher(n);
+        if (!m.matches() || m.group(4) != null && (Integer.parseInt(m.group(4)) == 0 || Integer.parseInt(m.group(4)) > 65535)) {
+            throw new IllegalArgumentException("--allowed-host " + name + " is no host name or address with an optional "
+                    + ":port (e.g. console.example.com, console.example.com:8443, 10.0.0.5, [fd00::5]:8090)");
+        }
+        return n;
     }
 
     /** Whether a Host header (or an Origin's authority) names this console. */
     boolean allowedAuthority(String authority) {
         return authority != null && authorities().contains(authority.toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /** Whether an Origin header names this console (http, or https behind a proxy that ends TLS). */
+    boolean allowedOrigin(String origin) {
+        String o = origin.toLowerCase(java.util.Locale.ROOT);
+        return o.startsWith("http://") && allowedAuthority(o.substring(7)) || o.startsWith("https://") && allowedAuthority(o.substring(8));
     }
 
     /** The refusal of a {@code prefix} parameter outside the config, registry and change-record roots, else null. */
@@ -246,7 +296,7 @@ public final class Console implements AutoCloseable {
         }
         return Optional.of("WARNING: --bind " + bind + " makes the console reachable from other machines over plain HTTP"
                 + " (passwords and session cookies unencrypted); only browsers naming it " + bind
-                + " or a loopback name are served. Prefer 127.0.0.1 and an SSH tunnel.");
+                + ", a loopback name or an --allowed-host are served. Prefer 127.0.0.1 and an SSH tunnel.");
     }
 
     /** Sets the session cookie (or clears it with {@code null}). */

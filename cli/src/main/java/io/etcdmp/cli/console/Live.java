@@ -52,8 +52,28 @@ final class Live implements AutoCloseable {
         this.roots = List.copyOf(new java.util.LinkedHashSet<>(roots));
     }
 
+    /**
+     * Watches every root from after the current revision, so a change committed once this returns is announced
+     * (a watch from "now" starts when etcd registers it, later than this returns: a change in between was missed).
+     * When etcd does not answer, from whenever the watch is registered. A watch that fails before any event resumes
+     * from that revision too.
+     */
     void start() {
-        roots.forEach(root -> watch(root, 0));
+        long from = 0;
+        try {
+            from = etcd.client().getKVClient().get(ByteSequence.from(roots.get(0), StandardCharsets.UTF_8),
+                    io.etcd.jetcd.options.GetOption.builder().withCountOnly(true).build())
+                    .get(etcd.requestTimeout().toMillis(), TimeUnit.MILLISECONDS).getHeader().getRevision() + 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.log(Level.DEBUG, "Reading etcd's revision to watch from failed; watching from now", e);
+        }
+        long start = from;
+        synchronized (lock) { // a watch failing before any event resumes from here, not from "now"
+            pending = Math.max(pending, start - 1);
+        }
+        roots.forEach(root -> watch(root, start));
         sender.scheduleWithFixedDelay(() -> send(": keep-alive\n\n"), 15, 15, TimeUnit.SECONDS);
     }
 
@@ -149,7 +169,7 @@ final class Live implements AutoCloseable {
         }
     }
 
-    /** The newest revision seen (tests). */
+    /** The newest revision seen, or the one before the start revision (tests). */
     long seen() {
         synchronized (lock) {
             return pending;

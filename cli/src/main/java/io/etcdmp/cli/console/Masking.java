@@ -40,9 +40,23 @@ final class Masking {
         if (value == null) {
             return null;
         }
-        if (secret(x, key)) {
-            return SecretNames.MASK;
+        return secret(x, key) ? SecretNames.MASK : unlessInside(x, key, value);
+    }
+
+    /**
+     * The value of effective property {@code name} as shown: masked whole by its name, or, a property named like a
+     * document (a document key the application does not list in {@code etcd.config.documents}), with the
+     * secret-looking properties inside masked as on the prefix page.
+     */
+    static String shownProperty(Exchange x, String name, String value) {
+        if (value == null) {
+            return null;
         }
+        return x.secrets().isSecret(name) ? SecretNames.MASK : unlessInside(x, name, value);
+    }
+
+    /** {@code value} encrypted ({@code (encrypted)}), a document named {@code key} with its secrets masked, or as is. */
+    private static String unlessInside(Exchange x, String key, String value) {
         if (Encryption.isEncrypted(value)) {
             return Encryption.MASK;
         }

@@ -52,12 +52,12 @@ final class Routes {
                     "This console is read-only: start it with --write to change anything")));
         }
         String origin = request.getHeaders().get("Origin");
-        if (origin != null && !(origin.startsWith("http://") && console.allowedAuthority(origin.substring(7)))) { // another site
+        if (origin != null && !console.allowedOrigin(origin)) { // another site
             return Result.status(403, new Page("Refused", "", "", Html.message(false, "A write from another site (" + origin
                     + ") is refused")));
         }
         if (path.equals("/login")) {
-            return Writes.login(x, response);
+            return Writes.login(x, response, Request.getRemoteAddr(request));
         }
         if (x.session().isEmpty()) {
             return Result.redirect("/login");

@@ -27,7 +27,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
 /**
- * Upload a folder (the browser sends its files as JSON: relative path and text) or a zip of one, laid out as
+ * Upload a folder (the browser sends its files as JSON: relative path and the bytes in base64) or a zip of one, laid out as
  * {@code etcdmp plan} reads folders (docs/CONFIG-AS-CODE.md): it is written to a temporary folder, planned by
  * {@link Planning} (validation included) and the plan kept in the session until the operator applies it
  * ({@link Writes#apply}: the plan's modification revisions are the guard, as {@code etcdmp apply --plan}).
@@ -35,7 +35,7 @@ import java.util.zip.ZipInputStream;
 final class Uploads {
     /** The most an upload may be, sent and expanded (a zip's entries together). */
     static final long MAX_BYTES = 32L << 20;
-    /** The most entries a zip may have. */
+    /** The most entries a zip, or files the page's list of a folder, may have. */
     static final int MAX_ENTRIES = 10_000;
 
     private Uploads() {
@@ -70,21 +70,23 @@ final class Uploads {
     }
 
     static Result upload(Exchange x, Request request) throws Exception {
+        String type = String.valueOf(request.getHeaders().get("Content-Type"));
+        boolean zip = type.startsWith("application/zip");
+        long max = zip ? MAX_BYTES : MAX_BYTES / 3 * 4 + (1 << 20); // the page's list: the files' bytes in base64, and names
         long length = request.getLength();
-        if (length > MAX_BYTES) {
+        if (length > max) {
             throw new IllegalArgumentException("The upload is " + length + " bytes, over the console's " + MAX_BYTES + " bytes");
         }
         byte[] body;
         try (InputStream in = Content.Source.asInputStream(request)) {
-            body = in.readNBytes((int) MAX_BYTES + 1);
+            body = in.readNBytes((int) max + 1);
         }
-        if (body.length > MAX_BYTES) {
+        if (body.length > max) {
             throw new IllegalArgumentException("The upload is over the console's " + MAX_BYTES + " bytes");
         }
         Path dir = Files.createTempDirectory("etcdmp-console-upload");
         try {
-            String type = String.valueOf(request.getHeaders().get("Content-Type"));
-            if (type.startsWith("application/zip")) {
+            if (zip) {
                 unzip(body, dir);
             } else {
                 files(body, dir);
@@ -105,7 +107,11 @@ final class Uploads {
         }
     }
 
-    /** {@code {"files":[{"path":"config/orders/_keys.properties","content":"..."}]}}. */
+    /**
+     * {@code {"files":[{"path":"config/orders/_keys.properties","data":"<base64 of the file's bytes>"}]}} (the page
+     * sends each file's bytes, written as they are, so planned exactly as {@code etcdmp plan <dir>} reads them from
+     * disk); {@code "content"} instead of {@code "data"}: the file as text, written UTF-8 (scripts).
+     */
     private static void files(byte[] body, Path dir) throws IOException {
         JsonObject o;
         try (JsonReader r = Json.createReader(new ByteArrayInputStream(body))) {
@@ -113,9 +119,45 @@ final class Uploads {
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("The upload is neither a zip nor the page's list of files: " + e.getMessage());
         }
-        for (JsonValue v : o.getJsonArray("files")) {
+        JsonValue list = o.get("files");
+        if (list == null || list.getValueType() != JsonValue.ValueType.ARRAY) {
+            throw new IllegalArgumentException("The upload's list has no \"files\" array; nothing planned");
+        }
+        if (list.asJsonArray().size() > MAX_ENTRIES) {
+            throw new IllegalArgumentException("The folder has more than " + MAX_ENTRIES + " files (" + list.asJsonArray().size()
+                    + "); nothing planned");
+        }
+        List<String> paths = new ArrayList<>();
+        List<byte[]> contents = new ArrayList<>();
+        long total = 0;
+        int index = 0;
+        for (JsonValue v : list.asJsonArray()) { // all checked before anything is written
+            String at = "files[" + index++ + "]";
+            if (v.getValueType() != JsonValue.ValueType.OBJECT) {
+                throw new IllegalArgumentException("The upload's " + at + " is no object with \"path\" and \"data\"");
+            }
             JsonObject f = v.asJsonObject();
-            write(dir, f.getString("path"), f.getString("content").getBytes(StandardCharsets.UTF_8));
+            if (!(f.get("path") instanceof jakarta.json.JsonString p) || p.getString().isEmpty()) {
+                throw new IllegalArgumentException("The upload's " + at + " has no \"path\" string");
+            }
+            String path = p.getString();
+            byte[] content;
+            try {
+                content = f.containsKey("data") ? java.util.Base64.getDecoder().decode(f.getString("data"))
+                        : f.getString("content").getBytes(StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException | NullPointerException | ClassCastException e) {
+                throw new IllegalArgumentException("The upload's " + path + " has neither base64 \"data\" nor text \"content\"");
+            }
+            total += content.length;
+            if (total > MAX_BYTES) {
+                throw new IllegalArgumentException("The folder's files are over the console's " + MAX_BYTES + " bytes (at " + path
+                        + "); nothing planned");
+            }
+            paths.add(path);
+            contents.add(content);
+        }
+        for (int i = 0; i < paths.size(); i++) {
+            write(dir, paths.get(i), contents.get(i));
         }
     }
 

@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class Writes {
     static final String COMMAND = "console";
+    private static final System.Logger LOG = System.getLogger(Writes.class.getName());
 
     private Writes() {
     }
@@ -42,30 +43,83 @@ final class Writes {
                 + (x.console().options().write() ? form : ""), "");
     }
 
-    static Result login(Exchange x, Response response) {
+    static Result login(Exchange x, Response response, String address) {
         String user = x.param("user").strip();
         String password = x.param("password");
         if (user.isEmpty() || password.isEmpty()) {
             return Result.status(400, loginPage(x, "Give an etcd user and its password"));
         }
-        Map<String, String> settings = new HashMap<>(x.console().options().settings());
-        settings.put(ToolConnection.USER, user);
-        settings.put(ToolConnection.PASSWORD, password);
-        ToolConnection etcd = ToolConnection.open(settings);
+        if (user.length() > LoginLimits.MAX_USER_CHARS) { // never remembered, logged or sent to etcd
+            return Result.status(400, loginPage(x, "The etcd user name is " + user.length() + " characters, over the "
+                    + "console's " + LoginLimits.MAX_USER_CHARS));
+        }
+        String shown = LoginLimits.shown(user);
+        LoginLimits limits = x.console().loginLimits();
+        long blocked = limits.begin(address, user);
+        if (blocked > 0) { // etcd is not asked: the right password waits too
+            long seconds = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(blocked + TimeUnit.SECONDS.toNanos(1) - 1));
+            response.getHeaders().put("Retry-After", Long.toString(seconds));
+            return Result.status(429, loginPage(x, "Too many failed logins from this address or for " + shown
+                    + " (or logins being checked): try again in " + seconds + " s"));
+        }
+        ToolConnection etcd = null;
+        boolean ended = false;
         try {
-            etcd.client().getKVClient().get(ByteSequence.from("/", StandardCharsets.UTF_8))
-                    .get(etcd.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-            if (!permissionDenied(e)) { // denied: the credentials are good; what this user may read is etcd's to decide
-                String message = etcd.failure("read", "/", e).getMessage();
+            Map<String, String> settings = new HashMap<>(x.console().options().settings());
+            settings.put(ToolConnection.USER, user);
+            settings.put(ToolConnection.PASSWORD, password);
+            etcd = ToolConnection.open(settings);
+            try {
+                etcd.client().getKVClient().get(ByteSequence.from("/", StandardCharsets.UTF_8))
+                        .get(etcd.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                if (!permissionDenied(e)) { // denied: the credentials are good; what this user may read is etcd's to decide
+                    String message = etcd.failure("read", "/", e).getMessage().replace(user, shown); // names the user too
+                    etcd.close();
+                    etcd = null;
+                    if (authenticationFailed(e)) {
+                        long block = limits.failed(address, user);
+                        ended = true;
+                        if (block > 0) {
+                            LOG.log(System.Logger.Level.WARNING, "Console logins of etcd user " + shown + " or from " + address
+                                    + " blocked for " + TimeUnit.NANOSECONDS.toSeconds(block) + " s after "
+                                    + LoginLimits.FAILURES + " failures within a minute");
+                        }
+                    }
+                    return Result.status(401, loginPage(x, "etcd refused the login of " + shown + ": " + message));
+                }
+            }
+            limits.succeeded(address, user);
+            ended = true;
+            x.session().ifPresent(previous -> x.console().sessions().end(previous)); // one session per browser
+            Sessions.Session s;
+            try {
+                s = x.console().sessions().open(user, etcd);
+            } catch (IllegalStateException stopping) {
+                return Result.status(503, loginPage(x, stopping.getMessage()));
+            }
+            etcd = null; // the session's now
+            Console.cookie(response, s.id());
+            return Result.redirect("/");
+        } finally {
+            if (!ended) {
+                limits.abandoned(address, user);
+            }
+            if (etcd != null) {
                 etcd.close();
-                return Result.status(401, loginPage(x, "etcd refused the login of " + user + ": " + message));
             }
         }
-        x.session().ifPresent(previous -> x.console().sessions().end(previous)); // one session per browser
-        Sessions.Session s = x.console().sessions().open(user, etcd);
-        Console.cookie(response, s.id());
-        return Result.redirect("/");
+    }
+
+    /** True when etcd refused the user name or password (not when it could not be reached). */
+    static boolean authenticationFailed(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = String.valueOf(t.getMessage());
+            if (m.contains("authentication failed") || m.contains("invalid user ID or password")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static boolean permissionDenied(Throwable e) {

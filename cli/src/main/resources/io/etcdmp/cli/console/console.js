@@ -43,6 +43,17 @@
     document.addEventListener('focusout', function () { if (again && !inFlight) { again = false; refresh(); } });
   }
 
+  // A file's bytes as base64: the server decodes them exactly as `etcdmp plan <dir>` reads the file (a Latin-1
+  // file read as text here would reach it with U+FFFD in place of its bytes).
+  function base64(buffer) {
+    var bytes = new Uint8Array(buffer);
+    var parts = [];
+    for (var i = 0; i < bytes.length; i += 0x8000) {
+      parts.push(String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000)));
+    }
+    return btoa(parts.join(''));
+  }
+
   var upload = document.getElementById('upload');
   if (upload) {
     upload.addEventListener('submit', function (e) {
@@ -57,7 +68,7 @@
       } else {
         send = Promise.all(Array.prototype.map.call(folder, function (f) {
           var path = (f.webkitRelativePath || f.name).split('/').slice(1).join('/'); // below the folder chosen
-          return f.text().then(function (t) { return { path: path, content: t }; });
+          return f.arrayBuffer().then(function (b) { return { path: path, data: base64(b) }; }); // bytes, not text
         })).then(function (files) { return { type: 'application/json', body: JSON.stringify({ files: files }) }; });
       }
       send.then(function (s) {

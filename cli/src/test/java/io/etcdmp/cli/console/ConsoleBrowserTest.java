@@ -167,11 +167,12 @@ class ConsoleBrowserTest {
         });
     }
 
-    /** Every SEVERE browser log entry (JavaScript errors, CSP violations, failed loads) but the expected refusals. */
+    /** Every SEVERE browser log entry (JavaScript errors, CSP violations, failed loads) but the expected refusals (409, the upload's 400). */
     @AfterEach
     void collectBrowserErrors() {
         for (LogEntry e : browser.manage().logs().get(LogType.BROWSER)) {
-            if (e.getLevel().intValue() >= Level.SEVERE.intValue() && !e.getMessage().contains("status of 409")) {
+            if (e.getLevel().intValue() >= Level.SEVERE.intValue() && !e.getMessage().contains("status of 409")
+                    && !e.getMessage().contains("/upload - Failed to load resource: the server responded with a status of 400")) {
                 jsErrors.add(e.getMessage());
             }
         }
@@ -199,6 +200,8 @@ class ConsoleBrowserTest {
     @Test
     @Order(1)
     void theEffectiveConfigIsListedAndAnEtcdctlPutShowsWithinOneSecond() throws Exception {
+        open("/login");
+        shot("login");
         login("alice", "alice-pw"); // with --write every page needs a login
         open("/?app=orders");
         live();
@@ -284,6 +287,57 @@ class ConsoleBrowserTest {
 
     @Test
     @Order(5)
+    void aFolderUploadedFromThePageIsPlannedByteForByteAsPlanReadsItFromDiskLatin1Included() throws Exception {
+        Path latin = Files.createTempDirectory("etcdmp-upload").resolve("settings"); // the folder the operator picks
+        Files.createDirectories(latin.resolve("config/latin"));
+        Files.write(latin.resolve("config/latin/application.properties"),
+                "name=M\u00fcller\n".getBytes(StandardCharsets.ISO_8859_1)); // saved in Latin-1
+        io.etcdmp.cli.core.Planning.Result latinFromDisk = io.etcdmp.cli.core.Planning.plan(connection, latin, List.of(), false);
+        assertThat(latinFromDisk.report().ok()).as("plan <dir> refuses it").isFalse();
+        upload(latin);
+        new WebDriverWait(browser, Duration.ofSeconds(20)).withMessage(() -> "the page shows: " + text("live"))
+                .until(d -> text("live").contains("not valid"));
+        for (Object problem : latinFromDisk.report().errors()) { // the same refusal, naming the file, nothing planned
+            assertThat(text("live")).contains(problem.toString());
+        }
+        assertThat(staged()).as("no plan from a damaged text").isNull();
+
+        Path utf8 = Files.createTempDirectory("etcdmp-upload").resolve("settings");
+        Files.createDirectories(utf8.resolve("config/latin"));
+        Files.write(utf8.resolve("config/latin/application.properties"), "name=M\u00fcller\ncity=K\u00f6ln \uD83D\uDE00\n"
+                .getBytes(StandardCharsets.UTF_8));
+        Files.write(utf8.resolve("config/latin/_keys.properties"), "greeting=gr\u00fc\u00df dich\n".getBytes(StandardCharsets.UTF_8));
+        io.etcdmp.cli.core.Plan fromDisk = io.etcdmp.cli.core.Planning.plan(connection, utf8, List.of(), false).plan().orElseThrow();
+        upload(utf8);
+        new WebDriverWait(browser, Duration.ofSeconds(20)).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(d -> !d.findElements(By.id("plan-summary")).isEmpty());
+        assertThat(text("plan-summary")).contains("2 to add");
+        shot("upload");
+        io.etcdmp.cli.core.Plan staged = staged();
+        assertThat(staged.changes()).hasSameSizeAs(fromDisk.changes());
+        for (io.etcdmp.cli.core.Plan.Change expected : fromDisk.changes()) {
+            assertThat(staged.changes()).as(expected.key()).anySatisfy(c -> {
+                assertThat(c.key()).isEqualTo(expected.key());
+                assertThat(c.op()).isEqualTo(expected.op());
+                assertThat(c.after()).as(expected.key() + ": the bytes plan reads from disk").isEqualTo(expected.after());
+            });
+        }
+    }
+
+    static void upload(Path folder) {
+        open("/upload");
+        browser.findElement(By.id("folder")).sendKeys(folder.toAbsolutePath().toString());
+        browser.findElement(By.xpath("//form[@id='upload']//button")).click();
+    }
+
+    /** The plan the browser's session holds. */
+    static io.etcdmp.cli.core.Plan staged() {
+        String session = browser.manage().getCookieNamed(Sessions.COOKIE).getValue();
+        return console.sessions().find(session).orElseThrow().staged();
+    }
+
+    @Test
+    @Order(6)
     void aUserWithoutWritePermissionIsRefused() throws Exception {
         browser.findElement(By.xpath("//button[text()='Log out']")).click();
         login("bob", "bob-pw");
@@ -291,13 +345,14 @@ class ConsoleBrowserTest {
         browser.findElement(By.name("value")).clear();
         browser.findElement(By.name("value")).sendKeys("99");
         browser.findElement(By.xpath("//form[@action='/edit']//button")).click();
-        assertThat(text("live")).containsIgnoringCase("permission denied");
+        new WebDriverWait(browser, Duration.ofSeconds(20)).withMessage(() -> text("live")) // the answer's page, not the form's
+                .until(d -> text("live").toLowerCase(java.util.Locale.ROOT).contains("permission denied"));
         shot("refused");
         assertThat(root.get("/config/orders/pool.size")).hasValue("10");
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void theWholeFlowRanWithoutJavaScriptErrors() {
         assertThat(jsErrors).isEmpty();
     }

@@ -68,6 +68,46 @@ class ConsoleLimitsTest {
         assertThat(r.body()).contains("more than " + Uploads.MAX_ENTRIES + " entries");
     }
 
+    /** Review of console3: a folder list of 30,002 files was written out and planned (303), no entry limit as for zips. */
+    @Test
+    void aFolderListWithTooManyFilesIsRefusedLikeAZip() throws Exception {
+        Browser b = new Browser(console).login("alice", "alice-pw");
+        b.get("/upload");
+        StringBuilder json = new StringBuilder("{\"files\":[{\"path\":\"config/many/_keys.properties\",\"content\":\"a=1\\n\"}");
+        for (int i = 0; i < Uploads.MAX_ENTRIES; i++) {
+            json.append(",").append("{\"path\":\"config/many/.n").append(i).append("\",\"data\":\"\"}");
+        }
+        json.append("]}");
+        HttpResponse<String> r = ConsoleWriteTest.upload(b, json.toString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        assertThat(r.body()).contains("more than " + Uploads.MAX_ENTRIES + " files (10001)");
+        assertThat(b.get("/upload").body()).contains("No plan yet.");
+    }
+
+    /** Review of console3: {}, an entry without "path" and [1] as an entry each got 500. */
+    @Test
+    void aMalformedFolderListGets400NamingTheBadField() throws Exception {
+        Browser b = new Browser(console).login("alice", "alice-pw");
+        b.get("/upload");
+        java.util.Map<String, String> cases = new java.util.LinkedHashMap<>();
+        cases.put("{}", "no &quot;files&quot; array");
+        cases.put("{\"files\":{}}", "no &quot;files&quot; array");
+        cases.put("{\"files\":[{\"data\":\"\"}]}", "files[0] has no &quot;path&quot; string");
+        cases.put("{\"files\":[{\"path\":\"config/x/_keys.properties\",\"content\":\"a=1\"},{\"path\":7}]}",
+                "files[1] has no &quot;path&quot; string");
+        cases.put("{\"files\":[1]}", "files[0] is no object");
+        cases.put("{\"files\":[{\"path\":\"config/x/_keys.properties\",\"data\":\"YQ=\"}]}",
+                "config/x/_keys.properties has neither base64");
+        cases.put("{\"files\":[{\"path\":\"config/x/\\u0000.properties\",\"data\":\"\"}]}", "Nul character");
+        cases.put("[1]", "neither a zip nor the page");
+        for (java.util.Map.Entry<String, String> c : cases.entrySet()) {
+            HttpResponse<String> r = ConsoleWriteTest.upload(b, c.getKey());
+            assertThat(r.statusCode()).as(c.getKey() + " -> " + r.body()).isEqualTo(400);
+            assertThat(r.body()).as(c.getKey()).contains(c.getValue());
+        }
+        assertThat(b.get("/upload").body()).contains("No plan yet.");
+    }
+
     @Test
     void aValueOfAMebibyteIsSavedAndAFormOverTheLimitGets413NamingIt() throws Exception {
         Browser alice = new Browser(console).login("alice", "alice-pw");

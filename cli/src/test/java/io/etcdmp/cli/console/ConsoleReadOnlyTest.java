@@ -135,4 +135,29 @@ class ConsoleReadOnlyTest {
             assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - put)).isLessThan(1000);
         }
     }
+
+    /** The default words cover their plurals and acronym-led compounds, over whole pages (keys and inside a document). */
+    @Test
+    void pluralAndCompoundSecretNamesAreMaskedOnEveryPage() throws Exception {
+        Map<String, String> secrets = Map.of("db.credentials", "plural-cred-1", "apiKeys", "apikeys-2",
+                "access_tokens", "tokens-3", "DB_PASSWORDS", "upper-4", "APIKeys", "acronym-5");
+        secrets.forEach((k, v) -> etcd.put("/config/plurals/" + k, v));
+        etcd.put("/config/plurals/monkeys", "visible-m");
+        etcd.put("/config/plurals/application.properties", "db.credentials=doc-plural-6\nserver.apiKeys=doc-apikeys-7\n"
+                + "tokenizer=visible-t\n");
+        StringBuilder all = new StringBuilder();
+        for (String page : List.of("/?prefix=/config/plurals/", "/?app=plurals", "/?app=plurals&q=cred",
+                "/history?prefix=/config/plurals/&name=application.properties")) {
+            all.append(get(page).body());
+        }
+        for (String k : secrets.keySet()) {
+            all.append(get("/history?prefix=/config/plurals/&name=" + k).body());
+        }
+        String text = all.toString();
+        for (String secret : List.of("plural-cred-1", "apikeys-2", "tokens-3", "upper-4", "acronym-5", "doc-plural-6",
+                "doc-apikeys-7")) {
+            assertThat(text).as(text).doesNotContain(secret);
+        }
+        assertThat(text).contains("visible-m", "visible-t", "(masked)");
+    }
 }

@@ -96,6 +96,54 @@ class ConsoleSecurityTest {
         assertThat(new Browser(console).login("alice", "alice-pw").csrf).isNotEmpty();
     }
 
+    /** One HTTP/1.1 exchange with console {@code c}. */
+    static String raw(Console c, String request) throws Exception {
+        URI u = URI.create(c.url());
+        try (Socket s = new Socket(u.getHost(), u.getPort())) {
+            s.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
+            s.getOutputStream().flush();
+            s.setSoTimeout(20_000);
+            ByteArrayOutputStream b = new ByteArrayOutputStream();
+            s.getInputStream().transferTo(b);
+            return b.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void anAllowedHostIsServedWithOrWithoutItsPortAndAnUnlistedOneIsStillRefused() throws Exception {
+        Console.Options o = ConsoleWriteTest.options(java.util.Map.of(io.etcdmp.internal.cli.ToolConnection.ENDPOINTS,
+                ConsoleWriteTest.etcd.endpoints(), io.etcdmp.internal.cli.ToolConnection.REQUEST_TIMEOUT, "20s"),
+                java.time.Duration.ofMinutes(5));
+        o = new Console.Options(o.bind(), o.port(), o.write(), o.configRoot(), o.registryPrefix(), o.changesPrefix(),
+                o.sessionTimeout(), o.secrets(), o.settings(), List.of("Console.Example", "10.1.2.3:8443", "fd00::7"));
+        try (Console c = Console.start(o, ConsoleWriteTest.connection)) {
+            int port = URI.create(c.url()).getPort();
+            for (String host : List.of("console.example:" + port, "CONSOLE.example:" + port, "console.example", "10.1.2.3:8443",
+                    "[fd00::7]:" + port, "127.0.0.1:" + port)) {
+                String ok = raw(c, "GET /login HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n");
+                assertThat(ok.lines().findFirst().orElse("")).as(host).contains(" 200 ");
+            }
+            for (String host : List.of("evil.example:" + port, "evil.example", "10.1.2.3:" + port, "console.example:" + (port + 1),
+                    "sub.console.example:" + port, "console.example.evil:" + port)) {
+                String refused = raw(c, "GET /login HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n");
+                assertThat(refused.lines().findFirst().orElse("")).as(host).contains(" 421 ");
+            }
+            String body = "user=alice&password=alice-pw";
+            for (String origin : List.of("http://console.example:" + port, "https://console.example")) {
+                String login = raw(c, "POST /login HTTP/1.1\r\nHost: console.example\r\nOrigin: " + origin
+                        + "\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: " + body.length()
+                        + "\r\nConnection: close\r\n\r\n" + body);
+                assertThat(login.lines().findFirst().orElse("")).as(origin).contains(" 303 ");
+            }
+            String foreign = raw(c, "POST /login HTTP/1.1\r\nHost: console.example\r\nOrigin: http://evil.example"
+                    + "\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: " + body.length()
+                    + "\r\nConnection: close\r\n\r\n" + body);
+            assertThat(foreign.lines().findFirst().orElse("")).contains(" 403 ");
+        }
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> Console.allowedHost("http://x/")))
+                .hasMessageContaining("--allowed-host http://x/");
+    }
+
     @Test
     void inWriteModeEveryPageNeedsALoginSoEtcdsRolesDecideWhatIsRead() throws Exception {
         root.put("/config/orders/visible-to-operators", "operators-only");

@@ -218,6 +218,32 @@ class ConsoleWriteTest {
     }
 
     @Test
+    void uploadedBytesArePlannedAsPlanReadsTheSameFileFromDisk(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        byte[] latin = "name=M\u00fcller\n".getBytes(StandardCharsets.ISO_8859_1);
+        java.nio.file.Files.createDirectories(dir.resolve("config/latin1"));
+        java.nio.file.Files.write(dir.resolve("config/latin1/_keys.properties"), latin);
+        io.etcdmp.cli.core.Planning.Result fromDisk = io.etcdmp.cli.core.Planning.plan(connection, dir, java.util.List.of(), false);
+        assertThat(fromDisk.report().ok()).isFalse();
+        Browser b = new Browser(console).login("alice", "alice-pw");
+        b.get("/upload");
+        HttpResponse<String> up = upload(b, "{\"files\":[{\"path\":\"config/latin1/_keys.properties\",\"data\":\""
+                + java.util.Base64.getEncoder().encodeToString(latin) + "\"}]}");
+        assertThat(up.statusCode()).isEqualTo(400);
+        fromDisk.report().errors().forEach(p -> assertThat(up.body()).contains(Html.esc(p.toString())));
+        HttpResponse<String> bad = upload(b, "{\"files\":[{\"path\":\"config/latin1/_keys.properties\",\"data\":\"%%%\"}]}");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.body()).contains("config/latin1/_keys.properties has neither base64");
+        assertThat(root.get("/config/latin1/name")).isEmpty();
+    }
+
+    static HttpResponse<String> upload(Browser b, String json) throws Exception {
+        return b.http.send(HttpRequest.newBuilder(URI.create(b.at.url() + "upload")).header("Content-Type", "application/json")
+                .header("X-CSRF-Token", b.csrf).POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
     void registryActionsWriteStatusAndWeightInTheRecordsOwnShapeUnderItsLease() throws Exception {
         long lease = root.leaseGrant(60);
         root.run("put", "--lease=" + Long.toHexString(lease), "/services/pay/node-1", "{\"host\":\"127.0.0.1\",\"port\":3000}");

@@ -38,17 +38,34 @@ class PropertiesTextTest {
     }
 
     @Test
-    void namesArePartsCutAtNonLettersAndCaseChangesAndSecretWhenAPartIsAWord() {
+    void namesArePartsCutAtNonLettersCaseChangesAndDigitsAndSecretWhenAPartIsAWordOrAJoinedPluralThatIsNoCount() {
         SecretNames secrets = SecretNames.defaults();
         for (String secret : List.of("db.password", "DB_PASSWORD", "api-token", "apiKey", "servers[0].secret", "aws/credential",
-                "oauth.clientSecret", "key")) {
+                "oauth.clientSecret", "key", "db.credentials", "apiKeys", "DB_PASSWORDS", "APIKey", "s3Keys", "passwords",
+                "access_tokens", "api-keys", "db.password1", "token2", "oldPassword2", "jwt.secret_v2", "key1.value")) {
             assertThat(secrets.isSecret(secret)).as(secret).isTrue();
         }
-        for (String plain : List.of("keystore.path", "monkey", "db.url", "tokens.max", "passwords", "")) {
+        for (String plain : List.of("keystore.path", "monkey", "monkeys", "db.url", "tokenizer", "keyss", "s", "",
+                // review of console3: plurals that count or name keys were masked
+                "llm.maxTokens", "openai.max-tokens", "cache.max-keys", "sort.keys", "redis.keys.ttl", "tokens.max",
+                "num_keys", "max.passwords", "oauth2.scope", "sha256.digest")) {
             assertThat(secrets.isSecret(plain)).as(plain).isFalse();
         }
         assertThat(new SecretNames(List.of()).isSecret("db.password")).isFalse();
         assertThat(secrets.show("db.password", "x")).isEqualTo(SecretNames.MASK);
+    }
+
+    /** Review of console3 (a probe, kept): a document's parse error names where it broke, never a value. */
+    @Test
+    void aDocumentsParseErrorNeverQuotesItsValues() {
+        for (String[] d : new String[][] {{"app.yaml", "db:\n  password: hunter2-secret\n  url: [unclosed\n"},
+                {"app.yaml", "db:\n  password: \"hunter2-secret\n"},
+                {"app.json", "{\"db\": {\"password\": \"hunter2-secret\", }"},
+                {"app.properties", "db.password=hunter2-secret\\u12"}}) {
+            PropertyRules.Parsed p = PropertyRules.parseDocument(d[0], d[1].getBytes(StandardCharsets.UTF_8));
+            assertThat(p.ok()).as(d[1]).isFalse();
+            assertThat(p.toString()).as(d[1]).doesNotContain("hunter2");
+        }
     }
 
     private static String randomText(Random random, int length) {
