@@ -43,10 +43,12 @@ final class ConfigPages {
                 prefixes.merge(prefix, 1, Integer::sum);
                 if (!q.isEmpty() && found.size() < 500) {
                     String name = key.substring(prefix.length());
-                    String value = Masking.shown(x, key, kv.getValue().toString(StandardCharsets.UTF_8));
+                    String stored = kv.getValue().toString(StandardCharsets.UTF_8);
+                    String value = Masking.shown(x, key, stored);
                     if (key.toLowerCase(Locale.ROOT).contains(q) || (!Masking.secret(x, key)
                             && value.toLowerCase(Locale.ROOT).contains(q))) {
-                        found.add(List.of(Html.a(historyUrl(prefix, name), key), valueCell(value), Long.toString(kv.getModRevision())));
+                        found.add(List.of(Html.a(historyUrl(prefix, name), key), Reveal.cell(x, key, null, 0, stored, value),
+                                Long.toString(kv.getModRevision())));
                     }
                 }
             }
@@ -126,11 +128,13 @@ final class ConfigPages {
         long revision = x.etcd().readPrefix(prefix, 0, page -> page.forEach(kv -> keys.put(kv.getKey().toString(StandardCharsets.UTF_8), kv)));
         keys.forEach((key, kv) -> {
             String name = key.substring(prefix.length());
-            String shown = Masking.shown(x, key, kv.getValue().toString(StandardCharsets.UTF_8));
+            String stored = kv.getValue().toString(StandardCharsets.UTF_8);
+            String shown = Masking.shown(x, key, stored);
             if (matches(q, name, shown, Masking.secret(x, key))) {
                 String actions = Html.a(historyUrl(prefix, name), "history")
                         + (x.canWrite() ? " " + Html.a("/edit?prefix=" + Html.url(prefix) + "&name=" + Html.url(name), "edit") : "");
-                rows.add(List.of("<code>" + Html.esc(name) + "</code>", valueCell(shown), Long.toString(kv.getModRevision()), actions));
+                rows.add(List.of("<code>" + Html.esc(name) + "</code>", Reveal.cell(x, key, null, 0, stored, shown),
+                        Long.toString(kv.getModRevision()), actions));
             }
         });
         String add = x.canWrite() ? "<p>" + Html.a("/edit?prefix=" + Html.url(prefix), "Add a key") + " \u00b7 "
@@ -154,9 +158,9 @@ final class ConfigPages {
             StringBuilder over = new StringBuilder();
             for (Layering.Layer l : p.overrides()) {
                 over.append("<div>").append(Html.esc(l.source())).append(": ")
-                        .append(valueCell(Masking.shownProperty(x, p.name(), l.value()))).append(" @").append(l.modRevision()).append("</div>");
+                        .append(revealCell(x, l, p.name(), Masking.shownProperty(x, p.name(), l.value()))).append(" @").append(l.modRevision()).append("</div>");
             }
-            rows.add(List.of("<code>" + Html.esc(p.name()) + "</code>", valueCell(shown), source(p.from(), p.name()),
+            rows.add(List.of("<code>" + Html.esc(p.name()) + "</code>", revealCell(x, p.from(), p.name(), shown), source(p.from(), p.name()),
                     Long.toString(p.from().modRevision()), over.toString()));
         }
         StringBuilder errors = new StringBuilder();
@@ -167,6 +171,13 @@ final class ConfigPages {
                 + errors + Html.table("effective", List.of("Property", "Value", "From", "Revision", "Overrides"), page(x, rows));
         return new Page("Effective configuration of " + app, "<p>" + Html.a("/", "All prefixes") + "</p>",
                 appForm(app) + searchForm(Html.hidden("app", app), q), live);
+    }
+
+    /** An effective value's cell: a plain key's (its prefix + the name) or a property of a document key, revealable. */
+    private static String revealCell(Exchange x, Layering.Layer from, String name, String shown) {
+        String s = from.source();
+        return s.endsWith("/") ? Reveal.cell(x, s + name, null, 0, from.value(), shown)
+                : Reveal.cell(x, s, name, 0, from.value(), shown);
     }
 
     /** The source cell: a link to the history of the key (a plain key of a prefix, or a document). */
@@ -190,7 +201,8 @@ final class ConfigPages {
             String actions = x.canWrite() ? Html.form("/rollback", x.csrf(), Html.hidden("prefix", prefix) + Html.hidden("name", name)
                     + Html.hidden("revision", Long.toString(e.modRevision())) + Html.hidden("expect",
                     Long.toString(history.entries().get(0).modRevision())), "Roll back to this", "inline") : "";
-            rows.add(List.of(Long.toString(e.modRevision()), Long.toString(e.version()), valueCell(v), actions));
+            rows.add(List.of(Long.toString(e.modRevision()), Long.toString(e.version()),
+                    Reveal.cell(x, prefix + name, null, e.modRevision(), e.value().orElse(null), v), actions));
         }
         String end = switch (history.end()) {
             case CREATED -> "Complete: the oldest entry created the key.";

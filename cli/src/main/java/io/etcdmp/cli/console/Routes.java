@@ -38,6 +38,9 @@ final class Routes {
                 case "/login" -> Result.of(Writes.loginPage(x, ""));
                 case "/edit" -> x.canWrite() ? Result.of(Writes.editPage(x, "")) : Result.redirect("/login");
                 case "/upload" -> x.canWrite() ? Result.of(Writes.uploadPage(x)) : Result.redirect("/login");
+                case "/reveal" -> console.options().write() ? Result.status(405, new Page("Use the Reveal button", "", "",
+                        Html.message(false, "A value is revealed by its Reveal button (a POST with the page's token)")))
+                        : Reveal.readOnly();
                 default -> Result.of(null);
             };
         } catch (EtcdMicroprofileException | IllegalArgumentException e) { // etcd's refusal, shown plainly
@@ -48,6 +51,9 @@ final class Routes {
 
     Result post(String path, Exchange x, Request request, Response response) throws Exception {
         if (!console.options().write()) {
+            if (path.equals("/reveal")) {
+                return Reveal.readOnly();
+            }
             return Result.status(403, new Page("Read-only", "", "", Html.message(false,
                     "This console is read-only: start it with --write to change anything")));
         }
@@ -74,6 +80,7 @@ final class Routes {
                 case "/rollback" -> Writes.rollback(x);
                 case "/upload" -> Writes.upload(x, request);
                 case "/apply" -> Writes.apply(x);
+                case "/reveal" -> Reveal.reveal(x);
                 case "/instance" -> Result.redirect(InstanceActions.change(x));
                 default -> Result.of(null);
             };
