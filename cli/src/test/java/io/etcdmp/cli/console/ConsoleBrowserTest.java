@@ -232,6 +232,21 @@ class ConsoleBrowserTest {
 
     @Test
     @Order(3)
+    void aMaskedValueIsRevealedByItsButtonOnly() throws Exception {
+        open("/?prefix=/config/orders/");
+        live();
+        assertThat(browser.getPageSource()).doesNotContain("s3cret-value");
+        browser.findElement(By.xpath("//button[@aria-label='Reveal /config/orders/db.password']")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(20)).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .withMessage(() -> text("live")).until(d -> text("live").contains("s3cret-value"));
+        assertThat(browser.getTitle()).startsWith("Revealed: /config/orders/db.password");
+        shot("reveal");
+        open("/?prefix=/config/orders/");
+        assertThat(browser.getPageSource()).doesNotContain("s3cret-value");
+    }
+
+    @Test
+    @Order(4)
     void aRollbackFromThePageChangesTheValueTheApplicationSees() throws Exception {
         login("alice", "alice-pw");
         await().atMost(Duration.ofSeconds(10)).until(() -> config.getValue("pool.size", String.class).equals("25"));
@@ -251,7 +266,7 @@ class ConsoleBrowserTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void outOfRotationIsSkippedByChooseWithinOneSecondAndSurvivesKeepAliveRounds() throws Exception {
         await().atMost(Duration.ofSeconds(10)).until(() -> caller.instances("orders").size() == 2);
         open("/registry?service=orders");
@@ -286,7 +301,7 @@ class ConsoleBrowserTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void aFolderUploadedFromThePageIsPlannedByteForByteAsPlanReadsItFromDiskLatin1Included() throws Exception {
         Path latin = Files.createTempDirectory("etcdmp-upload").resolve("settings"); // the folder the operator picks
         Files.createDirectories(latin.resolve("config/latin"));
@@ -337,7 +352,7 @@ class ConsoleBrowserTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aUserWithoutWritePermissionIsRefused() throws Exception {
         browser.findElement(By.xpath("//button[text()='Log out']")).click();
         login("bob", "bob-pw");
@@ -352,7 +367,7 @@ class ConsoleBrowserTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void theWholeFlowRanWithoutJavaScriptErrors() {
         assertThat(jsErrors).isEmpty();
     }
