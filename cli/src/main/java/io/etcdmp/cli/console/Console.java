@@ -163,7 +163,8 @@ public final class Console implements AutoCloseable {
             }
             boolean post = request.getMethod().equals("POST");
             if (post && !path.equals("/upload") && request.getLength() > MAX_FORM_BYTES) {
-                throw new org.eclipse.jetty.http.BadMessageException(413, "form too large");
+                formTooLarge(request, response, callback);
+                return true;
             }
             if (options.write() && session.isEmpty() && !path.equals("/login") && !post) { // reads as a logged-in user only
                 Response.sendRedirect(request, response, callback, 303, "/login", false);
@@ -203,13 +204,29 @@ public final class Console implements AutoCloseable {
             LOG.log(Level.DEBUG, "Console request " + path + " failed", e);
             if (e instanceof org.eclipse.jetty.http.HttpException h && h.getCode() == 413 || e.getCause() instanceof
                     org.eclipse.jetty.http.HttpException c && c.getCode() == 413) {
-                Response.writeError(request, response, callback, 413, "The form is over the limit of " + MAX_FORM_BYTES
-                        + " bytes (a value may be up to what etcd takes, 1.5 MiB by default); nothing written");
+                formTooLarge(request, response, callback);
                 return true;
             }
             Response.writeError(request, response, callback, 500, Html.esc(e.getMessage()));
         }
         return true;
+    }
+
+    /**
+     * 413 for a form over {@link #MAX_FORM_BYTES}, after reading the rest of its body (up to four times the limit):
+     * a server that answers and closes while the browser still sends gives it a reset connection, not this page.
+     */
+    private static void formTooLarge(Request request, Response response, Callback callback) {
+        long length = request.getLength();
+        if (length >= 0 && length <= 4L * MAX_FORM_BYTES) { // a body of unknown length is not read on
+            try {
+                Content.Source.consumeAll(request);
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.DEBUG, "The rest of a form over the limit could not be read", e);
+            }
+        }
+        Response.writeError(request, response, callback, 413, "The form is over the limit of " + MAX_FORM_BYTES
+                + " bytes (a value may be up to what etcd takes, 1.5 MiB by default); nothing written");
     }
 
     private static void asset(String name, Response response, Callback callback) throws IOException {
