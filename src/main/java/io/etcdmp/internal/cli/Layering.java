@@ -44,24 +44,29 @@ public final class Layering {
         }
     }
 
-    /** One layer's value of a property: the prefix (plain keys) or the document key it comes from. */
-    public record Layer(String source, String value, long modRevision) {
+    /**
+     * One layer's value of a property: the prefix (plain keys) or the document key it comes from, and the etcd key
+     * that holds it (a plain key's own name, such as {@code /config/orders/db/secret} for {@code db.secret}, or the
+     * document key).
+     */
+    public record Layer(String source, String key, String value, long modRevision) {
         @Override
         public boolean equals(Object other) {
             return other == this || other instanceof Layer that
                     && Objects.equals(source, that.source)
+                    && Objects.equals(key, that.key)
                     && Objects.equals(value, that.value)
                     && modRevision == that.modRevision;
         }
 
         @Override
         public int hashCode() {
-            return Objects.hash(source, value, modRevision);
+            return Objects.hash(source, key, value, modRevision);
         }
 
         @Override
         public String toString() {
-            return "Layer[source=" + source + ", value=" + value + ", modRevision=" + modRevision + "]";
+            return "Layer[source=" + source + ", key=" + key + ", modRevision=" + modRevision + "]";
         }
     }
 
@@ -155,21 +160,28 @@ public final class Layering {
                 parsed.error().ifPresent(e -> errors.put(prefix + document, e));
                 Map<String, String> given = CliAccess.properties(List.of(prefix), List.of(document), List.of(List.of(kv)));
                 given.forEach((name, value) -> layers.computeIfAbsent(name, n -> new ArrayList<>())
-                        .add(new Layer(prefix + document, value, kv.getModRevision())));
+                        .add(new Layer(prefix + document, prefix + document, value, kv.getModRevision())));
             }
             Map<String, String> given = CliAccess.properties(List.of(prefix), List.of(), List.of(plain));
             Map<String, Long> revisions = new HashMap<>();
+            Map<String, String> keys = new HashMap<>();
             for (KeyValue kv : plain) {
                 Optional<String> name = PropertyRules.propertyName(prefix, kv.getKey().getBytes());
-                name.ifPresent(n -> revisions.merge(n, kv.getModRevision(), Math::max));
+                name.ifPresent(n -> {
+                    revisions.merge(n, kv.getModRevision(), Math::max);
+                    // of two keys giving one name (db/secret, db.secret), the one whose value the source serves
+                    if (!keys.containsKey(n) || kv.getValue().toString(StandardCharsets.UTF_8).equals(given.get(n))) {
+                        keys.put(n, kv.getKey().toString(StandardCharsets.UTF_8));
+                    }
+                });
             }
             given.forEach((name, value) -> layers.computeIfAbsent(name, n -> new ArrayList<>())
-                    .add(new Layer(prefix, value, revisions.getOrDefault(name, 0L))));
+                    .add(new Layer(prefix, keys.getOrDefault(name, prefix + name), value, revisions.getOrDefault(name, 0L))));
         }
         List<Property> out = new ArrayList<>();
         new TreeMap<>(served).forEach((name, value) -> {
             List<Layer> all = layers.getOrDefault(name, List.of());
-            Layer from = all.isEmpty() ? new Layer("?", value, 0) : all.get(all.size() - 1);
+            Layer from = all.isEmpty() ? new Layer("?", "?", value, 0) : all.get(all.size() - 1);
             out.add(new Property(name, value, from, all.isEmpty() ? List.of() : List.copyOf(all.subList(0, all.size() - 1))));
         });
         return new Result(out, errors);

@@ -175,16 +175,16 @@ final class ConfigPages {
 
     /** An effective value's cell: a plain key's (its prefix + the name) or a property of a document key, revealable. */
     private static String revealCell(Exchange x, Layering.Layer from, String name, String shown) {
-        String s = from.source();
-        return s.endsWith("/") ? Reveal.cell(x, s + name, null, 0, from.value(), shown)
-                : Reveal.cell(x, s, name, 0, from.value(), shown);
+        return from.source().endsWith("/") ? Reveal.cell(x, from.key(), null, 0, from.value(), shown)
+                : Reveal.cell(x, from.key(), name, 0, from.value(), shown);
     }
 
     /** The source cell: a link to the history of the key (a plain key of a prefix, or a document). */
     private static String source(Layering.Layer from, String name) {
         String s = from.source();
-        if (s.endsWith("/")) {
-            return Html.a(historyUrl(s, name), s);
+        if (s.endsWith("/")) { // the history of the key that holds it (db/secret for db.secret)
+            String key = from.key();
+            return Html.a(historyUrl(s, key.startsWith(s) ? key.substring(s.length()) : name), s);
         }
         int slash = s.lastIndexOf('/');
         return slash < 0 ? Html.esc(s) : Html.a(historyUrl(s.substring(0, slash + 1), s.substring(slash + 1)), s);

@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
  * (its full name; optionally a {@code property} of a document key, then only that property; optionally a past
  * {@code revision}) is read with the logged-in operator's own etcd session, so etcd's roles decide; its value is
  * shown HTML-escaped on a page sent {@code no-store}. An encrypted value shows as stored (never decrypted). Every
- * reveal, done or refused, is logged at INFO with the user and the key, never the value.
+ * reveal that gets this far (past the session and CSRF checks of {@link Routes}), done or refused, is logged at INFO
+ * with the user and the key, never the value; a document with masked properties is revealed one property at a time.
  */
 final class Reveal {
     private static final System.Logger LOG = System.getLogger(Reveal.class.getName());
@@ -44,6 +45,9 @@ final class Reveal {
             return "";
         }
         if (property == null && !Masking.secret(x, key) && !Encryption.isEncrypted(stored) && PropertyRules.isDocumentName(key)) {
+            if (!PropertyRules.parseDocument(key, stored.getBytes(StandardCharsets.UTF_8)).ok()) {
+                return form(x, key, null, revision); // its text is not shown at all: the whole key, to see why
+            }
             StringBuilder b = new StringBuilder(); // a document with masked properties: one form per property
             hiddenProperties(x, key, stored).forEach(p -> b.append(form(x, key, p, revision)));
             return b.toString();
@@ -79,9 +83,14 @@ final class Reveal {
         String user = LoginLimits.shown(session.user());
         String key = x.param("key");
         String property = x.param("property").isEmpty() ? null : x.param("property");
-        long revision = x.param("revision").isEmpty() ? 0 : Long.parseLong(x.param("revision").strip());
+        long revision = revision(x.param("revision"));
         String what = key + (property == null ? "" : " property " + property) + (revision > 0 ? " at revision " + revision : "");
         String logged = UNPRINTABLE.matcher(what).replaceAll("?");
+        if (revision < 0) {
+            LOG.log(Level.INFO, "Console reveal refused: etcd user " + user + " asked for " + logged + " with a bad revision");
+            return Result.status(400, new Page("Refused", "", "", Html.message(false, "The revision must be a positive "
+                    + "number, not " + x.param("revision"))));
+        }
         Console.Options o = x.console().options();
         List<String> roots = List.of(o.configRoot(), o.registryPrefix(), o.changesPrefix());
         if (roots.stream().noneMatch(r -> key.startsWith(r) && key.length() > r.length())) {
@@ -112,6 +121,13 @@ final class Reveal {
         }
         String value = kvs.get(0).getValue().toString(StandardCharsets.UTF_8);
         long modRevision = kvs.get(0).getModRevision();
+        if (property == null && PropertyRules.isDocumentName(key) && !Masking.secret(x, key) && !Encryption.isEncrypted(value)
+                && !hiddenProperties(x, key, value).isEmpty()) {
+            LOG.log(Level.INFO, "Console reveal refused: etcd user " + user + " asked for all of " + logged
+                    + ", a document with masked properties");
+            return Result.status(400, new Page("Refused", back(key), "", Html.message(false, key + " is a document with "
+                    + "masked properties: they are revealed one at a time (name the property)")));
+        }
         if (property != null) {
             PropertyRules.Parsed parsed = PropertyRules.parseDocument(key, value.getBytes(StandardCharsets.UTF_8));
             Map<String, String> properties = parsed.ok() ? parsed.properties() : Map.of();
@@ -130,6 +146,19 @@ final class Reveal {
                 + "<p>Read as etcd user <b>" + Html.esc(user) + "</b>; this page is not cached, and the reveal is logged "
                 + "(user and key, not the value).</p>";
         return Result.of(new Page("Revealed: " + what, back(key), "", live));
+    }
+
+    /** The {@code revision} parameter: 0 when absent (the current value), -1 when it is not a positive number. */
+    private static long revision(String given) {
+        if (given.isBlank()) {
+            return 0;
+        }
+        try {
+            long r = Long.parseLong(given.strip());
+            return r > 0 ? r : -1;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     private static String back(String key) {

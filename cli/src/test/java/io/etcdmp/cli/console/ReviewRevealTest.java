@@ -71,8 +71,6 @@ class ReviewRevealTest {
     void wholeDocumentWithoutPropertyRevealsAllSecrets() throws Exception {
         Browser alice = new Browser(console).login("alice", "alice-pw");
         HttpResponse<String> r = alice.post("/reveal", "csrf", alice.csrf, "key", "/config/orders/app.properties");
-        System.out.println("WHOLE status=" + r.statusCode() + " hasDoc=" + r.body().contains("DOC-SECRET")
-                + " hasToken=" + r.body().contains("TOKEN-SECRET"));
         assertThat(r.body()).doesNotContain("TOKEN-SECRET");
     }
 
@@ -96,8 +94,6 @@ class ReviewRevealTest {
         } finally {
             l.removeHandler(h);
         }
-        System.out.println("AUDIT noToken=" + noToken.statusCode() + " badRev=" + badRev.statusCode() + " body=" + badRev.body().replaceAll("(?s).*<main>|</main>.*", "")
-                + " logs=" + capture(logged));
         assertThat(capture(logged)).anySatisfy(m -> assertThat(m).contains("reveal", "refused"));
     }
 
@@ -105,7 +101,6 @@ class ReviewRevealTest {
     void negativeRevisionReadsTheCurrentValue() throws Exception {
         Browser alice = new Browser(console).login("alice", "alice-pw");
         HttpResponse<String> r = alice.post("/reveal", "csrf", alice.csrf, "key", "/config/orders/db.password", "revision", "-3");
-        System.out.println("NEG status=" + r.statusCode() + " current=" + r.body().contains("NOW-SECRET"));
         assertThat(r.statusCode()).isEqualTo(400);
     }
 
@@ -115,7 +110,6 @@ class ReviewRevealTest {
         String page = alice.get("/?prefix=/config/orders/").body();
         int i = page.indexOf("bad.json");
         String row = page.substring(i, page.indexOf("</tr>", i));
-        System.out.println("UNPARSABLE row=" + row);
         assertThat(row).contains("/reveal");
     }
 
@@ -135,8 +129,6 @@ class ReviewRevealTest {
                 .POST(HttpRequest.BodyPublishers.ofString("csrf=" + carol.csrf + "&key=%2Fconfig%2Forders%2Fdb.password")).build(),
                 HttpResponse.BodyHandlers.ofString());
         HttpResponse<String> ok = carol.post("/reveal", "csrf", carol.csrf, "key", "/config/orders/db.password");
-        System.out.println("SESS expired=" + expired.statusCode() + " loggedOut=" + out.statusCode() + " foreign=" + foreign.statusCode()
-                + " ok=" + ok.statusCode() + " headers=" + ok.headers().map());
         assertThat(List.of(expired.body(), out.body(), foreign.body())).noneMatch(b -> b.contains("NOW-SECRET"));
         assertThat(ok.headers().firstValue("Content-Security-Policy").orElse("")).contains("frame-ancestors 'none'");
     }
@@ -151,7 +143,6 @@ class ReviewRevealTest {
             keys.add(m.group(1));
         }
         HttpResponse<String> r = alice.post("/reveal", "csrf", alice.csrf, "key", keys.isEmpty() ? "none" : keys.get(0));
-        System.out.println("NESTED forms=" + keys + " status=" + r.statusCode() + " shows=" + r.body().contains("NESTED-SECRET"));
         assertThat(r.body()).contains("NESTED-SECRET");
     }
 }
