@@ -50,6 +50,14 @@ public final class ProcessRegistry {
         return registry instanceof EtcdServiceRegistry ours ? ours.settings().zone() : Optional.empty();
     }
 
+    /**
+     * Whether {@code registry} is closed (its CDI container stopped, or the process's registry at exit): its followers get
+     * no further list and should follow the registry {@link #get(String)} gives now. A registry not the library's: never.
+     */
+    public static boolean isClosed(ServiceRegistry registry) {
+        return registry instanceof EtcdServiceRegistry ours && ours.isClosed();
+    }
+
     /** Where {@code registry} reads {@code service}'s records: the prefix and, when it is the library's registry, the endpoints. */
     public static String where(ServiceRegistry registry, String service) {
         String prefix = registry.prefix() + service + "/";

@@ -222,6 +222,11 @@ public class EtcdServiceRegistry implements ServiceRegistry {
         return () -> everyChange.remove(listener);
     }
 
+    /** Whether {@link #close()} began: a closed registry delivers no further list to its followers. */
+    public boolean isClosed() {
+        return closed;
+    }
+
     @Override
     public boolean isWatchLive() {
         return caches.values().stream().allMatch(ServiceCache::isLive);

@@ -31,6 +31,8 @@ import java.util.function.Supplier;
  * with status {@code UP}, those of the caller's zone ({@code etcd.registry.metadata.zone}) only when any is there,
  * those with weight above 0 unless every weight is 0 (as the registry's own choice), less the ones this caller
  * ejected after a failed connection (never fewer than one: then the one ejected first, which keeps its place while it fails again).
+ * When the registry followed is closed (the CDI container whose bean it was stopped while Stork kept this discovery),
+ * the next call follows the service again through the registry that serves then.
  */
 final class EtcdServiceDiscovery implements ServiceDiscovery {
     private final String service;
@@ -104,13 +106,17 @@ final class EtcdServiceDiscovery implements ServiceDiscovery {
     public Uni<List<io.smallrye.stork.api.ServiceInstance>> getServiceInstances() {
         Choice now = current.get();
         if (now != null) {
-            return Uni.createFrom().item(withoutEjected(now));
+            if (!ProcessRegistry.isClosed(now.registry)) {
+                return Uni.createFrom().item(withoutEjected(now));
+            }
+            current.compareAndSet(now, null); // its registry closed (its CDI container stopped): follow the one serving now
         }
         return Uni.createFrom().completionStage(this::load).map(this::withoutEjected);
     }
 
     private synchronized CompletableFuture<Choice> load() {
-        if (loading == null || loading.isCompletedExceptionally()) { // a failed first read is tried again by the next call
+        if (loading == null || loading.isCompletedExceptionally() // a failed first read is tried again by the next call
+                || loading.isDone() && ProcessRegistry.isClosed(loading.join().registry)) { // and a closed registry's list followed again
             CompletableFuture<Choice> first = new CompletableFuture<>();
             loading = first;
             Infrastructure.getDefaultWorkerPool().execute(() -> follow(first));
