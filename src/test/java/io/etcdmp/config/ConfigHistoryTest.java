@@ -127,6 +127,21 @@ class ConfigHistoryTest {
     }
 
     @Test
+    void rollbackToARevisionLaterThanEtcdsCurrentOneIsRefusedAsAFutureRevisionNotAsCompacted() {
+        store.saveConfig("pool.size", "10");
+        long current = etcd.ctl().revision();
+        long future = current + 1000;
+
+        Rollback rollback = store.rollback("pool.size", future);
+
+        assertThat(rollback.outcome()).isEqualTo(Rollback.Outcome.FUTURE_REVISION);
+        assertThat(rollback.revision()).isZero();
+        assertThat(rollback.reason()).contains("/config/history/pool.size").contains("revision " + future)
+                .contains("later than etcd's current revision " + current).doesNotContain("compacted");
+        assertThat(etcd.ctl().get("/config/history/pool.size")).contains("10");
+    }
+
+    @Test
     void rollbackToARevisionWhereTheKeyHadNoValueIsRefused() {
         long before = store.saveConfig("unrelated", "x");
         store.saveConfig("late.key", "v");
