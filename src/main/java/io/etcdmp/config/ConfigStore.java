@@ -67,7 +67,8 @@ public interface ConfigStore {
      * Writes again the value the property had at {@code revision}, in one transaction that succeeds only
      * while the key's modification revision is {@code expectedModRevision} (0: the key must not exist), so a
      * change made since the caller read the key is never overwritten. Returns the revision of the write, or
-     * why there was none: the key changed, etcd compacted {@code revision}, or the key had no value then.
+     * why there was none: the key changed, etcd compacted {@code revision}, the key had no value then, or
+     * {@code revision} is later than etcd's current revision ({@link Rollback.Outcome#FUTURE_REVISION}).
      */
     Rollback rollback(String name, long revision, long expectedModRevision);
 }
