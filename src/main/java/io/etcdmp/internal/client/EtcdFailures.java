@@ -85,17 +85,32 @@ public final class EtcdFailures {
         return hasCause(error, Status.Code.PERMISSION_DENIED, "permission denied");
     }
 
-    /** True when etcd refused the credentials (wrong user or password). */
+    /**
+     * True when etcd refused the credentials: a wrong user or password, or a user set for an etcd without
+     * authentication ({@link #isAuthenticationDisabled}); jetcd reports both as UNAUTHENTICATED.
+     */
     public static boolean isAuthenticationFailure(Throwable error) {
         return hasCause(error, Status.Code.UNAUTHENTICATED, "authentication failed");
     }
 
     /**
+     * True when etcd answered the client's authentication with "authentication is not enabled"
+     * (FAILED_PRECONDITION, under jetcd's UNAUTHENTICATED): a user is set, but etcd has no authentication on.
+     */
+    public static boolean isAuthenticationDisabled(Throwable error) {
+        return anyCause(error, t -> hasMessage(t, "authentication is not enabled"));
+    }
+
+    /**
      * Why a call on {@code range} failed, for a message: the missing {@code permission} and the command
-     * that grants it when etcd refused one ({@link #missingPermission}), else {@link #describe}.
+     * that grants it when etcd refused one ({@link #missingPermission}), why the credentials were refused
+     * ({@link #refusedCredentials}), else {@link #describe}.
      */
     public static String explain(EtcdSettings settings, String permission, String range, Throwable error) {
-        return isPermissionDenied(error) ? missingPermission(settings, permission, range) : describe(error);
+        if (isPermissionDenied(error)) {
+            return missingPermission(settings, permission, range);
+        }
+        return isAuthenticationFailure(error) ? refusedCredentials(settings, error) : describe(error);
     }
 
     /**
@@ -133,6 +148,24 @@ public final class EtcdFailures {
             }
         }
         return out.toString();
+    }
+
+    /**
+     * For an {@link #isAuthenticationFailure}: {@link #authenticationDisabled} when etcd said that authentication
+     * is not enabled, else {@link #badCredentials}. Never the password.
+     */
+    public static String refusedCredentials(EtcdSettings settings, Throwable error) {
+        return isAuthenticationDisabled(error) ? authenticationDisabled(settings) : badCredentials(settings);
+    }
+
+    /**
+     * "etcd at http://127.0.0.1:2379 has authentication disabled but etcd.user 'root' is set: remove
+     * etcd.user/etcd.password, or enable authentication in etcd".
+     */
+    public static String authenticationDisabled(EtcdSettings settings) {
+        return "etcd at " + settings.endpointList() + " has authentication disabled but " + EtcdSettings.USER
+                + settings.user().map(u -> " '" + u + "'").orElse("") + " is set: remove " + EtcdSettings.USER + "/"
+                + EtcdSettings.PASSWORD + ", or enable authentication in etcd";
     }
 
     /** "etcd refused the credentials of user 'x' (authentication failed): check etcd.user and etcd.password". */
