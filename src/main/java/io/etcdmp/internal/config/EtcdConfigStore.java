@@ -154,12 +154,14 @@ public class EtcdConfigStore implements ConfigStore {
 
     @Override
     public Rollback rollback(String name, long revision) {
+        requirePositive(name, revision);
         List<KeyValue> now = call("read", name, connection.client().getKVClient().get(key(name))).getKvs();
         return rollback(name, revision, now.isEmpty() ? 0 : now.get(0).getModRevision());
     }
 
     @Override
     public Rollback rollback(String name, long revision, long expectedModRevision) {
+        requirePositive(name, revision);
         ByteSequence key = key(name);
         Optional<KeyValue> then;
         try {
@@ -188,6 +190,14 @@ public class EtcdConfigStore implements ConfigStore {
         long written = txn.getHeader().getRevision();
         return new Rollback(Rollback.Outcome.ROLLED_BACK, written, "etcd key '" + prefix + name
                 + "' holds its value of revision " + revision + " again, written at revision " + written);
+    }
+
+    /** etcd reads a revision of 0 or below as "now": a rollback to it would write the current value back. */
+    private void requirePositive(String name, long revision) {
+        if (revision <= 0) {
+            throw new IllegalArgumentException("Cannot roll back etcd key '" + prefix + name + "' to revision " + revision
+                    + ": a revision is a positive number (take one from the key's history)");
+        }
     }
 
     /**
