@@ -60,6 +60,8 @@ public interface ConfigStore {
      * Writes again the value the property had at {@code revision}, if the key has not changed since this
      * call read it. See {@link #rollback(String, long, long)} to refuse when it changed since the caller
      * read it (from {@link #history}).
+     *
+     * @throws IllegalArgumentException when {@code revision} is 0 or below (etcd would read it as the current one)
      */
     Rollback rollback(String name, long revision);
 
@@ -67,7 +69,10 @@ public interface ConfigStore {
      * Writes again the value the property had at {@code revision}, in one transaction that succeeds only
      * while the key's modification revision is {@code expectedModRevision} (0: the key must not exist), so a
      * change made since the caller read the key is never overwritten. Returns the revision of the write, or
-     * why there was none: the key changed, etcd compacted {@code revision}, or the key had no value then.
+     * why there was none: the key changed, etcd compacted {@code revision}, the key had no value then, or
+     * {@code revision} is later than etcd's current revision ({@link Rollback.Outcome#FUTURE_REVISION}).
+     *
+     * @throws IllegalArgumentException when {@code revision} is 0 or below (etcd would read it as the current one)
      */
     Rollback rollback(String name, long revision, long expectedModRevision);
 }

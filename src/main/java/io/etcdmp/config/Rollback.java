@@ -18,7 +18,9 @@ public record Rollback(Outcome outcome, long revision, String reason) {
         /** Refused: etcd compacted the revision asked for; its value is gone. */
         COMPACTED,
         /** Refused: the key held no value at that revision. */
-        NO_VALUE_AT_REVISION
+        NO_VALUE_AT_REVISION,
+        /** Refused: the revision asked for is later than etcd's current revision (no value exists for it yet). */
+        FUTURE_REVISION
     }
 
     public boolean done() {

@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** {@link ConfigStore#history} and {@link ConfigStore#rollback} against a real etcd, compaction included. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -124,6 +125,35 @@ class ConfigHistoryTest {
         assertThat(rollback.outcome()).isEqualTo(Rollback.Outcome.COMPACTED);
         assertThat(rollback.reason()).contains("compacted revision " + old);
         assertThat(etcd.ctl().get("/config/history/feature")).contains("off");
+    }
+
+    @Test
+    void rollbackToARevisionLaterThanEtcdsCurrentOneIsRefusedAsAFutureRevisionNotAsCompacted() {
+        store.saveConfig("pool.size", "10");
+        long current = etcd.ctl().revision();
+        long future = current + 1000;
+
+        Rollback rollback = store.rollback("pool.size", future);
+
+        assertThat(rollback.outcome()).isEqualTo(Rollback.Outcome.FUTURE_REVISION);
+        assertThat(rollback.revision()).isZero();
+        assertThat(rollback.reason()).contains("/config/history/pool.size").contains("revision " + future)
+                .contains("later than etcd's current revision " + current).doesNotContain("compacted");
+        assertThat(etcd.ctl().get("/config/history/pool.size")).contains("10");
+    }
+
+    /** etcd reads revision 0 (and below) as "the current one": a rollback to it would write the current value and say it rolled back. */
+    @Test
+    void rollbackToRevisionZeroOrBelowIsRefusedNamingTheKeyAndNothingIsWritten() {
+        store.saveConfig("pool.size", "10");
+        long before = etcd.ctl().revision();
+
+        for (long revision : new long[] {0, -1}) {
+            assertThatThrownBy(() -> store.rollback("pool.size", revision))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("/config/history/pool.size").hasMessageContaining("revision " + revision);
+        }
+        assertThat(etcd.ctl().revision()).as("nothing written").isEqualTo(before);
     }
 
     @Test

@@ -91,6 +91,24 @@ class ChangeRecordsTest {
         assertThat(cli.run("log").out()).contains("etcdmp rollback").contains("rollback to revision " + v1);
     }
 
+    @Test
+    void rollbackToARevisionLaterThanEtcdsCurrentOneSaysSoAndNotThatItWasCompacted() {
+        etcd.ctl().put("/config/orders/db/pool.size", "10");
+        long current = etcd.ctl().revision();
+        String future = Long.toString(current + 1000);
+
+        Cli.Run rollback = cli.run("rollback", "/config/orders/", "db/pool.size", future);
+        Cli.Run json = cli.run("rollback", "/config/orders/", "db/pool.size", future, "-o", "json");
+
+        assertThat(rollback.code()).as(rollback.toString()).isEqualTo(1);
+        assertThat(rollback.out()).contains("/config/orders/db/pool.size").contains("revision " + future)
+                .contains("later than etcd's current revision").doesNotContain("compacted");
+        assertThat(json.code()).as(json.toString()).isEqualTo(1);
+        assertThat(Json.createReader(new StringReader(json.out())).readObject().getString("outcome")).isEqualTo("future_revision");
+        assertThat(etcd.get("/config/orders/db/pool.size")).contains("10");
+        assertThat(etcd.getPrefix("/config-changes/")).isEmpty();
+    }
+
     private static long revisionOf(Cli.Run apply) {
         return Json.createReader(new StringReader(apply.out())).readObject().getJsonArray("revisions").getJsonNumber(0).longValue();
     }

@@ -116,7 +116,7 @@ public final class ToolConnection implements AutoCloseable {
         EtcdSettings settings = connection.settings();
         String why;
         if (EtcdFailures.isAuthenticationFailure(cause)) {
-            why = EtcdFailures.badCredentials(settings) + " (--user, --password-file)";
+            why = EtcdFailures.refusedCredentials(settings, cause) + " (--user, --password-file)";
         } else if (EtcdFailures.hasCause(cause, io.grpc.Status.Code.DEADLINE_EXCEEDED, null, java.util.concurrent.TimeoutException.class)
                 || EtcdFailures.hasCause(cause, io.grpc.Status.Code.UNAVAILABLE, null)) {
             why = EtcdFailures.describe(cause) + EtcdFailures.tlsHint(settings) + EtcdFailures.reachability(settings);

@@ -1,7 +1,10 @@
 package io.etcdmp.internal.client;
 
+import io.etcd.jetcd.common.exception.CompactedException;
 import io.etcd.jetcd.common.exception.EtcdException;
 import io.grpc.Status;
+
+import java.util.function.Predicate;
 
 /**
  * Turns etcd's terse refusals into messages that say what to fix. etcd answers a missing permission
@@ -29,21 +32,49 @@ public final class EtcdFailures {
     /**
      * True when {@code error} or one of its causes has the gRPC status {@code code} (also as jetcd's
      * {@code EtcdException} error code, which carries no gRPC status), is of the type jetcd
-     * uses for it ({@code types}), or carries etcd's message for it ({@code message}, may be null). The one
-     * walk of a cause chain in the library: bounded, safe against causes that loop.
+     * uses for it ({@code types}), or carries etcd's message for it ({@code message}, may be null). Where etcd uses
+     * one code for several refusals (OUT_OF_RANGE), test the message alone, as {@link #isCompactedRevision} does.
      */
     public static boolean hasCause(Throwable error, Status.Code code, String message, Class<?>... types) {
+        return anyCause(error, t -> Status.fromThrowable(t).getCode() == code
+                || (t instanceof EtcdException jetcd && jetcd.getErrorCode().name().equals(code.name()))
+                || hasMessage(t, message) || isAny(t, types));
+    }
+
+    /**
+     * True when etcd refused a read because the revision asked for is compacted: its message "mvcc: required revision has
+     * been compacted", or jetcd's {@code CompactedException}. Not the status code alone: etcd answers a revision
+     * later than its current one with the same OUT_OF_RANGE ({@link #isFutureRevision}).
+     */
+    public static boolean isCompactedRevision(Throwable error) {
+        return anyCause(error, t -> hasMessage(t, "required revision has been compacted")
+                || t instanceof CompactedException);
+    }
+
+    /** True when etcd refused a read at a revision later than its current one ("mvcc: required revision is a future revision"). */
+    public static boolean isFutureRevision(Throwable error) {
+        return anyCause(error, t -> hasMessage(t, "required revision is a future revision"));
+    }
+
+    /** The one walk of a cause chain in the library: bounded, safe against causes that loop. */
+    private static boolean anyCause(Throwable error, Predicate<Throwable> test) {
         int depth = 0;
         for (Throwable t = error; t != null && depth++ < 32; t = t.getCause() == t ? null : t.getCause()) {
-            if (Status.fromThrowable(t).getCode() == code
-                    || (t instanceof EtcdException jetcd && jetcd.getErrorCode().name().equals(code.name()))
-                    || (message != null && t.getMessage() != null && t.getMessage().contains(message))) {
+            if (test.test(t)) {
                 return true;
             }
-            for (Class<?> type : types) {
-                if (type.isInstance(t)) {
-                    return true;
-                }
+        }
+        return false;
+    }
+
+    private static boolean hasMessage(Throwable t, String message) {
+        return message != null && t.getMessage() != null && t.getMessage().contains(message);
+    }
+
+    private static boolean isAny(Throwable t, Class<?>... types) {
+        for (Class<?> type : types) {
+            if (type.isInstance(t)) {
+                return true;
             }
         }
         return false;
@@ -54,17 +85,32 @@ public final class EtcdFailures {
         return hasCause(error, Status.Code.PERMISSION_DENIED, "permission denied");
     }
 
-    /** True when etcd refused the credentials (wrong user or password). */
+    /**
+     * True when etcd refused the credentials: a wrong user or password, or a user set for an etcd without
+     * authentication ({@link #isAuthenticationDisabled}); jetcd reports both as UNAUTHENTICATED.
+     */
     public static boolean isAuthenticationFailure(Throwable error) {
         return hasCause(error, Status.Code.UNAUTHENTICATED, "authentication failed");
     }
 
     /**
+     * True when etcd answered the client's authentication with "authentication is not enabled"
+     * (FAILED_PRECONDITION, under jetcd's UNAUTHENTICATED): a user is set, but etcd has no authentication on.
+     */
+    public static boolean isAuthenticationDisabled(Throwable error) {
+        return anyCause(error, t -> hasMessage(t, "authentication is not enabled"));
+    }
+
+    /**
      * Why a call on {@code range} failed, for a message: the missing {@code permission} and the command
-     * that grants it when etcd refused one ({@link #missingPermission}), else {@link #describe}.
+     * that grants it when etcd refused one ({@link #missingPermission}), why the credentials were refused
+     * ({@link #refusedCredentials}), else {@link #describe}.
      */
     public static String explain(EtcdSettings settings, String permission, String range, Throwable error) {
-        return isPermissionDenied(error) ? missingPermission(settings, permission, range) : describe(error);
+        if (isPermissionDenied(error)) {
+            return missingPermission(settings, permission, range);
+        }
+        return isAuthenticationFailure(error) ? refusedCredentials(settings, error) : describe(error);
     }
 
     /**
@@ -102,6 +148,24 @@ public final class EtcdFailures {
             }
         }
         return out.toString();
+    }
+
+    /**
+     * For an {@link #isAuthenticationFailure}: {@link #authenticationDisabled} when etcd said that authentication
+     * is not enabled, else {@link #badCredentials}. Never the password.
+     */
+    public static String refusedCredentials(EtcdSettings settings, Throwable error) {
+        return isAuthenticationDisabled(error) ? authenticationDisabled(settings) : badCredentials(settings);
+    }
+
+    /**
+     * "etcd at http://127.0.0.1:2379 has authentication disabled but etcd.user 'root' is set: remove
+     * etcd.user/etcd.password, or enable authentication in etcd".
+     */
+    public static String authenticationDisabled(EtcdSettings settings) {
+        return "etcd at " + settings.endpointList() + " has authentication disabled but " + EtcdSettings.USER
+                + settings.user().map(u -> " '" + u + "'").orElse("") + " is set: remove " + EtcdSettings.USER + "/"
+                + EtcdSettings.PASSWORD + ", or enable authentication in etcd";
     }
 
     /** "etcd refused the credentials of user 'x' (authentication failed): check etcd.user and etcd.password". */

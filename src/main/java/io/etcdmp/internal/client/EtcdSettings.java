@@ -285,10 +285,15 @@ public final class EtcdSettings {
             }
         }
 
+        /**
+         * An endpoint URL; {@code host:port} without a scheme ({@code 127.0.0.1:2379}, {@code [::1]:2379}) is read as
+         * {@code http://host:port}, as etcdctl reads it. Messages echo what the user wrote, never the added scheme.
+         */
         private static URI parseEndpoint(String url, boolean credentials) {
             URI uri;
+            String trimmed = url.trim();
             try {
-                uri = new URI(url.trim());
+                uri = new URI(trimmed.contains("://") ? trimmed : "http://" + trimmed);
             } catch (URISyntaxException e) {
                 throw badEndpoint(url, credentials, e.getReason());
             }

@@ -2,7 +2,6 @@ package io.etcdmp.internal.config;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KeyValue;
-import io.etcd.jetcd.common.exception.CompactedException;
 import io.etcd.jetcd.kv.TxnResponse;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
@@ -20,7 +19,6 @@ import io.etcdmp.internal.client.EtcdFailures;
 import io.etcdmp.internal.watch.KeyChange;
 import io.etcdmp.internal.watch.KeyRanges;
 import io.etcdmp.internal.watch.PrefixMirror;
-import io.grpc.Status;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -156,12 +154,14 @@ public class EtcdConfigStore implements ConfigStore {
 
     @Override
     public Rollback rollback(String name, long revision) {
+        requirePositive(name, revision);
         List<KeyValue> now = call("read", name, connection.client().getKVClient().get(key(name))).getKvs();
         return rollback(name, revision, now.isEmpty() ? 0 : now.get(0).getModRevision());
     }
 
     @Override
     public Rollback rollback(String name, long revision, long expectedModRevision) {
+        requirePositive(name, revision);
         ByteSequence key = key(name);
         Optional<KeyValue> then;
         try {
@@ -169,6 +169,10 @@ public class EtcdConfigStore implements ConfigStore {
         } catch (CompactedRevision e) {
             return new Rollback(Rollback.Outcome.COMPACTED, 0, "etcd has compacted revision " + revision
                     + ": the value etcd key '" + prefix + name + "' had then is gone");
+        } catch (FutureRevision e) {
+            return new Rollback(Rollback.Outcome.FUTURE_REVISION, 0, "etcd key '" + prefix + name + "' cannot be rolled back"
+                    + " to revision " + revision + ": it is later than etcd's current revision" + currentRevision(name)
+                    + "; nothing written; take a revision from the key's history");
         }
         if (then.isEmpty()) {
             return new Rollback(Rollback.Outcome.NO_VALUE_AT_REVISION, 0, "etcd key '" + prefix + name
@@ -188,23 +192,41 @@ public class EtcdConfigStore implements ConfigStore {
                 + "' holds its value of revision " + revision + " again, written at revision " + written);
     }
 
-    /** The key at {@code revision}, if it had a value then; {@link CompactedRevision} when etcd compacted it. */
+    /** etcd reads a revision of 0 or below as "now": a rollback to it would write the current value back. */
+    private void requirePositive(String name, long revision) {
+        if (revision <= 0) {
+            throw new IllegalArgumentException("Cannot roll back etcd key '" + prefix + name + "' to revision " + revision
+                    + ": a revision is a positive number (take one from the key's history)");
+        }
+    }
+
+    /**
+     * The key at {@code revision}, if it had a value then; {@link CompactedRevision} when etcd compacted it,
+     * {@link FutureRevision} when etcd has not reached it (both OUT_OF_RANGE: told apart by etcd's message).
+     */
     private Optional<KeyValue> valueAt(ByteSequence key, String name, long revision) {
         try {
             List<KeyValue> kvs = call("read", name, connection.client().getKVClient()
                     .get(key, GetOption.builder().withRevision(revision).build())).getKvs();
             return kvs.isEmpty() ? Optional.empty() : Optional.of(kvs.get(0));
         } catch (EtcdMicroprofileException e) {
-            if (isCompacted(e)) {
+            if (EtcdFailures.isCompactedRevision(e)) {
                 throw new CompactedRevision();
+            }
+            if (EtcdFailures.isFutureRevision(e)) {
+                throw new FutureRevision();
             }
             throw e;
         }
     }
 
-    /** etcd answers a read at a compacted revision with OUT_OF_RANGE ("required revision has been compacted"). */
-    private static boolean isCompacted(Throwable error) {
-        return EtcdFailures.hasCause(error, Status.Code.OUT_OF_RANGE, "has been compacted", CompactedException.class);
+    /** " 6" after a read of the key's current state, for a message; empty when that read fails too. */
+    private String currentRevision(String name) {
+        try {
+            return " " + call("read", name, connection.client().getKVClient().get(key(name))).getHeader().getRevision();
+        } catch (EtcdMicroprofileException e) {
+            return "";
+        }
     }
 
     /** Internal signal of a compacted revision; never leaves this class. */
@@ -212,6 +234,15 @@ public class EtcdConfigStore implements ConfigStore {
         private static final long serialVersionUID = 1L;
 
         CompactedRevision() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** Internal signal of a revision etcd has not reached yet; never leaves this class. */
+    private static final class FutureRevision extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        FutureRevision() {
             super(null, null, false, false);
         }
     }

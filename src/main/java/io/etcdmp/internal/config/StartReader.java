@@ -85,7 +85,7 @@ final class StartReader {
         if (EtcdFailures.isPermissionDenied(e) && reading != null) {
             cause = EtcdFailures.missingPermission(etcd, "read", KeyRanges.describe(reading.prefix()));
         } else if (EtcdFailures.isAuthenticationFailure(e)) {
-            cause = EtcdFailures.badCredentials(etcd);
+            cause = EtcdFailures.refusedCredentials(etcd, e);
         } else {
             cause = EtcdFailures.describe(e) + EtcdFailures.reachability(etcd) + EtcdFailures.tlsHint(etcd)
                     + ". Start etcd or fix " + EtcdSettings.ENDPOINTS;

@@ -1,11 +1,9 @@
 package io.etcdmp.internal.watch;
 
-import io.etcd.jetcd.common.exception.CompactedException;
 import io.etcdmp.internal.client.EtcdFailures;
 import io.etcdmp.internal.metrics.FlightEvents;
 import io.etcdmp.internal.metrics.Metric;
 import io.etcdmp.internal.metrics.Metrics;
-import io.grpc.Status;
 
 import java.util.Map;
 
@@ -19,7 +17,7 @@ final class WatchRestarts {
         if (cause == null) {
             return "error";
         }
-        if (EtcdFailures.hasCause(cause, Status.Code.OUT_OF_RANGE, "required revision has been compacted", CompactedException.class)) {
+        if (EtcdFailures.isCompactedRevision(cause)) {
             return "compacted";
         }
         if (EtcdFailures.isPermissionDenied(cause) || EtcdFailures.isAuthenticationFailure(cause)) {

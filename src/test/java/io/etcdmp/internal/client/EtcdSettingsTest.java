@@ -44,9 +44,27 @@ class EtcdSettingsTest {
     }
 
     @Test
+    void anEndpointWithoutSchemeIsReadAsHttpAsEtcdctlReadsIt() {
+        EtcdSettings s = from(Map.of("etcd.endpoints", "127.0.0.1:23791, etcd.local:2379,[::1]:2379"));
+        assertThat(s.endpoints()).containsExactly(URI.create("http://127.0.0.1:23791"), URI.create("http://etcd.local:2379"),
+                URI.create("http://[::1]:2379"));
+        assertThat(s.endpoints()).extracting(URI::getHost).containsExactly("127.0.0.1", "etcd.local", "[::1]");
+        assertThat(s.endpoints()).extracting(URI::getPort).containsExactly(23791, 2379, 2379);
+        assertThat(s.endpointList()).isEqualTo("http://127.0.0.1:23791,http://etcd.local:2379,http://[::1]:2379");
+        assertThat(s.tls()).isFalse();
+    }
+
+    @Test
+    void anEndpointWithoutSchemeStillNeedsAPort() {
+        assertThatThrownBy(() -> from(Map.of("etcd.endpoints", "etcd.local")))
+                .isInstanceOf(EtcdMicroprofileException.class).hasMessageContaining("etcd.endpoints")
+                .hasMessageContaining("'etcd.local'").hasMessageContaining("host and port");
+    }
+
+    @Test
     void malformedEndpointNamesTheSettingAndTheUrl() {
-        assertThatThrownBy(() -> from(Map.of("etcd.endpoints", "127.0.0.1:2379")))
-                .isInstanceOf(EtcdMicroprofileException.class).hasMessageContaining("etcd.endpoints").hasMessageContaining("127.0.0.1:2379");
+        assertThatThrownBy(() -> from(Map.of("etcd.endpoints", "ftp://127.0.0.1:2379")))
+                .isInstanceOf(EtcdMicroprofileException.class).hasMessageContaining("etcd.endpoints").hasMessageContaining("ftp://127.0.0.1:2379");
         assertThatThrownBy(() -> from(Map.of("etcd.endpoints", "http://127.0.0.1")))
                 .isInstanceOf(EtcdMicroprofileException.class).hasMessageContaining("host and port");
     }

@@ -19,7 +19,8 @@ import java.util.Map;
  */
 public final class EtcdOptions {
     @Option(names = "--endpoints", paramLabel = "URLS",
-            description = "etcd client URLs, comma-separated (etcd.endpoints, ETCD_ENDPOINTS; default http://127.0.0.1:2379)")
+            description = "etcd client URLs, comma-separated; host:port means http://host:port (etcd.endpoints, ETCD_ENDPOINTS; "
+                    + "default http://127.0.0.1:2379)")
     String endpoints;
 
     @Option(names = "--user", description = "etcd user (etcd.user, ETCD_USER); needs a password")
