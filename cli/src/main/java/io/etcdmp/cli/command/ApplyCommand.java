@@ -83,7 +83,9 @@ final class ApplyCommand extends BaseCommand {
                             + "change records must live where no config source reads them");
                 }
             }
-            if (!out.json()) {
+            if (!out.json() && saved != null) {
+                PlanView.showSaved(out, plan, saved.documentProperties(plan), output.secrets(), etcd.endpoints());
+            } else if (!out.json()) {
                 PlanView.show(out, plan, output.secrets(), etcd.endpoints());
             }
             ChangeRecords.Author author = ChangeRecords.Author.of(etcd, message, git.join());
