@@ -15,7 +15,7 @@ import java.util.List;
 
 @Command(name = "validate", mixinStandardHelpOptions = true,
         description = {"Checks a folder without etcd: documents parse (line and column of the first error), no two keys "
-                + "of a prefix give one property, property names are valid MicroProfile Config names.",
+                + "of a prefix give one property, no key is defined twice, property names are valid MicroProfile Config names.",
                 "Exit code: 0 valid, 1 errors."})
 final class ValidateCommand extends BaseCommand {
     @Parameters(index = "0", paramLabel = "DIR", description = "the folder (docs/CONFIG-AS-CODE.md)")

@@ -174,14 +174,15 @@ public final class FolderLayout {
     }
 
     private static void plainKeys(String prefix, Path file, String shown, Map<String, Entry> keys, List<Problem> errors) {
-        Map<String, String> parsed;
+        PropertiesText.Read parsed;
         try {
             parsed = PropertiesText.read(bytes(file));
         } catch (IllegalArgumentException e) {
             errors.add(new Problem(shown, "does not parse: " + e.getMessage()));
             return;
         }
-        parsed.forEach((relative, value) -> add(keys, errors,
+        parsed.repeated().forEach(r -> errors.add(new Problem(shown, r.message())));
+        parsed.entries().forEach((relative, value) -> add(keys, errors,
                 new Entry(prefix, prefix + relative, value.getBytes(StandardCharsets.UTF_8), shown, false)));
     }
 
