@@ -1,5 +1,6 @@
 package io.etcdmp.cli.command;
 
+import io.etcdmp.cli.core.FileErrors;
 import io.etcdmp.internal.cli.Encryption;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -59,7 +60,7 @@ final class EncryptCommand implements Callable<Integer> {
             return new String(bytes, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read " + (file != null ? file : "standard input") + ": "
-                    + e.getClass().getSimpleName(), e);
+                    + FileErrors.reason(e), e);
         }
     }
 

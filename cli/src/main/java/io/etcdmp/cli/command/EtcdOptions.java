@@ -1,6 +1,7 @@
 package io.etcdmp.cli.command;
 
 import io.etcdmp.EtcdMicroprofileException;
+import io.etcdmp.cli.core.FileErrors;
 import io.etcdmp.internal.cli.ToolConnection;
 import picocli.CommandLine.Option;
 
@@ -68,7 +69,7 @@ public final class EtcdOptions {
                 }
                 s.put(ToolConnection.PASSWORD, password);
             } catch (IOException e) {
-                throw new EtcdMicroprofileException("--password-file " + passwordFile + " cannot be read: " + e.getMessage(), e);
+                throw new EtcdMicroprofileException("--password-file " + passwordFile + " cannot be read: " + FileErrors.reason(e), e);
             }
         }
         return s;

@@ -56,7 +56,7 @@ public final class PlanFile {
         try {
             Files.writeString(file, o.toString() + "\n", StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write the plan to " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("Cannot write the plan to " + file + ": " + FileErrors.reason(e), e);
         }
     }
 
@@ -148,7 +148,7 @@ public final class PlanFile {
         try (JsonReader reader = Jsonp.reader(Files.readString(file, StandardCharsets.UTF_8))) {
             return new Saved(file, reader.readObject());
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read the plan " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("Cannot read the plan " + file + ": " + FileErrors.reason(e), e);
         } catch (JsonException | IllegalStateException e) {
             throw new IllegalStateException(file + " is not a plan saved by etcdmp plan --out: " + e.getMessage(), e);
         }
@@ -159,7 +159,7 @@ public final class PlanFile {
         try (JsonReader reader = Jsonp.reader(Files.readString(file, StandardCharsets.UTF_8))) {
             return Path.of(reader.readObject().getString("dir"));
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read the plan " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("Cannot read the plan " + file + ": " + FileErrors.reason(e), e);
         } catch (JsonException | IllegalStateException | NullPointerException | ClassCastException e) {
             throw new IllegalStateException(file + " is not a plan saved by etcdmp plan --out", e);
         }
