@@ -81,7 +81,8 @@ public final class Etcdmp implements Runnable {
                 return "Unknown option" + (options.size() > 1 ? "s" : "") + ": '" + String.join("', '", options) + "'"
                         + (options.contains("--password") ? " (a password is never an option: use --password-file)" : "");
             }
-            return "Unexpected argument(s): " + u.getUnmatched().size() + " more than the command takes";
+            return (u.getUnmatched().size() == 1 ? "Unexpected argument: 1" : "Unexpected arguments: " + u.getUnmatched().size())
+                    + " more than the command takes";
         }
         return e.getMessage();
     }

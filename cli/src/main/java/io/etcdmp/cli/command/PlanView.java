@@ -1,5 +1,6 @@
 package io.etcdmp.cli.command;
 
+import io.etcdmp.cli.core.Counted;
 import io.etcdmp.cli.core.DocumentDiff;
 import io.etcdmp.cli.core.Plan;
 import io.etcdmp.cli.core.Plan.Change;
@@ -91,7 +92,9 @@ final class PlanView {
     private static void footer(Output out, Plan plan) {
         out.line(summary(plan));
         if (!plan.kept().isEmpty()) {
-            out.line(plan.kept().size() + " key(s) under the prefixes are not in the folder and stay (--prune deletes them): "
+            boolean one = plan.kept().size() == 1;
+            out.line(Counted.of(plan.kept().size(), "key", "keys") + " under the prefixes " + (one ? "is" : "are")
+                    + " not in the folder and " + (one ? "stays (--prune deletes it): " : "stay (--prune deletes them): ")
                     + String.join(", ", plan.kept().subList(0, Math.min(10, plan.kept().size())))
                     + (plan.kept().size() > 10 ? ", ..." : ""));
         }
