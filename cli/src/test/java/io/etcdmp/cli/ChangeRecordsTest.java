@@ -106,6 +106,27 @@ class ChangeRecordsTest {
         assertThat(json.code()).as(json.toString()).isEqualTo(1);
         assertThat(Json.createReader(new StringReader(json.out())).readObject().getString("outcome")).isEqualTo("future_revision");
         assertThat(etcd.get("/config/orders/db/pool.size")).contains("10");
+    }
+
+    @Test
+    void rollbackOfAPropertyNameInsteadOfItsKeySuggestsTheKey() {
+        etcd.ctl().put("/config/orders/db/pool.size", "10");
+        etcd.ctl().put("/config/orders/db/pool.size", "20");
+        Cli.Run history = cli.run("history", "/config/orders/", "db/pool.size", "-o", "json");
+        long first = Json.createReader(new StringReader(history.out())).readObject().getJsonArray("entries")
+                .getJsonObject(1).getJsonNumber("modRevision").longValue();
+
+        Cli.Run property = cli.run("rollback", "/config/orders/", "db.pool.size", Long.toString(first));
+        Cli.Run json = cli.run("rollback", "/config/orders/", "db.pool.size", Long.toString(first), "-o", "json");
+        Cli.Run noSuchKey = cli.run("rollback", "/config/orders/", "db.no.such", Long.toString(first));
+
+        assertThat(property.code()).as(property.toString()).isEqualTo(1);
+        assertThat(property.out()).contains("etcd key '/config/orders/db.pool.size' had no value at revision " + first
+                + ": did you mean db/pool.size? (keys use '/', properties '.')");
+        assertThat(json.out()).contains("did you mean db/pool.size?");
+        assertThat(noSuchKey.code()).isEqualTo(1);
+        assertThat(noSuchKey.out()).contains("had no value at revision " + first).doesNotContain("did you mean");
+        assertThat(etcd.get("/config/orders/db/pool.size")).contains("20");
         assertThat(etcd.getPrefix("/config-changes/")).isEmpty();
     }
 

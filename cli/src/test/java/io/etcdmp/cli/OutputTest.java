@@ -144,6 +144,6 @@ class OutputTest {
                 .contains("config/orders/settings.json: does not parse: line 1, column")
                 .contains("keys 'db.user' and 'db/user' both give property 'db.user'")
                 .contains("'bad name', not a valid MicroProfile Config name");
-        assertThat(run.out()).contains("4 error(s)");
+        assertThat(run.out()).contains("4 errors");
     }
 }

@@ -10,6 +10,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -35,6 +37,9 @@ class SecureConnectionTest {
             etcd.ctl().enableAuth(PASSWORD);
             Path passwordFile = Files.writeString(dir.resolve("password"), PASSWORD + "\n");
             Path wrongFile = Files.writeString(dir.resolve("wrong"), "not-the-password\n");
+            for (Path file : List.of(passwordFile, wrongFile)) { // a password file others may read is refused
+                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            }
             Folders.write(dir, "tree/config/orders/_keys.properties", "transport=mtls\n");
             // a TLS handshake and an authentication on a loaded 2-core machine: more than the default 5 s at times
             Cli cli = new Cli("--endpoints", etcd.endpoints(), "--request-timeout", "30s", "--user", "root", "--password-file", passwordFile.toString(),

@@ -1,5 +1,6 @@
 package io.etcdmp.cli.command;
 
+import io.etcdmp.cli.core.Counted;
 import io.etcdmp.cli.core.Applier;
 import io.etcdmp.cli.core.ChangeRecords;
 import io.etcdmp.cli.core.FolderLayout.Folder;
@@ -83,12 +84,14 @@ final class ApplyCommand extends BaseCommand {
                             + "change records must live where no config source reads them");
                 }
             }
-            if (!out.json()) {
+            if (!out.json() && saved != null) {
+                PlanView.showSaved(out, plan, saved.documentProperties(plan), output.secrets(), etcd.endpoints());
+            } else if (!out.json()) {
                 PlanView.show(out, plan, output.secrets(), etcd.endpoints());
             }
             ChangeRecords.Author author = ChangeRecords.Author.of(etcd, message, git.join());
             Applier.Result result;
-            try (Progress progress = out.progress("Applying " + plan.changes().size() + " changes")) {
+            try (Progress progress = out.progress("Applying " + Counted.of(plan.changes().size(), "change", "changes"))) {
                 result = Applier.apply(etcd, plan, author, new Applier.Options(maxTxnOps, maxRequestBytes, allowSplit,
                         records, "apply"));
             }

@@ -1,5 +1,6 @@
 package io.etcdmp.cli.command;
 
+import io.etcdmp.cli.core.Counted;
 import io.etcdmp.cli.core.EffectiveConfig;
 import io.etcdmp.cli.output.Output;
 import io.etcdmp.internal.cli.Layering;
@@ -73,7 +74,7 @@ final class EffectiveCommand extends BaseCommand {
             }
             out.table(rows);
             view.result().documentErrors().forEach((k, v) -> out.note(out.red("document does not parse: ") + k + ": " + v));
-            out.line(properties.size() + " properties");
+            out.line(Counted.of(properties.size(), "property", "properties"));
             return 0;
         }
     }

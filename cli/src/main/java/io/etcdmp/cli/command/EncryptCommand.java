@@ -1,5 +1,6 @@
 package io.etcdmp.cli.command;
 
+import io.etcdmp.cli.core.FileErrors;
 import io.etcdmp.internal.cli.Encryption;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -16,9 +17,9 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** {@code etcdmp encrypt}: a value from standard input or a file, printed as {@code ${aes-gcm-nopadding::...}}. */
-@Command(name = "encrypt", mixinStandardHelpOptions = true,
+@Command(name = "encrypt", mixinStandardHelpOptions = true, // $${...}: picocli would expand ${...} (to null)
         description = {"Encrypts a value read from standard input (or --file; never from the command line) with the "
-                + "current key and prints it as ${aes-gcm-nopadding::...}, the form SmallRye Config's handler and the "
+                + "current key and prints it as $${aes-gcm-nopadding::...}, the form SmallRye Config's handler and the "
                 + "etcd config source decrypt. One trailing line break of the input is dropped. docs/SECRETS.md",
                 "Exit code: 0 printed, 1 error (no key, empty value)."})
 final class EncryptCommand implements Callable<Integer> {
@@ -59,7 +60,7 @@ final class EncryptCommand implements Callable<Integer> {
             return new String(bytes, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read " + (file != null ? file : "standard input") + ": "
-                    + e.getClass().getSimpleName(), e);
+                    + FileErrors.reason(e), e);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.etcdmp.cli.command;
 
 import io.etcdmp.EtcdMicroprofileException;
+import io.etcdmp.cli.core.FileErrors;
 import io.etcdmp.internal.cli.ToolConnection;
 import picocli.CommandLine.Option;
 
@@ -8,8 +9,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The connection options: the library's settings under the same names and defaults, each also read, when the
@@ -27,7 +32,8 @@ public final class EtcdOptions {
     String user;
 
     @Option(names = "--password-file", paramLabel = "FILE",
-            description = "file holding the etcd user's password (its first line); or etcd.password / ETCD_PASSWORD")
+            description = "file holding the etcd user's password (its first line), readable by its owner only (chmod 600); "
+                    + "or etcd.password / ETCD_PASSWORD")
     Path passwordFile;
 
     @Option(names = "--ca-file", paramLabel = "PEM", description = "CA of the server certificates (etcd.tls.ca-file, ETCD_TLS_CA_FILE)")
@@ -58,6 +64,7 @@ public final class EtcdOptions {
         put(s, ToolConnection.KEY_FILE, keyFile == null ? null : keyFile.toString());
         if (passwordFile != null) {
             try {
+                ownerOnly(passwordFile);
                 String text = Files.readString(passwordFile, StandardCharsets.UTF_8);
                 if (text.startsWith("\uFEFF")) { // the byte order mark some editors write first: no part of the password
                     text = text.substring(1);
@@ -69,11 +76,23 @@ public final class EtcdOptions {
                 }
                 s.put(ToolConnection.PASSWORD, password);
             } catch (IOException e) {
-                throw new EtcdMicroprofileException("--password-file " + passwordFile + " cannot be read: " + e.getMessage(), e);
+                throw new EtcdMicroprofileException("--password-file " + passwordFile + " cannot be read: " + FileErrors.reason(e), e);
             }
         }
         return s;
     }
+
+    /** As the encryption key file (etcd.config.encryption-key-file): refused when anyone but its owner may use it. */
+    private static void ownerOnly(Path file) throws IOException {
+        PosixFileAttributeView posix = Files.getFileAttributeView(file, PosixFileAttributeView.class);
+        if (posix != null && posix.readAttributes().permissions().stream().anyMatch(NOT_OWNER::contains)) {
+            throw new EtcdMicroprofileException("--password-file " + file + " may be read by others than its owner: chmod 600 " + file);
+        }
+    }
+
+    private static final Set<PosixFilePermission> NOT_OWNER = EnumSet.of(
+            PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
+            PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
 
     private static void put(Map<String, String> s, String name, String value) {
         if (value != null) {

@@ -1,9 +1,11 @@
 package io.etcdmp.cli.command;
 
 import io.etcdmp.EtcdMicroprofileException;
+import io.etcdmp.cli.core.FileErrors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -79,14 +81,21 @@ public final class Etcdmp implements Runnable {
                 return "Unknown option" + (options.size() > 1 ? "s" : "") + ": '" + String.join("', '", options) + "'"
                         + (options.contains("--password") ? " (a password is never an option: use --password-file)" : "");
             }
-            return "Unexpected argument(s): " + u.getUnmatched().size() + " more than the command takes";
+            return (u.getUnmatched().size() == 1 ? "Unexpected argument: 1" : "Unexpected arguments: " + u.getUnmatched().size())
+                    + " more than the command takes";
         }
         return e.getMessage();
     }
 
+    /** The message of an expected failure as it is; an I/O error in words (no class name); an unexpected one with its class. */
     private static String message(Exception e) {
-        if (e instanceof CommandFailure || e instanceof EtcdMicroprofileException || e instanceof IllegalStateException
-                || e instanceof UncheckedIOException) {
+        if (e instanceof UncheckedIOException u) {
+            return FileErrors.message(u);
+        }
+        if (e instanceof IOException io) {
+            return FileErrors.describe(io);
+        }
+        if (e instanceof CommandFailure || e instanceof EtcdMicroprofileException || e instanceof IllegalStateException) {
             return e.getMessage();
         }
         return e.getClass().getSimpleName() + ": " + e.getMessage();

@@ -1,5 +1,6 @@
 package io.etcdmp.cli.command;
 
+import io.etcdmp.cli.core.Counted;
 import io.etcdmp.cli.core.Exporter;
 import io.etcdmp.cli.output.Output;
 import io.etcdmp.internal.cli.Layering;
@@ -53,8 +54,9 @@ final class ExportCommand extends BaseCommand {
                 out.json(Jsonp.object().add("revision", r.revision()).add("folder", r.folder().toString())
                         .add("plainKeys", r.plainKeys()).add("documents", docs).add("skipped", skipped).build());
             } else {
-                out.line("Exported " + p + " at revision " + r.revision() + " to " + r.folder() + ": " + r.plainKeys()
-                        + " plain keys, " + r.documents().size() + " documents");
+                out.line("Exported " + p + " at revision " + r.revision() + " to " + r.folder() + ": "
+                        + Counted.of(r.plainKeys(), "plain key", "plain keys") + ", "
+                        + Counted.of(r.documents().size(), "document", "documents"));
                 r.skipped().forEach(s -> out.note(out.red("not exported: ") + s));
             }
             return r.skipped().isEmpty() ? 0 : 1;

@@ -1,5 +1,6 @@
 package io.etcdmp.cli.command;
 
+import io.etcdmp.cli.core.Counted;
 import io.etcdmp.cli.core.RegistryView;
 import io.etcdmp.cli.output.Output;
 import io.etcdmp.internal.cli.SecretNames;
@@ -79,7 +80,7 @@ final class InstancesCommand extends BaseCommand {
             out.table(table);
             rows.stream().filter(r -> r.problem().isPresent())
                     .forEach(r -> out.note(out.yellow("not an instance: ") + r.key() + ": " + r.problem().get()));
-            out.line((table.size() - 1) + " instances of " + service);
+            out.line(Counted.of(table.size() - 1, "instance", "instances") + " of " + service);
             return 0;
         }
     }

@@ -1,5 +1,6 @@
 package io.etcdmp.cli.command;
 
+import io.etcdmp.cli.core.Counted;
 import io.etcdmp.cli.core.ChangeRecords;
 import io.etcdmp.cli.output.Output;
 import io.etcdmp.internal.cli.ToolConnection;
@@ -62,7 +63,7 @@ final class LogCommand extends BaseCommand {
                 }
                 r.keys().stream().limit(20).forEach(k -> out.line("    " + (k.op().equals("delete") ? "- " : "~ ") + k.key()));
                 if (r.keys().size() > 20) {
-                    out.line("    ... " + (r.keys().size() - 20) + " more keys");
+                    out.line("    ... " + Counted.of(r.keys().size() - 20, "more key", "more keys"));
                 }
             }
             return 0;

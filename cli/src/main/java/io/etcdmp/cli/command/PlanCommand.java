@@ -1,5 +1,6 @@
 package io.etcdmp.cli.command;
 
+import io.etcdmp.cli.core.Counted;
 import io.etcdmp.cli.core.FolderLayout;
 import io.etcdmp.cli.core.Plan;
 import io.etcdmp.cli.core.PlanFile;
@@ -62,14 +63,15 @@ final class PlanCommand extends BaseCommand {
         }
         ValidateCommand.show(out, result.report());
         if (!result.report().ok()) {
-            throw new CommandFailure(dir + " is not valid: " + result.report().errors().size() + " error(s), nothing written "
+            throw new CommandFailure(dir + " is not valid: " + Counted.of(result.report().errors().size(), "error", "errors")
+                    + ", nothing written "
                     + "(etcdmp validate " + dir + " lists them)");
         }
         if (result.plan().isEmpty()) {
             throw new CommandFailure(dir + " holds no prefix folder: put files in <dir>/config/<name>/ (docs/CONFIG-AS-CODE.md)");
         }
         if (!result.notUtf8Keys().isEmpty()) {
-            out.note("warning: " + result.notUtf8Keys().size() + " key(s) are not UTF-8 and are left alone");
+            out.note("warning: " + Counted.of(result.notUtf8Keys().size(), "key is", "keys are") + " not UTF-8 and left alone");
         }
         return result.plan().get();
     }

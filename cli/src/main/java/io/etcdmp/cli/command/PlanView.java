@@ -1,20 +1,18 @@
 package io.etcdmp.cli.command;
 
+import io.etcdmp.cli.core.Counted;
+import io.etcdmp.cli.core.DocumentDiff;
 import io.etcdmp.cli.core.Plan;
 import io.etcdmp.cli.core.Plan.Change;
 import io.etcdmp.cli.output.Output;
-import io.etcdmp.internal.cli.PropertyRules;
 import io.etcdmp.internal.cli.SecretNames;
 import io.etcdmp.cli.core.Jsonp;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
-import java.util.TreeSet;
 
 /** A plan for people (a diff: keys, and for documents the properties they turn into) or as JSON. */
 final class PlanView {
@@ -43,18 +41,60 @@ final class PlanView {
                 default -> throw new IllegalStateException();
             }
             if (c.document()) {
-                for (PropertyChange p : properties(c, secrets)) {
-                    switch (p.op()) {
-                        case "add" -> out.line(out.green("      + " + p.name() + " = " + p.after()));
-                        case "change" -> out.line(out.yellow("      ~ " + p.name() + ": " + p.before() + " -> " + p.after()));
-                        default -> out.line(out.red("      - " + p.name()));
-                    }
+                properties(out, properties(c, secrets));
+            }
+        }
+        footer(out, plan);
+    }
+
+    /**
+     * A saved plan as {@code apply --plan} has it: the changes the plan showed, with the new values (read from the
+     * folder again) and without the old ones, which a plan file does not hold and apply does not read.
+     *
+     * @param documents per document key, the properties it adds, changes or removes ({@code PlanFile.Saved})
+     */
+    static void showSaved(Output out, Plan plan, Map<String, List<DocumentDiff.Property>> documents, SecretNames secrets,
+                          String endpoints) {
+        out.line(out.bold("Saved plan made against etcd at revision " + plan.revision() + " (" + endpoints + "), prefixes "
+                + String.join(", ", plan.prefixes()) + " (old values are not saved in a plan file: etcdmp plan showed them)"));
+        for (Change c : plan.changes()) {
+            String after = Shown.stored(secrets, Shown.relative(c.key(), plan.prefixes()), c.after());
+            switch (c.op()) {
+                case ADD -> out.line(out.green("  + " + c.key() + (c.document() ? " (document)" : " = " + after)));
+                case CHANGE -> out.line(out.yellow("  ~ " + c.key() + (c.document() ? " (document)" : " -> " + after)));
+                case DELETE -> out.line(out.red("  - " + c.key() + " (deleted: --prune)"));
+                default -> throw new IllegalStateException();
+            }
+            if (c.document()) {
+                List<DocumentDiff.Property> saved = documents.get(c.key());
+                if (saved == null) {
+                    out.line("      (the plan file does not name the properties that change: etcdmp plan showed them)");
+                } else {
+                    properties(out, saved.stream().map(p -> new PropertyChange(p.op().name().toLowerCase(Locale.ROOT),
+                            p.name(), null, Shown.value(secrets, p.name(), p.after()))).toList());
                 }
             }
         }
+        footer(out, plan);
+    }
+
+    private static void properties(Output out, List<PropertyChange> changes) {
+        for (PropertyChange p : changes) {
+            switch (p.op()) {
+                case "add" -> out.line(out.green("      + " + p.name() + " = " + p.after()));
+                case "change" -> out.line(out.yellow("      ~ " + p.name() + (p.before() == null ? "" : ": " + p.before())
+                        + " -> " + p.after()));
+                default -> out.line(out.red("      - " + p.name()));
+            }
+        }
+    }
+
+    private static void footer(Output out, Plan plan) {
         out.line(summary(plan));
         if (!plan.kept().isEmpty()) {
-            out.line(plan.kept().size() + " key(s) under the prefixes are not in the folder and stay (--prune deletes them): "
+            boolean one = plan.kept().size() == 1;
+            out.line(Counted.of(plan.kept().size(), "key", "keys") + " under the prefixes " + (one ? "is" : "are")
+                    + " not in the folder and " + (one ? "stays (--prune deletes it): " : "stay (--prune deletes them): ")
                     + String.join(", ", plan.kept().subList(0, Math.min(10, plan.kept().size())))
                     + (plan.kept().size() > 10 ? ", ..." : ""));
         }
@@ -65,23 +105,11 @@ final class PlanView {
                 + plan.count(Plan.Op.DELETE) + " to delete, " + plan.unchanged() + " unchanged";
     }
 
-    /** What a document change does to properties: the document code of the config source, before and after. */
+    /** What a document change does to properties: the document code of the config source, before and after, masked. */
     static List<PropertyChange> properties(Change c, SecretNames secrets) {
-        String name = c.key().substring(c.key().lastIndexOf('/') + 1);
-        Map<String, String> before = c.before() == null ? Map.of() : PropertyRules.parseDocument(name, c.before()).properties();
-        Map<String, String> after = c.after() == null ? Map.of() : PropertyRules.parseDocument(name, c.after()).properties();
-        TreeSet<String> names = new TreeSet<>(before.keySet());
-        names.addAll(after.keySet());
-        List<PropertyChange> out = new ArrayList<>();
-        for (String n : names) {
-            String b = before.get(n);
-            String a = after.get(n);
-            if (!Objects.equals(a, b)) {
-                out.add(new PropertyChange(b == null ? "add" : a == null ? "delete" : "change", n,
-                        Shown.value(secrets, n, b), Shown.value(secrets, n, a)));
-            }
-        }
-        return out;
+        return DocumentDiff.of(c.key(), c.before(), c.after()).stream().map(p -> new PropertyChange(
+                p.op().name().toLowerCase(Locale.ROOT), p.name(), Shown.value(secrets, p.name(), p.before()),
+                Shown.value(secrets, p.name(), p.after()))).toList();
     }
 
     static JsonObjectBuilder json(Plan plan, SecretNames secrets, String endpoints) {

@@ -20,8 +20,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /** {@code etcdmp reencrypt <prefix>}: every encrypted value under a prefix to the current key, in one guarded transaction. */
-@Command(name = "reencrypt", mixinStandardHelpOptions = true,
-        description = {"Re-encrypts every ${aes-gcm-nopadding::...} value under PREFIX that a previous key opens to the "
+@Command(name = "reencrypt", mixinStandardHelpOptions = true, // $${...}: picocli would expand ${...} (to null)
+        description = {"Re-encrypts every $${aes-gcm-nopadding::...} value under PREFIX that a previous key opens to the "
                 + "current key, in ONE etcd transaction: each key must still have the modification revision read, and a "
                 + "change record is written with it. Values the current key opens are left as they are; a value no key "
                 + "opens stops the command before anything is written. docs/SECRETS.md",

@@ -1,17 +1,24 @@
 package io.etcdmp.cli.command;
 
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.options.GetOption;
 import io.etcdmp.cli.core.ChangeRecords;
 import io.etcdmp.cli.output.Output;
 import io.etcdmp.config.Rollback;
+import io.etcdmp.internal.cli.PropertyRules;
 import io.etcdmp.internal.cli.ToolConnection;
 import io.etcdmp.cli.core.Jsonp;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 @Command(name = "rollback", mixinStandardHelpOptions = true,
         description = {"Writes again the value a key had at a revision (ConfigStore.rollback: refused when the key changed "
@@ -45,20 +52,46 @@ final class RollbackCommand extends BaseCommand {
         try (ToolConnection etcd = connection.open()) {
             Rollback result = expected == null ? etcd.store(p).rollback(name, revision)
                     : etcd.store(p).rollback(name, revision, expected);
+            String reason = result.reason();
+            if (result.outcome() == Rollback.Outcome.NO_VALUE_AT_REVISION && name.contains(".")) {
+                reason += keyGiving(etcd, p, name).map(k -> ": did you mean " + k + "? (keys use '/', properties '.')").orElse("");
+            }
             Optional<String> record = Optional.empty();
             if (result.done()) {
                 record = Optional.of(record(etcd, root, p + name, result.revision()));
             }
             if (out.json()) {
                 var o = Jsonp.object().add("outcome", result.outcome().name().toLowerCase(Locale.ROOT))
-                        .add("revision", result.revision()).add("message", result.reason());
+                        .add("revision", result.revision()).add("message", reason);
                 record.ifPresent(r -> o.add("changeRecord", r));
                 out.json(o.build());
             } else {
-                out.line(result.done() ? out.green(result.reason()) : out.red(result.reason()));
+                out.line(result.done() ? out.green(reason) : out.red(reason));
                 record.ifPresent(r -> out.line("Change record: " + r));
             }
             return result.done() ? 0 : 1;
+        }
+    }
+
+    /**
+     * The key under {@code prefix} that gives property {@code name} with '/' for some of its '.' (db/pool.size for
+     * db.pool.size), when a rollback named the property instead: one read of the keys only (no values) that start
+     * as the name does up to its first '.', on this failure path only. Empty when there is none or the read fails.
+     */
+    private static Optional<String> keyGiving(ToolConnection etcd, String prefix, String name) {
+        ByteSequence start = ByteSequence.from(prefix + name.substring(0, name.indexOf('.')), StandardCharsets.UTF_8);
+        try {
+            return etcd.client().getKVClient().get(start, GetOption.builder().isPrefix(true).withKeysOnly(true).build())
+                    .get(etcd.requestTimeout().toMillis(), TimeUnit.MILLISECONDS).getKvs().stream()
+                    .map(kv -> kv.getKey().getBytes())
+                    .filter(key -> PropertyRules.propertyName(prefix, key).filter(name::equals).isPresent())
+                    .map(key -> new String(key, StandardCharsets.UTF_8).substring(prefix.length()))
+                    .filter(relative -> !relative.equals(name)).sorted().findFirst();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            return Optional.empty(); // only a hint: the refusal itself is reported
         }
     }
 

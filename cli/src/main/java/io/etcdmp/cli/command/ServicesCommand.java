@@ -1,5 +1,6 @@
 package io.etcdmp.cli.command;
 
+import io.etcdmp.cli.core.Counted;
 import io.etcdmp.cli.core.RegistryView;
 import io.etcdmp.cli.output.Output;
 import io.etcdmp.internal.cli.ToolConnection;
@@ -35,7 +36,7 @@ final class ServicesCommand extends BaseCommand {
             rows.add(List.of("SERVICE", "RECORDS", "UP", "UNREADABLE"));
             services.forEach(s -> rows.add(List.of(s.name(), "" + s.records(), "" + s.up(), "" + s.unreadable())));
             out.table(rows);
-            out.line(services.size() + " services under " + root);
+            out.line(Counted.of(services.size(), "service", "services") + " under " + root);
             return 0;
         }
     }

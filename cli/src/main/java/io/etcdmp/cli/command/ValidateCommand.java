@@ -1,5 +1,6 @@
 package io.etcdmp.cli.command;
 
+import io.etcdmp.cli.core.Counted;
 import io.etcdmp.cli.core.FolderLayout;
 import io.etcdmp.cli.core.FolderLayout.Folder;
 import io.etcdmp.cli.core.FolderLayout.Problem;
@@ -15,7 +16,7 @@ import java.util.List;
 
 @Command(name = "validate", mixinStandardHelpOptions = true,
         description = {"Checks a folder without etcd: documents parse (line and column of the first error), no two keys "
-                + "of a prefix give one property, property names are valid MicroProfile Config names.",
+                + "of a prefix give one property, no key is defined twice, property names are valid MicroProfile Config names.",
                 "Exit code: 0 valid, 1 errors."})
 final class ValidateCommand extends BaseCommand {
     @Parameters(index = "0", paramLabel = "DIR", description = "the folder (docs/CONFIG-AS-CODE.md)")
@@ -32,8 +33,10 @@ final class ValidateCommand extends BaseCommand {
                     .add("errors", problems(report.errors())).add("warnings", problems(report.warnings())).build());
         } else {
             show(out, report);
-            out.line(report.ok() ? out.green("Valid: ") + report.keys() + " keys (" + report.documents() + " documents) in "
-                    + folder.prefixes().size() + " prefixes" : out.red(report.errors().size() + " error(s)"));
+            out.line(report.ok() ? out.green("Valid: ") + Counted.of(report.keys(), "key", "keys") + " ("
+                    + Counted.of(report.documents(), "document", "documents") + ") in "
+                    + Counted.of(folder.prefixes().size(), "prefix", "prefixes")
+                    : out.red(Counted.of(report.errors().size(), "error", "errors")));
         }
         return report.ok() ? 0 : 1;
     }
@@ -50,7 +53,8 @@ final class ValidateCommand extends BaseCommand {
         Validation.Report report = Validation.check(folder);
         show(out, report);
         if (!report.ok()) {
-            throw new CommandFailure(dir + " is not valid: " + report.errors().size() + " error(s), nothing compared or written "
+            throw new CommandFailure(dir + " is not valid: " + Counted.of(report.errors().size(), "error", "errors")
+                    + ", nothing compared or written "
                     + "(etcdmp validate " + dir + " lists them)");
         }
         if (folder.prefixes().isEmpty()) {

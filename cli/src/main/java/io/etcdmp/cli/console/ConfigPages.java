@@ -1,5 +1,6 @@
 package io.etcdmp.cli.console;
 
+import io.etcdmp.cli.core.Counted;
 import io.etcd.jetcd.KeyValue;
 import io.etcdmp.cli.console.Console.Page;
 import io.etcdmp.cli.core.EffectiveConfig;
@@ -55,7 +56,7 @@ final class ConfigPages {
         });
         List<List<String>> rows = new ArrayList<>();
         prefixes.forEach((p, n) -> rows.add(List.of(Html.a("/?prefix=" + Html.url(p), p), Integer.toString(n))));
-        String live = "<p>At revision " + revision + ": " + prefixes.size() + " prefixes under " + Html.esc(root) + "</p>"
+        String live = "<p>At revision " + revision + ": " + Counted.of(prefixes.size(), "prefix", "prefixes") + " under " + Html.esc(root) + "</p>"
                 + Html.table("prefixes", List.of("Prefix", "Keys"), rows)
                 + (q.isEmpty() ? "" : "<h2>Keys matching \u201c" + Html.esc(x.param("q")) + "\u201d</h2>"
                 + Html.table("search", List.of("Key", "Value", "Revision"), found));
@@ -142,7 +143,7 @@ final class ConfigPages {
         String base = "/?prefix=" + Html.url(prefix) + "&q=" + Html.url(q);
         return new Page(prefix, "<p>" + Html.a("/", "All prefixes") + "</p>", add
                 + searchForm(Html.hidden("prefix", prefix), q), "<p>At revision " + revision + ": " + rows.size()
-                + " of " + keys.size() + " keys" + pager(x, base, rows.size()) + "</p>"
+                + " of " + Counted.of(keys.size(), "key", "keys") + pager(x, base, rows.size()) + "</p>"
                 + Html.table("keys", List.of("Key", "Value", "Revision", ""), page(x, rows)));
     }
 
@@ -167,7 +168,7 @@ final class ConfigPages {
         view.result().documentErrors().forEach((k, v) -> errors.append(Html.message(false, "document " + k + " does not parse: " + v)));
         String live = "<p>Application <b>" + Html.esc(app) + "</b> at revision " + view.revision() + ": prefixes "
                 + Html.esc(String.join(", ", view.sources().prefixes())) + " (lowest precedence first); "
-                + rows.size() + " properties" + pager(x, "/?app=" + Html.url(app) + "&q=" + Html.url(q), rows.size()) + "</p>"
+                + Counted.of(rows.size(), "property", "properties") + pager(x, "/?app=" + Html.url(app) + "&q=" + Html.url(q), rows.size()) + "</p>"
                 + errors + Html.table("effective", List.of("Property", "Value", "From", "Revision", "Overrides"), page(x, rows));
         return new Page("Effective configuration of " + app, "<p>" + Html.a("/", "All prefixes") + "</p>",
                 appForm(app) + searchForm(Html.hidden("app", app), q), live);

@@ -1,5 +1,6 @@
 package io.etcdmp.cli.console;
 
+import io.etcdmp.cli.core.Counted;
 import io.etcdmp.cli.console.Console.Page;
 import io.etcdmp.cli.core.ChangeRecords;
 import io.etcdmp.cli.core.RegistryView;
@@ -32,7 +33,7 @@ final class RegistryPages {
             rows.add(List.of(Html.a("/registry?service=" + Html.url(s.name()), s.name()), Integer.toString(s.records()),
                     Integer.toString(s.up()), Integer.toString(s.unreadable())));
         }
-        return new Page("Registry", "", "", "<p>" + rows.size() + " services under " + Html.esc(root) + "</p>"
+        return new Page("Registry", "", "", "<p>" + Counted.of(rows.size(), "service", "services") + " under " + Html.esc(root) + "</p>"
                 + Html.table("services", List.of("Service", "Records", "Up", "Unreadable"), rows));
     }
 
@@ -62,7 +63,7 @@ final class RegistryPages {
                     Html.esc(i.metadata().getOrDefault(ServiceInstance.ZONE, "")), Integer.toString(i.weight()), m.toString(),
                     lease(r), Html.esc(i.registeredAt().map(Object::toString).orElse("-")), config, actions(x, r, i)));
         }
-        String live = "<p>" + rows.size() + " records of " + Html.esc(service) + (newest > 0 ? "; newest config revision reported: "
+        String live = "<p>" + Counted.of(rows.size(), "record", "records") + " of " + Html.esc(service) + (newest > 0 ? "; newest config revision reported: "
                 + newest : "") + "</p>" + Html.table("instances", List.of("Instance", "Address", "Status", "Zone", "Weight",
                 "Metadata", "Lease TTL left", "Registered at", "Config revision", ""), cells);
         return new Page("Service " + service, "<p>" + Html.a("/registry", "All services") + "</p>", "", live);
@@ -100,7 +101,7 @@ final class RegistryPages {
                     + u + ")").orElse("")), Html.esc(r.command()), Html.esc(r.message()),
                     Html.esc(r.gitCommit().orElse("")), keys.toString()));
         }
-        return new Page("Change log", "", "", "<p>" + records.size() + " change records under "
+        return new Page("Change log", "", "", "<p>" + Counted.of(records.size(), "change record", "change records") + " under "
                 + Html.esc(x.console().options().changesPrefix()) + ", newest first</p>"
                 + Html.table("changes", List.of("Revision", "Time", "Who", "Command", "Message", "Git commit", "Keys"), rows));
     }

@@ -1,5 +1,6 @@
 package io.etcdmp.cli.console;
 
+import io.etcdmp.cli.core.Counted;
 import io.etcdmp.cli.console.Console.Page;
 import io.etcdmp.cli.console.Routes.Result;
 import io.etcdmp.cli.core.FolderLayout;
@@ -61,11 +62,11 @@ final class Uploads {
                     Long.toString(c.modRevision())));
         }
         String apply = plan.hasChanges() ? Html.form("/apply", x.csrf(), "<label>Why (kept in the change record) <input "
-                + "name=\"message\" size=\"60\"></label>", "Apply " + plan.changes().size() + " changes", "apply") : "";
+                + "name=\"message\" size=\"60\"></label>", "Apply " + Counted.of(plan.changes().size(), "change", "changes"), "apply") : "";
         return "<p id=\"plan-summary\">Plan at revision " + plan.revision() + " for " + Html.esc(String.join(", ", plan.prefixes()))
                 + ": " + plan.count(Plan.Op.ADD) + " to add, " + plan.count(Plan.Op.CHANGE) + " to change, "
                 + plan.count(Plan.Op.DELETE) + " to delete, " + plan.unchanged() + " unchanged"
-                + (plan.kept().isEmpty() ? "" : ", " + plan.kept().size() + " kept (not in the folder; prune deletes them)") + "</p>"
+                + (plan.kept().isEmpty() ? "" : ", " + plan.kept().size() + " kept (not in the folder; prune deletes " + (plan.kept().size() == 1 ? "it)" : "them)")) + "</p>"
                 + Html.table("plan", List.of("Op", "Key", "Before", "After", "Modification revision"), rows) + apply;
     }
 

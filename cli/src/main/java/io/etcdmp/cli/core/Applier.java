@@ -104,7 +104,7 @@ public final class Applier {
             revisions.add(response.getHeader().getRevision());
             records.add(recordKey);
         }
-        return new Result(Outcome.APPLIED, revisions, records, List.of(), "Applied " + changes.size() + " changes"
+        return new Result(Outcome.APPLIED, revisions, records, List.of(), "Applied " + Counted.of(changes.size(), "change", "changes")
                 + (chunks.size() > 1 ? " in " + chunks.size() + " transactions (not atomic: --allow-split)" : " in one transaction")
                 + " at revision " + revisions.get(revisions.size() - 1));
     }
@@ -125,10 +125,15 @@ public final class Applier {
             return txn.commit().get(etcd.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw etcd.failure("write", chunk.get(0).key() + " and " + (chunk.size() - 1) + " more keys", e);
+            throw etcd.failure("write", keys(chunk), e);
         } catch (Exception e) {
-            throw etcd.failure("write", chunk.get(0).key() + " and " + (chunk.size() - 1) + " more keys", e);
+            throw etcd.failure("write", keys(chunk), e);
         }
+    }
+
+    /** "key" or "key and 2 more keys" for a failure's message. */
+    private static String keys(List<Change> chunk) {
+        return chunk.get(0).key() + (chunk.size() == 1 ? "" : " and " + Counted.of(chunk.size() - 1, "more key", "more keys"));
     }
 
     /** The keys of {@code chunk} whose modification revision is no longer the planned one, with who changed them. */

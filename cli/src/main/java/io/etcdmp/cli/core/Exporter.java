@@ -66,7 +66,7 @@ public final class Exporter {
                 Files.writeString(folder.resolve(FolderLayout.PLAIN_FILE), PropertiesText.write(plain), StandardCharsets.UTF_8);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write " + folder + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("Cannot write " + folder + ": " + FileErrors.describe(e), e);
         }
         return new Result(revision, folder, plain.size(), documents, skipped);
     }

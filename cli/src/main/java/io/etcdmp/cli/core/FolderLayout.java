@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -87,7 +88,7 @@ public final class FolderLayout {
 
     private static List<Path> folders(Path root) {
         if (!Files.isDirectory(root)) {
-            throw new UncheckedIOException(new IOException(root + " is not a folder"));
+            throw new UncheckedIOException(root + " is not a folder", new NotDirectoryException(root.toString()));
         }
         // hidden folders are not entered: a work tree's .git holds thousands of files (half of an apply's folder read)
         List<Path> out = new ArrayList<>();
@@ -124,8 +125,9 @@ public final class FolderLayout {
         TreeSet<String> prefixes = new TreeSet<>();
         List<Problem> errors = new ArrayList<>();
         List<Problem> warnings = new ArrayList<>();
+        List<Path> folders = folders(root); // first: it tells a missing root or a file as "is not a folder"
         Path real = realPath(root);
-        for (Path folder : folders(root)) {
+        for (Path folder : folders) {
             if (!inside(real, folder)) {
                 errors.add(new Problem(root.relativize(folder) + "/", "a link to a folder outside " + root + ": refused"));
                 continue;
@@ -174,14 +176,15 @@ public final class FolderLayout {
     }
 
     private static void plainKeys(String prefix, Path file, String shown, Map<String, Entry> keys, List<Problem> errors) {
-        Map<String, String> parsed;
+        PropertiesText.Read parsed;
         try {
             parsed = PropertiesText.read(bytes(file));
         } catch (IllegalArgumentException e) {
             errors.add(new Problem(shown, "does not parse: " + e.getMessage()));
             return;
         }
-        parsed.forEach((relative, value) -> add(keys, errors,
+        parsed.repeated().forEach(r -> errors.add(new Problem(shown, r.message())));
+        parsed.entries().forEach((relative, value) -> add(keys, errors,
                 new Entry(prefix, prefix + relative, value.getBytes(StandardCharsets.UTF_8), shown, false)));
     }
 

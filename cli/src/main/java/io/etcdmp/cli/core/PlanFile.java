@@ -4,9 +4,11 @@ import io.etcdmp.cli.core.FolderLayout.Entry;
 import io.etcdmp.cli.core.FolderLayout.Folder;
 import io.etcdmp.cli.core.Plan.Change;
 import io.etcdmp.cli.core.Plan.Op;
+import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
 
@@ -16,8 +18,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * A saved plan ({@code plan --out plan.json}): the revision it was made at, the folder, its prefixes, and per
@@ -34,8 +38,15 @@ public final class PlanFile {
     public static void write(Plan plan, String endpoints, Path file) {
         JsonArrayBuilder changes = Jsonp.array();
         for (Change c : plan.changes()) {
-            changes.add(Jsonp.object().add("op", c.op().name().toLowerCase(Locale.ROOT)).add("key", c.key())
-                    .add("modRevision", c.modRevision()).add("sha256", c.afterDigest()).add("document", c.document()));
+            JsonObjectBuilder o = Jsonp.object().add("op", c.op().name().toLowerCase(Locale.ROOT)).add("key", c.key())
+                    .add("modRevision", c.modRevision()).add("sha256", c.afterDigest()).add("document", c.document());
+            if (c.document()) { // names only: a property's value, old or new, may be a secret
+                JsonArrayBuilder properties = Jsonp.array();
+                DocumentDiff.of(c.key(), c.before(), c.after()).forEach(p -> properties.add(Jsonp.object()
+                        .add("op", p.op().name().toLowerCase(Locale.ROOT)).add("name", p.name())));
+                o.add("properties", properties);
+            }
+            changes.add(o);
         }
         JsonArrayBuilder prefixes = Jsonp.array();
         plan.prefixes().forEach(prefixes::add);
@@ -45,7 +56,7 @@ public final class PlanFile {
         try {
             Files.writeString(file, o.toString() + "\n", StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write the plan to " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("Cannot write the plan to " + file + ": " + FileErrors.reason(e), e);
         }
     }
 
@@ -73,6 +84,33 @@ public final class PlanFile {
                 throw new IllegalStateException(file + " is not a plan saved by etcdmp plan --out");
             }
             return Path.of(dir.getString());
+        }
+
+        /**
+         * Per document key of the plan, the properties it adds, changes or removes, by name, with the new value from
+         * {@code plan} (the one read from the folder); no old value (none is saved). A document of a plan file
+         * written before names were saved has no entry.
+         */
+        public Map<String, List<DocumentDiff.Property>> documentProperties(Plan plan) {
+            Map<String, byte[]> after = new HashMap<>();
+            plan.changes().forEach(c -> after.put(c.key(), c.after()));
+            Map<String, List<DocumentDiff.Property>> out = new HashMap<>();
+            for (JsonValue v : o.getJsonArray("changes")) {
+                JsonObject c = v.asJsonObject();
+                if (!(c.get("properties") instanceof JsonArray names)) {
+                    continue;
+                }
+                String key = c.getString("key");
+                Map<String, String> values = DocumentDiff.properties(key, after.get(key));
+                List<DocumentDiff.Property> properties = new ArrayList<>();
+                for (JsonValue n : names) {
+                    DocumentDiff.Op op = DocumentDiff.Op.valueOf(n.asJsonObject().getString("op").toUpperCase(Locale.ROOT));
+                    String name = n.asJsonObject().getString("name");
+                    properties.add(new DocumentDiff.Property(op, name, null, op == DocumentDiff.Op.DELETE ? null : values.get(name)));
+                }
+                out.put(key, List.copyOf(properties));
+            }
+            return out;
         }
 
         /** {@link PlanFile#read}. */
@@ -110,7 +148,7 @@ public final class PlanFile {
         try (JsonReader reader = Jsonp.reader(Files.readString(file, StandardCharsets.UTF_8))) {
             return new Saved(file, reader.readObject());
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read the plan " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("Cannot read the plan " + file + ": " + FileErrors.reason(e), e);
         } catch (JsonException | IllegalStateException e) {
             throw new IllegalStateException(file + " is not a plan saved by etcdmp plan --out: " + e.getMessage(), e);
         }
@@ -121,7 +159,7 @@ public final class PlanFile {
         try (JsonReader reader = Jsonp.reader(Files.readString(file, StandardCharsets.UTF_8))) {
             return Path.of(reader.readObject().getString("dir"));
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read the plan " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("Cannot read the plan " + file + ": " + FileErrors.reason(e), e);
         } catch (JsonException | IllegalStateException | NullPointerException | ClassCastException e) {
             throw new IllegalStateException(file + " is not a plan saved by etcdmp plan --out", e);
         }

@@ -237,6 +237,19 @@ class ConsoleWriteTest {
         assertThat(root.get("/config/latin1/name")).isEmpty();
     }
 
+    @Test
+    void anUploadedFileDefiningAKeyTwiceIsRefusedNamingTheFileTheKeyAndTheLines() throws Exception {
+        Browser b = new Browser(console).login("alice", "alice-pw");
+        b.get("/upload");
+
+        HttpResponse<String> up = upload(b, "{\"files\":[{\"path\":\"config/twice/_keys.properties\","
+                + "\"content\":\"log.level=DEBUG\\nlog.level=WARN\\n\"}]}");
+
+        assertThat(up.statusCode()).as(up.body()).isEqualTo(400);
+        assertThat(up.body()).contains(Html.esc("config/twice/_keys.properties: key 'log.level' is defined twice, on lines 1 and 2"));
+        assertThat(root.get("/config/twice/log.level")).isEmpty();
+    }
+
     static HttpResponse<String> upload(Browser b, String json) throws Exception {
         return b.http.send(HttpRequest.newBuilder(URI.create(b.at.url() + "upload")).header("Content-Type", "application/json")
                 .header("X-CSRF-Token", b.csrf).POST(HttpRequest.BodyPublishers.ofString(json)).build(),

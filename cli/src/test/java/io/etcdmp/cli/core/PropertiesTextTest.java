@@ -68,6 +68,54 @@ class PropertiesTextTest {
         }
     }
 
+    @Test
+    void logicalLinesStartWhereJavasPropertiesReaderStartsAKeyInRandomTextsOfTheFormatsCorners() throws Exception {
+        Random random = new Random(42);
+        String pieces = "ab= :#!\t\f\\\\\r\n\r\n";
+        for (int round = 0; round < 2000; round++) {
+            StringBuilder b = new StringBuilder();
+            for (int i = 0, n = random.nextInt(40); i < n; i++) {
+                b.append(pieces.charAt(random.nextInt(pieces.length())));
+            }
+            String text = b.toString();
+            List<String> keys = keysInOrder(text);
+
+            List<Integer> starts = PropertiesText.logicalLineStarts(text);
+
+            assertThat(starts).as(escaped(text)).hasSameSizeAs(keys);
+            List<String> lines = List.of(text.split("\r\n|\r|\n", -1));
+            for (int k = 0; k < starts.size(); k++) { // read from the start of that line on, its key comes first
+                String from = String.join("\n", lines.subList(starts.get(k) - 1, lines.size()));
+                assertThat(keysInOrder(from)).as(escaped(text) + " line " + starts.get(k)).first().isEqualTo(keys.get(k));
+            }
+        }
+    }
+
+    @Test
+    void aKeyDefinedTwiceIsToldWithTheLinesOfBothDefinitions() {
+        PropertiesText.Read read = PropertiesText.read("a=1\r\n# a=2\nb=\\\n  a=3\n\na : 4\na 5\n".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(read.entries()).containsEntry("a", "5").containsEntry("b", "a=3");
+        assertThat(read.repeated()).extracting(PropertiesText.Repeated::message)
+                .containsExactly("key 'a' is defined 3 times, on lines 1, 6 and 7: only the last would count; keep one");
+    }
+
+    private static List<String> keysInOrder(String text) throws java.io.IOException {
+        List<String> keys = new java.util.ArrayList<>();
+        new java.util.Properties() {
+            @Override
+            public synchronized Object put(Object key, Object value) {
+                keys.add((String) key);
+                return super.put(key, value);
+            }
+        }.load(new java.io.StringReader(text));
+        return keys;
+    }
+
+    private static String escaped(String text) {
+        return text.replace("\\", "\\\\").replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t").replace("\f", "\\f");
+    }
+
     private static String randomText(Random random, int length) {
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < length; i++) {
