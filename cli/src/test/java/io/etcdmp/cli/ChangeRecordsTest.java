@@ -92,6 +92,21 @@ class ChangeRecordsTest {
     }
 
     @Test
+    void rollbackToRevisionZeroOrBelowIsAUsageErrorNamingTheRevisionAndWritesNothing() {
+        etcd.ctl().put("/config/orders/db/pool.size", "10");
+        long before = etcd.ctl().revision();
+
+        for (String revision : new String[] {"0", "-5"}) {
+            Cli.Run rollback = revision.startsWith("-") ? cli.run("rollback", "/config/orders/", "db/pool.size", "--", revision)
+                    : cli.run("rollback", "/config/orders/", "db/pool.size", revision);
+            assertThat(rollback.code()).as(rollback.toString()).isEqualTo(1);
+            assertThat(rollback.err()).as(rollback.toString()).contains("REVISION " + revision)
+                    .contains("positive").doesNotContain("Exception");
+        }
+        assertThat(etcd.ctl().revision()).as("nothing written").isEqualTo(before);
+    }
+
+    @Test
     void rollbackToARevisionLaterThanEtcdsCurrentOneSaysSoAndNotThatItWasCompacted() {
         etcd.ctl().put("/config/orders/db/pool.size", "10");
         long current = etcd.ctl().revision();
