@@ -8,6 +8,7 @@ import io.etcdmp.config.Rollback;
 import io.etcdmp.internal.cli.PropertyRules;
 import io.etcdmp.internal.cli.ToolConnection;
 import io.etcdmp.cli.core.Jsonp;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -46,6 +47,10 @@ final class RollbackCommand extends BaseCommand {
 
     @Override
     public Integer call() throws Exception {
+        if (revision <= 0) { // etcd reads 0 as "now"; the library refuses it too
+            throw new CommandLine.ParameterException(spec.commandLine(), "REVISION " + revision
+                    + " is not a revision: a positive number, from etcdmp history");
+        }
         Output out = out();
         String p = prefix.endsWith("/") ? prefix : prefix + "/";
         String root = changesPrefix.endsWith("/") ? changesPrefix : changesPrefix + "/";
