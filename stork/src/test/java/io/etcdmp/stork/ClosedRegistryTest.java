@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -73,5 +74,20 @@ class ClosedRegistryTest {
         etcd.delete("/services/stork-closed/a"); // and it keeps following the new registry's watch
         await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
                 .until(() -> hosts(discovery).equals(List.of("127.0.0.1:9072")));
+    }
+
+    /** The container (or the process) is stopping: the registry to use is still the closed one; calls keep its last list. */
+    @Test
+    void whileTheClosedRegistryIsStillTheOneToUseCallsKeepItsLastList() throws Exception {
+        etcd.put("/services/stork-stopping/a", "{\"Addr\":\"127.0.0.1:9073\"}");
+        EtcdServiceRegistry registry = registry();
+        EtcdServiceDiscovery discovery = new EtcdServiceDiscovery("stork-stopping", () -> registry, null);
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+                .until(() -> hosts(discovery).equals(List.of("127.0.0.1:9073")));
+
+        registry.close();
+
+        assertThat(hosts(discovery)).containsExactly("127.0.0.1:9073");
+        assertThat(hosts(discovery)).as("again").containsExactly("127.0.0.1:9073");
     }
 }
