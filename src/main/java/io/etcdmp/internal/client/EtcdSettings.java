@@ -320,9 +320,10 @@ public final class EtcdSettings {
     }
 
     /**
-     * {@code url} with everything between its scheme's {@code ://} (or its start, when none comes before the {@code @}) and its last {@code @}
-     * replaced by {@code ***}: works on text that does not parse as a URI, and on a password holding
-     * {@code /} or {@code @}; may hide more than the user info, never less.
+     * {@code url} with everything between its scheme's {@code ://} (or its start, when no scheme comes before the {@code @})
+     * and its last {@code @} replaced by {@code ***}: works on text that does not parse as a URI, and on a password
+     * holding {@code /}, {@code @} or {@code ://} ({@code root:pw://x@host:2379}, written without a scheme: what comes
+     * before that {@code ://} is no scheme, so all of it is hidden); may hide more than the user info, never less.
      */
     public static String withoutUserInfo(String url) {
         int at = url.lastIndexOf('@');
@@ -330,7 +331,25 @@ public final class EtcdSettings {
             return url;
         }
         int scheme = url.indexOf("://");
-        int start = scheme < 0 || scheme > at ? 0 : scheme + 3;
+        int start = scheme < 0 || scheme > at || !isScheme(url, scheme) ? 0 : scheme + 3;
         return url.substring(0, start) + "***" + url.substring(at);
+    }
+
+    /** Whether {@code url}'s first {@code end} characters are a URI scheme (RFC 3986): a letter, then letters, digits, {@code +-.}. */
+    private static boolean isScheme(String url, int end) {
+        if (end == 0 || !isAsciiLetter(url.charAt(0))) {
+            return false;
+        }
+        for (int i = 1; i < end; i++) {
+            char c = url.charAt(i);
+            if (!isAsciiLetter(c) && !(c >= '0' && c <= '9') && c != '+' && c != '-' && c != '.') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isAsciiLetter(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
     }
 }

@@ -43,6 +43,8 @@ final class EtcdServiceDiscovery implements ServiceDiscovery {
 
     private final AtomicReference<Choice> current = new AtomicReference<>();
     private CompletableFuture<Choice> loading; // guarded by this; never completes while holding the lock
+    /** The feed of the last follow: only its lists become {@link #current} (a late list of an earlier feed is dropped). */
+    private volatile Feed following;
 
     /** The offered instances of one list, with the registry they report failures to. */
     private static final class Choice {
@@ -80,6 +82,12 @@ final class EtcdServiceDiscovery implements ServiceDiscovery {
         @Override
         public void accept(List<ServiceInstance> instances) {
             EtcdServiceDiscovery d = discovery.get();
+            if (d != null && d.following != this) { // a later follow replaced this feed (given up, or its registry closed)
+                if (handle != null) {
+                    close(handle);
+                }
+                return;
+            }
             if (d != null) {
                 Choice choice = d.choice(registry, zone, instances);
                 first.complete(choice);
@@ -106,7 +114,7 @@ final class EtcdServiceDiscovery implements ServiceDiscovery {
     public Uni<List<io.smallrye.stork.api.ServiceInstance>> getServiceInstances() {
         Choice now = current.get();
         if (now != null) {
-            if (!ProcessRegistry.isClosed(now.registry)) {
+            if (!ProcessRegistry.isClosed(now.registry) || !replaced(now.registry)) {
                 return Uni.createFrom().item(withoutEjected(now));
             }
             current.compareAndSet(now, null); // its registry closed (its CDI container stopped): follow the one serving now
@@ -114,9 +122,21 @@ final class EtcdServiceDiscovery implements ServiceDiscovery {
         return Uni.createFrom().completionStage(this::load).map(this::withoutEjected);
     }
 
+    /**
+     * Whether another registry than the closed {@code followed} serves now. Not while the one to use is still that one
+     * (its container or the process is stopping): its last list keeps being answered, as before it closed.
+     */
+    private boolean replaced(ServiceRegistry followed) {
+        try {
+            return registries.get() != followed;
+        } catch (RuntimeException | LinkageError none) { // no registry to follow instead: keep the last list
+            return false;
+        }
+    }
+
     private synchronized CompletableFuture<Choice> load() {
         if (loading == null || loading.isCompletedExceptionally() // a failed first read is tried again by the next call
-                || loading.isDone() && ProcessRegistry.isClosed(loading.join().registry)) { // and a closed registry's list followed again
+                || loading.isDone() && ProcessRegistry.isClosed(loading.join().registry)) { // a closed registry's list: follow anew
             CompletableFuture<Choice> first = new CompletableFuture<>();
             loading = first;
             Infrastructure.getDefaultWorkerPool().execute(() -> follow(first));
@@ -143,6 +163,7 @@ final class EtcdServiceDiscovery implements ServiceDiscovery {
                             + "registry's connection closing; the next call tries again")), bound.toMillis(), TimeUnit.MILLISECONDS);
             first.whenComplete((choice, failure) -> giveUp.cancel(false));
             Feed feed = new Feed(this, registry, ProcessRegistry.zoneOf(registry), first);
+            following = feed;
             feed.handle = registry.follow(service, feed);
             first.whenComplete((choice, failure) -> {
                 if (failure != null) {
