@@ -68,6 +68,17 @@ class PropertiesTextTest {
         }
     }
 
+    /** Editors on Windows begin a UTF-8 file with a byte order mark: it is no part of the first key. */
+    @Test
+    void aByteOrderMarkIsNoPartOfTheFirstKeyAndItsKeyRepeatedIsTold() {
+        PropertiesText.Read read = PropertiesText.read("\uFEFFdb.url=x\nlog.level=INFO\ndb.url=y\n"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+        assertThat(read.entries()).containsOnlyKeys("db.url", "log.level");
+        assertThat(read.repeated()).hasSize(1);
+        assertThat(read.repeated().get(0).message()).contains("'db.url'").contains("lines 1 and 3");
+    }
+
     @Test
     void logicalLinesStartWhereJavasPropertiesReaderStartsAKeyInRandomTextsOfTheFormatsCorners() throws Exception {
         Random random = new Random(42);
