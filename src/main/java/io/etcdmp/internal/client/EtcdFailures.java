@@ -110,7 +110,10 @@ public final class EtcdFailures {
         if (isPermissionDenied(error)) {
             return missingPermission(settings, permission, range);
         }
-        return isAuthenticationFailure(error) ? refusedCredentials(settings, error) : describe(error);
+        // etcd's own words only: another UNAUTHENTICATED (an auth token that expired and could not be renewed) is not a
+        // wrong password, and its own message says more than a hint to check the credentials would
+        boolean refused = isAuthenticationDisabled(error) || anyCause(error, t -> hasMessage(t, "authentication failed"));
+        return refused ? refusedCredentials(settings, error) : describe(error);
     }
 
     /**

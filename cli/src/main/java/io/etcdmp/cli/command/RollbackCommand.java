@@ -78,15 +78,23 @@ final class RollbackCommand extends BaseCommand {
         }
     }
 
+    /** The most keys the did-you-mean read looks at. */
+    private static final int HINT_KEYS = 1000;
+
     /**
      * The key under {@code prefix} that gives property {@code name} with '/' for some of its '.' (db/pool.size for
      * db.pool.size), when a rollback named the property instead: one read of the keys only (no values) that start
-     * as the name does up to its first '.', on this failure path only. Empty when there is none or the read fails.
+     * as the name does up to its first '.', at most {@value #HINT_KEYS} of them, on this failure path only. Empty when
+     * there is none, the name begins with '.' (the read would be the whole prefix), or the read fails.
      */
     private static Optional<String> keyGiving(ToolConnection etcd, String prefix, String name) {
+        if (name.indexOf('.') <= 0) {
+            return Optional.empty();
+        }
         ByteSequence start = ByteSequence.from(prefix + name.substring(0, name.indexOf('.')), StandardCharsets.UTF_8);
         try {
-            return etcd.client().getKVClient().get(start, GetOption.builder().isPrefix(true).withKeysOnly(true).build())
+            return etcd.client().getKVClient().get(start, GetOption.builder().isPrefix(true).withKeysOnly(true)
+                            .withLimit(HINT_KEYS).build())
                     .get(etcd.requestTimeout().toMillis(), TimeUnit.MILLISECONDS).getKvs().stream()
                     .map(kv -> kv.getKey().getBytes())
                     .filter(key -> PropertyRules.propertyName(prefix, key).filter(name::equals).isPresent())

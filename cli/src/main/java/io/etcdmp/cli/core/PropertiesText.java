@@ -58,6 +58,9 @@ final class PropertiesText {
         } catch (CharacterCodingException e) {
             throw new IllegalArgumentException("the file is not valid UTF-8");
         }
+        if (text.startsWith("\uFEFF")) { // a byte order mark (editors on Windows write one): no part of the first key
+            text = text.substring(1);
+        }
         InOrder properties = new InOrder();
         try {
             properties.load(new StringReader(text));
