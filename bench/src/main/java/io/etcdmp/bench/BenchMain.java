@@ -32,12 +32,7 @@ import java.util.concurrent.TimeUnit;
  * {@code target/bench-results.md} too.
  */
 public final class BenchMain {
-    /**
-     * Rows of a whole run, besides one per runtime of {@link RuntimeLookups#runtimes}: 29 of this harness and the 11 of
-     * cli/'s {@code CliBenchmark} (plan, the plan core, apply --plan, apply &lt;dir&gt;, apply in a git work tree, the
-     * guarded txn by hand, etcd alone with the compares and with the compares and the record, the two connecting
-     * rows, {@code --help}'s JVM start).
-     */
+    /** Rows of a whole run besides one per runtime of {@link RuntimeLookups#runtimes}: 29 here, 11 of cli/'s CliBenchmark. */
     static final int ROWS = 40;
     static final String ALL = "lookup,metrics,change,startup,cache,registry,threads,restclient,grpc,registry-scale,cli,runtimes";
 

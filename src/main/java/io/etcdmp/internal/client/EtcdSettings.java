@@ -337,19 +337,13 @@ public final class EtcdSettings {
 
     /** Whether {@code url}'s first {@code end} characters are a URI scheme (RFC 3986): a letter, then letters, digits, {@code +-.}. */
     private static boolean isScheme(String url, int end) {
-        if (end == 0 || !isAsciiLetter(url.charAt(0))) {
-            return false;
-        }
-        for (int i = 1; i < end; i++) {
+        for (int i = 0; i < end; i++) {
             char c = url.charAt(i);
-            if (!isAsciiLetter(c) && !(c >= '0' && c <= '9') && c != '+' && c != '-' && c != '.') {
+            boolean letter = (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+            if (!letter && (i == 0 || !(c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.'))) {
                 return false;
             }
         }
-        return true;
-    }
-
-    private static boolean isAsciiLetter(char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+        return end > 0;
     }
 }

@@ -1,7 +1,6 @@
 package io.etcdmp.internal.registry;
 
 import io.etcd.jetcd.ByteSequence;
-import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.options.GetOption;
 import io.etcdmp.EtcdMicroprofileException;
 import io.etcdmp.internal.client.EtcdCalls;
@@ -24,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -151,24 +149,7 @@ public class EtcdServiceRegistry implements ServiceRegistry {
 
     @Override
     public Set<String> services() {
-        ByteSequence root = ByteSequence.from(settings.prefix(), StandardCharsets.UTF_8);
-        GetOption keysOnly = GetOption.builder().withRange(KeyRanges.prefixEnd(root)).withKeysOnly(true).build();
-        Set<String> names = new TreeSet<>();
-        try {
-            for (KeyValue kv : EtcdCalls.await("range", connection.client().getKVClient().get(root, keysOnly),
-                    connection.settings().requestTimeout()).getKvs()) {
-                String rest = kv.getKey().substring(root.size()).toString(StandardCharsets.UTF_8);
-                int slash = rest.indexOf('/');
-                if (slash > 0) {
-                    names.add(rest.substring(0, slash));
-                }
-            }
-        } catch (Exception e) {
-            throw new EtcdMicroprofileException("Cannot list services under " + settings.prefix() + " at "
-                    + connection.settings().endpointList() + ": "
-                    + EtcdFailures.explain(connection.settings(), "read", settings.prefix(), e), e);
-        }
-        return names;
+        return ServiceNames.under(connection, settings.prefix());
     }
 
     @Override
