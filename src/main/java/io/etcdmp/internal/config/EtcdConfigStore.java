@@ -16,7 +16,6 @@ import io.etcdmp.config.Rollback;
 import io.etcdmp.internal.client.EtcdCalls;
 import io.etcdmp.internal.client.EtcdConnection;
 import io.etcdmp.internal.client.EtcdFailures;
-import io.etcdmp.internal.watch.KeyChange;
 import io.etcdmp.internal.watch.KeyRanges;
 import io.etcdmp.internal.watch.PrefixMirror;
 
@@ -27,7 +26,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /** The {@link ConfigStore} on one etcd connection and key prefix; failures name the key and endpoints. */
@@ -97,26 +95,15 @@ public class EtcdConfigStore implements ConfigStore {
 
     @Override
     public AutoCloseable watchConfig(String name, Consumer<ConfigChange> listener) {
-        ByteSequence key = key(name);
-        AtomicReference<String> last = new AtomicReference<>();
-        AtomicReference<Boolean> started = new AtomicReference<>(false);
-        PrefixMirror mirror = PrefixMirror.ofKey(connection, key, (changes, revision) -> {
-            KeyChange latest = changes.get(changes.size() - 1);
-            String now = latest.isDelete() ? null : KeyNames.decode(latest.value());
-            String before = last.getAndSet(now);
-            if (started.get() && !java.util.Objects.equals(before, now)) {
-                ConfigChange change = new ConfigChange(name, ChangeEvents.masked(Optional.ofNullable(before)),
-                        ChangeEvents.masked(Optional.ofNullable(now)));
-                connection.events().execute(() -> listener.accept(change));
-            }
-        });
+        KeyChangeReporter reporter = new KeyChangeReporter(name, listener, connection.events());
+        PrefixMirror mirror = PrefixMirror.ofKey(connection, key(name), reporter);
         try {
             mirror.start();
         } catch (Exception e) {
             mirror.close();
             throw failure("watch", name, e);
         }
-        started.set(true);
+        reporter.start();
         return mirror::close;
     }
 
