@@ -32,16 +32,18 @@ final class KeyChangeReporter implements MirrorListener {
         started = true;
     }
 
+    /** One {@link ConfigChange} per change of value, in order: a batch may hold several revisions of the key. */
     @Override
     public void onChanges(List<KeyChange> changes, long revision) {
-        KeyChange latest = changes.get(changes.size() - 1);
-        String now = latest.isDelete() ? null : KeyNames.decode(latest.value());
-        String before = last;
-        last = now;
-        if (started && !Objects.equals(before, now)) {
-            ConfigChange change = new ConfigChange(name, ChangeEvents.masked(Optional.ofNullable(before)),
-                    ChangeEvents.masked(Optional.ofNullable(now)));
-            events.execute(() -> listener.accept(change));
+        for (KeyChange each : changes) {
+            String now = each.isDelete() ? null : KeyNames.decode(each.value());
+            String before = last;
+            last = now;
+            if (started && !Objects.equals(before, now)) {
+                ConfigChange change = new ConfigChange(name, ChangeEvents.masked(Optional.ofNullable(before)),
+                        ChangeEvents.masked(Optional.ofNullable(now)));
+                events.execute(() -> listener.accept(change));
+            }
         }
     }
 }
