@@ -172,6 +172,17 @@ class ConsoleSecurityTest {
         assertThat(alice.get("/?prefix=/config/orders/").statusCode()).isEqualTo(200);
     }
 
+    /** Error pages and headers do not name the server's software and version (a hint for whoever probes it). */
+    @Test
+    void noPageOrHeaderNamesTheServersSoftwareOrVersion() throws Exception {
+        Browser alice = new Browser(console).login("alice", "alice-pw");
+        for (String page : new String[] {"/?prefix=/private/", "/no-such-page", "/?prefix=/config/orders/", "/login"}) {
+            var r = alice.get(page);
+            assertThat(r.body()).as(page).doesNotContainIgnoringCase("jetty");
+            assertThat(r.headers().firstValue("Server")).as(page).isEmpty();
+        }
+    }
+
     @Test
     void aBindAddressOtherThanLoopbackIsWarnedAbout() {
         assertThat(Console.bindWarning("127.0.0.1")).isEmpty();
