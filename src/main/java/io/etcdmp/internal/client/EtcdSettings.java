@@ -201,8 +201,8 @@ public final class EtcdSettings {
                         + DEFAULT_ENDPOINT);
             }
             List<URI> parsed = new ArrayList<>();
-            // a password holding a comma is split over two entries: then no entry of the list is shown whole
-            boolean credentials = urls.stream().anyMatch(u -> u.indexOf('@') >= 0);
+            // a password holding a comma is split over two entries: then no entry is shown beyond its scheme
+            boolean credentials = urls.size() > 1 && urls.stream().anyMatch(u -> u.indexOf('@') >= 0);
             for (String url : urls) {
                 parsed.add(parseEndpoint(url, credentials));
             }
@@ -313,8 +313,8 @@ public final class EtcdSettings {
         /** Every message echoes the endpoint without what could be user info: it may hold a password. */
         private static EtcdMicroprofileException badEndpoint(String url, boolean credentials, String reason) {
             int scheme = url.indexOf("://");
-            String shown = !credentials || url.indexOf('@') >= 0 ? withoutUserInfo(url)
-                    : (scheme < 0 ? "" : url.substring(0, scheme + 3)) + "*** (shown in part: the list holds credentials)";
+            String shown = !credentials ? withoutUserInfo(url) : (scheme > 0 && isScheme(url, scheme) ? url.substring(0, scheme + 3)
+                    : "") + "*** (shown in part: the list holds credentials)";
             return new EtcdMicroprofileException("Invalid etcd endpoint '" + shown + "' in setting " + ENDPOINTS + ": " + reason);
         }
     }
