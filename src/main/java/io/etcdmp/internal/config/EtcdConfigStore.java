@@ -98,12 +98,13 @@ public class EtcdConfigStore implements ConfigStore {
         KeyChangeReporter reporter = new KeyChangeReporter(name, listener, connection.events());
         PrefixMirror mirror = PrefixMirror.ofKey(connection, key(name), reporter);
         try {
-            mirror.start();
+            long at = mirror.load(0); // the current value: recorded, not reported
+            reporter.start(); // before the watch opens: its first event, even one delivered at once, is reported
+            mirror.watchFrom(at + 1);
         } catch (Exception e) {
             mirror.close();
             throw failure("watch", name, e);
         }
-        reporter.start();
         return mirror::close;
     }
 

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 
 /**
@@ -27,7 +28,7 @@ final class KeyChangeReporter implements MirrorListener {
         this.events = events;
     }
 
-    /** From now on changes are reported: call once the mirror's start (its first read) returned. */
+    /** From now on changes are reported: call after the mirror's first read and before its watch opens. */
     void start() {
         started = true;
     }
@@ -42,7 +43,11 @@ final class KeyChangeReporter implements MirrorListener {
             if (started && !Objects.equals(before, now)) {
                 ConfigChange change = new ConfigChange(name, ChangeEvents.masked(Optional.ofNullable(before)),
                         ChangeEvents.masked(Optional.ofNullable(now)));
-                events.execute(() -> listener.accept(change));
+                try {
+                    events.execute(() -> listener.accept(change));
+                } catch (RejectedExecutionException closing) {
+                    return; // the connection is closing: the watch ends with it
+                }
             }
         }
     }
