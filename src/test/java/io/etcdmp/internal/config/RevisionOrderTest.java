@@ -93,6 +93,28 @@ class RevisionOrderTest {
         assertThat(released).as("the prefix blocks again once it is back").containsExactly(50L, 55L);
     }
 
+    /**
+     * The given-up prefix's re-read was already under way and read etcd before the other prefix's change: it comes back
+     * at a revision older than one already released (FaultSuiteTest, the whole cluster stopped past the bound: 671 after
+     * 672). Its content is the prefix as of that read, and nothing of it changed up to the released revision that was not
+     * dropped for its re-read, so it goes out at the released revision: revisions never go back, they may repeat.
+     */
+    @Test
+    void aWholeReadOlderThanWhatWasReleasedGoesOutAtTheReleasedRevision() {
+        order.offer(0, changes(672), 672);
+        now += Duration.ofSeconds(2).toNanos();
+        order.askLaggingAgain();
+        assertThat(released).containsExactly(672L);
+
+        order.offerWhole(1, List.of(), 671);
+
+        assertThat(released).as("revisions never go back").containsExactly(672L, 672L);
+        order.offer(0, changes(673), 673);
+        assertThat(released).as("the prefix blocks again once it is back").containsExactly(672L, 672L);
+        order.caughtUp(1, 673);
+        assertThat(released).containsExactly(672L, 672L, 673L);
+    }
+
     private static List<KeyChange> changes(long revision) {
         return List.of(new KeyChange(ByteSequence.from("k" + revision, StandardCharsets.UTF_8),
                 ByteSequence.from("v", StandardCharsets.UTF_8), revision, 1));
