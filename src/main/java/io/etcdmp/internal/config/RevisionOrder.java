@@ -82,6 +82,9 @@ final class RevisionOrder {
      * @param askProgress asks a lagging prefix's watch for a progress notification
      * @param giveUp      told that a prefix held the others back for longer than {@code maxWait}: re-read it
      */
+    /** The revision of the last release: none goes out below it. */
+    private long released;
+
     RevisionOrder(int prefixes, Sink sink, IntConsumer askProgress, IntConsumer giveUp, Duration maxWait, LongSupplier nanoClock) {
         this.complete = new long[prefixes];
         this.asked = new boolean[prefixes];
@@ -186,7 +189,9 @@ final class RevisionOrder {
             while (!held.isEmpty() && held.peek().revision() == first.revision()) {
                 together.add(held.poll());
             }
-            sink.apply(together, first.revision());
+            // a given-up prefix's re-read may have read before a revision already released: it goes out at that one
+            released = Math.max(released, first.revision());
+            sink.apply(together, released);
         }
     }
 
