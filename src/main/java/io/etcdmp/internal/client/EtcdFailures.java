@@ -110,10 +110,12 @@ public final class EtcdFailures {
         if (isPermissionDenied(error)) {
             return missingPermission(settings, permission, range);
         }
+        if (isAuthenticationDisabled(error)) {
+            return authenticationDisabled(settings);
+        }
         // etcd's own words only: another UNAUTHENTICATED (an auth token that expired and could not be renewed) is not a
         // wrong password, and its own message says more than a hint to check the credentials would
-        boolean refused = isAuthenticationDisabled(error) || anyCause(error, t -> hasMessage(t, "authentication failed"));
-        return refused ? refusedCredentials(settings, error) : describe(error);
+        return anyCause(error, t -> hasMessage(t, "authentication failed")) ? badCredentials(settings) : describe(error);
     }
 
     /**

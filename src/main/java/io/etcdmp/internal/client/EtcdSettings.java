@@ -312,9 +312,8 @@ public final class EtcdSettings {
 
         /** Every message echoes the endpoint without what could be user info: it may hold a password. */
         private static EtcdMicroprofileException badEndpoint(String url, boolean credentials, String reason) {
-            int scheme = url.indexOf("://");
-            String shown = !credentials ? withoutUserInfo(url) : (scheme > 0 && isScheme(url, scheme) ? url.substring(0, scheme + 3)
-                    : "") + "*** (shown in part: the list holds credentials)";
+            String shown = !credentials ? withoutUserInfo(url)
+                    : url.substring(0, schemePrefix(url)) + "*** (shown in part: the list holds credentials)";
             return new EtcdMicroprofileException("Invalid etcd endpoint '" + shown + "' in setting " + ENDPOINTS + ": " + reason);
         }
     }
@@ -330,20 +329,22 @@ public final class EtcdSettings {
         if (at < 0) {
             return url;
         }
-        int scheme = url.indexOf("://");
-        int start = scheme < 0 || scheme > at || !isScheme(url, scheme) ? 0 : scheme + 3;
-        return url.substring(0, start) + "***" + url.substring(at);
+        return url.substring(0, schemePrefix(url)) + "***" + url.substring(at); // a scheme holds no '@': it ends before
     }
 
-    /** Whether {@code url}'s first {@code end} characters are a URI scheme (RFC 3986): a letter, then letters, digits, {@code +-.}. */
-    private static boolean isScheme(String url, int end) {
+    /**
+     * The length of {@code url}'s leading {@code scheme://} when what comes before its first {@code ://} is a URI scheme
+     * (RFC 3986: a letter, then letters, digits, {@code +-.}), else 0.
+     */
+    private static int schemePrefix(String url) {
+        int end = url.indexOf("://");
         for (int i = 0; i < end; i++) {
             char c = url.charAt(i);
             boolean letter = (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
             if (!letter && (i == 0 || !(c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.'))) {
-                return false;
+                return 0;
             }
         }
-        return end > 0;
+        return end > 0 ? end + 3 : 0;
     }
 }
